@@ -1,0 +1,173 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb, sql } from '@accord/db';
+import { defaultWorkflow } from '@accord/engine';
+
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from './cli';
+
+describe('accord CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'accord-cli-'));
+  const errors: string[] = [];
+  beforeAll(async () => {
+    vi.stubEnv('ACCORD_DATA_DIR', join(dir, 'data'));
+    vi.stubEnv('DATABASE_URL', '');
+    vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await runCli(['migrate'])).toBe(0);
+    expect(await runCli(['seed'])).toBe(0);
+    const { db, close } = await createDb({ dataDir: join(dir, 'data') });
+    const ws = await db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow();
+    const user = await db.selectFrom('users').select('id').executeTakeFirstOrThrow();
+    const wf = await db
+      .insertInto('workflows')
+      .values({
+        workspace_id: ws.id,
+        slug: 'cli-flow',
+        name: 'CLI flow',
+        archived_at: null,
+        created_by: user.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('versions')
+      .values({
+        workflow_id: wf.id,
+        number: 1,
+        status: 'published',
+        document: sql`${JSON.stringify(defaultWorkflow())}::jsonb` as never,
+        compiled_hash: 'h',
+        change_note: 'first',
+        based_on_revision: null,
+        author_id: user.id,
+        published_at: new Date(),
+        published_by: user.id,
+      })
+      .execute();
+    await close();
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('evaluates a CSV offline with the published version, reporting bad rows', async () => {
+    const input = join(dir, 'leads.csv');
+    const output = join(dir, 'out.csv');
+    writeFileSync(
+      input,
+      '\ufeffid,first_name,last_name,job_title,email,is_student\nL1,Ann,Lee,VP Marketing,ann@acme.com,false\nL2,Bo,Ng,Student,bo@gmail.com,true\n',
+    );
+    expect(
+      await runCli([
+        'evaluate',
+        '--workflow',
+        'cli-flow',
+        '--in',
+        input,
+        '--out',
+        output,
+        '--as-of',
+        '2026-11-01T00:00:00Z',
+      ]),
+    ).toBe(0);
+    const lines = readFileSync(output, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('lead_id,stage,scores,tags,reasons,error,version');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^L1,/);
+    expect(lines[2]).toMatch(/^L2,disqualified,/);
+  });
+
+  it('exports the published version and names what is wrong otherwise', async () => {
+    const out: string[] = [];
+    const write = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk) => (out.push(String(chunk)), true));
+    expect(await runCli(['export', '--workflow', 'cli-flow'])).toBe(0);
+    write.mockRestore();
+    expect(JSON.parse(out.join('')).nodes.length).toBe(defaultWorkflow().nodes.length);
+    expect(await runCli(['export', '--workflow', 'cli-flow', '--version', '7'])).toBe(2);
+    expect(errors.at(-1)).toMatch(/no version 7/);
+    expect(await runCli(['export', '--workflow', 'nope'])).toBe(2);
+    expect(errors.at(-1)).toMatch(/No workflow "nope"/);
+    expect(
+      await runCli([
+        'evaluate',
+        '--workflow',
+        'cli-flow',
+        '--in',
+        'x.csv',
+        '--out',
+        'y.csv',
+        '--as-of',
+        'soon',
+      ]),
+    ).toBe(2);
+    expect(errors.at(-1)).toMatch(/--as-of "soon" is not a date/);
+  });
+
+  it('adds users and creates and revokes API keys, audited as cli', async () => {
+    const logs: string[] = [];
+    vi.mocked(console.log).mockImplementation((m: string) => void logs.push(m));
+    expect(
+      await runCli([
+        'users',
+        'add',
+        '--email',
+        'New@Acme.test',
+        '--name',
+        'New',
+        '--role',
+        'sales',
+        '--password',
+        'long-password',
+      ]),
+    ).toBe(0);
+    expect(
+      await runCli([
+        'users',
+        'add',
+        '--email',
+        'new@acme.test',
+        '--name',
+        'New',
+        '--role',
+        'sales',
+        '--password',
+        'long-password',
+      ]),
+    ).toBe(2);
+    expect(errors.at(-1)).toMatch(/already has an account/);
+    expect(
+      await runCli([
+        'users',
+        'add',
+        '--email',
+        'x@acme.test',
+        '--name',
+        'X',
+        '--role',
+        'boss',
+        '--password',
+        'long-password',
+      ]),
+    ).toBe(2);
+    expect(errors.at(-1)).toMatch(/--role must be one of/);
+    expect(await runCli(['api-keys', 'create', '--name', 'HubSpot'])).toBe(0);
+    const key = logs.find((l) => l.startsWith('acc_'))!;
+    expect(key).toMatch(/^acc_[\w-]{32}$/);
+    expect(await runCli(['api-keys', 'revoke', key.slice(0, 10)])).toBe(0);
+    expect(await runCli(['api-keys', 'revoke', key.slice(0, 10)])).toBe(2);
+    const { db, close } = await createDb({ dataDir: join(dir, 'data') });
+    const actions = await db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_label'])
+      .where('actor_label', '=', 'cli')
+      .execute();
+    await close();
+    expect(actions.map((a) => a.action)).toEqual(['user.create', 'apiKey.create', 'apiKey.revoke']);
+  });
+});

@@ -1,0 +1,398 @@
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import {
+  appendAuditEvent,
+  createDb,
+  DatabaseStartError,
+  migrateToLatest,
+  ROLES,
+  type Db,
+  type Role,
+} from '@accord/db';
+import { hashPassword } from './auth/password';
+import { hashToken } from './trpc';
+import { compile, leadSchema, type Lead, type Workflow } from '@accord/engine';
+import { Command, CommanderError } from 'commander';
+import { parse as parseCsv } from 'csv-parse';
+import { stringify as stringifyCsv } from 'csv-stringify';
+import { EnvError, parseEnv } from './env';
+import { seedDemo } from './seed';
+
+/** A failure the CLI reports in one line with its exit code (2: bad usage/input, 1: otherwise). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
+  const env = parseEnv();
+  const database = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.ACCORD_DATA_DIR });
+  try {
+    await migrateToLatest(database.db);
+    return await run(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+async function findVersion(db: Db, slug: string, number: number | undefined) {
+  const workflows = await db
+    .selectFrom('workflows')
+    .select(['id', 'slug', 'workspace_id'])
+    .where('slug', '=', slug)
+    .execute();
+  if (workflows.length === 0) throw new CliError(`No workflow "${slug}".`, 2);
+  if (workflows.length > 1)
+    throw new CliError(
+      `"${slug}" exists in ${workflows.length} workspaces; the CLI needs a unique slug.`,
+      2,
+    );
+  let query = db
+    .selectFrom('versions')
+    .select(['id', 'number', 'status', 'document'])
+    .where('workflow_id', '=', workflows[0]!.id);
+  query =
+    number === undefined
+      ? query.where('status', '=', 'published')
+      : query.where('number', '=', number);
+  const version = await query.executeTakeFirst();
+  if (!version) {
+    throw new CliError(
+      number === undefined
+        ? `Workflow "${slug}" has no published version; name one with --version.`
+        : `Workflow "${slug}" has no version ${number}.`,
+      2,
+    );
+  }
+  return version;
+}
+
+/** Reads leads from JSON (an array), JSON Lines or CSV (columns named after catalog fields, plus `id`). */
+async function* readLeads(path: string): AsyncGenerator<{ line: number; raw: unknown }> {
+  if (path.endsWith('.csv')) {
+    const parser = createReadStream(path).pipe(
+      parseCsv({
+        columns: true,
+        bom: true,
+        skip_empty_lines: true,
+        trim: true,
+        relax_column_count: true,
+        info: true,
+      }),
+    );
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      const { id, ...rest } = record;
+      const attributes: Record<string, string | number | boolean> = {};
+      for (const [key, value] of Object.entries(rest)) {
+        if (value === '') continue;
+        attributes[key] = /^(true|false)$/i.test(value)
+          ? value.toLowerCase() === 'true'
+          : value !== '' && Number.isFinite(Number(value))
+            ? Number(value)
+            : value;
+      }
+      yield { line: info.lines, raw: { id: id || `line-${info.lines}`, attributes, events: [] } };
+    }
+    return;
+  }
+  const text = readFileSync(path, 'utf8');
+  if (text.trimStart().startsWith('[')) {
+    let items: unknown;
+    try {
+      items = JSON.parse(text);
+    } catch (error) {
+      throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`, 2);
+    }
+    let i = 0;
+    for (const raw of items as unknown[]) yield { line: ++i, raw };
+    return;
+  }
+  let line = 0;
+  for (const row of text.split('\n')) {
+    line++;
+    if (row.trim() === '') continue;
+    try {
+      yield { line, raw: JSON.parse(row) };
+    } catch {
+      yield { line, raw: Symbol('bad json') };
+    }
+  }
+}
+
+export function buildCli() {
+  const program = new Command('accord').description('Accord command line').exitOverride();
+
+  program
+    .command('migrate')
+    .description('migrate the configured database (DATABASE_URL, or PGlite in ACCORD_DATA_DIR)')
+    .action(() => withDb(async () => console.log('Database is up to date.')));
+
+  program
+    .command('seed')
+    .description('seed the demo workspace, users and workflow (idempotent)')
+    .action(() =>
+      withDb(async (db) => {
+        const { users, password } = await seedDemo(db);
+        console.log(`Seeded ${users.length} demo users (password ${password}).`);
+      }),
+    );
+
+  program
+    .command('export')
+    .description('print the workflow document of a version as JSON')
+    .requiredOption('--workflow <slug>', 'workflow slug')
+    .option('--version <n>', 'version number (default: the published one)', (v) =>
+      positiveInt(v, '--version'),
+    )
+    .action((opts: { workflow: string; version?: number }) =>
+      withDb(async (db) => {
+        const version = await findVersion(db, opts.workflow, opts.version);
+        process.stdout.write(`${JSON.stringify(version.document, null, 2)}\n`);
+      }),
+    );
+
+  program
+    .command('evaluate')
+    .description('evaluate leads offline with the published (or named) version; writes CSV')
+    .requiredOption('--workflow <slug>', 'workflow slug')
+    .requiredOption(
+      '--in <file>',
+      'leads: .csv (columns = catalog field ids, plus id), .json (array) or .jsonl',
+    )
+    .requiredOption('--out <file>', 'results CSV')
+    .option('--version <n>', 'version number', (v) => positiveInt(v, '--version'))
+    .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
+    .action(
+      (opts: { workflow: string; in: string; out: string; version?: number; asOf?: string }) =>
+        withDb(async (db) => {
+          const asOf = opts.asOf ? Date.parse(opts.asOf) : Date.now();
+          if (!Number.isFinite(asOf))
+            throw new CliError(`--as-of "${opts.asOf}" is not a date.`, 2);
+          const version = await findVersion(db, opts.workflow, opts.version);
+          const compiled = compile(version.document as Workflow);
+          if (!compiled.ok) throw new CliError(`Version ${version.number} does not compile.`);
+          const out = stringifyCsv({
+            header: true,
+            columns: ['lead_id', 'stage', 'scores', 'tags', 'reasons', 'error', 'version'],
+          });
+          const written = finished(out.pipe(createWriteStream(opts.out)));
+          let good = 0;
+          let bad = 0;
+          for await (const { line, raw } of readLeads(opts.in)) {
+            const parsed = leadSchema.safeParse(raw);
+            if (!parsed.success) {
+              bad++;
+              const issue = parsed.error.issues[0]!;
+              const rawId = (raw as { id?: unknown } | null)?.id;
+              out.write(
+                safeRow({
+                  lead_id: typeof rawId === 'string' ? rawId : '',
+                  error: `line ${line}: ${issue.path.join('.')} ${issue.message}`,
+                  version: version.number,
+                }),
+              );
+              continue;
+            }
+            good++;
+            const r = compiled.evaluate(parsed.data as Lead, { asOf });
+            out.write(
+              safeRow({
+                lead_id: parsed.data.id,
+                stage: r.stage,
+                scores: JSON.stringify(r.scores),
+                tags: JSON.stringify(r.tags),
+                reasons: r.reasons.map((x) => x.text).join('; '),
+                error: '',
+                version: version.number,
+              }),
+            );
+          }
+          out.end();
+          await written;
+          console.log(
+            `Evaluated ${good} leads with version ${version.number} of ${opts.workflow}; ${bad} bad rows. Results in ${opts.out}.`,
+          );
+          if (bad > 0 && good === 0) throw new CliError('No lead could be evaluated.', 2);
+        }),
+    );
+  const CLI_ACTOR = { id: null, label: 'cli' };
+
+  const users = program.command('users').description('manage users');
+  users
+    .command('add')
+    .description('add a user to a workspace')
+    .requiredOption('--email <email>', 'sign-in email')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .requiredOption('--password <password>', 'at least 10 characters')
+    .option('--workspace <slug>', 'workspace slug (default: the only one)')
+    .action(
+      (opts: { email: string; name: string; role: string; password: string; workspace?: string }) =>
+        withDb(async (db) => {
+          if (!(ROLES as readonly string[]).includes(opts.role))
+            throw new CliError(`--role must be one of ${ROLES.join(', ')}, not "${opts.role}".`, 2);
+          if (opts.password.length < 10)
+            throw new CliError('--password needs at least 10 characters.', 2);
+          const email = opts.email.trim().toLowerCase();
+          if (!/^[^@\s]+@[^@\s]+$/.test(email))
+            throw new CliError(`--email "${opts.email}" is not an email address.`, 2);
+          const workspaceId = await findWorkspace(db, opts.workspace);
+          const passwordHash = await hashPassword(opts.password);
+          const user = await db.transaction().execute(async (trx) => {
+            if (
+              await trx
+                .selectFrom('users')
+                .select('id')
+                .where('email', '=', email)
+                .executeTakeFirst()
+            )
+              throw new CliError(`${email} already has an account.`, 2);
+            const row = await trx
+              .insertInto('users')
+              .values({
+                workspace_id: workspaceId,
+                email,
+                name: opts.name,
+                role: opts.role as Role,
+                password_hash: passwordHash,
+                disabled_at: null,
+              })
+              .returning(['id', 'email', 'role'])
+              .executeTakeFirstOrThrow();
+            await appendAuditEvent(trx, {
+              actor: CLI_ACTOR,
+              action: 'user.create',
+              entityType: 'user',
+              entityId: row.id,
+              after: { email: row.email, role: row.role },
+            });
+            return row;
+          });
+          console.log(`Added ${user.email} (${user.role}).`);
+        }),
+    );
+
+  const keys = program.command('api-keys').description('manage API keys for the evaluation API');
+  keys
+    .command('create')
+    .description('create a key (printed once; only its hash is stored)')
+    .requiredOption('--name <name>', 'what the key is for, e.g. "HubSpot sync"')
+    .option('--workspace <slug>', 'workspace slug (default: the only one)')
+    .action((opts: { name: string; workspace?: string }) =>
+      withDb(async (db) => {
+        const workspaceId = await findWorkspace(db, opts.workspace);
+        const key = `acc_${randomBytes(24).toString('base64url')}`;
+        await db.transaction().execute(async (trx) => {
+          const row = await trx
+            .insertInto('api_keys')
+            .values({
+              workspace_id: workspaceId,
+              name: opts.name,
+              prefix: key.slice(0, 10),
+              key_hash: hashToken(key),
+              created_by: null,
+              revoked_at: null,
+              last_used_at: null,
+            })
+            .returning(['id', 'prefix'])
+            .executeTakeFirstOrThrow();
+          await appendAuditEvent(trx, {
+            actor: CLI_ACTOR,
+            action: 'apiKey.create',
+            entityType: 'api_key',
+            entityId: row.id,
+            after: { name: opts.name, prefix: row.prefix },
+          });
+        });
+        console.log(key);
+      }),
+    );
+  keys
+    .command('revoke')
+    .description('revoke a key by its id or its prefix')
+    .argument('<key>', 'key id or prefix (acc_…)')
+    .action((ref: string) =>
+      withDb(async (db) => {
+        const column = /^[0-9a-f-]{36}$/.test(ref) ? 'id' : 'prefix';
+        const revoked = await db.transaction().execute(async (trx) => {
+          const rows = await trx
+            .updateTable('api_keys')
+            .set({ revoked_at: new Date() })
+            .where(column, '=', ref)
+            .where('revoked_at', 'is', null)
+            .returning(['id', 'name', 'prefix'])
+            .execute();
+          if (rows.length > 1)
+            throw new CliError(`"${ref}" matches ${rows.length} keys; use the key id.`, 2);
+          for (const row of rows)
+            await appendAuditEvent(trx, {
+              actor: CLI_ACTOR,
+              action: 'apiKey.revoke',
+              entityType: 'api_key',
+              entityId: row.id,
+              after: { name: row.name, prefix: row.prefix },
+            });
+          return rows;
+        });
+        if (revoked.length === 0) throw new CliError(`No active API key "${ref}".`, 2);
+        console.log(
+          `Revoked ${revoked[0]!.name} (${revoked[0]!.prefix}…). Running servers refuse it within 2 seconds.`,
+        );
+      }),
+    );
+  return program;
+}
+
+async function findWorkspace(db: Db, slug: string | undefined): Promise<string> {
+  const rows = await (
+    slug
+      ? db.selectFrom('workspaces').select('id').where('slug', '=', slug)
+      : db.selectFrom('workspaces').select('id')
+  ).execute();
+  if (rows.length === 1) return rows[0]!.id;
+  throw new CliError(
+    rows.length === 0
+      ? `No workspace${slug ? ` "${slug}"` : ''}; run accord seed or name one with --workspace.`
+      : 'There are several workspaces; name one with --workspace.',
+    2,
+  );
+}
+
+/** Spreadsheet formulas in exported text become inert text (every string cell of a row). */
+function safeRow(row: Record<string, string | number>) {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [
+      k,
+      typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v,
+    ]),
+  );
+}
+
+function positiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`${name} must be a positive whole number, not "${value}".`, 2);
+  return n;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const known =
+      error instanceof CliError || error instanceof EnvError || error instanceof DatabaseStartError;
+    console.error(`accord: ${known ? (error as Error).message : String(error)}`);
+    return error instanceof CliError ? error.exitCode : 1;
+  }
+}

@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
+  ACCORD_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(`${repoRoot}.data`)),
+  ACCORD_WEB_DIST: z.preprocess(emptyToUndefined, z.string().default(`${repoRoot}apps/web/dist`)),
+  /** `demo` seeds demo users, a workflow and a lead set on first start; `none` seeds nothing. */
+  ACCORD_SEED: z.enum(['demo', 'none']).default('demo'),
+  /** Cookies carry `Secure` when the app is served over HTTPS. */
+  ACCORD_SECURE_COOKIES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Publishing requires a simulation run of the version against the live one. */
+  ACCORD_REQUIRE_SIMULATION_BEFORE_PUBLISH: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** A bad environment variable; the message names each one and what is wrong with it. */
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/**
+ * Parses the environment once, at start-up. Nothing else reads `process.env`.
+ * @example const env = parseEnv(process.env);
+ */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    return `${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
+  });
+  throw new EnvError(`Invalid environment: ${problems.join('; ')}`);
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import {
+  appendLeads,
+  createLeadSet,
+  failLeadSet,
+  finishLeadSet,
+  isLeadSetLoadAbandoned,
+  loadingLeadSetIds,
+  lockLeadSetLoad,
+  unlockLeadSetLoad,
+  type DB,
+  type Db,
+  type NewAudit,
+  type Transaction,
+} from '@accord/db';
+import type { Lead } from '@accord/engine';
+import { TRPCError } from '@trpc/server';
+import type { Context, SessionUser } from '../trpc';
+
+/** Runs a change and its audit event in one transaction (see `mutate` in router/procedures). */
+export type Audited = <T>(
+  run: (
+    trx: Transaction<DB>,
+    audit: (event: Omit<NewAudit, 'actor'>) => Promise<void>,
+  ) => Promise<T>,
+) => Promise<T>;
+
+/** The most leads one set takes from an import (generate takes up to 1,000,000). */
+export const MAX_LEADS_PER_SET = 2_000_000;
+/** Leads per INSERT statement. */
+export const INSERT_BATCH = 2_000;
+
+/** Loading a lead set stopped: its leads were removed and the set marked failed. */
+export class LeadSetLoadError extends Error {
+  constructor(
+    readonly leadSetId: string,
+    readonly reason: unknown,
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Sets this process is loading, per database handle (PGlite has no other process to ask). */
+const loadingHere = new WeakMap<Db, Set<string>>();
+const here = (db: Db) => {
+  let set = loadingHere.get(db);
+  if (!set) loadingHere.set(db, (set = new Set()));
+  return set;
+};
+
+type LoadContext = Pick<Context, 'db' | 'dbKind'> & { user: SessionUser };
+
+/**
+ * Creates a lead set and streams leads into it batch by batch (multi-row inserts, never the
+ * whole set in memory), audited at the start and at the end. The set is `loading` until every
+ * lead is in; if anything fails, its leads are removed and it is marked failed, so a set is
+ * either whole or empty. Between batches the event loop serves other requests.
+ *
+ * A process that dies mid-load cannot clean up, so the loader marks its claim where others can
+ * see whether it is still alive: on PostgreSQL a session advisory lock on a pinned connection
+ * (released by the server when the process dies), on PGlite the process itself (one process per
+ * data directory). `repairAbandonedLeadSets` empties sets whose loader is gone.
+ * @example await loadLeadSet(ctx, audited, { name: 'Sample', source: { kind: 'generated' } }, batches);
+ */
+export async function loadLeadSet(
+  ctx: LoadContext,
+  audited: Audited,
+  input: { name: string; source: Record<string, unknown> },
+  batches: AsyncIterable<readonly Lead[]> | Iterable<readonly Lead[]>,
+  finalSource?: () => Record<string, unknown>,
+) {
+  const id = randomUUID();
+  const mine = here(ctx.db);
+  mine.add(id);
+  try {
+    if (ctx.dbKind !== 'postgres')
+      return await load(ctx, id, ctx.db, audited, input, batches, finalSource);
+    return await ctx.db.connection().execute(async (conn) => {
+      await lockLeadSetLoad(conn, id);
+      try {
+        return await load(ctx, id, conn, audited, input, batches, finalSource);
+      } finally {
+        await unlockLeadSetLoad(conn, id).catch(() => undefined);
+      }
+    });
+  } finally {
+    mine.delete(id);
+  }
+}
+
+async function load(
+  ctx: LoadContext,
+  id: string,
+  writer: Db,
+  audited: Audited,
+  input: { name: string; source: Record<string, unknown> },
+  batches: AsyncIterable<readonly Lead[]> | Iterable<readonly Lead[]>,
+  finalSource?: () => Record<string, unknown>,
+) {
+  await audited(async (trx, audit) => {
+    await createLeadSet(trx, {
+      id,
+      workspaceId: ctx.user.workspace_id,
+      name: input.name,
+      source: input.source,
+      createdBy: ctx.user.id,
+    });
+    await audit({
+      action: 'leadSet.create',
+      entityType: 'lead_set',
+      entityId: id,
+      after: { name: input.name, source: input.source },
+    });
+  });
+  let count = 0;
+  let hasOutcomes = false;
+  try {
+    let pending: Lead[] = [];
+    const flush = async () => {
+      await appendLeads(writer, id, count, pending);
+      count += pending.length;
+      pending = [];
+      await nextTick();
+    };
+    for await (const batch of batches) {
+      for (const lead of batch) {
+        if (lead.outcome) hasOutcomes = true;
+        pending.push(lead);
+        if (pending.length >= INSERT_BATCH) await flush();
+      }
+      if (count + pending.length > MAX_LEADS_PER_SET)
+        throw new TRPCError({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `A lead set holds at most ${MAX_LEADS_PER_SET.toLocaleString('en')} leads.`,
+        });
+    }
+    if (pending.length) await flush();
+    const source = finalSource ? finalSource() : input.source;
+    return await audited(async (trx, audit) => {
+      const set = await finishLeadSet(trx, id, { leadCount: count, hasOutcomes, source });
+      await audit({
+        action: 'leadSet.load',
+        entityType: 'lead_set',
+        entityId: set.id,
+        after: { leads: count, hasOutcomes },
+      });
+      return set;
+    });
+  } catch (error) {
+    await failLeadSet(ctx.db, id, error instanceof Error ? error.message : String(error));
+    throw new LeadSetLoadError(id, error);
+  }
+}
+
+/**
+ * Empties the sets left `loading` by a process that died mid-load (marked failed, leads
+ * removed), so no set is ever half written for long: called before lead sets are listed or read.
+ */
+export async function repairAbandonedLeadSets(ctx: Pick<Context, 'db' | 'dbKind'>) {
+  const mine = here(ctx.db);
+  for (const id of await loadingLeadSetIds(ctx.db)) {
+    if (mine.has(id)) continue;
+    if (ctx.dbKind === 'postgres' && !(await isLeadSetLoadAbandoned(ctx.db, id))) continue;
+    await failLeadSet(
+      ctx.db,
+      id,
+      'The load stopped before it finished (the server stopped); its leads were removed.',
+    );
+  }
+}

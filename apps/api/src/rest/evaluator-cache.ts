@@ -1,0 +1,115 @@
+import { compile, type Evaluate, type Workflow } from '@accord/engine';
+import type { Db } from '@accord/db';
+
+export interface CompiledVersion {
+  versionId: string;
+  number: number;
+  workflowId: string;
+  workspaceId: string;
+  slug: string;
+  evaluate: Evaluate;
+}
+
+interface WorkflowEntry {
+  workflowId: string;
+  workspaceId: string;
+  slug: string;
+  published: CompiledVersion | null;
+}
+
+/**
+ * Compiled evaluators, one per version (versions are immutable, so an entry never goes stale),
+ * and per workflow the pointer to its published version. `invalidateWorkflow` is called after a
+ * publish or rollback commits, so the very next request sees the new version.
+ */
+export class EvaluatorCache {
+  readonly #versions = new Map<string, CompiledVersion>();
+  readonly #workflows = new Map<string, WorkflowEntry>();
+
+  constructor(private readonly db: Db) {}
+
+  invalidateWorkflow(workflowId: string) {
+    for (const [key, entry] of this.#workflows) {
+      if (entry.workflowId === workflowId) this.#workflows.delete(key);
+    }
+  }
+
+  /** The workflow `slug` of a workspace with its compiled published version; null if unknown. */
+  async workflow(workspaceId: string, slug: string): Promise<WorkflowEntry | null> {
+    const key = `${workspaceId}/${slug}`;
+    const cached = this.#workflows.get(key);
+    if (cached) return cached;
+    const row = await this.db
+      .selectFrom('workflows')
+      .select(['id', 'workspace_id', 'slug'])
+      .where('workspace_id', '=', workspaceId)
+      .where('slug', '=', slug)
+      .where('archived_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return null;
+    const published = await this.db
+      .selectFrom('versions')
+      .select(['id', 'number', 'document'])
+      .where('workflow_id', '=', row.id)
+      .where('status', '=', 'published')
+      .executeTakeFirst();
+    const entry: WorkflowEntry = {
+      workflowId: row.id,
+      workspaceId: row.workspace_id,
+      slug: row.slug,
+      published: published ? this.#compiled(row, published) : null,
+    };
+    this.#workflows.set(key, entry);
+    return entry;
+  }
+
+  /** Whether a workflow `slug` exists in a workspace other than `workspaceId` (for a 403). */
+  async existsInOtherWorkspace(workspaceId: string, slug: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('workflows')
+      .select('id')
+      .where('workspace_id', '!=', workspaceId)
+      .where('slug', '=', slug)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** A named version of the workflow, compiled; null when the workflow has no such number. */
+  async version(entry: WorkflowEntry, number: number): Promise<CompiledVersion | null> {
+    if (entry.published?.number === number) return entry.published;
+    const row = await this.db
+      .selectFrom('versions')
+      .select(['id', 'number', 'document'])
+      .where('workflow_id', '=', entry.workflowId)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return row
+      ? this.#compiled(
+          { id: entry.workflowId, workspace_id: entry.workspaceId, slug: entry.slug },
+          row,
+        )
+      : null;
+  }
+
+  #compiled(
+    workflow: { id: string; workspace_id: string; slug: string },
+    version: { id: string; number: number; document: unknown },
+  ): CompiledVersion {
+    const hit = this.#versions.get(version.id);
+    if (hit) return hit;
+    const compiled = compile(version.document as Workflow);
+    if (!compiled.ok) {
+      throw new Error(`Version ${version.number} of ${workflow.slug} does not compile`);
+    }
+    const entry: CompiledVersion = {
+      versionId: version.id,
+      number: version.number,
+      workflowId: workflow.id,
+      workspaceId: workflow.workspace_id,
+      slug: workflow.slug,
+      evaluate: compiled.evaluate,
+    };
+    this.#versions.set(version.id, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,53 @@
+import type { Lead } from '@accord/engine';
+
+const isValue = (v: unknown): boolean => {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object':
+      if (v === null) return true;
+      if (!Array.isArray(v)) return false;
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        if (typeof item !== 'string' && !(typeof item === 'number' && Number.isFinite(item)))
+          return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isValueRecord(v: unknown): boolean {
+  if (!isRecord(v)) return false;
+  for (const key in v) if (!isValue(v[key])) return false;
+  return true;
+}
+
+/**
+ * The hot-path twin of `leadSchema.safeParse(x).success`: a plain structural check without
+ * allocations, so a batch of valid leads skips zod. Anything it rejects goes through zod for the
+ * error message and path; a property test keeps the two in agreement.
+ */
+export function isValidLead(x: unknown): x is Lead {
+  if (!isRecord(x) || typeof x.id !== 'string' || !isValueRecord(x.attributes)) return false;
+  const events = x.events;
+  if (events !== undefined) {
+    if (!Array.isArray(events)) return false;
+    for (let i = 0; i < events.length; i++) {
+      const e: unknown = events[i];
+      if (!isRecord(e) || typeof e.type !== 'string') return false;
+      if (typeof e.at !== 'string' && !(typeof e.at === 'number' && Number.isFinite(e.at)))
+        return false;
+      if (e.props !== undefined && !isValueRecord(e.props)) return false;
+    }
+  }
+  const outcome = x.outcome;
+  return outcome === undefined || (isRecord(outcome) && typeof outcome.converted === 'boolean');
+}

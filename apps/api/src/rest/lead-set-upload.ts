@@ -1,0 +1,155 @@
+import type { AccordDatabase } from '@accord/db';
+import { importMappingSchema } from '@accord/engine';
+import { TRPCError } from '@trpc/server';
+import type { FastifyInstance } from 'fastify';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { SignInThrottle } from '../auth/sign-in-throttle';
+import type { Env } from '../env';
+import { ROLE_POLICY } from '../roles';
+import { MappingError } from '../imports/import-leads';
+import { importLeadSet } from '../router/lead-sets';
+import { mutate } from '../router/procedures';
+import { runManagerFor } from '../simulation/run-manager';
+import {
+  formatPath,
+  SESSION_COOKIE,
+  userForSessionToken,
+  type Caches,
+  type Context,
+} from '../trpc';
+import { sendRestError, type RestErrorCode } from './rest-error';
+
+/** Largest file the upload route takes. */
+export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+
+const querySchema = z.object({
+  name: z.string().trim().min(1, 'Give the lead set a name').max(120),
+  format: z.enum(['csv', 'json']).optional(),
+  delimiter: z.enum(['auto', ',', ';', '\t', '|']).default('auto'),
+  fileName: z.string().max(255).optional(),
+  /** The mapping as JSON text (see `importMappingSchema`); JSON lead documents need none. */
+  mapping: z
+    .string()
+    .default('{"columns":{}}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'mapping is not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(importMappingSchema),
+});
+
+const TRPC_TO_REST: Partial<Record<TRPCError['code'], RestErrorCode>> = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+};
+
+/** Counts the bytes of an upload and stops it past the limit. */
+async function* limited(body: Readable, limit: number): AsyncGenerator<Uint8Array> {
+  let bytes = 0;
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    if (bytes > limit)
+      throw new TRPCError({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `The file is larger than the limit of ${limit} bytes.`,
+      });
+    yield chunk;
+  }
+}
+
+/**
+ * `POST /api/lead-sets/import?name=…&format=csv|json&mapping=<JSON>`: imports a file of any
+ * size (the raw request body, streamed through the same parser and mapping as
+ * `leadSets.import`) for a signed-in user the policy of `leadSets.import` allows. Answers what
+ * `leadSets.import` answers. Also stops the simulation runs of this process when the server
+ * closes, so no run is left `running`.
+ * @example curl -X POST --data-binary @leads.csv -H 'content-type: text/csv' -b accord_session=… '/api/lead-sets/import?name=Q3&mapping=…'
+ */
+const UPLOAD_TYPES = new Set([
+  'text/csv',
+  'application/json',
+  'application/x-ndjson',
+  'application/octet-stream',
+]);
+
+export async function registerLeadSetUpload(
+  app: FastifyInstance,
+  deps: { database: AccordDatabase; env: Env; caches: Caches; signInThrottle: SignInThrottle },
+) {
+  app.addHook('onClose', () => runManagerFor(deps.database.db).shutdown());
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    scope.post('/api/lead-sets/import', async (req, reply) => {
+      // Only types a cross-site HTML form cannot send (CSRF): text/plain, urlencoded and
+      // multipart are refused before anything is read.
+      const mediaType = String(req.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase();
+      if (!UPLOAD_TYPES.has(mediaType)) {
+        return reply.code(415).send({
+          error: {
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message: `Upload leads as ${[...UPLOAD_TYPES].join(', ')}; not ${mediaType || 'without a content type'}.`,
+            path: 'headers.content-type',
+          },
+        });
+      }
+      const found = await userForSessionToken(deps.database.db, req.cookies[SESSION_COOKIE]);
+      if (!found) return sendRestError(reply, 'UNAUTHORIZED', 'Sign in first.');
+      const allowed = ROLE_POLICY['leadSets.import'] as readonly string[];
+      if (!allowed.includes(found.user.role))
+        return sendRestError(
+          reply,
+          'FORBIDDEN',
+          `This needs one of the roles ${allowed.join(', ')}; you are ${found.user.role}.`,
+        );
+      const query = querySchema.safeParse(req.query);
+      if (!query.success) {
+        const issue = query.error.issues[0]!;
+        return sendRestError(reply, 'BAD_REQUEST', issue.message, formatPath(issue.path));
+      }
+      const type = String(req.headers['content-type'] ?? '');
+      const format = query.data.format ?? (/json/.test(type) ? 'json' : 'csv');
+      const ctx: Context & { user: typeof found.user } = {
+        db: deps.database.db,
+        dbKind: deps.database.kind,
+        env: deps.env,
+        caches: deps.caches,
+        signInThrottle: deps.signInThrottle,
+        user: found.user,
+        sessionHash: found.sessionHash,
+        req,
+        res: reply,
+      };
+      try {
+        const result = await importLeadSet(
+          ctx,
+          (run) => mutate(ctx, run),
+          { ...query.data, format },
+          limited(req.body as Readable, MAX_UPLOAD_BYTES),
+        );
+        return reply.send(result);
+      } catch (error) {
+        if (error instanceof TRPCError) {
+          const code = TRPC_TO_REST[error.code] ?? 'INTERNAL_SERVER_ERROR';
+          if (code === 'INTERNAL_SERVER_ERROR') req.log.error(error);
+          const path =
+            error.cause instanceof MappingError ? (error.cause.issues[0]?.path ?? '') : '';
+          return sendRestError(reply, code, error.message, path);
+        }
+        throw error;
+      }
+    });
+  });
+}

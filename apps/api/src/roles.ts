@@ -1,0 +1,59 @@
+import type { Role } from '@accord/db';
+
+const EVERYONE: readonly Role[] = ['admin', 'marketing', 'sales', 'ops', 'auditor'];
+const AUTHORS: readonly Role[] = ['admin', 'marketing', 'sales'];
+const OPERATORS: readonly Role[] = ['admin', 'ops'];
+const ADMINS: readonly Role[] = ['admin'];
+
+/**
+ * Who may call each procedure: the one table the routers, the role-matrix test and the README
+ * read. Auditors read everything and change nothing.
+ */
+export const ROLE_POLICY = {
+  'workflows.list': EVERYONE,
+  'workflows.get': EVERYONE,
+  'workflows.create': AUTHORS,
+  'workflows.rename': AUTHORS,
+  'workflows.archive': AUTHORS,
+  'workflows.unarchive': AUTHORS,
+  'draft.get': EVERYONE,
+  'draft.save': AUTHORS,
+  'comments.list': EVERYONE,
+  'comments.add': ['admin', 'marketing', 'sales', 'ops'],
+  'versions.list': EVERYONE,
+  'versions.get': EVERYONE,
+  'versions.liveAt': EVERYONE,
+  'versions.diff': EVERYONE,
+  'versions.agreement': EVERYONE,
+  'versions.propose': AUTHORS,
+  'versions.approve': ['marketing', 'sales'],
+  'versions.reject': ['marketing', 'sales'],
+  'versions.publish': OPERATORS,
+  'versions.rollback': OPERATORS,
+  'audit.list': EVERYONE,
+  'audit.verify': EVERYONE,
+  'audit.export': EVERYONE,
+  'users.list': ADMINS,
+  'users.create': ADMINS,
+  'users.update': ADMINS,
+  'apiKeys.list': ADMINS,
+  'apiKeys.create': ADMINS,
+  'apiKeys.revoke': ADMINS,
+  'leadSets.list': EVERYONE,
+  'leadSets.get': EVERYONE,
+  'leadSets.leads': EVERYONE,
+  'leadSets.generate': OPERATORS,
+  'leadSets.copy': OPERATORS,
+  'leadSets.previewImport': OPERATORS,
+  'leadSets.import': OPERATORS,
+  'leadSets.delete': OPERATORS,
+  'simulations.start': OPERATORS,
+  'simulations.get': EVERYONE,
+  'simulations.list': EVERYONE,
+  'simulations.cancel': OPERATORS,
+  'simulations.changedLeads': EVERYONE,
+  'simulations.explainLead': EVERYONE,
+  'simulations.tryLead': ['admin', 'marketing', 'sales', 'ops'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type PolicyName = keyof typeof ROLE_POLICY;

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { hashToken, protectedProcedure } from '../trpc';
+import { mutate } from './procedures';
+
+export const apiKeysRouter = {
+  list: protectedProcedure('apiKeys.list').query(({ ctx }) =>
+    ctx.db
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'prefix', 'created_at', 'revoked_at', 'last_used_at'])
+      .where('workspace_id', '=', ctx.user.workspace_id)
+      .orderBy('created_at', 'desc')
+      .execute(),
+  ),
+
+  /** Creates a key and shows it once; only its SHA-256 is stored. */
+  create: protectedProcedure('apiKeys.create')
+    .input(z.object({ name: z.string().trim().min(1).max(100) }))
+    .mutation(({ ctx, input }) =>
+      mutate(ctx, async (trx, audit) => {
+        const key = `acc_${randomBytes(24).toString('base64url')}`;
+        const row = await trx
+          .insertInto('api_keys')
+          .values({
+            workspace_id: ctx.user.workspace_id,
+            name: input.name,
+            prefix: key.slice(0, 10),
+            key_hash: hashToken(key),
+            created_by: ctx.user.id,
+            revoked_at: null,
+            last_used_at: null,
+          })
+          .returning(['id', 'name', 'prefix', 'created_at'])
+          .executeTakeFirstOrThrow();
+        await audit({
+          action: 'apiKey.create',
+          entityType: 'api_key',
+          entityId: row.id,
+          after: { name: row.name, prefix: row.prefix },
+        });
+        return { ...row, key };
+      }),
+    ),
+
+  /** Revokes a key; the very next request with it is refused. */
+  revoke: protectedProcedure('apiKeys.revoke')
+    .input(z.object({ id: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await mutate(ctx, async (trx, audit) => {
+        const row = await trx
+          .updateTable('api_keys')
+          .set({ revoked_at: new Date() })
+          .where('id', '=', input.id)
+          .where('workspace_id', '=', ctx.user.workspace_id)
+          .where('revoked_at', 'is', null)
+          .returning(['id', 'name', 'prefix'])
+          .executeTakeFirst();
+        if (!row)
+          throw new TRPCError({ code: 'NOT_FOUND', message: `No active API key ${input.id}.` });
+        await audit({
+          action: 'apiKey.revoke',
+          entityType: 'api_key',
+          entityId: row.id,
+          after: { name: row.name, prefix: row.prefix },
+        });
+        return row;
+      });
+      ctx.caches.apiKeys.invalidate();
+      return result;
+    }),
+} satisfies TRPCRouterRecord;

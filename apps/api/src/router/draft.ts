@@ -1,0 +1,104 @@
+import { getDraft, saveDraft } from '@accord/db';
+import { defaultCatalog, parseWorkflow, validate } from '@accord/engine';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { DraftConflict, protectedProcedure } from '../trpc';
+import { mutate, requireWorkflow } from './procedures';
+
+/** Largest workflow document accepted, as JSON text and as a node count. */
+export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
+export const MAX_NODES = 2_000;
+
+/** Parses a workflow document or throws BAD_REQUEST naming the path; PAYLOAD_TOO_LARGE over the limits. */
+export function parseDocument(document: unknown) {
+  const size = Buffer.byteLength(JSON.stringify(document ?? null), 'utf8');
+  if (size > MAX_DOCUMENT_BYTES) {
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `The workflow is ${size} bytes; the limit is ${MAX_DOCUMENT_BYTES}.`,
+    });
+  }
+  const parsed = parseWorkflow(document);
+  if (!parsed.ok) {
+    const first = parsed.errors[0];
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: first ? `${first.path}: ${first.message}` : 'Not a workflow document.',
+    });
+  }
+  if (parsed.workflow.nodes.length > MAX_NODES) {
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `The workflow has ${parsed.workflow.nodes.length} nodes; the limit is ${MAX_NODES}.`,
+    });
+  }
+  return parsed.workflow;
+}
+
+export const draftRouter = {
+  /** The draft, who saved it last, and what `validate` says about it. */
+  get: protectedProcedure('draft.get')
+    .input(z.object({ workflowId: z.uuid() }))
+    .query(async ({ ctx, input }) => {
+      await requireWorkflow(ctx, input.workflowId);
+      const draft = await getDraft(ctx.db, input.workflowId);
+      if (!draft)
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'This workflow has no draft.' });
+      const parsed = parseWorkflow(draft.document);
+      return {
+        revision: draft.revision,
+        document: draft.document,
+        updatedAt: draft.updated_at,
+        updatedBy: draft.updatedBy,
+        diagnostics: parsed.ok ? validate(parsed.workflow, defaultCatalog) : [],
+      };
+    }),
+
+  /** Saves on top of `baseRevision`; a stale base gets CONFLICT with who saved since. */
+  save: protectedProcedure('draft.save')
+    .input(
+      z.object({
+        workflowId: z.uuid(),
+        baseRevision: z.number().int().positive(),
+        document: z.unknown(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const document = parseDocument(input.document);
+      return mutate(ctx, async (trx, audit) => {
+        await requireWorkflow(ctx, input.workflowId, trx);
+        const saved = await saveDraft(trx, {
+          workflowId: input.workflowId,
+          baseRevision: input.baseRevision,
+          document,
+          userId: ctx.user.id,
+        });
+        if (!saved.ok) {
+          const { revision, updatedBy, updatedAt } = saved.current;
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: `${updatedBy?.name ?? 'Someone'} saved revision ${revision} since you loaded revision ${input.baseRevision}.`,
+            cause: new DraftConflict({
+              currentRevision: revision,
+              savedBy: updatedBy,
+              savedAt: updatedAt,
+            }),
+          });
+        }
+        await audit({
+          action: 'draft.save',
+          entityType: 'draft',
+          entityId: input.workflowId,
+          workflowId: input.workflowId,
+          before: { revision: input.baseRevision },
+          after: {
+            revision: saved.revision,
+            nodes: document.nodes.length,
+            edges: document.edges.length,
+          },
+        });
+        return { revision: saved.revision, diagnostics: validate(document, defaultCatalog) };
+      });
+    }),
+} satisfies TRPCRouterRecord;

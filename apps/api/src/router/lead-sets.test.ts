@@ -1,0 +1,344 @@
+import { appendLeads, createLeadSet, type AccordDatabase } from '@accord/db';
+import { testBackends } from '@accord/db/testing';
+import { generateLeads } from '@accord/engine';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runManagerFor } from '../simulation/run-manager';
+import { demoCallers } from '../testing';
+
+type Callers = Awaited<ReturnType<typeof demoCallers>>;
+
+const codeOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+};
+
+/**
+ * A CRM export as people make them: a BOM, a trailing comma on every line (so the header has an
+ * unnamed last column), quoted commas and quotes, placeholders and blanks, a row with bad
+ * values and a row cut short.
+ */
+export const MESSY_CSV = [
+  '\uFEFFLead ID,First Name,Last Name,E-Mail,Job Title,Employees,Student,Converted,',
+  'L-1,Ann,Lee,ann@acme.com,VP Marketing,"1,200",No,Yes,',
+  'L-2,Bob,"Smith, Jr.",bob@globex.com,Select,N/A,-,none,',
+  'L-3,Cy,Ng,not-an-email,CTO,many,maybe,yes,',
+  'L-4,"Dee ""DJ""",Ray,dee@initech.com,"Director, Sales",250,,no,',
+  'L-5,Eve,Oh,eve@x.com,',
+  '',
+  'L-6,Fay,Wu,fay@hooli.com,Head of Growth,40,Yes,,',
+  '',
+].join('\r\n');
+
+const MAPPING = {
+  columns: {
+    'Lead ID': { kind: 'id' as const },
+    'First Name': { kind: 'field' as const, field: 'first_name' },
+    'Last Name': { kind: 'field' as const, field: 'last_name' },
+    'E-Mail': { kind: 'field' as const, field: 'email' },
+    'Job Title': { kind: 'field' as const, field: 'job_title' },
+    Employees: { kind: 'field' as const, field: 'company_size' },
+    Student: { kind: 'field' as const, field: 'is_student' },
+    Converted: { kind: 'outcome' as const, as: 'converted' as const },
+  },
+};
+
+describe.each(testBackends())('lead sets on $kind', ({ open }) => {
+  let database: AccordDatabase;
+  let as: Callers;
+  beforeAll(async () => {
+    database = await open();
+    as = await demoCallers(database);
+  });
+  afterAll(async () => {
+    if (database) await runManagerFor(database.db).shutdown();
+    await database?.close();
+  });
+
+  it('previews a messy CSV: columns, a mapping suggested by name, coerced rows and their errors', async () => {
+    const preview = await as.ops.leadSets.previewImport({ format: 'csv', text: MESSY_CSV });
+    expect(preview.delimiter).toBe(',');
+    expect(preview.columns.map((c) => c.name)).toEqual([
+      'Lead ID',
+      'First Name',
+      'Last Name',
+      'E-Mail',
+      'Job Title',
+      'Employees',
+      'Student',
+      'Converted',
+      'column_9',
+    ]);
+    expect(preview.columns.find((c) => c.name === 'Student')!.inferredType).toBe('text');
+    expect(preview.columns.find((c) => c.name === 'column_9')!.inferredType).toBe('empty');
+    expect(preview.mapping.columns).toEqual(MAPPING.columns);
+    expect(preview.mappingIssues).toEqual([]);
+    expect(preview.sampledRows).toBe(6);
+    expect(preview.sampledErrors).toBe(2);
+    expect(preview.rows[0]).toEqual({
+      line: 2,
+      errors: [],
+      lead: {
+        id: 'L-1',
+        attributes: {
+          first_name: 'Ann',
+          last_name: 'Lee',
+          email: 'ann@acme.com',
+          job_title: 'VP Marketing',
+          company_size: 1200,
+          is_student: false,
+        },
+        events: [],
+        outcome: { converted: true },
+      },
+    });
+  });
+
+  it('imports the good rows and reports the others per row with line and column', async () => {
+    const imported = await as.ops.leadSets.import({
+      name: 'CRM export',
+      format: 'csv',
+      text: MESSY_CSV,
+      mapping: MAPPING,
+      fileName: 'export.csv',
+    });
+    expect(imported).toMatchObject({ rows: 6, imported: 4, rejected: 2, errorsTruncated: false });
+    expect(imported.errors).toEqual([
+      {
+        line: 4,
+        column: 'E-Mail',
+        columnIndex: 4,
+        message: '"not-an-email" is not an email address',
+      },
+      { line: 4, column: 'Employees', columnIndex: 6, message: '"many" is not a number' },
+      { line: 4, column: 'Student', columnIndex: 7, message: '"maybe" is not yes or no' },
+      { line: 6, column: '', columnIndex: 0, message: 'The row has 5 cells; the header has 9.' },
+    ]);
+    expect(imported.leadSet).toMatchObject({
+      name: 'CRM export',
+      status: 'ready',
+      lead_count: 4,
+      has_outcomes: true,
+    });
+    const page = await as.auditor.leadSets.leads({
+      leadSetId: imported.leadSet.id,
+      offset: 0,
+      limit: 10,
+    });
+    expect(page.total).toBe(4);
+    expect(page.leads.map((l) => [l.index, l.leadId])).toEqual([
+      [0, 'L-1'],
+      [1, 'L-2'],
+      [2, 'L-4'],
+      [3, 'L-6'],
+    ]);
+    // Quoted commas and quotes kept; placeholders and blanks left out.
+    expect(page.leads[1]!.lead).toEqual({
+      id: 'L-2',
+      attributes: {
+        first_name: 'Bob',
+        last_name: 'Smith, Jr.',
+        email: 'bob@globex.com',
+      },
+      events: [],
+    });
+    expect(page.leads[2]!.lead).toMatchObject({
+      attributes: { first_name: 'Dee "DJ"', job_title: 'Director, Sales', company_size: 250 },
+      outcome: { converted: false },
+    });
+    expect(page.leads[3]!.lead).toMatchObject({
+      attributes: { job_title: 'Head of Growth', company_size: 40, is_student: true },
+    });
+    expect(page.leads[3]!.lead).not.toHaveProperty('outcome');
+    const set = await as.auditor.leadSets.get({ leadSetId: imported.leadSet.id });
+    expect(set.source).toMatchObject({
+      kind: 'import',
+      fileName: 'export.csv',
+      rows: 6,
+      imported: 4,
+      rejected: 2,
+    });
+  });
+
+  it('reads semicolon CSV, day-first dates and an outcome given as the stage reached', async () => {
+    const text = 'id;Created;Size;Stage reached\nA;31.01.2026;1.500;SQL\nB;02/03/2026;12;Nurture\n';
+    const imported = await as.admin.leadSets.import({
+      name: 'Semicolons',
+      format: 'csv',
+      text,
+      delimiter: 'auto',
+      mapping: {
+        dateOrder: 'dmy',
+        columns: {
+          id: { kind: 'id' },
+          Created: { kind: 'field', field: 'created_at' },
+          Size: { kind: 'field', field: 'company_size' },
+          'Stage reached': { kind: 'outcome', as: 'stage' },
+        },
+      },
+    });
+    expect(imported.errors).toEqual([]);
+    const { leads } = await as.ops.leadSets.leads({ leadSetId: imported.leadSet.id });
+    expect(leads.map((l) => l.lead)).toEqual([
+      {
+        id: 'A',
+        attributes: { created_at: '2026-01-31T00:00:00.000Z', company_size: 1.5 },
+        events: [],
+        outcome: { converted: true, stage: 'SQL' },
+      },
+      {
+        id: 'B',
+        attributes: { created_at: '2026-03-02T00:00:00.000Z', company_size: 12 },
+        events: [],
+        outcome: { converted: false, stage: 'Nurture' },
+      },
+    ]);
+  });
+
+  it('imports JSON lead documents and flat records, keeping the good ones', async () => {
+    const docs = `[
+      {"id": "J-1", "attributes": {"email": "a@b.co", "company_size": "2,000"}, "events": [{"type": "page_view", "at": 1767225600000}]},
+      {"id": "J-2", "attributes": {"company_size": "lots"}},
+      {"id": "J-3", "attributes": {"job_title": "CTO"}, "outcome": {"converted": true}},
+      {"id": "J-4", "attributes": {oops}}
+    ]`;
+    const preview = await as.ops.leadSets.previewImport({ format: 'json', text: docs });
+    expect(preview.documents).toBe(true);
+    const imported = await as.ops.leadSets.import({
+      name: 'JSON docs',
+      format: 'json',
+      text: docs,
+      mapping: { columns: {} },
+    });
+    expect(imported).toMatchObject({ rows: 4, imported: 2, rejected: 2 });
+    expect(imported.errors).toEqual([
+      {
+        line: 3,
+        column: 'attributes.company_size',
+        columnIndex: 0,
+        message: '"lots" is not a number',
+      },
+      { line: 5, column: '', columnIndex: 0, message: expect.stringMatching(/^Not valid JSON/) },
+    ]);
+    const { leads } = await as.ops.leadSets.leads({ leadSetId: imported.leadSet.id });
+    expect(leads[0]!.lead).toMatchObject({ attributes: { company_size: 2000 } });
+
+    const flat = '{"Email": "x@y.de", "Employees": 12}\n{"Email": "bad", "Employees": 3}\n';
+    const flatPreview = await as.ops.leadSets.previewImport({ format: 'json', text: flat });
+    expect(flatPreview.documents).toBe(false);
+    expect(flatPreview.mapping.columns).toEqual({
+      Email: { kind: 'field', field: 'email' },
+      Employees: { kind: 'field', field: 'company_size' },
+    });
+    const flatImported = await as.ops.leadSets.import({
+      name: 'JSON lines',
+      format: 'json',
+      text: flat,
+      mapping: flatPreview.mapping,
+    });
+    expect(flatImported).toMatchObject({ imported: 1, rejected: 1 });
+    expect(flatImported.errors[0]).toMatchObject({ line: 2, column: 'Email' });
+  });
+
+  it('refuses a mapping that does not fit before writing anything', async () => {
+    const before = (await as.ops.leadSets.list()).length;
+    const error = await as.ops.leadSets
+      .import({
+        name: 'Bad mapping',
+        format: 'csv',
+        text: 'a,b\n1,2\n',
+        mapping: { columns: { c: { kind: 'field', field: 'email' } } },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe('BAD_REQUEST');
+    expect((error as TRPCError).message).toMatch(/mapping\.columns\.c: The file has no column "c"/);
+    expect((await as.ops.leadSets.list()).length).toBe(before);
+  });
+
+  it('generates sample leads (same seed, same leads) and copies a set inside the database', async () => {
+    const set = await as.ops.leadSets.generate({ name: 'Gen', count: 2_500, seed: 'demo' });
+    expect(set).toMatchObject({ lead_count: 2_500, status: 'ready', has_outcomes: true });
+    const want = generateLeads({ count: 2_500, seed: 'demo' });
+    const tail = await as.ops.leadSets.leads({ leadSetId: set.id, offset: 2_490, limit: 50 });
+    expect(tail.leads.map((l) => l.index)).toEqual([...Array(10).keys()].map((i) => 2_490 + i));
+    expect(tail.leads.map((l) => l.lead)).toEqual(
+      want.slice(2_490).map((l) => JSON.parse(JSON.stringify(l))),
+    );
+    const copy = await as.admin.leadSets.copy({ leadSetId: set.id, name: 'Gen (copy)' });
+    expect(copy).toMatchObject({ lead_count: 2_500, status: 'ready', has_outcomes: true });
+    expect((copy.source as { kind: string }).kind).toBe('copy');
+    const copied = await as.ops.leadSets.leads({ leadSetId: copy.id, offset: 2_490, limit: 50 });
+    expect(copied.leads).toEqual(tail.leads);
+    const actions = await database.db
+      .selectFrom('audit_events')
+      .select(['action'])
+      .where('entity_id', 'in', [set.id, copy.id])
+      .orderBy('id')
+      .execute();
+    expect(actions.map((a) => a.action)).toEqual([
+      'leadSet.create',
+      'leadSet.load',
+      'leadSet.copy',
+    ]);
+    await as.ops.leadSets.delete({ leadSetId: copy.id });
+    expect(await codeOf(as.ops.leadSets.get({ leadSetId: copy.id }))).toBe('NOT_FOUND');
+  });
+
+  it('empties a set left loading by a process that died, but not one being loaded now', async () => {
+    const workspaceId = as.users.ops.workspace_id;
+    const orphan = await createLeadSet(database.db, {
+      workspaceId,
+      name: 'Crashed import',
+      source: { kind: 'import' },
+      createdBy: null,
+    });
+    await appendLeads(database.db, orphan.id, 0, generateLeads({ count: 300, seed: 1 }));
+    const loading = as.ops.leadSets.generate({ name: 'Loading now', count: 20_000, seed: 2 });
+    let sawLoading = false;
+    for (let i = 0; i < 400 && !sawLoading; i++) {
+      const sets = await as.auditor.leadSets.list();
+      sawLoading = sets.some((s) => s.name === 'Loading now' && s.status === 'loading');
+      if (!sawLoading) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(sawLoading).toBe(true);
+    const repaired = await as.auditor.leadSets.get({ leadSetId: orphan.id });
+    expect(repaired).toMatchObject({ status: 'failed', lead_count: 0 });
+    expect(repaired.error).toMatch(/stopped before it finished/);
+    const left = await database.db
+      .selectFrom('leads')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('lead_set_id', '=', orphan.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(left.n)).toBe(0);
+    expect(await loading).toMatchObject({ status: 'ready', lead_count: 20_000 });
+  });
+
+  it('lets ops and admin write, everyone read, and keeps sets of other workspaces out of reach', async () => {
+    for (const who of [as.marketing, as.sales, as.auditor]) {
+      expect(await codeOf(who.leadSets.generate({ name: 'x', count: 1, seed: 1 }))).toBe(
+        'FORBIDDEN',
+      );
+      expect(await codeOf(who.leadSets.list())).toBe('OK');
+    }
+    expect(await codeOf(as.ops.leadSets.generate({ name: 'x', count: 1_000_001, seed: 1 }))).toBe(
+      'BAD_REQUEST',
+    );
+    const other = await database.db
+      .insertInto('workspaces')
+      .values({ slug: 'other', name: 'Other' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const stranger = { ...as.users.ops, workspace_id: other.id };
+    const mine = (await as.ops.leadSets.list())[0]!;
+    expect(await as.caller(stranger).leadSets.list()).toEqual([]);
+    expect(await codeOf(as.caller(stranger).leadSets.get({ leadSetId: mine.id }))).toBe(
+      'NOT_FOUND',
+    );
+  });
+});

@@ -1,0 +1,328 @@
+import {
+  cancelRun,
+  changedLeadsPage,
+  failStaleRuns,
+  findLead,
+  findRun,
+  findVersion,
+  insertRun,
+  listRuns,
+} from '@accord/db';
+import { leadSchema, type Lead, type Workflow } from '@accord/engine';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { runManagerFor, type StoredResult } from '../simulation/run-manager';
+import {
+  baselineSchema,
+  candidateSchema,
+  compiledSide,
+  explained,
+  resolveSides,
+} from '../simulation/sides';
+import { protectedProcedure, type Context, type SessionUser, dateInput } from '../trpc';
+import { requireLeadSet } from './lead-sets';
+import { mutate, requireWorkflow } from './procedures';
+
+type Ctx = Context & { user: SessionUser };
+
+/** A run whose process sent no heartbeat for this long is reported failed (it died). */
+export const STALE_RUN_MS = 60_000;
+
+const runId = z.object({ runId: z.uuid() });
+
+async function requireRun(ctx: Ctx, id: string) {
+  let run = await findRun(ctx.db, ctx.user.workspace_id, id);
+  if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `No simulation run ${id}.` });
+  if (isStale(run)) {
+    await failStaleRuns(ctx.db, new Date(Date.now() - STALE_RUN_MS));
+    run = (await findRun(ctx.db, ctx.user.workspace_id, id))!;
+  }
+  return run;
+}
+
+const isStale = (run: { status: string; heartbeat_at: Date }) =>
+  (run.status === 'queued' || run.status === 'running') &&
+  run.heartbeat_at.getTime() < Date.now() - STALE_RUN_MS;
+
+function summary(run: Omit<Awaited<ReturnType<typeof listRuns>>[number], 'changedTotal'>) {
+  return {
+    id: run.id,
+    workflowId: run.workflow_id,
+    status: run.status,
+    progress: run.progress,
+    error: run.error,
+    leadCount: run.lead_count,
+    asOf: run.as_of,
+    createdAt: run.created_at,
+    startedAt: run.started_at,
+    finishedAt: run.finished_at,
+    createdBy: { id: run.created_by, name: run.createdByName },
+    leadSet: { id: run.lead_set_id, name: run.leadSetName },
+    baseline: { versionId: run.baseline_version_id, number: run.baselineNumber },
+    candidate: {
+      versionId: run.candidate_version_id,
+      number: run.candidateNumber,
+      draftRevision: run.candidate_draft_revision,
+    },
+  };
+}
+
+/** The two documents a run compared, compiled (cached per version, per run for a draft). */
+async function runSides(ctx: Ctx, run: Awaited<ReturnType<typeof requireRun>>) {
+  const baselineVersion = run.baseline_version_id
+    ? await findVersion(ctx.db, ctx.user.workspace_id, run.baseline_version_id)
+    : undefined;
+  const candidateVersion = run.candidate_version_id
+    ? await findVersion(ctx.db, ctx.user.workspace_id, run.candidate_version_id)
+    : undefined;
+  if (!baselineVersion)
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'The run has no baseline version.' });
+  const candidateDocument = (candidateVersion?.document ?? run.candidate_document) as Workflow;
+  const baseline = {
+    label: `Version ${baselineVersion.number}`,
+    document: baselineVersion.document as Workflow,
+    cacheKey: `version:${baselineVersion.id}`,
+  };
+  const candidate = {
+    label: candidateVersion
+      ? `Version ${candidateVersion.number}`
+      : `Draft (revision ${run.candidate_draft_revision})`,
+    document: candidateDocument,
+    cacheKey: candidateVersion ? `version:${candidateVersion.id}` : `run:${run.id}:candidate`,
+  };
+  return {
+    baseline: { ...baseline, evaluate: compiledSide(baseline, 'baseline') },
+    candidate: { ...candidate, evaluate: compiledSide(candidate, 'candidate') },
+  };
+}
+
+export const simulationsRouter = {
+  /**
+   * Starts a run of `candidate` (a version or the current draft) against `baseline` (the
+   * published version or any version) over a ready lead set, as of `asOf` (default: the date a
+   * generated set's histories end on, else now). Answers at once with the run id; the run goes
+   * on in a worker thread (poll `simulations.get`).
+   */
+  start: protectedProcedure('simulations.start')
+    .input(
+      z.object({
+        workflowId: z.uuid(),
+        baseline: baselineSchema,
+        candidate: candidateSchema,
+        leadSetId: z.uuid(),
+        asOf: dateInput.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { workflow, baseline, candidate } = await resolveSides(ctx, input);
+      const set = await requireLeadSet(ctx, input.leadSetId);
+      if (set.status !== 'ready' || set.lead_count === 0)
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message:
+            set.status !== 'ready'
+              ? `${set.name} is ${set.status}; only a ready lead set can be simulated.`
+              : `${set.name} has no leads.`,
+        });
+      const generatedAsOf = (set.source as { kind?: string; asOf?: string }).asOf;
+      const asOf = input.asOf ?? (generatedAsOf ? new Date(generatedAsOf) : new Date());
+      const run = await mutate(ctx, async (trx, audit) => {
+        const created = await insertRun(trx, {
+          workflowId: workflow.id,
+          baselineVersionId: baseline.versionId!,
+          candidateVersionId: candidate.versionId,
+          candidateDraftRevision: candidate.draftRevision,
+          candidateDocument: candidate.versionId ? null : candidate.document,
+          leadSetId: set.id,
+          leadCount: set.lead_count,
+          asOf,
+          createdBy: ctx.user.id,
+        });
+        await audit({
+          action: 'simulation.start',
+          entityType: 'simulation_run',
+          entityId: created.id,
+          workflowId: workflow.id,
+          after: {
+            baseline: baseline.label,
+            candidate: candidate.label,
+            leadSet: { id: set.id, name: set.name, leads: set.lead_count },
+            asOf: asOf.toISOString(),
+          },
+        });
+        return created;
+      });
+      runManagerFor(ctx.db).enqueue({
+        runId: run.id,
+        leadSetId: set.id,
+        leadCount: set.lead_count,
+        asOf,
+        baseline: baseline.document,
+        candidate: candidate.document,
+      });
+      return { runId: run.id, status: run.status };
+    }),
+
+  /** A run: status, progress (0..1) and, when done, the result (funnel, matrix, histograms, coverage, outcomes). */
+  get: protectedProcedure('simulations.get')
+    .input(runId)
+    .query(async ({ ctx, input }) => {
+      const run = await requireRun(ctx, input.runId);
+      return {
+        ...summary(run),
+        result: (run.result ?? null) as StoredResult | null,
+      };
+    }),
+
+  /** Runs of a workflow, newest first, without their results. */
+  list: protectedProcedure('simulations.list')
+    .input(z.object({ workflowId: z.uuid() }))
+    .query(async ({ ctx, input }) => {
+      await requireWorkflow(ctx, input.workflowId);
+      let runs = await listRuns(ctx.db, input.workflowId);
+      if (runs.some(isStale)) {
+        await failStaleRuns(ctx.db, new Date(Date.now() - STALE_RUN_MS));
+        runs = await listRuns(ctx.db, input.workflowId);
+      }
+      return runs.map((run) => ({ ...summary(run), changedTotal: run.changedTotal }));
+    }),
+
+  /** Cancels a queued or running run; it keeps no result. */
+  cancel: protectedProcedure('simulations.cancel')
+    .input(runId)
+    .mutation(async ({ ctx, input }) => {
+      const run = await requireRun(ctx, input.runId);
+      const cancelled = await mutate(ctx, async (trx, audit) => {
+        if (!(await cancelRun(trx, run.id))) return false;
+        await audit({
+          action: 'simulation.cancel',
+          entityType: 'simulation_run',
+          entityId: run.id,
+          workflowId: run.workflow_id,
+          before: { status: run.status, progress: run.progress },
+          after: { status: 'cancelled' },
+        });
+        return true;
+      });
+      if (!cancelled) {
+        const now = await requireRun(ctx, run.id);
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `The run is already ${now.status}.`,
+        });
+      }
+      runManagerFor(ctx.db).abort(run.id);
+      return { runId: run.id, status: 'cancelled' as const };
+    }),
+
+  /**
+   * The leads whose stage changed, in lead-set order, paged; `from`/`to` pick one cell of the
+   * transition matrix.
+   */
+  changedLeads: protectedProcedure('simulations.changedLeads')
+    .input(
+      runId.extend({
+        from: z.string().min(1).optional(),
+        to: z.string().min(1).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(50),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const run = await requireRun(ctx, input.runId);
+      if (run.status !== 'done')
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `The run is ${run.status}; changed leads exist once it is done.`,
+        });
+      const page = await changedLeadsPage(ctx.db, run.id, input);
+      const result = run.result as StoredResult;
+      return {
+        total: page.total,
+        /** More changed leads than were stored (the rest are only counted). */
+        truncated: result.changed.truncated,
+        leads: page.rows.map((r) => ({
+          index: r.idx,
+          leadId: r.lead_id,
+          from: r.from_stage,
+          to: r.to_stage,
+          baselineScores: r.baseline_scores,
+          candidateScores: r.candidate_scores,
+        })),
+      };
+    }),
+
+  /**
+   * Why one lead of a run's set got its stage on each side: path (with node labels), scores,
+   * reasons and checklist, evaluated again on demand as of the run's date.
+   */
+  explainLead: protectedProcedure('simulations.explainLead')
+    .input(
+      runId
+        .extend({
+          leadIndex: z.number().int().min(0).optional(),
+          leadId: z.string().min(1).optional(),
+        })
+        .refine((v) => (v.leadIndex === undefined) !== (v.leadId === undefined), {
+          message: 'Give either leadIndex or leadId.',
+          path: ['leadIndex'],
+        }),
+    )
+    .query(async ({ ctx, input }) => {
+      const run = await requireRun(ctx, input.runId);
+      const row = await findLead(
+        ctx.db,
+        run.lead_set_id,
+        input.leadIndex !== undefined ? { seq: input.leadIndex } : { leadId: input.leadId! },
+      );
+      if (!row)
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `The lead set has no lead ${input.leadIndex ?? input.leadId}.`,
+        });
+      const sides = await runSides(ctx, run);
+      const lead = row.data as Lead;
+      const options = { asOf: run.as_of };
+      const baseline = sides.baseline.evaluate(lead, options);
+      const candidate = sides.candidate.evaluate(lead, options);
+      return {
+        leadIndex: row.seq,
+        lead,
+        asOf: run.as_of,
+        changed: baseline.stage !== candidate.stage,
+        baseline: { label: sides.baseline.label, ...explained(sides.baseline.document, baseline) },
+        candidate: {
+          label: sides.candidate.label,
+          ...explained(sides.candidate.document, candidate),
+        },
+      };
+    }),
+
+  /**
+   * One pasted lead through both sides: path, scores and reasons of each. Changes nothing; a
+   * mutation only because a lead is too big for a URL.
+   */
+  tryLead: protectedProcedure('simulations.tryLead')
+    .input(
+      z.object({
+        workflowId: z.uuid(),
+        baseline: baselineSchema,
+        candidate: candidateSchema,
+        lead: leadSchema,
+        asOf: dateInput.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { baseline, candidate } = await resolveSides(ctx, input);
+      const options = { asOf: input.asOf ?? new Date() };
+      const a = compiledSide(baseline, 'baseline')(input.lead, options);
+      const b = compiledSide(candidate, 'candidate')(input.lead, options);
+      return {
+        asOf: options.asOf,
+        changed: a.stage !== b.stage,
+        baseline: { label: baseline.label, ...explained(baseline.document, a) },
+        candidate: { label: candidate.label, ...explained(candidate.document, b) },
+      };
+    }),
+} satisfies TRPCRouterRecord;

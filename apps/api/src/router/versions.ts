@@ -1,0 +1,304 @@
+import {
+  findVersion,
+  getDraft,
+  hasDualSignOff,
+  hasSimulationRun,
+  insertVersion,
+  listVersions,
+  liveAt,
+  lockWorkflow,
+  publish,
+  publishedVersion,
+  recordDecision,
+  setVersionStatus,
+} from '@accord/db';
+import {
+  agreementToMarkdown,
+  defaultCatalog,
+  describeWorkflow,
+  diffLines,
+  diffWorkflows,
+  hashWorkflow,
+  hasErrors,
+  parseWorkflow,
+  validate,
+  type Workflow,
+} from '@accord/engine';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import {
+  InvalidWorkflow,
+  protectedProcedure,
+  type Context,
+  type SessionUser,
+  dateInput,
+} from '../trpc';
+import { mutate, requireWorkflow } from './procedures';
+
+const versionId = z.object({ versionId: z.uuid() });
+/** One side of a diff: a version of the workflow, or its current draft. */
+const side = z.union([z.literal('draft'), versionId]);
+const comment = z.string().trim().max(2_000).default('');
+
+async function requireVersion(
+  ctx: Context & { user: SessionUser },
+  id: string,
+  db: Parameters<typeof findVersion>[0] = ctx.db,
+) {
+  const version = await findVersion(db, ctx.user.workspace_id, id);
+  if (!version) throw new TRPCError({ code: 'NOT_FOUND', message: `No version ${id}.` });
+  return version;
+}
+
+function decide(decision: 'approve' | 'reject') {
+  return protectedProcedure(decision === 'approve' ? 'versions.approve' : 'versions.reject')
+    .input(versionId.extend({ comment }))
+    .mutation(({ ctx, input }) =>
+      mutate(ctx, async (trx, audit) => {
+        await lockWorkflow(trx, (await requireVersion(ctx, input.versionId, trx)).workflow_id);
+        const version = await requireVersion(ctx, input.versionId, trx);
+        if (version.status !== 'proposed' && version.status !== 'approved') {
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: `Version ${version.number} is ${version.status}; only proposed versions are signed off.`,
+          });
+        }
+        await recordDecision(trx, {
+          versionId: version.id,
+          userId: ctx.user.id,
+          role: ctx.user.role,
+          decision,
+          comment: input.comment,
+        });
+        const status =
+          decision === 'reject'
+            ? 'rejected'
+            : (await hasDualSignOff(trx, version.id, version.author_id))
+              ? 'approved'
+              : 'proposed';
+        if (status !== version.status) await setVersionStatus(trx, version.id, status);
+        await audit({
+          action: `version.${decision}`,
+          entityType: 'version',
+          entityId: version.id,
+          workflowId: version.workflow_id,
+          before: { status: version.status },
+          after: {
+            status,
+            number: version.number,
+            comment: input.comment,
+            ownVersion: version.author_id === ctx.user.id,
+          },
+        });
+        return { id: version.id, status };
+      }),
+    );
+}
+
+function goLive(kind: 'publish' | 'rollback') {
+  return protectedProcedure(kind === 'publish' ? 'versions.publish' : 'versions.rollback')
+    .input(versionId)
+    .mutation(async ({ ctx, input }) => {
+      const found = await requireVersion(ctx, input.versionId);
+      const result = await mutate(ctx, async (trx, audit) => {
+        await lockWorkflow(trx, found.workflow_id);
+        const version = await requireVersion(ctx, input.versionId, trx);
+        const allowed = kind === 'publish' ? ['approved'] : ['superseded'];
+        if (!allowed.includes(version.status)) {
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message:
+              kind === 'publish'
+                ? `Version ${version.number} is ${version.status}; it needs a marketing and a sales approval before it can be published.`
+                : `Version ${version.number} is ${version.status}; only a version that was live before can be rolled back to.`,
+          });
+        }
+        const live = await publishedVersion(trx, version.workflow_id);
+        if (
+          kind === 'publish' &&
+          ctx.env.ACCORD_REQUIRE_SIMULATION_BEFORE_PUBLISH &&
+          live &&
+          !(await hasSimulationRun(trx, version.id, live.id))
+        ) {
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: `Run a simulation of version ${version.number} against the live version ${live.number} before publishing it.`,
+          });
+        }
+        const { previous } = await publish(trx, {
+          workflowId: version.workflow_id,
+          versionId: version.id,
+          userId: ctx.user.id,
+          kind,
+        });
+        await audit({
+          action: `version.${kind}`,
+          entityType: 'version',
+          entityId: version.id,
+          workflowId: version.workflow_id,
+          before: { published: previous?.number ?? null },
+          after: { published: version.number },
+        });
+        return {
+          id: version.id,
+          number: version.number,
+          status: 'published' as const,
+          superseded: previous?.number ?? null,
+        };
+      }).catch((error: unknown) => {
+        if ((error as { code?: string }).code === '23505') {
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: 'Another version was published at the same moment; reload and try again.',
+          });
+        }
+        throw error;
+      });
+      ctx.caches.evaluators.invalidateWorkflow(found.workflow_id);
+      return result;
+    });
+}
+
+/** The document of one side of a diff, with a label such as "version 3" or "draft revision 7". */
+async function sideDocument(
+  ctx: Context & { user: SessionUser },
+  workflowId: string,
+  which: z.infer<typeof side>,
+): Promise<{ label: string; workflow: Workflow }> {
+  let label: string;
+  let document: unknown;
+  if (which === 'draft') {
+    const draft = await getDraft(ctx.db, workflowId);
+    if (!draft) throw new TRPCError({ code: 'NOT_FOUND', message: 'This workflow has no draft.' });
+    label = `draft revision ${draft.revision}`;
+    document = draft.document;
+  } else {
+    const version = await requireVersion(ctx, which.versionId);
+    if (version.workflow_id !== workflowId)
+      throw new TRPCError({
+        code: 'NOT_FOUND',
+        message: `No version ${which.versionId} of workflow ${workflowId}.`,
+      });
+    label = `version ${version.number}`;
+    document = version.document;
+  }
+  const parsed = parseWorkflow(document);
+  if (!parsed.ok)
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: `The stored ${label} is not a valid workflow document.`,
+    });
+  return { label, workflow: parsed.workflow };
+}
+
+export const versionsRouter = {
+  list: protectedProcedure('versions.list')
+    .input(z.object({ workflowId: z.uuid() }))
+    .query(async ({ ctx, input }) => {
+      await requireWorkflow(ctx, input.workflowId);
+      return listVersions(ctx.db, input.workflowId);
+    }),
+
+  get: protectedProcedure('versions.get')
+    .input(versionId)
+    .query(({ ctx, input }) => requireVersion(ctx, input.versionId)),
+
+  /** Freezes the current draft as the next version; refused with the diagnostics when invalid. */
+  propose: protectedProcedure('versions.propose')
+    .input(
+      z.object({
+        workflowId: z.uuid(),
+        changeNote: z.string().trim().min(1, 'Say what changed and why').max(4_000),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      mutate(ctx, async (trx, audit) => {
+        await requireWorkflow(ctx, input.workflowId, trx);
+        await lockWorkflow(trx, input.workflowId);
+        const draft = await getDraft(trx, input.workflowId);
+        const parsed = parseWorkflow(draft?.document);
+        if (!draft || !parsed.ok)
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: 'The draft is not a valid workflow document.',
+          });
+        const diagnostics = validate(parsed.workflow, defaultCatalog);
+        if (hasErrors(diagnostics)) {
+          const errors = diagnostics.filter((d) => d.severity === 'error');
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: `Fix ${errors.length} problem${errors.length === 1 ? '' : 's'} before proposing: ${errors[0]!.message}`,
+            cause: new InvalidWorkflow(errors),
+          });
+        }
+        const version = await insertVersion(trx, {
+          workflowId: input.workflowId,
+          document: parsed.workflow,
+          hash: hashWorkflow(parsed.workflow),
+          changeNote: input.changeNote,
+          basedOnRevision: draft.revision,
+          authorId: ctx.user.id,
+        });
+        await audit({
+          action: 'version.propose',
+          entityType: 'version',
+          entityId: version.id,
+          workflowId: input.workflowId,
+          after: {
+            number: version.number,
+            changeNote: input.changeNote,
+            hash: version.compiled_hash,
+            draftRevision: draft.revision,
+          },
+        });
+        return version;
+      }),
+    ),
+
+  approve: decide('approve'),
+  reject: decide('reject'),
+  publish: goLive('publish'),
+  rollback: goLive('rollback'),
+
+  /** What changed between two versions, or a version and the draft (either way round). */
+  diff: protectedProcedure('versions.diff')
+    .input(z.object({ workflowId: z.uuid(), from: side, to: side }))
+    .query(async ({ ctx, input }) => {
+      await requireWorkflow(ctx, input.workflowId);
+      const from = await sideDocument(ctx, input.workflowId, input.from);
+      const to = await sideDocument(ctx, input.workflowId, input.to);
+      const diff = diffWorkflows(from.workflow, to.workflow, defaultCatalog);
+      return { from: from.label, to: to.label, diff, lines: diffLines(diff) };
+    }),
+
+  /** The plain-language agreement of a version, structured and as Markdown, for signing. */
+  agreement: protectedProcedure('versions.agreement')
+    .input(versionId)
+    .query(async ({ ctx, input }) => {
+      const version = await requireVersion(ctx, input.versionId);
+      const parsed = parseWorkflow(version.document);
+      if (!parsed.ok)
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `The stored version ${version.number} is not a valid workflow document.`,
+        });
+      const doc = describeWorkflow(parsed.workflow, defaultCatalog);
+      return {
+        versionId: version.id,
+        number: version.number,
+        status: version.status,
+        hash: version.compiled_hash,
+        doc,
+        markdown: agreementToMarkdown(doc),
+      };
+    }),
+
+  /** What was live at a moment: the latest publish or rollback at or before `at`. */
+  liveAt: protectedProcedure('versions.liveAt')
+    .input(z.object({ workflowId: z.uuid(), at: dateInput }))
+    .query(async ({ ctx, input }) => {
+      await requireWorkflow(ctx, input.workflowId);
+      return (await liveAt(ctx.db, input.workflowId, input.at)) ?? null;
+    }),
+} satisfies TRPCRouterRecord;

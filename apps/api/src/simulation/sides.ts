@@ -1,0 +1,137 @@
+import { findVersion, getDraft } from '@accord/db';
+import {
+  compile,
+  defaultCatalog,
+  type Evaluate,
+  type Result,
+  type Workflow,
+  type WorkflowNode,
+} from '@accord/engine';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { requireWorkflow } from '../router/procedures';
+import { InvalidWorkflow, type Context, type SessionUser } from '../trpc';
+
+export const baselineSchema = z.union([z.literal('published'), z.object({ versionId: z.uuid() })]);
+export const candidateSchema = z.union([z.literal('draft'), z.object({ versionId: z.uuid() })]);
+
+/** One side of a comparison, resolved: what it is, and its document. */
+export interface ResolvedSide {
+  versionId: string | null;
+  versionNumber: number | null;
+  draftRevision: number | null;
+  /** "Version 3 (published)", "Draft (revision 12)". */
+  label: string;
+  document: Workflow;
+  /** Key for the compile cache: versions never change; a draft revision never changes. */
+  cacheKey: string;
+}
+
+type Ctx = Context & { user: SessionUser };
+
+/** A version of the workflow (NOT_FOUND if it is not one of this workflow's versions). */
+async function versionSide(ctx: Ctx, workflowId: string, versionId: string): Promise<ResolvedSide> {
+  const version = await findVersion(ctx.db, ctx.user.workspace_id, versionId);
+  if (!version || version.workflow_id !== workflowId)
+    throw new TRPCError({
+      code: 'NOT_FOUND',
+      message: `No version ${versionId} of this workflow.`,
+    });
+  return {
+    versionId: version.id,
+    versionNumber: version.number,
+    draftRevision: null,
+    label: `Version ${version.number} (${version.status})`,
+    document: version.document as Workflow,
+    cacheKey: `version:${version.id}`,
+  };
+}
+
+/**
+ * Resolves the baseline (`published` or a version) and the candidate (`draft` or a version) of
+ * a workflow of the caller's workspace; PRECONDITION_FAILED when there is no published version
+ * or the candidate does not compile (with its diagnostics).
+ */
+export async function resolveSides(
+  ctx: Ctx,
+  input: {
+    workflowId: string;
+    baseline: z.infer<typeof baselineSchema>;
+    candidate: z.infer<typeof candidateSchema>;
+  },
+) {
+  const workflow = await requireWorkflow(ctx, input.workflowId);
+  let baseline: ResolvedSide;
+  if (input.baseline === 'published') {
+    if (!workflow.publishedVersionId)
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: `${workflow.name} has no published version yet; pick a version as the baseline.`,
+      });
+    baseline = await versionSide(ctx, workflow.id, workflow.publishedVersionId);
+  } else baseline = await versionSide(ctx, workflow.id, input.baseline.versionId);
+
+  let candidate: ResolvedSide;
+  if (input.candidate === 'draft') {
+    const draft = await getDraft(ctx.db, workflow.id);
+    if (!draft) throw new TRPCError({ code: 'NOT_FOUND', message: 'This workflow has no draft.' });
+    candidate = {
+      versionId: null,
+      versionNumber: null,
+      draftRevision: draft.revision,
+      label: `Draft (revision ${draft.revision})`,
+      document: draft.document as Workflow,
+      cacheKey: `draft:${workflow.id}:${draft.revision}`,
+    };
+  } else candidate = await versionSide(ctx, workflow.id, input.candidate.versionId);
+
+  compiledSide(baseline, 'baseline');
+  compiledSide(candidate, 'candidate');
+  return { workflow, baseline, candidate };
+}
+
+const compiledCache = new Map<string, Evaluate>();
+const CACHE_SIZE = 64;
+
+/**
+ * The evaluator of a side, compiled once per cache key (least recently used dropped past 64);
+ * PRECONDITION_FAILED with the diagnostics when it does not compile.
+ */
+export function compiledSide(
+  side: Pick<ResolvedSide, 'cacheKey' | 'document' | 'label'>,
+  name: string,
+) {
+  const hit = compiledCache.get(side.cacheKey);
+  if (hit) {
+    compiledCache.delete(side.cacheKey);
+    compiledCache.set(side.cacheKey, hit);
+    return hit;
+  }
+  const compiled = compile(side.document, defaultCatalog);
+  if (!compiled.ok)
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: `The ${name} (${side.label}) has errors and cannot be simulated.`,
+      cause: new InvalidWorkflow(compiled.diagnostics),
+    });
+  compiledCache.set(side.cacheKey, compiled.evaluate);
+  if (compiledCache.size > CACHE_SIZE) compiledCache.delete(compiledCache.keys().next().value!);
+  return compiled.evaluate;
+}
+
+/** One step of a lead's path through a workflow, with the node's label and kind. */
+export interface PathStep {
+  nodeId: string;
+  label: string;
+  kind: string;
+}
+
+/** A side's result for one lead, with its path spelled out in node labels. */
+export function explained(document: Workflow, result: Result) {
+  const nodes = new Map<string, WorkflowNode>(document.nodes.map((n) => [n.id, n]));
+  const steps: PathStep[] = result.path.map((nodeId) => {
+    const node = nodes.get(nodeId);
+    return { nodeId, label: node?.label ?? nodeId, kind: node?.kind ?? 'unknown' };
+  });
+  return { ...result, steps };
+}

@@ -1,0 +1,72 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The TypeScript sources run through tsx in the API process; a worker thread does not inherit
+ * its loader, so each worker registers tsx before importing the simulation worker module.
+ */
+function bootstrapCode(): string {
+  const require = createRequire(import.meta.url);
+  const tsxApi = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./simulation-worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+}
+
+/**
+ * Simulation worker threads, kept warm between runs: starting one (loading the engine) costs
+ * a few hundred milliseconds, so finished runs hand their worker back for the next one. Idle
+ * workers do not keep the process alive.
+ */
+export class WorkerPool {
+  readonly #idle: Worker[] = [];
+  readonly #all = new Set<Worker>();
+  #code: string | undefined;
+
+  constructor(private readonly maxIdle = 2) {}
+
+  /** A worker for one run; give it back with `release` or end it with `discard`. */
+  acquire(): Worker {
+    const idle = this.#idle.pop();
+    if (idle) {
+      idle.ref();
+      return idle;
+    }
+    this.#code ??= bootstrapCode();
+    const worker = new Worker(this.#code, { eval: true, execArgv: [] });
+    this.#all.add(worker);
+    worker.once('exit', () => {
+      this.#all.delete(worker);
+      const i = this.#idle.indexOf(worker);
+      if (i >= 0) this.#idle.splice(i, 1);
+    });
+    return worker;
+  }
+
+  /** Keeps a worker that finished a run cleanly for the next run. */
+  release(worker: Worker) {
+    if (this.#idle.length >= this.maxIdle) {
+      void this.discard(worker);
+      return;
+    }
+    worker.unref();
+    this.#idle.push(worker);
+  }
+
+  /** Ends a worker (cancelled or failed run). */
+  async discard(worker: Worker) {
+    this.#all.delete(worker);
+    await worker.terminate();
+  }
+
+  /** Starts a worker ahead of need, so the first run does not wait for it. */
+  warm() {
+    if (this.#idle.length === 0) this.release(this.acquire());
+  }
+
+  async close() {
+    await Promise.all([...this.#all].map((w) => w.terminate()));
+    this.#all.clear();
+    this.#idle.length = 0;
+  }
+}

@@ -1,0 +1,50 @@
+import type { AccordDatabase, Role } from '@accord/db';
+import { parseEnv, type Env } from './env';
+import { createCaller } from './root';
+import { SignInThrottle } from './auth/sign-in-throttle';
+import { ApiKeyCache } from './rest/api-key-cache';
+import { EvaluatorCache } from './rest/evaluator-cache';
+import { DEMO_USERS, seedDemo } from './seed';
+import type { Context, SessionUser } from './trpc';
+
+/**
+ * Callers for router tests: one per demo role, plus signed-out, over a seeded database.
+ * @example const as = await demoCallers(database); await as.marketing.workflows.list({});
+ */
+export async function demoCallers(
+  database: AccordDatabase,
+  envOverrides: Partial<Record<string, string>> = {},
+) {
+  await seedDemo(database.db);
+  const env: Env = parseEnv({ LOG_LEVEL: 'silent', ...envOverrides });
+  const caches = {
+    evaluators: new EvaluatorCache(database.db),
+    apiKeys: new ApiKeyCache(database.db),
+  };
+  const users = await database.db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'workspace_id'])
+    .execute();
+  const context = (user: SessionUser | null): Context => ({
+    db: database.db,
+    dbKind: database.kind,
+    env,
+    caches,
+    signInThrottle: new SignInThrottle(),
+    user,
+    sessionHash: null,
+  });
+  const byRole = (role: Role) =>
+    users.find((u) => u.role === role && DEMO_USERS.some((d) => d.email === u.email))!;
+  return {
+    users: Object.fromEntries(users.map((u) => [u.role, u])) as Record<Role, SessionUser>,
+    context,
+    caller: (user: SessionUser | null) => createCaller(context(user)),
+    admin: createCaller(context(byRole('admin'))),
+    marketing: createCaller(context(byRole('marketing'))),
+    sales: createCaller(context(byRole('sales'))),
+    ops: createCaller(context(byRole('ops'))),
+    auditor: createCaller(context(byRole('auditor'))),
+    anonymous: createCaller(context(null)),
+  };
+}

@@ -1,0 +1,321 @@
+import {
+  compile,
+  DEFAULT_SAMPLE_AS_OF,
+  generateLeads,
+  parseLead,
+  type Lead,
+  type Result,
+  type Workflow,
+} from '@accord/engine';
+import { NumberInput } from '@accord/ui';
+import { Tabs } from 'radix-ui';
+import { useEffect, useMemo, useState, type CSSProperties } from 'react';
+import { stageColour } from './stage-colours';
+import { useWorkflowContext } from './workflow-context';
+import { useReactFlow } from '@xyflow/react';
+import { useEditor, useEditorStoreApi, type Highlight } from './store';
+
+const SAMPLE_COUNT = 30;
+const SAMPLE_SEED = 7;
+
+/** The edges a lead's path went along: consecutive steps of the path. */
+export function pathHighlight(doc: Workflow, path: readonly string[]): Highlight {
+  const edges = new Set<string>();
+  for (let i = 0; i + 1 < path.length; i++)
+    for (const e of doc.edges)
+      if (e.source === path[i] && e.target === path[i + 1]) edges.add(e.id);
+  return { nodes: new Set(path), edges };
+}
+
+const EMPTY_FORM: Record<
+  | 'first_name'
+  | 'last_name'
+  | 'job_title'
+  | 'email'
+  | 'company'
+  | 'seniority'
+  | 'lead_source'
+  | 'form_type',
+  string
+> & { company_size: number | undefined } = {
+  first_name: 'Dana',
+  last_name: 'Reyes',
+  job_title: 'VP Marketing',
+  email: 'dana.reyes@northwind.com',
+  company: 'Northwind',
+  company_size: 450,
+  seniority: 'vp',
+  lead_source: 'website',
+  form_type: 'demo_request',
+};
+
+type FormLead = typeof EMPTY_FORM;
+
+/**
+ * "Try a lead": pick a generated sample lead, fill in a small form or paste JSON, and see what the
+ * current draft makes of it (compiled in the browser by the engine): stage, scores, tags,
+ * reasons, checklist; the path is highlighted on the canvas.
+ */
+export function LeadPanel() {
+  const store = useEditorStoreApi();
+  const { index } = useWorkflowContext();
+  const doc = useEditor((s) => s.checkedDoc);
+  const compiled = useMemo(() => compile(doc), [doc]);
+  const samples = useMemo(
+    () => generateLeads({ count: SAMPLE_COUNT, seed: SAMPLE_SEED, asOf: DEFAULT_SAMPLE_AS_OF }),
+    [],
+  );
+  const [lead, setLead] = useState<Lead | null>(null);
+  const [asOf, setAsOf] = useState(new Date(DEFAULT_SAMPLE_AS_OF).toISOString().slice(0, 10));
+  const [json, setJson] = useState('');
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [form, setForm] = useState<FormLead>(EMPTY_FORM);
+
+  const outcome = useMemo((): { result?: Result; error?: string } => {
+    if (!lead || !compiled.ok) return {};
+    try {
+      return { result: compiled.evaluate(lead, { asOf }) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  }, [lead, compiled, asOf]);
+
+  useEffect(() => {
+    store.getState().setHighlight(outcome.result ? pathHighlight(doc, outcome.result.path) : null);
+  }, [outcome.result, doc, store]);
+  useEffect(() => () => store.getState().setHighlight(null), [store]);
+
+  const choose = (next: Lead) => {
+    setLead(next);
+    setJson(JSON.stringify(next, null, 2));
+    setJsonError(null);
+  };
+
+  if (!compiled.ok) {
+    const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
+    return (
+      <div className="empty-state" data-testid="lead-blocked">
+        <p>
+          <strong>
+            Fix {errors.length} problem{errors.length === 1 ? '' : 's'} to try leads.
+          </strong>
+        </p>
+        <p className="hint">
+          The draft must be a complete agreement before a lead can run through it.
+        </p>
+        <button type="button" onClick={() => store.getState().setPanel('problems')}>
+          Show problems
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <div className="lead-panel" data-testid="lead-panel">
+      <Tabs.Root defaultValue="samples" className="lead-tabs">
+        <Tabs.List className="segmented" aria-label="Lead source">
+          <Tabs.Trigger value="samples">Sample leads</Tabs.Trigger>
+          <Tabs.Trigger value="form">Form</Tabs.Trigger>
+          <Tabs.Trigger value="json">JSON</Tabs.Trigger>
+        </Tabs.List>
+        <Tabs.Content value="samples">
+          <ul className="sample-leads" aria-label="Sample leads">
+            {samples.map((s) => (
+              <li key={s.id}>
+                <button
+                  type="button"
+                  className={`sample-lead${lead?.id === s.id ? ' is-on' : ''}`}
+                  data-testid={`sample-lead-${s.id}`}
+                  onClick={() => choose(s)}
+                >
+                  <span>
+                    {String(s.attributes.first_name ?? '')} {String(s.attributes.last_name ?? '')}
+                  </span>
+                  <span className="muted small">
+                    {String(s.attributes.job_title ?? 'no title')} ·{' '}
+                    {String(s.attributes.company ?? 'no company')}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </Tabs.Content>
+        <Tabs.Content value="form">
+          <form
+            className="lead-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const attributes: Lead['attributes'] = {};
+              for (const [key, value] of Object.entries(form))
+                if (value !== '' && value !== undefined) attributes[key] = value;
+              choose({ id: 'typed-lead', attributes, events: [] });
+            }}
+          >
+            {(['first_name', 'last_name', 'job_title', 'email', 'company'] as const).map((key) => (
+              <label key={key} className="field compact">
+                <span className="field-label">{key.replace('_', ' ')}</span>
+                <input
+                  value={form[key]}
+                  onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+                />
+              </label>
+            ))}
+            {(['seniority', 'lead_source', 'form_type'] as const).map((key) => {
+              const def = index.fields.get(key);
+              return (
+                <label key={key} className="field compact">
+                  <span className="field-label">{def?.label ?? key}</span>
+                  <select
+                    value={form[key]}
+                    onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+                  >
+                    <option value="">(not given)</option>
+                    {def?.values?.map((o) => (
+                      <option key={o.value} value={o.value}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              );
+            })}
+            <label className="field compact">
+              <span className="field-label">company size</span>
+              <NumberInput
+                value={form.company_size}
+                onChange={(n) => setForm({ ...form, company_size: n })}
+              />
+            </label>
+            <button type="submit" className="primary">
+              Try this lead
+            </button>
+          </form>
+        </Tabs.Content>
+        <Tabs.Content value="json">
+          <textarea
+            className="code"
+            rows={10}
+            aria-label="Lead as JSON"
+            value={json}
+            placeholder='{"id": "l1", "attributes": {"email": "a@b.com"}, "events": []}'
+            onChange={(e) => setJson(e.target.value)}
+          />
+          {jsonError && <p className="error small">{jsonError}</p>}
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              let value: unknown;
+              try {
+                value = JSON.parse(json);
+              } catch (error) {
+                setJsonError(`Not JSON: ${(error as Error).message}`);
+                return;
+              }
+              const parsed = parseLead(value);
+              if (!parsed.ok)
+                setJsonError(
+                  parsed.errors.map((e) => `${e.path || 'lead'}: ${e.message}`).join('; '),
+                );
+              else choose(parsed.lead);
+            }}
+          >
+            Try this lead
+          </button>
+        </Tabs.Content>
+      </Tabs.Root>
+      <label className="inline-field">
+        <span className="field-label">Evaluate as of</span>
+        <input type="date" value={asOf} onChange={(e) => setAsOf(e.target.value)} />
+      </label>
+      {outcome.error && <p className="error">{outcome.error}</p>}
+      {outcome.result ? (
+        <LeadResult result={outcome.result} />
+      ) : (
+        <p className="hint">Pick a lead to see the stage it gets and why.</p>
+      )}
+    </div>
+  );
+}
+
+function LeadResult({ result }: { result: Result }) {
+  const store = useEditorStoreApi();
+  const reactFlow = useReactFlow();
+  const stages = useEditor((s) => s.doc.stages);
+  const scores = useEditor((s) => s.doc.scores);
+  const stage = stages.find((s) => s.id === result.stage);
+  return (
+    <section className="lead-result" data-testid="lead-result" aria-live="polite">
+      <div className="lead-stage">
+        <span className="muted">Stage</span>
+        <span
+          className="stage-pill big"
+          data-testid="lead-stage"
+          style={{ '--stage': stageColour(result.stage) } as CSSProperties}
+        >
+          {stage?.label ?? result.stage}
+        </span>
+      </div>
+      <dl className="lead-scores">
+        {Object.entries(result.scores).map(([id, value]) => (
+          <div key={id}>
+            <dt>{scores.find((s) => s.id === id)?.label ?? id}</dt>
+            <dd>{Math.round(value * 100) / 100}</dd>
+          </div>
+        ))}
+      </dl>
+      {Object.keys(result.tags).length > 0 && (
+        <p className="lead-tags">
+          {Object.entries(result.tags).map(([tag, value]) => (
+            <span key={tag} className="tag-chip">
+              {tag}: {value}
+            </span>
+          ))}
+        </p>
+      )}
+      {result.checklist && (
+        <div className="lead-checklist">
+          {result.checklist.met.map((m) => (
+            <span key={m} className="met">
+              ✓ {m}
+            </span>
+          ))}
+          {result.checklist.missing.map((m) => (
+            <span key={m} className="missing">
+              ✗ {m}
+            </span>
+          ))}
+        </div>
+      )}
+      <button
+        type="button"
+        className="small-button"
+        data-testid="show-path"
+        onClick={() =>
+          void reactFlow.fitView({
+            nodes: result.path.map((id) => ({ id })),
+            padding: 0.15,
+            maxZoom: 1,
+            duration: 400,
+          })
+        }
+      >
+        Show the whole path on the canvas
+      </button>
+      <h3>Why</h3>
+      <ol className="reasons">
+        {result.reasons.map((r, i) => (
+          <li key={i}>
+            <button
+              type="button"
+              className={`reason${r.points === undefined ? '' : r.points < 0 ? ' is-minus' : ' is-plus'}`}
+              onClick={() => store.getState().focusNode(r.nodeId)}
+            >
+              {r.text}
+            </button>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

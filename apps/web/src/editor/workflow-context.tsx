@@ -1,0 +1,53 @@
+import {
+  defaultCatalog,
+  indexCatalog,
+  type CatalogIndex,
+  type FieldCatalog,
+  type ScoreDef,
+  type Stage,
+  type TextContext,
+} from '@accord/engine';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+
+/** What forms and node bodies need to name things: the catalog, the stages and the scores. */
+export interface WorkflowContextValue {
+  catalog: FieldCatalog;
+  index: CatalogIndex;
+  stages: readonly Stage[];
+  scores: readonly ScoreDef[];
+  /** For the engine's text helpers (`predicateText`, `operandType`…). */
+  text: TextContext;
+}
+
+const WorkflowContext = createContext<WorkflowContextValue | null>(null);
+
+/**
+ * Provides the catalog and the workflow's stages and scores. Its value changes only when the
+ * stages or scores do, so node bodies do not re-render on every edit.
+ */
+export function WorkflowContextProvider(props: {
+  stages: readonly Stage[];
+  scores: readonly ScoreDef[];
+  catalog?: FieldCatalog;
+  children: ReactNode;
+}) {
+  const catalog = props.catalog ?? defaultCatalog;
+  const { stages, scores } = props;
+  const value = useMemo(() => {
+    const index = indexCatalog(catalog);
+    return {
+      catalog,
+      index,
+      stages,
+      scores,
+      text: { catalog: index, scores: new Map(scores.map((s) => [s.id, s])) },
+    };
+  }, [catalog, stages, scores]);
+  return <WorkflowContext.Provider value={value}>{props.children}</WorkflowContext.Provider>;
+}
+
+export function useWorkflowContext(): WorkflowContextValue {
+  const value = useContext(WorkflowContext);
+  if (!value) throw new Error('useWorkflowContext needs a WorkflowContextProvider');
+  return value;
+}

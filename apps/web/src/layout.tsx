@@ -1,0 +1,49 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { useTRPC } from './lib/trpc';
+import type { Me } from './lib/types';
+
+const NAV = [
+  { to: '/workflows', label: 'Workflows' },
+  { to: '/lead-sets', label: 'Lead sets' },
+  { to: '/audit', label: 'Audit log' },
+  { to: '/admin', label: 'Admin', roles: ['admin'] },
+] as const;
+
+/** The frame around every signed-in page: product name, navigation, who is signed in. */
+export function AppLayout({ user }: { user: NonNullable<Me> }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({
+      onSuccess: async () => {
+        queryClient.clear();
+        await navigate('/signin');
+      },
+    }),
+  );
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Accord</span>
+        <nav>
+          {NAV.filter(
+            (item) => !('roles' in item) || (item.roles as readonly string[]).includes(user.role),
+          ).map((item) => (
+            <NavLink key={item.to} to={item.to}>
+              {item.label}
+            </NavLink>
+          ))}
+        </nav>
+        <span className="user" data-testid="current-user">
+          {user.name} <span className={`role role-${user.role}`}>{user.role}</span>
+        </span>
+        <button className="ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+          Sign out
+        </button>
+      </header>
+      <Outlet />
+    </div>
+  );
+}

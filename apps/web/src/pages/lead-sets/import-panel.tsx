@@ -1,0 +1,203 @@
+import { defaultCatalog, type ColumnTarget, type ImportMapping } from '@accord/engine';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTRPC } from '../../lib/trpc';
+
+/** How much of a file the preview reads; the whole file is sent only on import. */
+const PREVIEW_BYTES = 256 * 1024;
+
+/** Column targets as one select value each: `ignore`, `id`, `events`, `outcome:…`, `field:<id>`. */
+function targetKey(target: ColumnTarget | undefined): string {
+  if (!target) return 'ignore';
+  if (target.kind === 'field') return `field:${target.field}`;
+  if (target.kind === 'outcome') return `outcome:${target.as}`;
+  return target.kind;
+}
+
+function keyTarget(key: string): ColumnTarget {
+  if (key.startsWith('field:')) return { kind: 'field', field: key.slice(6) };
+  if (key.startsWith('outcome:'))
+    return { kind: 'outcome', as: key.slice(8) as 'converted' | 'won' | 'stage' };
+  return { kind: key as 'ignore' | 'id' | 'events' };
+}
+
+/** Upload CSV or JSON: preview with a column mapping to edit, then import with per-row errors. */
+export function ImportPanel({ onImported }: { onImported: () => Promise<void> }) {
+  const trpc = useTRPC();
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState('');
+  const [mapping, setMapping] = useState<ImportMapping | null>(null);
+  const preview = useMutation(
+    trpc.leadSets.previewImport.mutationOptions({ onSuccess: (p) => setMapping(p.mapping) }),
+  );
+  const importSet = useMutation(trpc.leadSets.import.mutationOptions({ onSuccess: onImported }));
+  const format = file?.name.toLowerCase().endsWith('.json') ? 'json' : 'csv';
+
+  const pick = async (picked: File | null) => {
+    setFile(picked);
+    setMapping(null);
+    importSet.reset();
+    if (!picked) return;
+    setName(picked.name.replace(/\.[^.]+$/, ''));
+    const text = await picked.slice(0, PREVIEW_BYTES).text();
+    preview.mutate({
+      format: picked.name.toLowerCase().endsWith('.json') ? 'json' : 'csv',
+      text,
+      truncated: picked.size > PREVIEW_BYTES,
+      delimiter: 'auto',
+    });
+  };
+  const remap = async (column: string, key: string) => {
+    if (!file || !mapping) return;
+    const next = { ...mapping, columns: { ...mapping.columns, [column]: keyTarget(key) } };
+    setMapping(next);
+    preview.mutate({
+      format,
+      text: await file.slice(0, PREVIEW_BYTES).text(),
+      truncated: file.size > PREVIEW_BYTES,
+      delimiter: 'auto',
+      mapping: next,
+    });
+  };
+  const p = preview.data;
+  return (
+    <section className="card" aria-label="Upload leads">
+      <h2>Upload leads (CSV or JSON)</h2>
+      <div className="row">
+        <input
+          type="file"
+          accept=".csv,.json,text/csv,application/json"
+          aria-label="Lead file"
+          onChange={(e) => void pick(e.target.files?.[0] ?? null)}
+        />
+        {preview.isPending && <span className="muted">Reading…</span>}
+      </div>
+      {preview.error && <p className="error">{preview.error.message}</p>}
+      {p && mapping && (
+        <>
+          {!p.documents && (
+            <table className="data-table mapping" aria-label="Column mapping">
+              <thead>
+                <tr>
+                  <th>Column</th>
+                  <th>Samples</th>
+                  <th>Becomes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.columns.map((c) => (
+                  <tr key={c.name}>
+                    <td>
+                      {c.name} <span className="muted small">({c.inferredType})</span>
+                    </td>
+                    <td className="small muted">{c.samples.slice(0, 3).join(' · ')}</td>
+                    <td>
+                      <select
+                        aria-label={`Column ${c.name} becomes`}
+                        value={targetKey(mapping.columns[c.name])}
+                        onChange={(e) => void remap(c.name, e.target.value)}
+                      >
+                        <option value="ignore">(not imported)</option>
+                        <option value="id">Lead id</option>
+                        <option value="events">Events (JSON)</option>
+                        <option value="outcome:converted">Outcome: converted yes/no</option>
+                        <option value="outcome:won">Outcome: won/lost</option>
+                        <option value="outcome:stage">Outcome: stage reached</option>
+                        {defaultCatalog.fields.map((f) => (
+                          <option key={f.id} value={`field:${f.id}`}>
+                            {f.label}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {p.mappingIssues.map((i) => (
+            <p key={i.path} className="error small">
+              {i.path}: {i.message}
+            </p>
+          ))}
+          <p className="small">
+            Of the first {p.sampledRows.toLocaleString()} rows,{' '}
+            <strong className={p.sampledErrors ? 'error' : 'ok'}>
+              {p.sampledErrors.toLocaleString()} would be refused
+            </strong>
+            ; the good rows are kept.
+          </p>
+          <RowErrors
+            errors={p.rows.flatMap((r) => r.errors)}
+            caption="Errors in the preview rows"
+          />
+          <form
+            className="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void file!.text().then((text) =>
+                importSet.mutate({
+                  name,
+                  format,
+                  text,
+                  delimiter: 'auto',
+                  mapping,
+                  fileName: file!.name,
+                }),
+              );
+            }}
+          >
+            <label className="inline">
+              Name
+              <input required value={name} onChange={(e) => setName(e.target.value)} />
+            </label>
+            <button className="primary" type="submit" disabled={importSet.isPending}>
+              Import {file?.name}
+            </button>
+          </form>
+        </>
+      )}
+      {importSet.error && <p className="error">{importSet.error.message}</p>}
+      {importSet.data && (
+        <div data-testid="import-result">
+          <p className="ok">
+            Imported {importSet.data.imported.toLocaleString()} of{' '}
+            {importSet.data.rows.toLocaleString()} rows into “{importSet.data.leadSet.name}”.
+            {importSet.data.rejected > 0 &&
+              ` ${importSet.data.rejected.toLocaleString()} rows were refused:`}
+          </p>
+          <RowErrors errors={importSet.data.errors} caption="Refused rows" />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function RowErrors(props: {
+  errors: { line: number; column: string; message: string }[];
+  caption: string;
+}) {
+  if (props.errors.length === 0) return null;
+  return (
+    <div className="scroll-box">
+      <table className="data-table" aria-label={props.caption}>
+        <thead>
+          <tr>
+            <th>Line</th>
+            <th>Column</th>
+            <th>Problem</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.errors.map((e, i) => (
+            <tr key={i}>
+              <td>{e.line}</td>
+              <td>{e.column || '(row)'}</td>
+              <td className="error">{e.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+import { useQuery } from '@tanstack/react-query';
+import { Fragment, useState } from 'react';
+import { useTRPC } from '../../lib/trpc';
+import type { RouterOutputs } from '../../lib/types';
+import type { MatrixCell } from './results';
+
+const PAGE = 50;
+type Explanation = RouterOutputs['simulations']['explainLead'];
+
+/**
+ * The leads whose stage changed, paged on the server (a million-lead run never reaches the
+ * browser whole), optionally only one matrix cell; a row opens both explanations.
+ */
+export function ChangedLeads(props: {
+  runId: string;
+  cell: MatrixCell;
+  stageLabel: (id: string) => string;
+}) {
+  const trpc = useTRPC();
+  const [page, setPage] = useState({ key: '', offset: 0 });
+  const key = `${props.runId}|${props.cell?.from ?? ''}|${props.cell?.to ?? ''}`;
+  const offset = page.key === key ? page.offset : 0;
+  const [open, setOpen] = useState<number | null>(null);
+  const leads = useQuery(
+    trpc.simulations.changedLeads.queryOptions({
+      runId: props.runId,
+      offset,
+      limit: PAGE,
+      ...(props.cell && { from: props.cell.from, to: props.cell.to }),
+    }),
+  );
+  const total = leads.data?.total ?? 0;
+  return (
+    <div>
+      {leads.error && <p className="error">{leads.error.message}</p>}
+      <p className="small muted" data-testid="changed-count">
+        {leads.data &&
+          `${total.toLocaleString()} changed lead${total === 1 ? '' : 's'}${
+            props.cell
+              ? ` from ${props.stageLabel(props.cell.from)} to ${props.stageLabel(props.cell.to)}`
+              : ''
+          }${leads.data.truncated ? ' (only the first ones were stored; the rest are counted)' : ''}.`}
+      </p>
+      {leads.data?.leads.length === 0 && (
+        <p className="card muted">No lead changes stage between the two sides.</p>
+      )}
+      {!!leads.data?.leads.length && (
+        <div className="scroll-box tall">
+          <table className="data-table" aria-label="Changed leads">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Lead</th>
+                <th>Baseline</th>
+                <th>Candidate</th>
+                <th>Scores (baseline → candidate)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {leads.data.leads.map((l) => (
+                <Fragment key={l.index}>
+                  <tr
+                    className="clickable"
+                    onClick={() => setOpen(open === l.index ? null : l.index)}
+                  >
+                    <td className="muted">{l.index + 1}</td>
+                    <td>
+                      <button type="button" className="link" aria-expanded={open === l.index}>
+                        {l.leadId}
+                      </button>
+                    </td>
+                    <td>{props.stageLabel(l.from)}</td>
+                    <td>{props.stageLabel(l.to)}</td>
+                    <td className="small">
+                      {Object.keys(l.candidateScores).map((s) => (
+                        <span key={s} className="score-pair">
+                          {s} {l.baselineScores[s] ?? '—'} → {l.candidateScores[s]}
+                        </span>
+                      ))}
+                    </td>
+                  </tr>
+                  {open === l.index && (
+                    <tr>
+                      <td colSpan={5}>
+                        <Explain runId={props.runId} leadIndex={l.index} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {total > PAGE && (
+        <div className="row pager">
+          <button disabled={offset === 0} onClick={() => setPage({ key, offset: offset - PAGE })}>
+            ← Previous
+          </button>
+          <span className="muted small">
+            {offset + 1}–{Math.min(offset + PAGE, total)} of {total.toLocaleString()}
+          </span>
+          <button
+            disabled={offset + PAGE >= total}
+            onClick={() => setPage({ key, offset: offset + PAGE })}
+          >
+            Next →
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Explain({ runId, leadIndex }: { runId: string; leadIndex: number }) {
+  const trpc = useTRPC();
+  const why = useQuery(trpc.simulations.explainLead.queryOptions({ runId, leadIndex }));
+  if (why.error) return <p className="error">{why.error.message}</p>;
+  if (!why.data) return <p className="muted">Explaining…</p>;
+  return (
+    <div className="explain" data-testid="explanation">
+      <Side side={why.data.baseline} />
+      <Side side={why.data.candidate} />
+    </div>
+  );
+}
+
+function Side({ side }: { side: Explanation['baseline'] }) {
+  return (
+    <div className="card explain-side">
+      <h3>
+        {side.label}: <span className="badge">{side.stage}</span>
+      </h3>
+      <p className="small muted">Path: {side.steps.map((s) => s.label).join(' → ')}</p>
+      <p className="small">
+        {Object.entries(side.scores)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(' · ')}
+      </p>
+      <ul className="small">
+        {side.reasons.map((r, i) => (
+          <li key={i}>
+            {r.points !== undefined && <strong>{r.points > 0 ? `+${r.points}` : r.points} </strong>}
+            {r.text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { ROLE_POLICY, type PolicyName } from '@accord/api/roles';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../lib/trpc';
+
+/**
+ * The signed-in user and what they may call, read from the server's own ROLE_POLICY table, so a
+ * page shows only the buttons the server would accept.
+ */
+export function usePermissions() {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions()).data ?? null;
+  const can = (procedure: PolicyName) =>
+    !!me && (ROLE_POLICY[procedure] as readonly string[]).includes(me.role);
+  return { me, can };
+}

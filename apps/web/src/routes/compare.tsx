@@ -1,0 +1,150 @@
+import { diffWorkflows, type FieldChange } from '@accord/engine';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useTRPC } from '../lib/trpc';
+import { useVersionDocument } from '../pages/use-version-document';
+
+/** `/workflows/:workflowId/versions/compare?a=&b=`: what changed between two versions. */
+export function ComparePage() {
+  const { workflowId = '' } = useParams();
+  const trpc = useTRPC();
+  const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }));
+  const [search, setSearch] = useSearchParams();
+  const list = versions.data ?? [];
+  const b = search.get('b') ?? list[0]?.id ?? '';
+  const bIndex = list.findIndex((v) => v.id === b);
+  const a = search.get('a') ?? list[bIndex + 1]?.id ?? '';
+  const left = useVersionDocument(a);
+  const right = useVersionDocument(b);
+  const diff = useMemo(
+    () => (left.workflow && right.workflow ? diffWorkflows(left.workflow, right.workflow) : null),
+    [left.workflow, right.workflow],
+  );
+  const pick = (key: 'a' | 'b', id: string) => {
+    const next = new URLSearchParams(search);
+    next.set('a', a);
+    next.set('b', b);
+    next.set(key, id);
+    setSearch(next);
+  };
+  const picker = (key: 'a' | 'b', value: string, label: string) => (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => pick(key, e.target.value)}>
+        {!value && <option value="">Pick a version</option>}
+        {list.map((v) => (
+          <option key={v.id} value={v.id}>
+            Version {v.number} ({v.status})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <main className="page">
+      <p className="crumbs small">
+        <Link to={`/workflows/${workflowId}/versions`}>← All versions</Link>
+      </p>
+      <h1>Compare versions</h1>
+      {versions.data && list.length < 2 && (
+        <p className="card muted">There is only one version; propose another to compare.</p>
+      )}
+      <div className="filters card">
+        {picker('a', a, 'From (older)')}
+        {picker('b', b, 'To (newer)')}
+      </div>
+      {(left.version.error ?? right.version.error) && (
+        <p className="error">{(left.version.error ?? right.version.error)?.message}</p>
+      )}
+      {a && b && !diff && <p className="muted">Comparing…</p>}
+      {diff?.unchanged && (
+        <p className="card muted">These versions make the same decisions (layout may differ).</p>
+      )}
+      {diff && !diff.unchanged && (
+        <div className="diff" data-testid="diff">
+          <DiffGroup
+            title="Added steps"
+            tone="added"
+            items={diff.nodes.added.map((n) => ({
+              id: n.id,
+              title: `${n.label || n.id} (${n.kind})`,
+            }))}
+          />
+          <DiffGroup
+            title="Removed steps"
+            tone="removed"
+            items={diff.nodes.removed.map((n) => ({
+              id: n.id,
+              title: `${n.label || n.id} (${n.kind})`,
+            }))}
+          />
+          <DiffGroup
+            title="Changed steps"
+            tone="changed"
+            items={diff.nodes.changed.map((n) => ({
+              id: n.nodeId,
+              title: `${n.label || n.nodeId} (${n.kind})`,
+              changes: n.changes,
+            }))}
+          />
+          <DiffGroup
+            title="Stages"
+            tone="changed"
+            items={[
+              ...diff.stages.added.map((s) => ({ id: s.id, title: `Added ${s.label}` })),
+              ...diff.stages.removed.map((s) => ({ id: s.id, title: `Removed ${s.label}` })),
+              ...diff.stages.changed.map((s) => ({ id: s.id, title: s.label, changes: s.changes })),
+            ]}
+          />
+          <DiffGroup
+            title="Scores"
+            tone="changed"
+            items={[
+              ...diff.scores.added.map((s) => ({ id: s.id, title: `Added ${s.label}` })),
+              ...diff.scores.removed.map((s) => ({ id: s.id, title: `Removed ${s.label}` })),
+              ...diff.scores.changed.map((s) => ({ id: s.id, title: s.label, changes: s.changes })),
+            ]}
+          />
+          {(diff.edges.added.length > 0 ||
+            diff.edges.removed.length > 0 ||
+            diff.edges.changed.length > 0) && (
+            <p className="muted">
+              Connections: {diff.edges.added.length} added, {diff.edges.removed.length} removed,{' '}
+              {diff.edges.changed.length} rerouted.
+            </p>
+          )}
+        </div>
+      )}
+    </main>
+  );
+}
+
+function DiffGroup(props: {
+  title: string;
+  tone: 'added' | 'removed' | 'changed';
+  items: { id: string; title: string; changes?: FieldChange[] }[];
+}) {
+  if (props.items.length === 0) return null;
+  return (
+    <section className={`card diff-group diff-${props.tone}`}>
+      <h2>
+        {props.title} <span className="muted">({props.items.length})</span>
+      </h2>
+      <ul>
+        {props.items.map((item) => (
+          <li key={item.id}>
+            <strong>{item.title}</strong>
+            {item.changes && (
+              <ul className="field-changes">
+                {item.changes.map((c) => (
+                  <li key={c.path}>{c.text}</li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

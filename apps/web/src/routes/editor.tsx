@@ -1,0 +1,171 @@
+import { parseWorkflow, type Workflow } from '@accord/engine';
+import { ROLE_POLICY, type PolicyName } from '@accord/api/roles';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useCallback, useMemo, useState } from 'react';
+import { useParams } from 'react-router';
+import { useStore } from 'zustand';
+import { CommentsContext, type CommentsValue, type NodeComment } from '../editor/comments-context';
+import { ConflictDialog } from '../editor/conflict-dialog';
+import { useDraftSync } from '../editor/draft-sync';
+import { EditorLayout } from '../editor/editor-layout';
+import { useLiveValidation } from '../editor/live-validation';
+import { ProposeDialog } from '../editor/propose-dialog';
+import { createEditorStore, EditorStoreContext } from '../editor/store';
+import { Toolbar } from '../editor/toolbar';
+import { WorkflowContextProvider } from '../editor/workflow-context';
+import '../editor/editor.css';
+import { useTRPC } from '../lib/trpc';
+import type { Me, RouterOutputs } from '../lib/types';
+
+/** Whether a role may call a procedure: the server's own policy table. */
+const allowed = (procedure: PolicyName, role: string) =>
+  (ROLE_POLICY[procedure] as readonly string[]).includes(role);
+
+/** Groups comments by the node they are about. */
+export function commentsByNode(comments: readonly NodeComment[] | undefined) {
+  const map = new Map<string, NodeComment[]>();
+  for (const c of comments ?? []) {
+    if (!c.node_id) continue;
+    const list = map.get(c.node_id);
+    if (list) list.push(c);
+    else map.set(c.node_id, [c]);
+  }
+  return map;
+}
+
+/** `/workflows/:workflowId`: the draft of a workflow in the editor. */
+export function EditorPage() {
+  const { workflowId = '' } = useParams();
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const workflow = useQuery(trpc.workflows.get.queryOptions({ workflowId }));
+  const draft = useQuery(
+    trpc.draft.get.queryOptions({ workflowId }, { staleTime: Infinity, gcTime: 0 }),
+  );
+  const parsed = useMemo(
+    () => (draft.data ? parseWorkflow(draft.data.document) : undefined),
+    [draft.data],
+  );
+  const error = workflow.error ?? draft.error;
+  if (error)
+    return (
+      <main className="page">
+        <h1>This workflow cannot be opened</h1>
+        <p className="error">{error.message}</p>
+      </main>
+    );
+  if (!workflow.data || !draft.data || !parsed || !me.data)
+    return <p className="page muted">Opening the workflow…</p>;
+  if (!parsed.ok)
+    return (
+      <main className="page">
+        <h1>The draft is not a readable workflow</h1>
+        <ul>
+          {parsed.errors.slice(0, 10).map((e, i) => (
+            <li key={i}>
+              <code>{e.path}</code> {e.message}
+            </li>
+          ))}
+        </ul>
+      </main>
+    );
+  return (
+    <LoadedEditor
+      key={workflowId}
+      workflow={workflow.data}
+      doc={parsed.workflow}
+      revision={draft.data.revision}
+      me={me.data}
+    />
+  );
+}
+
+function LoadedEditor(props: {
+  workflow: RouterOutputs['workflows']['get'];
+  doc: Workflow;
+  revision: number;
+  me: Me;
+}) {
+  const workflowId = props.workflow.id;
+  const role = props.me?.role ?? 'auditor';
+  const canEdit = allowed('draft.save', role) && !props.workflow.archived_at;
+  const [store] = useState(() => createEditorStore(props.doc, { readOnly: !canEdit }));
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }));
+  const comments = useQuery(trpc.comments.list.queryOptions({ workflowId }));
+  const addComment = useMutation(
+    trpc.comments.add.mutationOptions({
+      onSuccess: () =>
+        queryClient.invalidateQueries(trpc.comments.list.queryFilter({ workflowId })),
+    }),
+  );
+  const sync = useDraftSync({ store, workflowId, revision: props.revision, enabled: canEdit });
+  useLiveValidation(store);
+  const [proposing, setProposing] = useState(false);
+  const { mutateAsync } = addComment;
+  const commentsValue = useMemo<CommentsValue>(
+    () => ({
+      byNode: commentsByNode(comments.data),
+      add: allowed('comments.add', role)
+        ? async (nodeId, body) => {
+            await mutateAsync({ workflowId, nodeId, body });
+          }
+        : undefined,
+    }),
+    [comments.data, role, mutateAsync, workflowId],
+  );
+  const { save } = sync;
+  const onSave = useCallback(() => void save(), [save]);
+  const stages = useStore(store, (s) => s.doc.stages);
+  const scores = useStore(store, (s) => s.doc.scores);
+  return (
+    <EditorStoreContext.Provider value={store}>
+      <WorkflowContextProvider stages={stages} scores={scores}>
+        <CommentsContext.Provider value={commentsValue}>
+          <ReactFlowProvider>
+            <EditorLayout
+              onSave={onSave}
+              banner={
+                props.workflow.archived_at ? (
+                  <p className="banner">
+                    This workflow is archived: unarchive it to edit the draft.
+                  </p>
+                ) : !canEdit ? (
+                  <p className="banner">
+                    You can read this draft and comment; marketing, sales and admins edit it.
+                  </p>
+                ) : sync.status.overlaps && sync.status.overlaps.length > 0 ? (
+                  <p className="banner" data-testid="merge-report">
+                    Your edits are on top of the newest revision. You both changed{' '}
+                    {sync.status.overlaps.join(', ')}; your version was kept.
+                  </p>
+                ) : null
+              }
+              toolbar={(actions) => (
+                <Toolbar
+                  workflow={props.workflow}
+                  versions={versions.data}
+                  status={canEdit ? sync.status : null}
+                  onSave={onSave}
+                  {...actions}
+                  onPropose={canEdit ? () => setProposing(true) : undefined}
+                />
+              )}
+            >
+              <ConflictDialog sync={sync} />
+              <ProposeDialog
+                workflowId={workflowId}
+                open={proposing}
+                onOpenChange={setProposing}
+                flush={sync.save}
+                onFocusNode={(id) => store.getState().focusNode(id)}
+              />
+            </EditorLayout>
+          </ReactFlowProvider>
+        </CommentsContext.Provider>
+      </WorkflowContextProvider>
+    </EditorStoreContext.Provider>
+  );
+}

@@ -1,0 +1,194 @@
+import type { Lead } from '@accord/engine';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTRPC } from '../lib/trpc';
+import { formatTime } from '../pages/format';
+import { ImportPanel } from '../pages/lead-sets/import-panel';
+import { usePermissions } from '../pages/use-permissions';
+
+const PAGE = 25;
+
+/** Lead sets: list, generate sample leads, upload a file, browse the leads of one set. */
+export function LeadSetsPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { can } = usePermissions();
+  const sets = useQuery({
+    ...trpc.leadSets.list.queryOptions(),
+    refetchInterval: (q) => (q.state.data?.some((s) => s.status === 'loading') ? 1000 : false),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.leadSets.list.queryKey() });
+  const [browsing, setBrowsing] = useState<string | null>(null);
+  const remove = useMutation(trpc.leadSets.delete.mutationOptions({ onSuccess: refresh }));
+  return (
+    <main className="page">
+      <h1>Lead sets</h1>
+      <p className="muted">
+        Sample leads that simulations run through two versions of a workflow side by side.
+      </p>
+      {sets.error && <p className="error">{sets.error.message}</p>}
+      {sets.data?.length === 0 && (
+        <p className="card muted">
+          No lead sets yet.{' '}
+          {can('leadSets.generate')
+            ? 'Generate sample leads below or upload a CSV or JSON export from your CRM.'
+            : 'Ops or an admin can generate sample leads or upload a file.'}
+        </p>
+      )}
+      {!!sets.data?.length && (
+        <table className="data-table" aria-label="Lead sets">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Leads</th>
+              <th>Outcomes</th>
+              <th>Status</th>
+              <th>Created</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {sets.data.map((s) => (
+              <tr key={s.id}>
+                <td>{s.name}</td>
+                <td>{s.lead_count.toLocaleString()}</td>
+                <td>{s.has_outcomes ? 'yes' : '—'}</td>
+                <td>{s.status}</td>
+                <td className="muted">{formatTime(s.created_at)}</td>
+                <td className="row">
+                  <button onClick={() => setBrowsing(browsing === s.id ? null : s.id)}>
+                    {browsing === s.id ? 'Hide leads' : 'Browse'}
+                  </button>
+                  {can('leadSets.delete') && (
+                    <button
+                      disabled={remove.isPending}
+                      onClick={() => {
+                        if (confirm(`Delete ${s.name}?`)) remove.mutate({ leadSetId: s.id });
+                      }}
+                    >
+                      Delete
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {remove.error && <p className="error">{remove.error.message}</p>}
+      {browsing && <BrowseLeads leadSetId={browsing} />}
+      {can('leadSets.generate') && <Generate onDone={refresh} />}
+      {can('leadSets.import') && <ImportPanel onImported={refresh} />}
+    </main>
+  );
+}
+
+function Generate({ onDone }: { onDone: () => Promise<void> }) {
+  const trpc = useTRPC();
+  const [form, setForm] = useState({ name: 'Sample leads', count: 10_000, seed: 1 });
+  const generate = useMutation(trpc.leadSets.generate.mutationOptions({ onSuccess: onDone }));
+  return (
+    <form
+      className="card create-form"
+      aria-label="Generate sample leads"
+      onSubmit={(e) => {
+        e.preventDefault();
+        generate.mutate(form);
+      }}
+    >
+      <h2>Generate sample leads</h2>
+      <div className="row">
+        <label>
+          Name
+          <input
+            required
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.target.value })}
+          />
+        </label>
+        <label>
+          How many
+          <input
+            type="number"
+            min={1}
+            max={1_000_000}
+            value={form.count}
+            onChange={(e) => setForm({ ...form, count: Number(e.target.value) })}
+          />
+        </label>
+        <label>
+          Seed
+          <input
+            type="number"
+            value={form.seed}
+            onChange={(e) => setForm({ ...form, seed: Number(e.target.value) })}
+          />
+        </label>
+        <button className="primary" type="submit" disabled={generate.isPending}>
+          {generate.isPending ? 'Generating…' : 'Generate'}
+        </button>
+      </div>
+      <p className="small muted">The same seed always gives the same leads, with outcomes.</p>
+      {generate.error && <p className="error">{generate.error.message}</p>}
+    </form>
+  );
+}
+
+function BrowseLeads({ leadSetId }: { leadSetId: string }) {
+  const trpc = useTRPC();
+  const [offset, setOffset] = useState(0);
+  const leads = useQuery(trpc.leadSets.leads.queryOptions({ leadSetId, offset, limit: PAGE }));
+  const total = leads.data?.total ?? 0;
+  // Stored leads passed the engine's lead schema on the way in.
+  const rows = (leads.data?.leads ?? []).map((r) => ({ ...r, lead: r.lead as Lead }));
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r.lead.attributes)))].slice(0, 7);
+  return (
+    <section className="card browse">
+      <h2>Leads {total > 0 && <span className="muted">({total.toLocaleString()})</span>}</h2>
+      {leads.error && <p className="error">{leads.error.message}</p>}
+      <div className="scroll-box wide">
+        <table className="data-table" aria-label="Leads">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Id</th>
+              {columns.map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+              <th>Events</th>
+              <th>Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.index}>
+                <td className="muted">{r.index + 1}</td>
+                <td>{r.leadId}</td>
+                {columns.map((c) => (
+                  <td key={c} className="small">
+                    {String(r.lead.attributes[c] ?? '')}
+                  </td>
+                ))}
+                <td>{r.lead.events.length}</td>
+                <td className="small">{r.lead.outcome ? JSON.stringify(r.lead.outcome) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="row pager">
+        <button disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+          ← Previous
+        </button>
+        <span className="muted small">
+          {total
+            ? `${offset + 1}–${Math.min(offset + PAGE, total)} of ${total.toLocaleString()}`
+            : ''}
+        </span>
+        <button disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
+          Next →
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,241 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useTRPC } from '../lib/trpc';
+import { formatTime } from '../pages/format';
+import { ChangedLeads } from '../pages/simulate/changed-leads';
+import {
+  FunnelChart,
+  OutcomeMetrics,
+  RuleCoverage,
+  ScoreHistogram,
+  TransitionMatrix,
+  type MatrixCell,
+  type SimulationResult,
+} from '../pages/simulate/results';
+import { usePermissions } from '../pages/use-permissions';
+
+/**
+ * `/workflows/:workflowId/simulate?run=`: run a candidate (a version or the draft) against a
+ * baseline on a lead set, and read the comparison.
+ */
+export function SimulatePage() {
+  const { workflowId = '' } = useParams();
+  const trpc = useTRPC();
+  const [search, setSearch] = useSearchParams();
+  const runId = search.get('run') ?? '';
+  const workflow = useQuery(trpc.workflows.get.queryOptions({ workflowId }));
+  const runs = useQuery({
+    ...trpc.simulations.list.queryOptions({ workflowId }),
+    refetchInterval: (q) =>
+      q.state.data?.some((r) => r.status === 'queued' || r.status === 'running') ? 1000 : false,
+  });
+  const { can } = usePermissions();
+  const openRun = (id: string) => setSearch(id ? { run: id } : {});
+  return (
+    <main className="page">
+      <p className="crumbs small">
+        <Link to="/workflows">Workflows</Link> /{' '}
+        <Link to={`/workflows/${workflowId}/versions`}>{workflow.data?.name ?? '…'}</Link>
+      </p>
+      <div className="page-head">
+        <h1>Simulate</h1>
+        <label className="inline">
+          Run
+          <select value={runId} onChange={(e) => openRun(e.target.value)} aria-label="Open a run">
+            <option value="">{runs.data?.length ? 'Pick an earlier run' : 'No runs yet'}</option>
+            {runs.data?.map((r) => (
+              <option key={r.id} value={r.id}>
+                {formatTime(r.createdAt)} · v{r.baseline.number} vs{' '}
+                {r.candidate.number ? `v${r.candidate.number}` : 'draft'} · {r.leadSet.name} ·{' '}
+                {r.status}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {can('simulations.start') ? (
+        <StartRun workflowId={workflowId} onStarted={openRun} />
+      ) : (
+        <p className="muted">Ops and admins start simulations; you can open earlier runs.</p>
+      )}
+      {runId && <Run runId={runId} />}
+    </main>
+  );
+}
+
+function StartRun(props: { workflowId: string; onStarted: (runId: string) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const versions = useQuery(trpc.versions.list.queryOptions({ workflowId: props.workflowId }));
+  const leadSets = useQuery(trpc.leadSets.list.queryOptions());
+  const [baseline, setBaseline] = useState('published');
+  const [candidate, setCandidate] = useState('draft');
+  const [leadSetId, setLeadSetId] = useState('');
+  const ready = leadSets.data?.filter((s) => s.status === 'ready' && s.lead_count > 0) ?? [];
+  const chosenSet = leadSetId || ready[0]?.id || '';
+  const start = useMutation(
+    trpc.simulations.start.mutationOptions({
+      onSuccess: async (run) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.simulations.list.pathKey() });
+        props.onStarted(run.runId);
+      },
+    }),
+  );
+  return (
+    <form
+      className="card filters"
+      aria-label="New simulation"
+      onSubmit={(e) => {
+        e.preventDefault();
+        start.mutate({
+          workflowId: props.workflowId,
+          baseline: baseline === 'published' ? 'published' : { versionId: baseline },
+          candidate: candidate === 'draft' ? 'draft' : { versionId: candidate },
+          leadSetId: chosenSet,
+        });
+      }}
+    >
+      <label>
+        Baseline
+        <select value={baseline} onChange={(e) => setBaseline(e.target.value)}>
+          <option value="published">The published version</option>
+          {versions.data?.map((v) => (
+            <option key={v.id} value={v.id}>
+              Version {v.number} ({v.status})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Candidate
+        <select value={candidate} onChange={(e) => setCandidate(e.target.value)}>
+          <option value="draft">The current draft</option>
+          {versions.data?.map((v) => (
+            <option key={v.id} value={v.id}>
+              Version {v.number} ({v.status})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Lead set
+        <select value={chosenSet} onChange={(e) => setLeadSetId(e.target.value)}>
+          {ready.length === 0 && <option value="">No ready lead set</option>}
+          {ready.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name} ({s.lead_count.toLocaleString()} leads)
+            </option>
+          ))}
+        </select>
+      </label>
+      <button className="primary" type="submit" disabled={!chosenSet || start.isPending}>
+        Run simulation
+      </button>
+      {leadSets.data && ready.length === 0 && (
+        <p className="small muted">
+          Generate sample leads or upload a file on the <Link to="/lead-sets">Lead sets</Link> page
+          first.
+        </p>
+      )}
+      {start.error && (
+        <p className="error" role="alert">
+          {start.error.message}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function Run({ runId }: { runId: string }) {
+  const trpc = useTRPC();
+  const run = useQuery({
+    ...trpc.simulations.get.queryOptions({ runId }),
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      return status === 'queued' || status === 'running' ? 500 : false;
+    },
+  });
+  const cancel = useMutation(trpc.simulations.cancel.mutationOptions());
+  const { can } = usePermissions();
+  if (run.error) return <p className="error">{run.error.message}</p>;
+  if (!run.data) return <p className="muted">Loading the run…</p>;
+  const r = run.data;
+  const sides = `Version ${r.baseline.number} (baseline) vs ${
+    r.candidate.number
+      ? `version ${r.candidate.number}`
+      : `draft revision ${r.candidate.draftRevision}`
+  } (candidate) on ${r.leadSet.name}, ${r.leadCount.toLocaleString()} leads, as of ${formatTime(r.asOf)}`;
+  return (
+    <section className="run" data-testid="run">
+      <p className="muted">{sides}.</p>
+      {(r.status === 'queued' || r.status === 'running') && (
+        <div className="row">
+          <progress max={1} value={r.progress} aria-label="Progress" />
+          <span>{Math.round(r.progress * 100)}%</span>
+          {can('simulations.cancel') && (
+            <button onClick={() => cancel.mutate({ runId })} disabled={cancel.isPending}>
+              Cancel
+            </button>
+          )}
+        </div>
+      )}
+      {r.status === 'failed' && <p className="error">The run failed: {r.error}</p>}
+      {r.status === 'cancelled' && <p className="muted">This run was cancelled.</p>}
+      {r.status === 'done' && r.result && <Results runId={runId} result={r.result} />}
+    </section>
+  );
+}
+
+function Results({ runId, result }: { runId: string; result: SimulationResult }) {
+  const [cell, setCell] = useState<MatrixCell>(null);
+  const labels = new Map(result.stages.map((s) => [s.id, s.label]));
+  const stageLabel = (id: string) => labels.get(id) ?? id;
+  return (
+    <div className="results">
+      <div className="grid-2">
+        <section className="card">
+          <h2>Funnel</h2>
+          <FunnelChart result={result} />
+        </section>
+        <section className="card">
+          <h2>Transition matrix</h2>
+          <p className="small muted">
+            {result.changed.total.toLocaleString()} of {result.leads.toLocaleString()} leads change
+            stage. Click a red cell to list its leads.
+          </p>
+          <TransitionMatrix result={result} selected={cell} onSelect={setCell} />
+        </section>
+      </div>
+      <section className="card">
+        <div className="row">
+          <h2>Changed leads</h2>
+          {cell && (
+            <button onClick={() => setCell(null)}>
+              Show all (now {stageLabel(cell.from)} → {stageLabel(cell.to)})
+            </button>
+          )}
+        </div>
+        <ChangedLeads runId={runId} cell={cell} stageLabel={stageLabel} />
+      </section>
+      <div className="grid-2">
+        {Object.entries(result.histograms).map(([score, bins]) => (
+          <section className="card" key={score}>
+            <h2>Score: {score}</h2>
+            <ScoreHistogram bins={bins} />
+          </section>
+        ))}
+      </div>
+      <div className="grid-2">
+        <section className="card">
+          <h2>Outcomes</h2>
+          <OutcomeMetrics result={result} />
+        </section>
+        <section className="card">
+          <h2>Rule coverage</h2>
+          <RuleCoverage result={result} />
+        </section>
+      </div>
+    </div>
+  );
+}

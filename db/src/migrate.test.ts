@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import { migrations } from '../migrations';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccordDatabase } from './create-db';
+import { migrateDown, migrateToLatest } from './migrate';
+import { testBackends } from './testing';
+
+describe.each(testBackends())('migrations on $kind', ({ open }) => {
+  let database: AccordDatabase;
+  beforeAll(async () => {
+    database = await open();
+  });
+  afterAll(() => database.close());
+
+  it('refuses UPDATE and DELETE on audit_events', async () => {
+    const { db } = database;
+    await db
+      .insertInto('audit_events')
+      .values({
+        at: new Date(),
+        actor_label: 'system',
+        action: 'test',
+        entity_type: 'test',
+        entity_id: '1',
+        workflow_id: null,
+        actor_id: null,
+        before: null,
+        after: null,
+        prev_hash: '0',
+        hash: '1',
+      })
+      .execute();
+    await expect(db.updateTable('audit_events').set({ action: 'x' }).execute()).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.deleteFrom('audit_events').execute()).rejects.toThrow(/append-only/);
+    const rows = await db.selectFrom('audit_events').select(['action']).execute();
+    expect(rows).toEqual([{ action: 'test' }]);
+  });
+
+  it('allows at most one published version per workflow', async () => {
+    const { db } = database;
+    const ws = await db
+      .insertInto('workspaces')
+      .values({ slug: 'w', name: 'W' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const user = await db
+      .insertInto('users')
+      .values({
+        workspace_id: ws.id,
+        email: 'a@x.io',
+        name: 'A',
+        role: 'ops',
+        password_hash: 'x',
+        disabled_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const wf = await db
+      .insertInto('workflows')
+      .values({ workspace_id: ws.id, slug: 'f', name: 'F', archived_at: null, created_by: user.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const version = (number: number) => ({
+      workflow_id: wf.id,
+      number,
+      status: 'published' as const,
+      document: sql<string>`'{}'::jsonb`,
+      compiled_hash: 'h',
+      change_note: 'n',
+      based_on_revision: null,
+      author_id: user.id,
+      published_at: null,
+      published_by: null,
+    });
+    await db.insertInto('versions').values(version(1)).execute();
+    await expect(db.insertInto('versions').values(version(2)).execute()).rejects.toThrow(
+      /versions_one_published_idx/,
+    );
+  });
+
+  it('runs down and up again', async () => {
+    const { db } = database;
+    const names = Object.keys(migrations).sort();
+    const undone: string[] = [];
+    for (let step = await migrateDown(db); step.length; step = await migrateDown(db))
+      undone.push(...step);
+    expect(undone).toEqual([...names].reverse());
+    const tables = await sql<{
+      n: number;
+    }>`select count(*)::int as n from information_schema.tables where table_name = 'users' and table_schema = current_schema()`.execute(
+      db,
+    );
+    expect(tables.rows[0]?.n).toBe(0);
+    expect(await migrateToLatest(db)).toEqual(names);
+  });
+});

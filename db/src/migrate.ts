@@ -1,0 +1,36 @@
+import { Migrator, sql, type MigrationResultSet } from 'kysely';
+import { migrations } from '../migrations';
+import type { Db } from './create-db';
+
+const provider = { getMigrations: async () => migrations };
+
+/**
+ * Brings the schema to the newest migration; throws an Error naming the failed migration.
+ * @example await migrateToLatest(db);
+ */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  return applied(await (await migrator(db)).migrateToLatest());
+}
+
+/** Undoes the newest migration (its `down`). */
+export async function migrateDown(db: Db): Promise<string[]> {
+  return applied(await (await migrator(db)).migrateDown());
+}
+
+/**
+ * A migrator whose bookkeeping tables live in the current schema. Without the schema named,
+ * Kysely takes a `kysely_migration_lock` of another schema in the same database for its own.
+ */
+async function migrator(db: Db) {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return new Migrator({ db, provider, migrationTableSchema: rows[0]?.schema ?? 'public' });
+}
+
+function applied({ error, results }: MigrationResultSet): string[] {
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

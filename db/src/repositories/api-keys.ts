@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Db } from '../create-db';
+import type { DB } from '../database';
+
+/** SHA-256 (hex) of a raw API key: the only form in which keys are stored. */
+export function hashApiKey(rawKey: string): string {
+  return createHash('sha256').update(rawKey).digest('hex');
+}
+
+/**
+ * The active (not revoked) API key a raw bearer key belongs to, with its workspace; undefined
+ * for unknown and revoked keys.
+ * @example const key = await findApiKey(db, 'acc_…'); if (!key) reply.code(401);
+ */
+export async function findApiKey(db: Db | Transaction<DB>, rawKey: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'workspace_id as workspaceId', 'name', 'prefix'])
+    .where('key_hash', '=', hashApiKey(rawKey))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}

@@ -1,0 +1,17 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A key for the REST evaluation API; only its SHA-256 is stored, `prefix` identifies it. */
+export interface ApiKeysTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+export type ApiKey = Selectable<ApiKeysTable>;
+export type NewApiKey = Insertable<ApiKeysTable>;
+export type ApiKeyUpdate = Updateable<ApiKeysTable>;

@@ -1,0 +1,13 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export interface ApprovalsTable {
+  id: Generated<string>;
+  version_id: string;
+  user_id: string;
+  role: string;
+  decision: 'approve' | 'reject';
+  comment: Generated<string>;
+  created_at: Generated<Date>;
+}
+export type Approval = Selectable<ApprovalsTable>;
+export type NewApproval = Insertable<ApprovalsTable>;

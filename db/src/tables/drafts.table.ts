@@ -1,0 +1,13 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** The one editable draft of a workflow; `revision` grows by one on every save. */
+export interface DraftsTable {
+  workflow_id: string;
+  revision: number;
+  document: ColumnType<unknown, string, string>;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+export type Draft = Selectable<DraftsTable>;
+export type NewDraft = Insertable<DraftsTable>;
+export type DraftUpdate = Updateable<DraftsTable>;

@@ -1,0 +1,22 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type LeadSetStatus = 'loading' | 'ready' | 'failed';
+
+export interface LeadSetsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  /** How the set was made: generated (size, seed), uploaded (file name, mapping) or copied. */
+  source: ColumnType<unknown, string, string>;
+  lead_count: Generated<number>;
+  has_outcomes: Generated<boolean>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  /** `loading` while a generate or import writes its leads; only `ready` sets can be simulated. */
+  status: Generated<LeadSetStatus>;
+  /** Why loading failed (its leads are gone). */
+  error: string | null;
+}
+export type LeadSet = Selectable<LeadSetsTable>;
+export type NewLeadSet = Insertable<LeadSetsTable>;
+export type LeadSetUpdate = Updateable<LeadSetsTable>;

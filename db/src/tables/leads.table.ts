@@ -1,0 +1,11 @@
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+/** One lead of a lead set, as the engine's lead document in `data` (`json`: kept as written). */
+export interface LeadsTable {
+  lead_set_id: string;
+  seq: number;
+  lead_id: string;
+  data: ColumnType<unknown, string, never>;
+}
+export type LeadRow = Selectable<LeadsTable>;
+export type NewLeadRow = Insertable<LeadsTable>;

@@ -1,0 +1,15 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface WorkflowsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  archived_at: Date | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+export type WorkflowRow = Selectable<WorkflowsTable>;
+export type NewWorkflowRow = Insertable<WorkflowsTable>;
+export type WorkflowRowUpdate = Updateable<WorkflowsTable>;

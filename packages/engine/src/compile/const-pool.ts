@@ -1,0 +1,40 @@
+/**
+ * The constants array of generated code. Every value that comes from a workflow (labels, ids,
+ * texts, lists, non-literal numbers) is stored here and referenced by a generated name
+ * (`c12`), so no user string ever becomes part of the source.
+ */
+export class ConstPool {
+  readonly values: unknown[] = [];
+  private readonly strings = new Map<string, string>();
+
+  /** Adds a value (strings are shared) and returns the identifier it is bound to. */
+  add(value: unknown): string {
+    if (typeof value === 'string') {
+      const hit = this.strings.get(value);
+      if (hit !== undefined) return hit;
+      const name = `c${this.values.length}`;
+      this.values.push(value);
+      this.strings.set(value, name);
+      return name;
+    }
+    const name = `c${this.values.length}`;
+    this.values.push(value);
+    return name;
+  }
+
+  /** A numeric literal when it is a plain finite number, else a constant. */
+  num(n: number): string {
+    if (typeof n === 'number' && Number.isFinite(n)) {
+      if (Object.is(n, -0)) return '(-0)';
+      const text = String(n);
+      if (/^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/.test(text)) return `(${text})`;
+    }
+    return this.add(n);
+  }
+
+  /** `const c0 = k[0], …;` for the top of the generated factory. */
+  declarations(): string {
+    if (this.values.length === 0) return '';
+    return `const ${this.values.map((_, i) => `c${i} = k[${i}]`).join(', ')};\n`;
+  }
+}

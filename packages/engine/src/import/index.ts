@@ -1,0 +1,30 @@
+export { isPlaceholder } from './placeholders';
+export {
+  coerceValue,
+  enumLookup,
+  parseBoolean,
+  parseDate,
+  parseNumber,
+  type Coerced,
+  type CoerceTarget,
+  type DateOrder,
+} from './coerce';
+export {
+  columnTargetSchema,
+  importMappingSchema,
+  importColumns,
+  DEFAULT_CONVERTED_STAGES,
+  type ColumnTarget,
+  type ImportMapping,
+  type ImportMappingInput,
+} from './mapping';
+export { suggestMapping, nameSimilarity, type SuggestedColumn } from './suggest-mapping';
+export {
+  checkMapping,
+  createRowMapper,
+  mapLeadDocument,
+  type CellError,
+  type MappedRow,
+  type MappingIssue,
+} from './row-mapper';
+export { inferColumnType, type InferredType } from './infer-type';

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../catalog/default-catalog';
+import { importColumns, importMappingSchema, type ImportMappingInput } from './mapping';
+import { checkMapping, createRowMapper, mapLeadDocument } from './row-mapper';
+import { suggestMapping } from './suggest-mapping';
+
+const mapping = (input: ImportMappingInput) => importMappingSchema.parse(input);
+
+describe('importColumns', () => {
+  it('names blank and repeated headers', () => {
+    expect(importColumns([' Email ', 'email', '', 'Name'])).toEqual([
+      'Email',
+      'email (2)',
+      'column_3',
+      'Name',
+    ]);
+  });
+});
+
+describe('suggestMapping', () => {
+  it('maps export headers to catalog fields, the id and the outcome by name', () => {
+    const columns = [
+      'Lead ID',
+      'First Name',
+      'Surname',
+      'E-Mail',
+      'Job Title',
+      'No. of Employees',
+      'Company',
+      'Converted',
+      'Favourite colour',
+    ];
+    const suggested = suggestMapping(columns, defaultCatalog);
+    expect(suggested.map((s) => s.target)).toEqual([
+      { kind: 'id' },
+      { kind: 'field', field: 'first_name' },
+      { kind: 'field', field: 'last_name' },
+      { kind: 'field', field: 'email' },
+      { kind: 'field', field: 'job_title' },
+      { kind: 'field', field: 'company_size' },
+      { kind: 'field', field: 'company' },
+      { kind: 'outcome', as: 'converted' },
+      { kind: 'ignore' },
+    ]);
+  });
+  it('gives each field to one column only', () => {
+    const suggested = suggestMapping(['email', 'Email (2)'], defaultCatalog);
+    expect(suggested.filter((s) => s.target.kind === 'field')).toHaveLength(1);
+  });
+});
+
+describe('checkMapping', () => {
+  it('names unknown columns and fields and double mappings', () => {
+    const issues = checkMapping(
+      ['A', 'B', 'C'],
+      mapping({
+        columns: {
+          A: { kind: 'field', field: 'email' },
+          B: { kind: 'field', field: 'email' },
+          C: { kind: 'field', field: 'nope' },
+          D: { kind: 'id' },
+        },
+      }),
+      defaultCatalog,
+    );
+    expect(issues.map((i) => i.path)).toEqual([
+      'mapping.columns.B',
+      'mapping.columns.C.field',
+      'mapping.columns.D',
+    ]);
+  });
+});
+
+describe('createRowMapper', () => {
+  const columns = ['id', 'Email', 'Employees', 'Student', 'Stage reached', 'Events', 'Note'];
+  const map = createRowMapper(
+    columns,
+    mapping({
+      columns: {
+        id: { kind: 'id' },
+        Email: { kind: 'field', field: 'email' },
+        Employees: { kind: 'field', field: 'company_size' },
+        Student: { kind: 'field', field: 'is_student' },
+        'Stage reached': { kind: 'outcome', as: 'stage' },
+        Events: { kind: 'events' },
+      },
+    }),
+    defaultCatalog,
+  );
+
+  it('builds a lead with typed attributes, events and the outcome', () => {
+    const events = JSON.stringify([{ type: 'page_view', at: '2026-01-01', props: { path: '/' } }]);
+    expect(map(['L-1', 'ann@acme.com', '1,200', 'No', 'Closed Won', events, 'x'], 2)).toEqual({
+      ok: true,
+      lead: {
+        id: 'L-1',
+        attributes: { email: 'ann@acme.com', company_size: 1200, is_student: false },
+        events: [{ type: 'page_view', at: '2026-01-01', props: { path: '/' } }],
+        outcome: { converted: true, stage: 'Closed Won' },
+      },
+    });
+  });
+
+  it('leaves placeholders out and names a lead without an id after its row', () => {
+    expect(map(['', 'N/A', '-', 'Select', '', '', ''], 7)).toEqual({
+      ok: true,
+      lead: { id: 'row-7', attributes: {}, events: [] },
+    });
+  });
+
+  it('accepts empty extra cells (a trailing comma) but not missing ones', () => {
+    expect(map(['L', '', '', '', '', '', '', ''], 3).ok).toBe(true);
+    expect(map(['L', '', ''], 3)).toEqual({
+      ok: false,
+      errors: [{ column: '', columnIndex: 0, message: 'The row has 3 cells; the header has 7.' }],
+    });
+  });
+
+  it('reports every bad cell with its column', () => {
+    expect(map(['L', 'ann', 'lots', 'maybe', '', '[{"type":1}]', ''], 4)).toEqual({
+      ok: false,
+      errors: [
+        { column: 'Email', columnIndex: 2, message: '"ann" is not an email address' },
+        { column: 'Employees', columnIndex: 3, message: '"lots" is not a number' },
+        { column: 'Student', columnIndex: 4, message: '"maybe" is not yes or no' },
+        { column: 'Events', columnIndex: 6, message: expect.stringMatching(/^Event \[0\]/) },
+      ],
+    });
+  });
+
+  it('maps flat JSON objects by key, keeping typed values', () => {
+    expect(map({ id: 7, Email: 'b@c.de', Employees: 40, Student: true }, 1)).toEqual({
+      ok: true,
+      lead: {
+        id: '7',
+        attributes: { email: 'b@c.de', company_size: 40, is_student: true },
+        events: [],
+      },
+    });
+  });
+});
+
+describe('mapLeadDocument', () => {
+  it('checks whole lead documents and names the path of a problem', () => {
+    expect(mapLeadDocument({ id: 'L', attributes: { a: 1 } }).ok).toBe(true);
+    const bad = mapLeadDocument({ id: 'L', attributes: { a: {} } });
+    expect(bad).toMatchObject({ ok: false, errors: [{ column: 'attributes.a' }] });
+  });
+});
+
+describe('mapLeadDocument with a catalog', () => {
+  it('coerces text values of catalog fields and reports the ones it cannot read', () => {
+    expect(
+      mapLeadDocument(
+        {
+          id: 'L',
+          attributes: { company_size: '1,200', is_student: 'No', job_title: 'N/A', x: 'y' },
+        },
+        defaultCatalog,
+      ),
+    ).toEqual({
+      ok: true,
+      lead: {
+        id: 'L',
+        attributes: { company_size: 1200, is_student: false, x: 'y' },
+        events: [],
+      },
+    });
+    expect(
+      mapLeadDocument({ id: 'L', attributes: { company_size: 'lots' } }, defaultCatalog),
+    ).toEqual({
+      ok: false,
+      errors: [
+        { column: 'attributes.company_size', columnIndex: 0, message: '"lots" is not a number' },
+      ],
+    });
+  });
+});

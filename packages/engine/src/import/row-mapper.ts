@@ -1,0 +1,270 @@
+import type { FieldCatalog } from '../schema/field-catalog';
+import { leadEventSchema, type AttributeValue, type Lead, type LeadEvent } from '../schema/lead';
+import { formatPath, parseLead } from '../schema/parse-workflow';
+import { coerceValue, enumLookup, parseBoolean, type CoerceTarget } from './coerce';
+import { DEFAULT_CONVERTED_STAGES, type ColumnTarget, type ImportMapping } from './mapping';
+import { isPlaceholder } from './placeholders';
+
+/** A problem with one cell (or, with `columnIndex` 0, with the row as a whole). */
+export interface CellError {
+  /** The column's name, as `importColumns` gives it ('' for the whole row). */
+  column: string;
+  /** 1-based position of the column; 0 for the whole row. */
+  columnIndex: number;
+  message: string;
+}
+
+export type MappedRow = { ok: true; lead: Lead } | { ok: false; errors: CellError[] };
+
+/** A problem with the mapping itself, before any row is read. */
+export interface MappingIssue {
+  path: string;
+  message: string;
+}
+
+type Plan =
+  | { kind: 'id' }
+  | { kind: 'events' }
+  | { kind: 'field'; field: string; target: CoerceTarget }
+  | { kind: 'outcome'; as: 'converted' | 'won' | 'stage'; converted: Set<string> };
+
+const normStage = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
+const WON = new Set(['won', 'closed won', 'win', 'yes', 'true', '1', 'y', 'converted']);
+const LOST = new Set([
+  'lost',
+  'closed lost',
+  'loss',
+  'no',
+  'false',
+  '0',
+  'n',
+  'open',
+  'not converted',
+]);
+
+/**
+ * Checks a mapping against the columns of a file and the catalog: unknown columns or fields, two
+ * columns for one field, two id columns. An empty list means it can be used.
+ * @example checkMapping(['Email'], { columns: { Email: { kind: 'field', field: 'mail' } }, dateOrder: 'mdy' }, defaultCatalog)
+ */
+export function checkMapping(
+  columns: readonly string[],
+  mapping: ImportMapping,
+  catalog: FieldCatalog,
+): MappingIssue[] {
+  const issues: MappingIssue[] = [];
+  const known = new Set(columns);
+  const fields = new Set(catalog.fields.map((f) => f.id));
+  const targets = new Map<string, string>();
+  for (const [column, target] of Object.entries(mapping.columns)) {
+    const path = formatPath(['mapping', 'columns', column]);
+    if (target.kind === 'ignore') continue;
+    if (!known.has(column)) {
+      issues.push({ path, message: `The file has no column "${column}".` });
+      continue;
+    }
+    if (target.kind === 'field' && !fields.has(target.field)) {
+      issues.push({ path: `${path}.field`, message: `"${target.field}" is not a catalog field.` });
+      continue;
+    }
+    const key = target.kind === 'field' ? `field ${target.field}` : target.kind;
+    const other = targets.get(key);
+    if (other !== undefined)
+      issues.push({
+        path,
+        message: `Both "${other}" and "${column}" are mapped to ${target.kind === 'field' ? `the field ${target.field}` : `the ${target.kind}`}.`,
+      });
+    else targets.set(key, column);
+  }
+  return issues;
+}
+
+/**
+ * Turns rows of an import into leads by a checked mapping. A row is either a list of cells in
+ * the order of `columns` (CSV) or an object keyed by column name (flat JSON). Every cell that
+ * cannot be read gives an error naming its column; a row with an error gives no lead.
+ * @example
+ * const map = createRowMapper(['Email'], mapping, defaultCatalog);
+ * map(['ann@acme.com'], 2) // { ok: true, lead: { id: 'row-2', attributes: { email: 'ann@acme.com' }, events: [] } }
+ */
+export function createRowMapper(
+  columns: readonly string[],
+  mapping: ImportMapping,
+  catalog: FieldCatalog,
+): (row: readonly unknown[] | Record<string, unknown>, rowNumber: number) => MappedRow {
+  const fields = new Map(catalog.fields.map((f) => [f.id, f]));
+  const plans: (Plan | null)[] = columns.map((column) => {
+    const target: ColumnTarget | undefined = mapping.columns[column];
+    if (!target || target.kind === 'ignore') return null;
+    if (target.kind === 'field') {
+      const def = fields.get(target.field);
+      if (!def) return null;
+      return {
+        kind: 'field',
+        field: def.id,
+        target: {
+          type: def.type,
+          lookup: def.values ? enumLookup(def.values) : undefined,
+          dateOrder: mapping.dateOrder,
+        },
+      };
+    }
+    if (target.kind === 'outcome')
+      return {
+        kind: 'outcome',
+        as: target.as,
+        converted: new Set((target.convertedStages ?? DEFAULT_CONVERTED_STAGES).map(normStage)),
+      };
+    return { kind: target.kind };
+  });
+  const width = columns.length;
+
+  return (row, rowNumber) => {
+    const errors: CellError[] = [];
+    const cells: readonly unknown[] = Array.isArray(row)
+      ? row
+      : columns.map((c) => (row as Record<string, unknown>)[c]);
+    if (Array.isArray(row) && row.length !== width) {
+      const extra = row.slice(width);
+      if (row.length < width || extra.some((v) => typeof v !== 'string' || v.trim() !== ''))
+        errors.push({
+          column: '',
+          columnIndex: 0,
+          message: `The row has ${row.length} cells; the header has ${width}.`,
+        });
+    }
+    let id: string | undefined;
+    const attributes: Record<string, AttributeValue> = {};
+    let events: LeadEvent[] = [];
+    let outcome: Lead['outcome'];
+    for (let i = 0; i < width; i++) {
+      const plan = plans[i];
+      if (!plan) continue;
+      const raw = cells[i];
+      const column = columns[i]!;
+      const cellError = (message: string) => errors.push({ column, columnIndex: i + 1, message });
+      switch (plan.kind) {
+        case 'id': {
+          const text = raw === undefined || raw === null ? '' : String(raw).trim();
+          if (text) id = text;
+          break;
+        }
+        case 'field': {
+          const coerced = coerceValue(raw, plan.target);
+          if (!coerced.ok) cellError(coerced.message);
+          else if (coerced.value !== undefined) attributes[plan.field] = coerced.value;
+          break;
+        }
+        case 'events': {
+          const parsed = readEvents(raw);
+          if (typeof parsed === 'string') cellError(parsed);
+          else events = parsed;
+          break;
+        }
+        case 'outcome': {
+          const read = readOutcome(raw, plan);
+          if (typeof read === 'string') cellError(read);
+          else if (read) outcome = read;
+          break;
+        }
+      }
+    }
+    if (errors.length) return { ok: false, errors };
+    const lead: Lead = { id: id ?? `row-${rowNumber}`, attributes, events };
+    if (outcome) lead.outcome = outcome;
+    return { ok: true, lead };
+  };
+}
+
+function readEvents(raw: unknown): LeadEvent[] | string {
+  if (raw === undefined || raw === null) return [];
+  let value = raw;
+  if (typeof raw === 'string') {
+    if (isPlaceholder(raw)) return [];
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return 'Events must be a JSON array of {"type", "at", "props"}.';
+    }
+  }
+  if (!Array.isArray(value)) return 'Events must be a JSON array of {"type", "at", "props"}.';
+  const events: LeadEvent[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const parsed = leadEventSchema.safeParse(value[i]);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return `Event ${formatPath([i, ...issue.path])}: ${issue.message}`;
+    }
+    events.push(parsed.data);
+  }
+  return events;
+}
+
+function readOutcome(
+  raw: unknown,
+  plan: Plan & { kind: 'outcome' },
+): Lead['outcome'] | undefined | string {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'boolean') return { converted: raw };
+  const text = String(raw);
+  if (isPlaceholder(text)) return undefined;
+  if (plan.as === 'converted') {
+    const b = parseBoolean(text);
+    if (b !== undefined) return { converted: b };
+    const t = normStage(text);
+    if (WON.has(t)) return { converted: true };
+    if (LOST.has(t)) return { converted: false };
+    return `"${text.trim()}" is not yes or no (converted?)`;
+  }
+  if (plan.as === 'won') {
+    const t = normStage(text);
+    if (WON.has(t)) return { converted: true, won: true };
+    if (LOST.has(t)) return { converted: false, won: false };
+    return `"${text.trim()}" is not won or lost`;
+  }
+  const stage = normStage(text);
+  return { converted: plan.converted.has(stage), stage: text.trim() };
+}
+
+/**
+ * A lead document of a JSON import (`{id, attributes, events, outcome}`), checked by the lead
+ * schema; text values of catalog fields are coerced like CSV cells ("1,200" → 1200, "Select" →
+ * left out). Each problem names its path as the column.
+ * @example mapLeadDocument({ id: 'L-1', attributes: { company_size: '1,200' } }, defaultCatalog)
+ */
+export function mapLeadDocument(value: unknown, catalog?: FieldCatalog): MappedRow {
+  const parsed = parseLead(value);
+  if (!parsed.ok)
+    return {
+      ok: false,
+      errors: parsed.errors.map((e) => ({ column: e.path, columnIndex: 0, message: e.message })),
+    };
+  if (!catalog) return { ok: true, lead: parsed.lead };
+  const fields = new Map(catalog.fields.map((f) => [f.id, f]));
+  const errors: CellError[] = [];
+  const attributes: Record<string, AttributeValue> = {};
+  for (const [key, raw] of Object.entries(parsed.lead.attributes)) {
+    const def = fields.get(key);
+    if (!def || typeof raw !== 'string') {
+      attributes[key] = raw;
+      continue;
+    }
+    const coerced = coerceValue(raw, {
+      type: def.type,
+      lookup: def.values ? enumLookup(def.values) : undefined,
+    });
+    if (!coerced.ok)
+      errors.push({
+        column: formatPath(['attributes', key]),
+        columnIndex: 0,
+        message: coerced.message,
+      });
+    else if (coerced.value !== undefined) attributes[key] = coerced.value;
+  }
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, lead: { ...parsed.lead, attributes } };
+}

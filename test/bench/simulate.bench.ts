@@ -1,0 +1,160 @@
+/**
+ * npm run bench:simulate — side-by-side simulation at scale.
+ *
+ * 1. One million generated leads through two versions of the default agreement (the default and
+ *    a candidate with a lower MQL threshold and changed points) with every aggregate (funnel,
+ *    matrix, histograms, coverage, changed leads, outcome metrics), streamed in batches. The
+ *    generator's own time is measured apart and not counted: a simulation reads stored leads.
+ * 2. A stored set of 100,000 leads through the API path: `simulations.start` → worker thread
+ *    reading the set page by page from the database → result and changed leads stored →
+ *    `simulations.get` sees `done`. On embedded PGlite and, when DATABASE_URL or
+ *    TEST_DATABASE_URL is set, on PostgreSQL. The first run of a process also starts the worker
+ *    thread (cold); the next one finds it warm.
+ *
+ * Ends with one JSON line: {"sim1MLeadsMs","api100kMs","api100kMsPostgres","peakRssMb", …}.
+ */
+import { randomBytes } from 'node:crypto';
+import { createDb, migrateToLatest, sql, type AccordDatabase } from '@accord/db';
+import {
+  compile,
+  createSimulation,
+  defaultWorkflow,
+  leadBatches,
+  type Lead,
+  type Workflow,
+} from '@accord/engine';
+import { runManagerFor } from '../../apps/api/src/simulation/run-manager';
+import { lowerMqlThreshold } from '../../apps/api/src/simulation/sample-candidate';
+import { demoCallers } from '../../apps/api/src/testing';
+
+const SIM_LEADS = 1_000_000;
+const API_LEADS = 100_000;
+const asOf = Date.UTC(2026, 0, 1);
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+function side(workflow: Workflow) {
+  const compiled = compile(workflow);
+  if (!compiled.ok) throw new Error('bench workflow does not compile');
+  const evaluate = compiled.evaluate;
+  const options = { asOf };
+  return { workflow, evaluate: (lead: Lead) => evaluate(lead, options) };
+}
+
+function simulateMillion() {
+  const baseline = side(defaultWorkflow());
+  const candidate = side(lowerMqlThreshold(defaultWorkflow()));
+  // Warm-up on a small set, so the compiled evaluators are optimised as in a long-lived server.
+  const warm = createSimulation({ baseline, candidate });
+  for (const batch of leadBatches({ count: 50_000, seed: 99, asOf, batchSize: 10_000 }))
+    warm.add(batch);
+  warm.result();
+
+  const simulation = createSimulation({ baseline, candidate });
+  let simMs = 0;
+  const wall0 = performance.now();
+  for (const batch of leadBatches({ count: SIM_LEADS, seed: 7, asOf, batchSize: 10_000 })) {
+    const t0 = performance.now();
+    simulation.add(batch);
+    simMs += performance.now() - t0;
+  }
+  const t0 = performance.now();
+  const result = simulation.result();
+  simMs += performance.now() - t0;
+  const wallMs = performance.now() - wall0;
+  if (result.leads !== SIM_LEADS) throw new Error(`simulated ${result.leads} leads`);
+  console.log(
+    `1M leads × 2 versions: ${Math.round(simMs)} ms simulating (evaluate both sides + all aggregates), ` +
+      `${Math.round(wallMs - simMs)} ms generating the leads, ${Math.round(wallMs)} ms wall; ` +
+      `${result.changed.total} changed stage; funnel baseline ${JSON.stringify(result.funnel.baseline)}`,
+  );
+  return Math.round(simMs);
+}
+
+async function openPostgres(url: string): Promise<AccordDatabase> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = await createDb({ databaseUrl: url, maxConnections: 1 });
+  await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+  const database = await createDb({ databaseUrl: url, schema, maxConnections: 10 });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db);
+      await admin.close();
+    },
+  };
+}
+
+async function apiPath(kind: string, database: AccordDatabase) {
+  await migrateToLatest(database.db);
+  const as = await demoCallers(database);
+  const workflowId = (await as.ops.workflows.list({}))[0]!.id;
+  const draft = await as.marketing.draft.get({ workflowId });
+  await as.marketing.draft.save({
+    workflowId,
+    baseRevision: draft.revision,
+    document: lowerMqlThreshold(draft.document),
+  });
+  const candidate = await as.marketing.versions.propose({ workflowId, changeNote: 'bench' });
+
+  let t0 = performance.now();
+  const set = await as.ops.leadSets.generate({ name: 'Bench 100k', count: API_LEADS, seed: 3 });
+  console.log(
+    `${kind}: stored ${API_LEADS} generated leads in ${Math.round(performance.now() - t0)} ms (not part of the API path)`,
+  );
+
+  const run = async () => {
+    const start = performance.now();
+    const { runId } = await as.ops.simulations.start({
+      workflowId,
+      baseline: 'published',
+      candidate: { versionId: candidate.id },
+      leadSetId: set.id,
+    });
+    await runManagerFor(database.db).settled(runId);
+    const result = await as.ops.simulations.get({ runId });
+    const ms = performance.now() - start;
+    if (result.status !== 'done' || result.result?.leads !== API_LEADS)
+      throw new Error(`${kind} run ended ${result.status}: ${result.error}`);
+    return { ms: Math.round(ms), changed: result.result.changed.total };
+  };
+  const cold = await run();
+  const warm = await run();
+  t0 = performance.now();
+  console.log(
+    `${kind}: 100k stored leads through the API path: ${cold.ms} ms cold (starts the worker), ` +
+      `${warm.ms} ms warm; ${warm.changed} changed leads stored`,
+  );
+  await runManagerFor(database.db).shutdown();
+  await database.close();
+  return { cold: cold.ms, warm: warm.ms };
+}
+
+const sim1MLeadsMs = simulateMillion();
+const pglite = await apiPath('PGlite', await createDb());
+// eslint-disable-next-line no-restricted-properties -- benchmarks read their own switches
+const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
+const postgres = url ? await apiPath('PostgreSQL', await openPostgres(url)) : null;
+if (!postgres) console.log('PostgreSQL: skipped (set DATABASE_URL or TEST_DATABASE_URL to run it)');
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+console.log(
+  `targets: 1M × 2 versions < 2000 ms (${sim1MLeadsMs}); 100k API path < 3000 ms (PGlite ${pglite.warm} warm / ${pglite.cold} cold` +
+    (postgres ? `, PostgreSQL ${postgres.warm} warm / ${postgres.cold} cold)` : ')') +
+    `; peak RSS ${mb(peakRss)} MB`,
+);
+console.log(
+  JSON.stringify({
+    sim1MLeadsMs,
+    api100kMs: pglite.warm,
+    api100kColdMs: pglite.cold,
+    api100kMsPostgres: postgres?.warm ?? null,
+    api100kColdMsPostgres: postgres?.cold ?? null,
+    peakRssMb: mb(peakRss),
+  }),
+);

@@ -1,0 +1,238 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+
+const VIEWPORT = { width: 1280, height: 800 };
+
+async function signIn(page: Page, url: string, email: string) {
+  await page.goto(`${url}/signin`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('accord-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/workflows$/);
+}
+
+async function openEditor(page: Page, url: string) {
+  await page.goto(url);
+  await page.locator('[data-testid="canvas"][data-complete="true"]').waitFor();
+}
+
+/** Drags with the mouse from the centre of one element to the centre of another. */
+async function drag(page: Page, from: Locator, to: Locator) {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
+  await page.mouse.up();
+}
+
+const saveState = (page: Page) => page.getByTestId('save-state').getAttribute('data-state');
+const problems = (page: Page) => page.getByTestId('problems-chip').textContent();
+const selectedNodeId = async (page: Page) =>
+  (await page.locator('.react-flow__node.selected').getAttribute('data-id'))!;
+
+describe.runIf(browserAvailable())('workflow editor in Chromium (issue 7)', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('builds, validates, undoes, saves, resolves a conflict, tries a lead and proposes a version', async () => {
+    const marketing = await browser.newContext({ viewport: VIEWPORT });
+    const page = await marketing.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    // Sign in and create a workflow from the default agreement.
+    await signIn(page, app.url, 'marketing@acme.test');
+    await page.getByTestId('new-workflow').click();
+    await page.getByTestId('workflow-name').fill('Inbound 2027 (e2e)');
+    await screenshot(page, 'editor-create-workflow');
+    await page.getByRole('button', { name: 'Create and open' }).click();
+    await page.waitForURL(/\/workflows\/[0-9a-f-]{36}$/);
+    const editorUrl = page.url();
+    await page.locator('[data-testid="canvas"][data-complete="true"]').waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(3);
+    await expect.poll(() => problems(page)).toContain('No problems');
+    await screenshot(page, 'editor-default-workflow');
+
+    // Add a condition and a stage from the palette; they land on free ground, selected.
+    await page.getByTestId('palette-condition').click();
+    const condition = await selectedNodeId(page);
+    expect(condition).toMatch(/^condition_/);
+    await page.getByTestId('node-label-input').fill('Senior title?');
+    await page.getByTestId('palette-stage').click();
+    const stage = await selectedNodeId(page);
+    expect(stage).toMatch(/^stage_/);
+    // A new condition has an empty group: an error shows on the node and in the toolbar.
+    await expect.poll(() => problems(page)).toMatch(/^[1-9]\d* errors?/);
+    await expect
+      .poll(() => page.getByTestId(`node-problems-${condition}`).getAttribute('aria-label'))
+      .toContain('has no conditions');
+
+    // Connect the condition's "Yes" output to the stage.
+    const nodes = page.locator('.react-flow__node');
+    await drag(
+      page,
+      nodes.locator(`[data-testid="node-${condition}"] .react-flow__handle[data-handleid="true"]`),
+      nodes.locator(`[data-testid="node-${stage}"] .react-flow__handle.target`),
+    );
+    await expect
+      .poll(() => page.locator(`.react-flow__edge[data-id="${condition}:true->${stage}"]`).count())
+      .toBe(1);
+
+    // Set the predicate through the inspector: Job title contains 'director'.
+    await page.getByTestId(`node-${condition}`).click();
+    const inspector = page.getByTestId('inspector');
+    await inspector.getByRole('button', { name: '+ Condition' }).click();
+    await inspector.getByRole('combobox', { name: 'Field' }).selectOption({ label: 'Job title' });
+    const operators = await inspector
+      .getByRole('combobox', { name: 'Operator' })
+      .locator('option')
+      .allTextContents();
+    expect(operators).toContain('contains');
+    expect(operators).not.toContain('is more than');
+    await inspector.getByRole('combobox', { name: 'Operator' }).selectOption({ label: 'contains' });
+    await screenshot(page, 'editor-diagnostic-shown');
+    await inspector.getByRole('textbox', { name: 'Value' }).fill('director');
+    // The error clears (warnings remain: nothing leads into the new condition yet).
+    await expect.poll(() => problems(page)).toMatch(/^0 errors/);
+    await expect
+      .poll(() => page.getByTestId(`node-${condition}`).textContent())
+      .toContain("Job title contains 'director'");
+    await screenshot(page, 'editor-predicate-set');
+
+    // Undo brings the error back, redo clears it again.
+    await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => problems(page)).toMatch(/^[1-9]\d* errors?/);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => problems(page)).toMatch(/^0 errors/);
+
+    // Save, reload and find the change.
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => saveState(page)).toBe('saved');
+    await openEditor(page, editorUrl);
+    await page.getByTestId('tab-problems').click();
+    await page
+      .getByTestId('problems-list')
+      .getByRole('button', { name: /Senior title\?/ })
+      .first()
+      .click();
+    await expect
+      .poll(() => page.getByTestId(`node-${condition}`).textContent())
+      .toContain("Job title contains 'director'");
+    expect(
+      await page.locator(`.react-flow__edge[data-id="${condition}:true->${stage}"]`).count(),
+    ).toBe(1);
+    await screenshot(page, 'editor-after-reload');
+
+    // A second session (sales) edits and saves the same draft meanwhile.
+    const sales = await browser.newContext({ viewport: VIEWPORT });
+    const other = await sales.newPage();
+    await signIn(other, app.url, 'sales@acme.test');
+    await openEditor(other, editorUrl);
+    await other.getByTestId('node-start').click();
+    await other.getByTestId('node-label-input').fill('New or updated lead (sales edit)');
+    await other.keyboard.press('Control+s');
+    await expect.poll(() => saveState(other)).toBe('saved');
+
+    // Marketing edits too; its save is refused with a conflict naming who saved.
+    await page.getByTestId('tab-inspector').click();
+    await page.getByTestId(`node-${condition}`).click();
+    await page.getByTestId('node-label-input').fill('Senior title? (marketing edit)');
+    await page.keyboard.press('Control+s');
+    const dialog = page.getByTestId('conflict-dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Sam Sales');
+    expect(await saveState(page)).toBe('conflict');
+    await screenshot(page, 'editor-conflict');
+    await dialog.getByRole('button', { name: 'Keep mine on top' }).click();
+    await expect.poll(() => saveState(page)).toBe('saved');
+    expect(await page.getByTestId('node-start').textContent()).toContain('(sales edit)');
+
+    // Both edits survive a reload, in either session.
+    await openEditor(other, editorUrl);
+    expect(await other.getByTestId('node-start').textContent()).toContain('(sales edit)');
+    await other.getByTestId('tab-problems').click();
+    await other
+      .getByTestId('problems-list')
+      .getByRole('button', { name: /marketing edit/ })
+      .first()
+      .click();
+    expect(await other.getByTestId(`node-${condition}`).textContent()).toContain(
+      'Senior title? (marketing edit)',
+    );
+    await sales.close();
+
+    // Comment on a node from the canvas.
+    await page.getByTestId('node-comments-start').click();
+    await page.getByRole('textbox', { name: 'New comment' }).fill('Sales: please keep this open.');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await expect.poll(() => page.getByTestId('node-comments-start').textContent()).toContain('1');
+    await page.keyboard.press('Escape');
+
+    // Try a lead: its stage, scores and reasons show and its path lights up on the canvas.
+    await page.getByTestId('tab-lead').click();
+    await page.locator('[data-testid^="sample-lead-"]').first().click();
+    await page.getByTestId('lead-result').waitFor();
+    await page.getByTestId('show-path').click();
+    expect(await page.getByTestId('lead-stage').textContent()).toBeTruthy();
+    await expect
+      .poll(() => page.getByTestId('node-start').getAttribute('class'))
+      .toContain('is-highlighted');
+    expect(await page.locator('.ui-node-card.is-highlighted').count()).toBeGreaterThan(3);
+    expect(await page.locator('.workflow-edge.is-highlighted').count()).toBeGreaterThan(2);
+    await screenshot(page, 'editor-try-a-lead');
+
+    // Shortcuts are listed in a help dialog.
+    await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcuts-dialog').waitFor();
+    expect(await page.getByTestId('shortcuts-dialog').textContent()).toContain('Duplicate');
+    await screenshot(page, 'editor-shortcuts');
+    await page.keyboard.press('Escape');
+
+    // Propose a version with a change note, then open it read only.
+    await page.getByTestId('propose').click();
+    await page.getByTestId('change-note').fill('Senior titles go straight to MQL.');
+    await page.getByRole('button', { name: 'Propose version' }).click();
+    await page.getByTestId('propose-success').waitFor();
+    await page.getByRole('link', { name: /View version/ }).click();
+    await page.waitForURL(/\/versions\/[0-9a-f-]{36}\/view$/);
+    await page.locator('[data-testid="canvas"][data-ready="true"]').waitFor();
+    expect(await page.getByTestId('version-title').textContent()).toMatch(/Version \d+/);
+    expect(await page.getByTestId('palette-condition').count()).toBe(0);
+    await screenshot(page, 'editor-version-view');
+
+    expect(errors).toEqual([]);
+    await marketing.close();
+  });
+
+  it('refuses to propose a draft with errors and lists them', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    await signIn(page, app.url, 'sales@acme.test');
+    await page.getByTestId('new-workflow').click();
+    await page.getByTestId('workflow-name').fill('Blank (e2e)');
+    await page.getByText('Blank', { exact: true }).click();
+    await page.getByRole('button', { name: 'Create and open' }).click();
+    await page.locator('[data-testid="canvas"][data-ready="true"]').waitFor();
+    await page.getByTestId('palette-condition').click();
+    await expect.poll(() => saveState(page)).toBe('saved');
+    await page.getByTestId('propose').click();
+    await page.getByTestId('change-note').fill('Draft with a hole');
+    await page.getByRole('button', { name: 'Propose version' }).click();
+    const refused = page.getByTestId('propose-refused');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('has no conditions');
+    await screenshot(page, 'editor-propose-refused');
+    await context.close();
+  });
+});

@@ -1,0 +1,162 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const ARTIFACTS = join(repoRoot, 'test/e2e/artifacts');
+
+/** Chromium from CHROME_PATH or Debian's package; null when none is installed. */
+export function findChromium(): string | null {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((path): path is string => !!path && existsSync(path)) ?? null;
+}
+
+/**
+ * Whether the browser suites can run. Without Chromium they are skipped with a loud warning,
+ * except under CI=true, where a missing browser fails the run.
+ */
+export function browserAvailable(): boolean {
+  if (findChromium()) return true;
+  const message =
+    'NO CHROMIUM FOUND (set CHROME_PATH or `apt-get install -y chromium`): the browser tests did not run.';
+  if (process.env.CI === 'true') throw new Error(message);
+  console.warn(`\n\n!!!!! ${message} !!!!!\n\n`);
+  return false;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface RunningApp {
+  url: string;
+  dataDir: string;
+  /** The app's process id (e.g. to sample its memory). */
+  pid: number;
+  /** Stops the app (SIGTERM, then SIGKILL after 5 s) and deletes its data directory. */
+  stop(): Promise<void>;
+  /**
+   * Ends the process at once with `signal` (SIGKILL by default: a crash, no shutdown code runs)
+   * and keeps the data directory, so `startApp(env, { dataDir })` can start on it again.
+   */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** What the app printed so far (stdout and stderr). */
+  output(): string;
+}
+
+export interface StartOptions {
+  /** Start on this data directory (e.g. one a killed app left) instead of a fresh one. */
+  dataDir?: string;
+}
+
+/**
+ * Starts the built app (apps/web/dist must exist: `npm test` builds first) on a free port with
+ * a fresh embedded database (or `options.dataDir`), and waits for /healthz.
+ */
+export async function startApp(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningApp> {
+  const port = await freePort();
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'accord-e2e-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'apps/api/src/index.ts')],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ACCORD_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`The app exited during start-up:\n${output}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`The app did not answer /healthz in 90 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    dataDir,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        await exited;
+      }
+    },
+    output: () => output,
+  };
+}
+
+/**
+ * Launches headless Chromium with the flags this machine needs. Playwright gives every launch a
+ * fresh temporary profile (it refuses a --user-data-dir argument for `launch`).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('No Chromium found (CHROME_PATH or /usr/bin/chromium).');
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Saves a full-page screenshot under test/e2e/artifacts/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

@@ -1,0 +1,281 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+
+const PASSWORD = 'accord-demo';
+
+/** Calls a tRPC procedure over HTTP as a user, the way a script outside the browser would. */
+async function callAs<T>(
+  app: RunningApp,
+  email: string,
+  path: string,
+  input: unknown,
+  kind: 'query' | 'mutation' = 'mutation',
+) {
+  const signIn = await fetch(`${app.url}/trpc/auth.signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const res =
+    kind === 'query'
+      ? await fetch(`${app.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+          headers: { cookie },
+        })
+      : await fetch(`${app.url}/trpc/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify(input),
+        });
+  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
+  if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
+  return body.result.data;
+}
+
+/** A fresh browser context (its own cookies) signed in as `email`. */
+async function signedIn(browser: Browser, app: RunningApp, email: string): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  await page.goto(`${app.url}/signin`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/workflows$/);
+  return page;
+}
+
+/** Just enough of the workflow document to change one scorecard row. */
+interface ScorecardDoc {
+  nodes: { kind: string; data: { rows: { label: string; points: number }[] } }[];
+}
+
+const DELTA = 15;
+
+const CHANGING_BUTTONS =
+  /^(Approve|Reject|Publish|Roll back|Create|New workflow|Save|Propose|Revoke|Disable|Run simulation|Generate|Import|Delete|Cancel)/;
+
+describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let workflowId: string;
+  let changedRow: { label: string; points: number };
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([
+      // Issue 8: this suite covers sign-off and audit; the simulation-before-publish policy has
+      // its own API tests.
+      startApp({ ACCORD_REQUIRE_SIMULATION_BEFORE_PUBLISH: 'false' }),
+      launchBrowser(),
+    ]);
+    const workflows = await callAs<{ id: string }[]>(
+      app,
+      'admin@acme.test',
+      'workflows.list',
+      {},
+      'query',
+    );
+    workflowId = workflows[0]!.id;
+    // A real change to review and simulate: the first scorecard row is worth more.
+    const draft = await callAs<{ revision: number; document: ScorecardDoc }>(
+      app,
+      'marketing@acme.test',
+      'draft.get',
+      { workflowId },
+      'query',
+    );
+    const scorecard = draft.document.nodes.find((n) => n.kind === 'scorecard')!;
+    changedRow = scorecard.data.rows[0]!;
+    changedRow.points += DELTA;
+    await callAs(app, 'marketing@acme.test', 'draft.save', {
+      workflowId,
+      baseRevision: draft.revision,
+      document: draft.document,
+    });
+    await callAs(app, 'admin@acme.test', 'versions.propose', {
+      workflowId,
+      changeNote: 'Weigh pricing-page visits more; raise the MQL threshold to 60.',
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('issue 8: ops simulates the draft against the published version on 10,000 sample leads; a matrix cell filters the changed leads', async () => {
+    const ops = await signedIn(browser, app, 'ops@acme.test');
+    await ops.goto(`${app.url}/lead-sets`);
+    await expect.poll(() => ops.textContent('main')).toContain('No lead sets yet');
+    await ops.getByLabel('How many').fill('10000');
+    await ops.getByRole('button', { name: 'Generate' }).click();
+    const sets = ops.getByRole('table', { name: 'Lead sets' });
+    await sets.getByText('ready').waitFor({ timeout: 120_000 });
+    expect(await sets.textContent()).toContain('10,000');
+    await ops.getByRole('button', { name: 'Browse' }).click();
+    await expect
+      .poll(() => ops.getByRole('table', { name: 'Leads' }).locator('tbody tr').count())
+      .toBe(25);
+    await screenshot(ops, 'review-lead-sets');
+
+    await ops.goto(`${app.url}/workflows/${workflowId}/simulate`);
+    await ops.getByRole('button', { name: 'Run simulation' }).click();
+    const matrix = ops.getByRole('table', { name: 'Transition matrix' });
+    await matrix.waitFor({ timeout: 120_000 });
+    expect(await ops.locator('.recharts-wrapper').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => ops.getByTestId('changed-count').textContent())
+      .toMatch(/[\d,]+ changed lead/);
+    const all = await ops.getByTestId('changed-count').textContent();
+    const total = Number(/([\d,]+) changed lead/.exec(all!)![1]!.replaceAll(',', ''));
+    expect(total).toBeGreaterThan(0);
+    await screenshot(ops, 'review-simulate');
+
+    const cell = matrix.locator('button:not([disabled])').first();
+    const [, fromLabel, toLabel, count] = /^(.+) to (.+): ([\d,]+)$/.exec(
+      (await cell.getAttribute('aria-label'))!,
+    )!;
+    await cell.click();
+    await expect
+      .poll(() => ops.getByTestId('changed-count').textContent())
+      .toContain(
+        `${count} changed lead${count === '1' ? '' : 's'} from ${fromLabel} to ${toLabel}`,
+      );
+    const rows = ops.getByRole('table', { name: 'Changed leads' }).locator('tbody tr');
+    const shown = await rows.count();
+    expect(shown).toBe(Math.min(50, Number(count!.replaceAll(',', ''))));
+    if (Number(count!.replaceAll(',', '')) < total)
+      expect(shown).toBeLessThan(Math.min(50, total) + 1);
+    for (let i = 0; i < shown; i++) {
+      expect(await rows.nth(i).locator('td').nth(2).textContent()).toBe(fromLabel);
+      expect(await rows.nth(i).locator('td').nth(3).textContent()).toBe(toLabel);
+    }
+    await rows.first().click();
+    const explanation = ops.getByTestId('explanation');
+    await expect.poll(() => explanation.textContent()).toContain('Path:');
+    expect(await explanation.locator('.explain-side').count()).toBe(2);
+    await screenshot(ops, 'review-simulate-cell');
+    await ops.context().close();
+  });
+
+  it('issue 8: marketing and sales approve in separate contexts, ops publishes', async () => {
+    const versionsUrl = `${app.url}/workflows/${workflowId}/versions`;
+    const [marketing, sales] = await Promise.all([
+      signedIn(browser, app, 'marketing@acme.test'),
+      signedIn(browser, app, 'sales@acme.test'),
+    ]);
+
+    await marketing.goto(versionsUrl);
+    const v2m = marketing.getByTestId('version-2');
+    await expect.poll(() => v2m.locator('.badge').textContent()).toBe('proposed');
+    await v2m.getByLabel('Comment on version 2').fill('Pricing visits are our best signal.');
+    await screenshot(marketing, 'review-versions-marketing');
+    await v2m.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => v2m.textContent()).toContain('Approved by Maya Marketing');
+    await expect.poll(() => v2m.locator('.badge').textContent()).toBe('proposed');
+
+    await sales.goto(versionsUrl);
+    const v2s = sales.getByTestId('version-2');
+    await expect.poll(() => v2s.textContent()).toContain('Pricing visits are our best signal.');
+    await v2s.getByLabel('Comment on version 2').fill('Agreed; we will call them within a day.');
+    await v2s.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => v2s.locator('.badge').textContent()).toBe('approved');
+    await screenshot(sales, 'review-versions-approved');
+    expect(await v2s.getByRole('button', { name: /Publish/ }).count()).toBe(0);
+
+    const ops = await signedIn(browser, app, 'ops@acme.test');
+    await ops.goto(versionsUrl);
+    const v2o = ops.getByTestId('version-2');
+    expect(await v2o.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await v2o.getByRole('button', { name: 'Publish version 2' }).click();
+    await expect.poll(() => v2o.locator('.badge').textContent()).toBe('published');
+    await expect
+      .poll(() => ops.getByTestId('version-1').locator('.badge').textContent())
+      .toBe('superseded');
+    await expect
+      .poll(() => ops.getByRole('button', { name: 'Roll back to version 1' }).count())
+      .toBe(1);
+    await screenshot(ops, 'review-versions-published');
+    await Promise.all([marketing, sales, ops].map((p) => p.context().close()));
+  });
+
+  it('an auditor reads versions and the audit log, verifies the chain, exports CSV, and can change nothing', async () => {
+    const auditor = await signedIn(browser, app, 'auditor@acme.test');
+    const changing = () => auditor.getByRole('button', { name: CHANGING_BUTTONS }).count();
+    expect(await changing()).toBe(0);
+
+    await auditor.goto(`${app.url}/workflows/${workflowId}/versions`);
+    await expect
+      .poll(() => auditor.getByTestId('version-2').locator('.badge').textContent())
+      .toBe('published');
+    await expect
+      .poll(() => auditor.getByTestId('version-2').textContent())
+      .toContain('Approved by Sam Sales');
+    expect(await changing()).toBe(0);
+    await auditor.getByLabel('What was live on').fill('2000-01-01T00:00');
+    await expect
+      .poll(() => auditor.getByTestId('live-at-result').textContent())
+      .toContain('Nothing was published');
+    await screenshot(auditor, 'review-versions-auditor');
+
+    await auditor.getByTestId('version-2').getByRole('link', { name: 'Changes' }).click();
+    await expect
+      .poll(() => auditor.getByTestId('diff').textContent())
+      .toContain(
+        `Row "${changedRow.label}" points: ${changedRow.points - DELTA} → ${changedRow.points}`,
+      );
+    expect(await changing()).toBe(0);
+    await screenshot(auditor, 'review-diff-auditor');
+
+    await auditor.goto(`${app.url}/workflows/${workflowId}/versions`);
+    await auditor.getByTestId('version-2').getByRole('link', { name: 'Agreement' }).click();
+    const signatures = auditor.getByRole('region', { name: 'Signatures' });
+    await expect.poll(() => signatures.textContent()).toContain('SignedMaya Marketing (marketing)');
+    await expect.poll(() => signatures.textContent()).toContain('SignedSam Sales (sales)');
+    expect(await auditor.textContent('main')).toContain('How leads are scored');
+    expect(await auditor.textContent('main')).toContain(`+${changedRow.points}`);
+    expect(await changing()).toBe(0);
+    await screenshot(auditor, 'review-agreement-auditor');
+
+    await auditor.goto(`${app.url}/workflows/${workflowId}/simulate`);
+    await expect
+      .poll(() => auditor.textContent('main'))
+      .toContain('Ops and admins start simulations');
+    expect(await changing()).toBe(0);
+    await auditor.goto(`${app.url}/lead-sets`);
+    await expect.poll(() => auditor.textContent('main')).toContain('Sample leads');
+    expect(await changing()).toBe(0);
+
+    await auditor.goto(`${app.url}/audit`);
+    const table = auditor.getByRole('table', { name: 'Audit events' });
+    await expect.poll(() => table.textContent()).toContain('version.publish');
+    expect(await changing()).toBe(0);
+    await auditor.getByRole('button', { name: 'Verify chain' }).click();
+    await expect
+      .poll(() => auditor.getByTestId('verify-result').textContent())
+      .toMatch(/chain is intact: all \d+ events/);
+
+    await auditor.getByLabel('Action').fill('version.approve');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    await screenshot(auditor, 'review-audit-auditor');
+
+    const [download] = await Promise.all([
+      auditor.waitForEvent('download'),
+      auditor.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^accord-audit-.*\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe(
+      'id,at,actor,action,entity_type,entity_id,workflow_id,before,after,prev_hash,hash',
+    );
+    expect(lines.slice(1).every((l) => l.includes('version.approve'))).toBe(true);
+    expect(lines).toHaveLength(3);
+
+    await auditor.goto(`${app.url}/admin`);
+    await expect.poll(() => auditor.textContent('main')).toContain('Only admins');
+    await auditor.context().close();
+  });
+});
