@@ -137,7 +137,6 @@ async function apiPath(kind: string, database: AccordDatabase) {
 
 const sim1MLeadsMs = simulateMillion();
 const pglite = await apiPath('PGlite', await createDb());
-// eslint-disable-next-line no-restricted-properties -- benchmarks read their own switches
 const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
 const postgres = url ? await apiPath('PostgreSQL', await openPostgres(url)) : null;
 if (!postgres) console.log('PostgreSQL: skipped (set DATABASE_URL or TEST_DATABASE_URL to run it)');

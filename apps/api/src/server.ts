@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccordDatabase } from '@accord/db';
@@ -64,6 +65,16 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
         },
       });
     }
+  });
+  // A tRPC client without batching sends an input-less mutation (auth.signOut) as a JSON POST
+  // with no body; the tRPC adapter would fail to parse the empty string, so it reads as `{}`.
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    if (req.method !== 'POST' || !req.url.startsWith('/trpc')) return payload;
+    const length = req.headers['content-length'];
+    if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0'))
+      return payload;
+    delete req.headers['content-length'];
+    return Readable.from([Buffer.from('{}')]);
   });
   const caches: Caches = {
     evaluators: new EvaluatorCache(database.db),

@@ -20,6 +20,15 @@ export type NodeKind = (typeof NODE_KINDS)[number];
 export const SCORE_CATEGORIES = ['profile', 'channel', 'behaviour', 'undesirable'] as const;
 export type ScoreCategory = (typeof SCORE_CATEGORIES)[number];
 
+/**
+ * Points, caps and score bounds: a billion either way is far beyond any agreement, and keeps
+ * sums, per-event multiples and rounding to cents finite.
+ */
+export const MAX_POINTS = 1_000_000_000;
+export const pointsSchema = z
+  .number()
+  .refine((n) => Math.abs(n) <= MAX_POINTS, 'must be between -1000000000 and 1000000000');
+
 export const tagAssignmentSchema = z.object({ tag: z.string(), value: z.string() });
 export type TagAssignment = z.infer<typeof tagAssignmentSchema>;
 
@@ -41,21 +50,21 @@ export const scorecardRowSchema = z.object({
   category: z.enum(SCORE_CATEGORIES),
   /** When the row applies; a per-event row without `when` applies whenever events match. */
   when: predicateSchema.optional(),
-  points: z.number(),
+  points: pointsSchema,
   /** Points per matching event instead of once. */
   perEvent: eventFilterSchema.optional(),
   /** Per-event points halve every N days of the event's age (as of the evaluation date). */
   decayHalfLifeDays: z.number().optional(),
   /** The row adds at most this many points (in absolute value). */
-  cap: z.number().optional(),
+  cap: pointsSchema.optional(),
 });
 export type ScorecardRow = z.infer<typeof scorecardRowSchema>;
 
 export const categoryCapsSchema = z.object({
-  profile: z.number().optional(),
-  channel: z.number().optional(),
-  behaviour: z.number().optional(),
-  undesirable: z.number().optional(),
+  profile: pointsSchema.optional(),
+  channel: pointsSchema.optional(),
+  behaviour: pointsSchema.optional(),
+  undesirable: pointsSchema.optional(),
 });
 export type CategoryCaps = z.infer<typeof categoryCapsSchema>;
 
@@ -103,7 +112,7 @@ export const tableRowSchema = z.object({
   cells: z.array(tableCellSchema),
   tags: z.array(tagAssignmentSchema).optional(),
   /** With hit policy `collect`: points added to the table's score. */
-  points: z.number().optional(),
+  points: pointsSchema.optional(),
 });
 export type TableRow = z.infer<typeof tableRowSchema>;
 

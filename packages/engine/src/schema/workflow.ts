@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nodeSchema } from './node';
+import { nodeSchema, pointsSchema } from './node';
 
 /** The built-in stage ids; workflows may add custom ones. */
 export const DEFAULT_STAGE_IDS = [
@@ -24,8 +24,8 @@ export const scoreDefSchema = z.object({
   id: z.string().min(1),
   label: z.string(),
   /** The score never goes below / above these. */
-  min: z.number().optional(),
-  max: z.number().optional(),
+  min: pointsSchema.optional(),
+  max: pointsSchema.optional(),
   description: z.string().optional(),
 });
 export type ScoreDef = z.infer<typeof scoreDefSchema>;
