@@ -3,6 +3,7 @@ import * as createCoreTables from './2026_11_23_0800_create_core_tables';
 import * as addSimulationDetails from './2026_11_24_0900_add_simulation_details';
 import * as addAuditWorkspace from './2026_11_24_1000_add_audit_workspace';
 import * as storeLeadsAsJson from './2026_11_24_1200_store_leads_as_json';
+import * as addDecisionLog from './2026_11_25_0900_add_decision_log';
 
 /** Every migration, by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_24_0900_add_simulation_details': addSimulationDetails,
   '2026_11_24_1000_add_audit_workspace': addAuditWorkspace,
   '2026_11_24_1200_store_leads_as_json': storeLeadsAsJson,
+  '2026_11_25_0900_add_decision_log': addDecisionLog,
 };

@@ -2,6 +2,7 @@ import type { ApiKeysTable } from './tables/api-keys.table';
 import type { ApprovalsTable } from './tables/approvals.table';
 import type { AuditEventsTable } from './tables/audit-events.table';
 import type { CommentsTable } from './tables/comments.table';
+import type { DecisionsTable } from './tables/decisions.table';
 import type { DraftsTable } from './tables/drafts.table';
 import type { LeadSetsTable } from './tables/lead-sets.table';
 import type { LeadsTable } from './tables/leads.table';
@@ -31,4 +32,5 @@ export interface DB {
   simulation_runs: SimulationRunsTable;
   simulation_changed_leads: SimulationChangedLeadsTable;
   api_keys: ApiKeysTable;
+  decisions: DecisionsTable;
 }

@@ -35,6 +35,8 @@ describe.each(testBackends())('role × procedure matrix on $kind', ({ open }) =>
       'workflows.rename': { workflowId: uuid, name: 'x' },
       'workflows.archive': { workflowId: uuid },
       'workflows.unarchive': { workflowId: uuid },
+      'workflows.setDecisionLog': { workflowId: uuid, enabled: true },
+      'decisions.list': { workflowId },
       'draft.get': { workflowId },
       'draft.save': { workflowId: uuid, baseRevision: 1, document: { bad: true } },
       'comments.list': { workflowId },

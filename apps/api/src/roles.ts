@@ -16,6 +16,8 @@ export const ROLE_POLICY = {
   'workflows.rename': AUTHORS,
   'workflows.archive': AUTHORS,
   'workflows.unarchive': AUTHORS,
+  'workflows.setDecisionLog': ADMINS,
+  'decisions.list': EVERYONE,
   'draft.get': EVERYONE,
   'draft.save': AUTHORS,
   'comments.list': EVERYONE,

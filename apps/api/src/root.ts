@@ -2,6 +2,7 @@ import { apiKeysRouter } from './router/api-keys';
 import { auditRouter } from './router/audit';
 import { authRouter } from './router/auth';
 import { commentsRouter } from './router/comments';
+import { decisionsRouter } from './router/decisions';
 import { draftRouter } from './router/draft';
 import { leadSetsRouter } from './router/lead-sets';
 import { simulationsRouter } from './router/simulations';
@@ -23,6 +24,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   leadSets: leadSetsRouter,
   simulations: simulationsRouter,
+  decisions: decisionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -139,7 +139,7 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
   });
 
   app.get('/v1/openapi.json', async () => openApiDocument());
-  await registerEvaluateRoute(app, caches);
+  await registerEvaluateRoute(app, { ...caches, db: database.db });
   await registerLeadSetUpload(app, { database, env, caches, signInThrottle });
 
   await serveWebApp(app, env.ACCORD_WEB_DIST);

@@ -8,19 +8,20 @@ import { DEMO_USERS, seedDemo } from './seed';
 import type { Context, SessionUser } from './trpc';
 
 /**
- * Callers for router tests: one per demo role, plus signed-out, over a seeded database.
+ * Callers for router tests: one per demo role, plus signed-out, over a seeded database. Pass a
+ * server's `caches` when a test also calls its REST API, so mutations invalidate what it serves.
  * @example const as = await demoCallers(database); await as.marketing.workflows.list({});
  */
 export async function demoCallers(
   database: AccordDatabase,
   envOverrides: Partial<Record<string, string>> = {},
+  caches: Context['caches'] = {
+    evaluators: new EvaluatorCache(database.db),
+    apiKeys: new ApiKeyCache(database.db),
+  },
 ) {
   await seedDemo(database.db);
   const env: Env = parseEnv({ LOG_LEVEL: 'silent', ...envOverrides });
-  const caches = {
-    evaluators: new EvaluatorCache(database.db),
-    apiKeys: new ApiKeyCache(database.db),
-  };
   const users = await database.db
     .selectFrom('users')
     .select(['id', 'email', 'name', 'role', 'workspace_id'])

@@ -6,6 +6,7 @@ import { AdminPage } from './routes/admin';
 import { AgreementPage } from './routes/agreement';
 import { AuditPage } from './routes/audit';
 import { ComparePage } from './routes/compare';
+import { DecisionsPage } from './routes/decisions';
 import { EditorPage } from './routes/editor';
 import { LeadSetsPage } from './routes/lead-sets';
 import { SignInPage } from './routes/sign-in';
@@ -36,6 +37,7 @@ export function App() {
           <Route path="/workflows/:workflowId/simulate" element={<SimulatePage />} />
           <Route path="/lead-sets" element={<LeadSetsPage />} />
           <Route path="/audit" element={<AuditPage />} />
+          <Route path="/decisions" element={<DecisionsPage />} />
           <Route path="/admin" element={<AdminPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -7,6 +7,7 @@ const NAV = [
   { to: '/workflows', label: 'Workflows' },
   { to: '/lead-sets', label: 'Lead sets' },
   { to: '/audit', label: 'Audit log' },
+  { to: '/decisions', label: 'Decisions' },
   { to: '/admin', label: 'Admin', roles: ['admin'] },
 ] as const;
 

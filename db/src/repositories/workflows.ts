@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../create-db';
 import type { DB } from '../database';
 
-type Executor = Db | Transaction<DB>;
+export type Executor = Db | Transaction<DB>;
 
 /** A URL-safe slug from a name: "Inbound B2B qualification" → "inbound-b2b-qualification". */
 export function slugify(name: string): string {
@@ -78,6 +78,7 @@ export async function listWorkflows(db: Executor, workspaceId: string, includeAr
       'workflows.name',
       'workflows.description',
       'workflows.archived_at',
+      'workflows.decision_log as decisionLog',
       'workflows.created_at',
       'versions.number as publishedVersion',
       'drafts.revision as draftRevision',
@@ -103,6 +104,7 @@ export async function findWorkflow(db: Executor, workspaceId: string, workflowId
       'workflows.name',
       'workflows.description',
       'workflows.archived_at',
+      'workflows.decision_log as decisionLog',
       'workflows.created_at',
       'workflows.workspace_id',
       'versions.number as publishedVersion',

@@ -7,6 +7,8 @@ export interface WorkflowsTable {
   name: string;
   description: Generated<string>;
   archived_at: Date | null;
+  /** Whether the REST API stores each evaluation in `decisions` (off by default). */
+  decision_log: Generated<boolean>;
   created_by: string | null;
   created_at: Generated<Date>;
 }

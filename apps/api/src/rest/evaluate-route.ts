@@ -1,3 +1,4 @@
+import { recordDecisions, type Db, type NewDecision } from '@accord/db';
 import { leadSchema, type Result } from '@accord/engine';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
@@ -49,7 +50,7 @@ export interface EvaluateResultItem {
  */
 export async function registerEvaluateRoute(
   app: FastifyInstance,
-  deps: { evaluators: EvaluatorCache; apiKeys: ApiKeyCache },
+  deps: { db: Db; evaluators: EvaluatorCache; apiKeys: ApiKeyCache },
 ) {
   await app.register(async (scope) => {
     await scope.register(rateLimit, {
@@ -153,6 +154,31 @@ export async function registerEvaluateRoute(
           workflow: slug,
           version: version.number,
         });
+      }
+      if (workflow.decisionLog) {
+        // Logged before the answer goes out: a 200 means its decisions are stored.
+        const decisions: NewDecision[] = [];
+        for (const r of results)
+          if ('stage' in r)
+            decisions.push({
+              leadId: r.leadId,
+              stage: r.stage,
+              scores: r.scores,
+              tags: r.tags,
+              reasons: r.reasons,
+            });
+        await recordDecisions(
+          deps.db,
+          {
+            workspaceId: workflow.workspaceId,
+            workflowId: workflow.workflowId,
+            versionId: version.versionId,
+            versionNumber: version.number,
+            apiKeyId: identity.id,
+            asOf: new Date(asOf),
+          },
+          decisions,
+        );
       }
       return reply.send({ results });
     });

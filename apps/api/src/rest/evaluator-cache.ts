@@ -14,13 +14,16 @@ interface WorkflowEntry {
   workflowId: string;
   workspaceId: string;
   slug: string;
+  /** Whether each evaluation is stored in the decision log. */
+  decisionLog: boolean;
   published: CompiledVersion | null;
 }
 
 /**
  * Compiled evaluators, one per version (versions are immutable, so an entry never goes stale),
- * and per workflow the pointer to its published version. `invalidateWorkflow` is called after a
- * publish or rollback commits, so the very next request sees the new version.
+ * and per workflow the pointer to its published version and its decision-log switch.
+ * `invalidateWorkflow` is called after a publish, a rollback or a decision-log switch commits, so
+ * the very next request sees the change.
  */
 export class EvaluatorCache {
   readonly #versions = new Map<string, CompiledVersion>();
@@ -41,7 +44,7 @@ export class EvaluatorCache {
     if (cached) return cached;
     const row = await this.db
       .selectFrom('workflows')
-      .select(['id', 'workspace_id', 'slug'])
+      .select(['id', 'workspace_id', 'slug', 'decision_log'])
       .where('workspace_id', '=', workspaceId)
       .where('slug', '=', slug)
       .where('archived_at', 'is', null)
@@ -57,6 +60,7 @@ export class EvaluatorCache {
       workflowId: row.id,
       workspaceId: row.workspace_id,
       slug: row.slug,
+      decisionLog: row.decision_log,
       published: published ? this.#compiled(row, published) : null,
     };
     this.#workflows.set(key, entry);

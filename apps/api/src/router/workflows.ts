@@ -71,6 +71,33 @@ export const workflowsRouter = {
   unarchive: protectedProcedure('workflows.unarchive')
     .input(workflowId)
     .mutation(({ ctx, input }) => setArchived(ctx, input.workflowId, false)),
+
+  /**
+   * Turns the decision log on or off: while on, every evaluation the REST API answers for this
+   * workflow is stored (lead id, version, stage, scores, tags, reasons) for `decisions.list`.
+   */
+  setDecisionLog: protectedProcedure('workflows.setDecisionLog')
+    .input(workflowId.extend({ enabled: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      mutate(ctx, async (trx, audit) => {
+        const before = await requireWorkflow(ctx, input.workflowId, trx);
+        await trx
+          .updateTable('workflows')
+          .set({ decision_log: input.enabled })
+          .where('id', '=', input.workflowId)
+          .execute();
+        await audit({
+          action: input.enabled ? 'workflow.decisionLogOn' : 'workflow.decisionLogOff',
+          entityType: 'workflow',
+          entityId: input.workflowId,
+          workflowId: input.workflowId,
+          before: { decisionLog: before.decisionLog },
+          after: { decisionLog: input.enabled },
+        });
+        ctx.caches.evaluators.invalidateWorkflow(input.workflowId);
+        return { id: input.workflowId, decisionLog: input.enabled };
+      }),
+    ),
 } satisfies TRPCRouterRecord;
 
 function setArchived(ctx: Parameters<typeof requireWorkflow>[0], id: string, archived: boolean) {
