@@ -1,4 +1,5 @@
 import type { AccordDatabase, Role } from '@accord/db';
+import { TRPCError } from '@trpc/server';
 import { parseEnv, type Env } from './env';
 import { createCaller } from './root';
 import { SignInThrottle } from './auth/sign-in-throttle';
@@ -48,4 +49,18 @@ export async function demoCallers(
     auditor: createCaller(context(byRole('auditor'))),
     anonymous: createCaller(context(null)),
   };
+}
+
+/**
+ * The tRPC error code a call fails with, or 'OK'; any other failure is rethrown.
+ * @example expect(await codeOf(as.auditor.draft.save(input))).toBe('FORBIDDEN');
+ */
+export async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'OK';
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
 }

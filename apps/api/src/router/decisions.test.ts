@@ -1,24 +1,14 @@
 import type { AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env';
 import { buildServer, type AccordServer } from '../server';
-import { demoCallers } from '../testing';
+import { codeOf, demoCallers } from '../testing';
 
 const asOf = '2026-11-01T00:00:00Z';
 const lead = (id: string, attributes: Record<string, unknown>) => ({ id, attributes, events: [] });
 const director = { first_name: 'Ann', last_name: 'Lee', job_title: 'Marketing Director' };
 const student = { first_name: 'Bo', last_name: 'Kim', job_title: 'Student' };
-
-async function codeOf(call: Promise<unknown>) {
-  try {
-    await call;
-    return 'OK';
-  } catch (error) {
-    return error instanceof TRPCError ? error.code : 'THROWN';
-  }
-}
 
 describe.each(testBackends())('decision log on $kind', ({ open }) => {
   let database: AccordDatabase;

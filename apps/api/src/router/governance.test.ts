@@ -3,19 +3,9 @@ import { testBackends } from '@accord/db/testing';
 import { parseWorkflow, type Workflow } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCallers } from '../testing';
+import { codeOf, demoCallers } from '../testing';
 
 type Callers = Awaited<ReturnType<typeof demoCallers>>;
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-};
 
 function withThreshold(document: unknown, label: string): Workflow {
   const parsed = parseWorkflow(document);

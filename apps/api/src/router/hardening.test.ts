@@ -1,23 +1,12 @@
 import { findApiKey, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
-import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { createCaller } from '../root';
 import { publicProcedure, router } from '../trpc';
-import { demoCallers } from '../testing';
+import { codeOf, demoCallers } from '../testing';
 
 type Callers = Awaited<ReturnType<typeof demoCallers>>;
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-};
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 

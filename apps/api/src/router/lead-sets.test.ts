@@ -4,19 +4,9 @@ import { generateLeads } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runManagerFor } from '../simulation/run-manager';
-import { demoCallers } from '../testing';
+import { codeOf, demoCallers } from '../testing';
 
 type Callers = Awaited<ReturnType<typeof demoCallers>>;
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-};
 
 /**
  * A CRM export as people make them: a BOM, a trailing comma on every line (so the header has an

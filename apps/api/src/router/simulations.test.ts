@@ -12,19 +12,9 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunManager, runManagerFor, setRunManager } from '../simulation/run-manager';
 import { lowerMqlThreshold } from '../simulation/sample-candidate';
-import { demoCallers } from '../testing';
+import { codeOf, demoCallers } from '../testing';
 
 type Callers = Awaited<ReturnType<typeof demoCallers>>;
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-};
 
 const evaluator = (document: unknown): Evaluate => {
   const compiled = compile(document);

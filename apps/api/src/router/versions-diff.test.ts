@@ -1,19 +1,8 @@
 import type { AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import type { Workflow } from '@accord/engine';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCallers } from '../testing';
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-};
+import { codeOf, demoCallers } from '../testing';
 
 describe.each(testBackends())('versions.diff and versions.agreement on $kind', ({ open }) => {
   let database: AccordDatabase;
