@@ -51,7 +51,7 @@ async function signedIn(browser: Browser, app: RunningApp, email: string): Promi
 
 /** Just enough of the workflow document to change one scorecard row. */
 interface ScorecardDoc {
-  nodes: { kind: string; data: { rows: { label: string; points: number }[] } }[];
+  nodes: { id: string; kind: string; data: { rows: { label: string; points: number }[] } }[];
 }
 
 const DELTA = 15;
@@ -64,6 +64,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
   let browser: Browser;
   let workflowId: string;
   let changedRow: { label: string; points: number };
+  let changedNodeId: string;
   beforeAll(async () => {
     [app, browser] = await Promise.all([
       // Issue 8: this suite covers sign-off and audit; the simulation-before-publish policy has
@@ -88,6 +89,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
       'query',
     );
     const scorecard = draft.document.nodes.find((n) => n.kind === 'scorecard')!;
+    changedNodeId = scorecard.id;
     changedRow = scorecard.data.rows[0]!;
     changedRow.points += DELTA;
     await callAs(app, 'marketing@acme.test', 'draft.save', {
@@ -157,6 +159,23 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await expect.poll(() => explanation.textContent()).toContain('Path:');
     expect(await explanation.locator('.explain-side').count()).toBe(2);
     await screenshot(ops, 'review-simulate-cell');
+
+    // Both paths on the graph: each side's steps are exactly the cards marked for it or both.
+    const paths = ops.getByTestId('lead-paths-canvas');
+    await paths.locator('.decorated-canvas[data-ready="true"]').waitFor();
+    const cards = (className: string) => paths.locator(`.ui-node-card.${className}`).count();
+    const steps = async (side: number) => {
+      const path = explanation.locator('.explain-side').nth(side).locator('p').first();
+      return (await path.textContent())!.replace(/^Path: /, '').split(' → ').length;
+    };
+    expect(await cards('on-both')).toBeGreaterThan(0);
+    expect(await cards('on-baseline')).toBeGreaterThan(0);
+    expect(await cards('on-candidate')).toBeGreaterThan(0);
+    expect((await cards('on-baseline')) + (await cards('on-both'))).toBe(await steps(0));
+    expect((await cards('on-candidate')) + (await cards('on-both'))).toBe(await steps(1));
+    expect(await paths.locator('.workflow-edge.on-both').count()).toBeGreaterThan(0);
+    expect(await paths.locator('figcaption').textContent()).toContain('both paths');
+    await screenshot(ops, 'review-simulate-lead-paths');
     await ops.context().close();
   });
 
@@ -228,6 +247,22 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
       );
     expect(await changing()).toBe(0);
     await screenshot(auditor, 'review-diff-auditor');
+
+    // The same change on the canvas: the scorecard is the one changed step, nothing is added.
+    const canvas = auditor.getByTestId('diff-canvas');
+    await canvas.locator('.decorated-canvas[data-ready="true"]').waitFor();
+    const changedCard = canvas.getByTestId(`node-${changedNodeId}`);
+    expect(await changedCard.getAttribute('class')).toContain('is-changed');
+    expect(await canvas.locator('.ui-node-card.is-changed').count()).toBe(1);
+    expect(await canvas.locator('.ui-node-card.is-added').count()).toBe(0);
+    expect(await canvas.locator('.ui-node-card.is-unchanged').count()).toBeGreaterThan(0);
+    expect(await canvas.locator('figcaption').textContent()).toMatch(/0added.*1changed.*0removed/);
+    await changedCard.click();
+    await expect
+      .poll(() => auditor.locator(`[id="diff-step-${changedNodeId}"]`).getAttribute('class'))
+      .toContain('is-focused');
+    expect(await changing()).toBe(0);
+    await screenshot(auditor, 'review-diff-canvas');
 
     await auditor.goto(`${app.url}/workflows/${workflowId}/versions`);
     await auditor.getByTestId('version-2').getByRole('link', { name: 'Agreement' }).click();

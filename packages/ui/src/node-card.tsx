@@ -25,6 +25,8 @@ export interface NodeCardProps {
   highlighted?: boolean;
   /** Drawn faded (e.g. off the path a lead took). */
   dimmed?: boolean;
+  /** Extra classes for the card (e.g. `is-added` on a diff), styled by the app. */
+  className?: string;
   /** The worst problem on the node, for the border colour. */
   status?: 'error' | 'warning';
   /** Small controls at the right of the header: problem and comment badges. */
@@ -46,6 +48,7 @@ export function NodeCard(props: NodeCardProps) {
     props.highlighted && 'is-highlighted',
     props.dimmed && 'is-dimmed',
     props.status && `has-${props.status}`,
+    props.className,
   ]
     .filter(Boolean)
     .join(' ');

@@ -5,12 +5,16 @@ import { removeElements } from './doc-ops';
 import type { FlowEdge } from './flow-mapping';
 import { useEditor, useEditorStoreApi } from './store';
 
-/** A connection: highlighted on a tried lead's path, with its problems and a delete button. */
+/**
+ * A connection: highlighted on a tried lead's path, decorated (a diff, two paths), with its
+ * problems and a delete button.
+ */
 export const WorkflowFlowEdge = memo(function WorkflowFlowEdge(props: EdgeProps<FlowEdge>) {
   const { id, selected } = props;
   const [path, labelX, labelY] = getBezierPath(props);
   const problems = useEditor((s) => s.problemsByEdge.get(id));
   const onPath = useEditor((s) => (s.highlight ? s.highlight.edges.has(id) : undefined));
+  const decoration = useEditor((s) => s.decorations?.edges.get(id));
   const readOnly = useEditor((s) => s.readOnly);
   const store = useEditorStoreApi();
   const className = [
@@ -18,6 +22,7 @@ export const WorkflowFlowEdge = memo(function WorkflowFlowEdge(props: EdgeProps<
     onPath === true && 'is-highlighted',
     onPath === false && 'is-dimmed',
     problems && (problems.errors ? 'has-error' : 'has-warning'),
+    decoration,
   ]
     .filter(Boolean)
     .join(' ');

@@ -19,6 +19,7 @@ export const WorkflowFlowNode = memo(function WorkflowFlowNode({
   const handles = nodeHandles(node);
   const problems = useEditor((s) => s.problemsByNode.get(id));
   const onPath = useEditor((s) => (s.highlight ? s.highlight.nodes.has(id) : undefined));
+  const decoration = useEditor((s) => s.decorations?.nodes.get(id));
   const store = useEditorStoreApi();
 
   // Handles come and go with switch cases and table rows; React Flow must measure them again.
@@ -45,6 +46,7 @@ export const WorkflowFlowNode = memo(function WorkflowFlowNode({
       selected={selected}
       highlighted={onPath === true}
       dimmed={onPath === false}
+      className={decoration}
       status={problems ? (problems.errors > 0 ? 'error' : 'warning') : undefined}
       badges={
         <>

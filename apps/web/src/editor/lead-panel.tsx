@@ -5,7 +5,6 @@ import {
   parseLead,
   type Lead,
   type Result,
-  type Workflow,
 } from '@accord/engine';
 import { NumberInput } from '@accord/ui';
 import { Tabs } from 'radix-ui';
@@ -13,19 +12,11 @@ import { useEffect, useMemo, useState, type CSSProperties } from 'react';
 import { stageColour } from './stage-colours';
 import { useWorkflowContext } from './workflow-context';
 import { useReactFlow } from '@xyflow/react';
-import { useEditor, useEditorStoreApi, type Highlight } from './store';
+import { pathHighlight } from './decorations';
+import { useEditor, useEditorStoreApi } from './store';
 
 const SAMPLE_COUNT = 30;
 const SAMPLE_SEED = 7;
-
-/** The edges a lead's path went along: consecutive steps of the path. */
-export function pathHighlight(doc: Workflow, path: readonly string[]): Highlight {
-  const edges = new Set<string>();
-  for (let i = 0; i + 1 < path.length; i++)
-    for (const e of doc.edges)
-      if (e.source === path[i] && e.target === path[i + 1]) edges.add(e.id);
-  return { nodes: new Set(path), edges };
-}
 
 const EMPTY_FORM: Record<
   | 'first_name'

@@ -21,6 +21,15 @@ export interface Highlight {
   edges: ReadonlySet<string>;
 }
 
+/**
+ * Classes the canvas adds to nodes and edges by id, beside selection, problems and the highlight:
+ * a diff's colours (added, changed, removed) or two leads' paths (baseline, candidate, both).
+ */
+export interface Decorations {
+  nodes: ReadonlyMap<string, string>;
+  edges: ReadonlyMap<string, string>;
+}
+
 /** The problems of one node or edge, kept referentially stable while they do not change. */
 export interface ProblemSummary {
   errors: number;
@@ -41,6 +50,7 @@ export interface EditorState {
   problemsByNode: ReadonlyMap<string, ProblemSummary>;
   problemsByEdge: ReadonlyMap<string, ProblemSummary>;
   highlight: Highlight | null;
+  decorations: Decorations | null;
   panel: RightPanel;
   /** Asks the canvas to centre a node (each request is a new object). */
   focusRequest: { nodeId: string } | null;
@@ -55,6 +65,7 @@ export interface EditorState {
   endCoalescing(): void;
   setDiagnostics(doc: Workflow, diagnostics: readonly Diagnostic[]): void;
   setHighlight(highlight: Highlight | null): void;
+  setDecorations(decorations: Decorations | null): void;
   setPanel(panel: RightPanel): void;
   focusNode(nodeId: string): void;
 }
@@ -68,10 +79,14 @@ const COALESCE_MS = 1_000;
 
 /**
  * The editor's state: the document with undo/redo (zundo; only `doc` is tracked), the selection
- * and what the canvas decorates (problems, the path of a tried lead).
+ * and what the canvas decorates (problems, the path of a tried lead, a diff's or two paths'
+ * classes).
  * @example const store = createEditorStore(defaultWorkflow());
  */
-export function createEditorStore(doc: Workflow, options: { readOnly?: boolean } = {}) {
+export function createEditorStore(
+  doc: Workflow,
+  options: { readOnly?: boolean; decorations?: Decorations } = {},
+) {
   let lastKey: string | undefined;
   let lastAt = 0;
   const store = createStore<EditorState>()(
@@ -84,6 +99,7 @@ export function createEditorStore(doc: Workflow, options: { readOnly?: boolean }
         problemsByNode: new Map(),
         problemsByEdge: new Map(),
         highlight: null,
+        decorations: options.decorations ?? null,
         panel: 'inspector',
         focusRequest: null,
         readOnly: options.readOnly ?? false,
@@ -135,6 +151,10 @@ export function createEditorStore(doc: Workflow, options: { readOnly?: boolean }
 
         setHighlight(highlight) {
           set({ highlight });
+        },
+
+        setDecorations(decorations) {
+          set({ decorations });
         },
 
         setPanel(panel) {

@@ -1,7 +1,9 @@
-import { diffWorkflows, type FieldChange } from '@accord/engine';
+import { diffWorkflows, type FieldChange, type Workflow, type WorkflowDiff } from '@accord/engine';
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { DecoratedCanvas } from '../editor/decorated-canvas';
+import { DIFF_CLASSES, diffDecorations, GHOST_CLASS } from '../editor/decorations';
 import { useTRPC } from '../lib/trpc';
 import { useVersionDocument } from '../pages/use-version-document';
 
@@ -21,6 +23,13 @@ export function ComparePage() {
     () => (left.workflow && right.workflow ? diffWorkflows(left.workflow, right.workflow) : null),
     [left.workflow, right.workflow],
   );
+  const [focused, setFocused] = useState<string | null>(null);
+  const showEntry = (nodeId: string) => {
+    setFocused(nodeId);
+    document
+      .getElementById(entryId(nodeId))
+      ?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  };
   const pick = (key: 'a' | 'b', id: string) => {
     const next = new URLSearchParams(search);
     next.set('a', a);
@@ -61,11 +70,15 @@ export function ComparePage() {
       {diff?.unchanged && (
         <p className="card muted">These versions make the same decisions (layout may differ).</p>
       )}
+      {diff && right.workflow && !diff.unchanged && (
+        <DiffCanvas after={right.workflow} diff={diff} onNodeClick={showEntry} />
+      )}
       {diff && !diff.unchanged && (
         <div className="diff" data-testid="diff">
           <DiffGroup
             title="Added steps"
             tone="added"
+            focused={focused}
             items={diff.nodes.added.map((n) => ({
               id: n.id,
               title: `${n.label || n.id} (${n.kind})`,
@@ -74,6 +87,7 @@ export function ComparePage() {
           <DiffGroup
             title="Removed steps"
             tone="removed"
+            focused={focused}
             items={diff.nodes.removed.map((n) => ({
               id: n.id,
               title: `${n.label || n.id} (${n.kind})`,
@@ -82,6 +96,7 @@ export function ComparePage() {
           <DiffGroup
             title="Changed steps"
             tone="changed"
+            focused={focused}
             items={diff.nodes.changed.map((n) => ({
               id: n.nodeId,
               title: `${n.label || n.nodeId} (${n.kind})`,
@@ -120,9 +135,45 @@ export function ComparePage() {
   );
 }
 
+/** The id of a step's entry in the field-level list (the canvas scrolls to it). */
+const entryId = (nodeId: string) => `diff-step-${nodeId}`;
+
+/** The newer version on a canvas, its steps coloured by the diff, removed ones as ghosts. */
+function DiffCanvas(props: {
+  after: Workflow;
+  diff: WorkflowDiff;
+  onNodeClick: (nodeId: string) => void;
+}) {
+  const { after, diff } = props;
+  const shown = useMemo(() => diffDecorations(after, diff), [after, diff]);
+  const unchanged = after.nodes.length - diff.nodes.added.length - diff.nodes.changed.length;
+  return (
+    <DecoratedCanvas
+      doc={shown.doc}
+      decorations={shown.decorations}
+      label="The newer version with its changes coloured"
+      testId="diff-canvas"
+      onNodeClick={props.onNodeClick}
+      note="Click a coloured step to find its changes below."
+      legend={[
+        { className: DIFF_CLASSES.added, label: 'added', count: diff.nodes.added.length },
+        { className: DIFF_CLASSES.changed, label: 'changed', count: diff.nodes.changed.length },
+        {
+          className: `${DIFF_CLASSES.removed} ${GHOST_CLASS}`,
+          label: 'removed',
+          count: diff.nodes.removed.length,
+        },
+        { className: DIFF_CLASSES.unchanged, label: 'unchanged', count: unchanged },
+      ]}
+    />
+  );
+}
+
 function DiffGroup(props: {
   title: string;
   tone: 'added' | 'removed' | 'changed';
+  /** The step picked on the canvas, drawn emphasised when it is in this group. */
+  focused?: string | null;
   items: { id: string; title: string; changes?: FieldChange[] }[];
 }) {
   if (props.items.length === 0) return null;
@@ -133,7 +184,11 @@ function DiffGroup(props: {
       </h2>
       <ul>
         {props.items.map((item) => (
-          <li key={item.id}>
+          <li
+            key={item.id}
+            id={props.focused === undefined ? undefined : entryId(item.id)}
+            className={props.focused === item.id ? 'is-focused' : undefined}
+          >
             <strong>{item.title}</strong>
             {item.changes && (
               <ul className="field-changes">

@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
 import type { RouterOutputs } from '../../lib/types';
+import { PATH_CLASSES } from '../../editor/decorations';
+import { LeadPaths } from './lead-paths';
 import type { MatrixCell } from './results';
 
 const PAGE = 50;
@@ -9,7 +11,8 @@ type Explanation = RouterOutputs['simulations']['explainLead'];
 
 /**
  * The leads whose stage changed, paged on the server (a million-lead run never reaches the
- * browser whole), optionally only one matrix cell; a row opens both explanations.
+ * browser whole), optionally only one matrix cell; a row opens both explanations and both paths
+ * on the graph below the table (a canvas inside the scrolling table would fight its scrolling).
  */
 export function ChangedLeads(props: {
   runId: string;
@@ -58,39 +61,34 @@ export function ChangedLeads(props: {
             </thead>
             <tbody>
               {leads.data.leads.map((l) => (
-                <Fragment key={l.index}>
-                  <tr
-                    className="clickable"
-                    onClick={() => setOpen(open === l.index ? null : l.index)}
-                  >
-                    <td className="muted">{l.index + 1}</td>
-                    <td>
-                      <button type="button" className="link" aria-expanded={open === l.index}>
-                        {l.leadId}
-                      </button>
-                    </td>
-                    <td>{props.stageLabel(l.from)}</td>
-                    <td>{props.stageLabel(l.to)}</td>
-                    <td className="small">
-                      {Object.keys(l.candidateScores).map((s) => (
-                        <span key={s} className="score-pair">
-                          {s} {l.baselineScores[s] ?? '—'} → {l.candidateScores[s]}
-                        </span>
-                      ))}
-                    </td>
-                  </tr>
-                  {open === l.index && (
-                    <tr>
-                      <td colSpan={5}>
-                        <Explain runId={props.runId} leadIndex={l.index} />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
+                <tr
+                  key={l.index}
+                  className={open === l.index ? 'clickable is-open' : 'clickable'}
+                  onClick={() => setOpen(open === l.index ? null : l.index)}
+                >
+                  <td className="muted">{l.index + 1}</td>
+                  <td>
+                    <button type="button" className="link" aria-expanded={open === l.index}>
+                      {l.leadId}
+                    </button>
+                  </td>
+                  <td>{props.stageLabel(l.from)}</td>
+                  <td>{props.stageLabel(l.to)}</td>
+                  <td className="small">
+                    {Object.keys(l.candidateScores).map((s) => (
+                      <span key={s} className="score-pair">
+                        {s} {l.baselineScores[s] ?? '—'} → {l.candidateScores[s]}
+                      </span>
+                    ))}
+                  </td>
+                </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      {open !== null && leads.data?.leads.some((l) => l.index === open) && (
+        <Explain key={open} runId={props.runId} leadIndex={open} />
       )}
       {total > PAGE && (
         <div className="row pager">
@@ -115,19 +113,35 @@ export function ChangedLeads(props: {
 function Explain({ runId, leadIndex }: { runId: string; leadIndex: number }) {
   const trpc = useTRPC();
   const why = useQuery(trpc.simulations.explainLead.queryOptions({ runId, leadIndex }));
-  if (why.error) return <p className="error">{why.error.message}</p>;
-  if (!why.data) return <p className="muted">Explaining…</p>;
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [why.data]);
   return (
-    <div className="explain" data-testid="explanation">
-      <Side side={why.data.baseline} />
-      <Side side={why.data.candidate} />
+    <div className="lead-explanation" ref={ref}>
+      {why.error && <p className="error">{why.error.message}</p>}
+      {!why.data && !why.error && <p className="muted">Explaining…</p>}
+      {why.data && (
+        <>
+          <h3>Lead {why.data.lead.id}: why its stage changed</h3>
+          <div className="explain" data-testid="explanation">
+            <Side side={why.data.baseline} className={PATH_CLASSES.baseline} />
+            <Side side={why.data.candidate} className={PATH_CLASSES.candidate} />
+          </div>
+          <LeadPaths
+            runId={runId}
+            baseline={{ label: why.data.baseline.label, path: why.data.baseline.path }}
+            candidate={{ label: why.data.candidate.label, path: why.data.candidate.path }}
+          />
+        </>
+      )}
     </div>
   );
 }
 
-function Side({ side }: { side: Explanation['baseline'] }) {
+function Side({ side, className }: { side: Explanation['baseline']; className: string }) {
   return (
-    <div className="card explain-side">
+    <div className={`card explain-side ${className}`}>
       <h3>
         {side.label}: <span className="badge">{side.stage}</span>
       </h3>
