@@ -242,6 +242,17 @@ describe.each(testBackends())('simulations on $kind', ({ open }) => {
     expect(run.candidate.versionId).toBeNull();
     expect(run.candidate.draftRevision).toBeGreaterThan(1);
     expect(await hasSimulationRun(database.db, candidateId, publishedId)).toBe(true);
+
+    // The draft moves on; a lead's explanation still carries the copy the run evaluated.
+    const ran = await as.marketing.draft.get({ workflowId });
+    const ranDocument = ran.document as Workflow;
+    const moved = structuredClone(ranDocument);
+    moved.nodes[0]!.label = 'Edited after the run';
+    await as.marketing.draft.save({ workflowId, baseRevision: ran.revision, document: moved });
+    const why = await as.ops.simulations.explainLead({ runId, leadIndex: 0 });
+    expect(why.candidate.document).toEqual(ranDocument);
+    expect(why.candidate.document.nodes[0]!.label).not.toBe('Edited after the run');
+    expect(why.candidate.path.every((id) => ranDocument.nodes.some((n) => n.id === id))).toBe(true);
   });
 
   it('tries one pasted lead on both sides', async () => {

@@ -254,8 +254,8 @@ export const simulationsRouter = {
     }),
 
   /**
-   * Why one lead of a run's set got its stage on each side: path (with node labels), scores,
-   * reasons and checklist, evaluated again on demand as of the run's date.
+   * Why one lead of a run's set got its stage on each side: the document, path (with node
+   * labels), scores, reasons and checklist, evaluated again on demand as of the run's date.
    */
   explainLead: protectedProcedure('simulations.explainLead')
     .input(
@@ -291,9 +291,16 @@ export const simulationsRouter = {
         lead,
         asOf: run.as_of,
         changed: baseline.stage !== candidate.stage,
-        baseline: { label: sides.baseline.label, ...explained(sides.baseline.document, baseline) },
+        // The documents the run compared (for a draft candidate, the run's own copy), so the
+        // paths can be drawn on exactly what was evaluated.
+        baseline: {
+          label: sides.baseline.label,
+          document: sides.baseline.document,
+          ...explained(sides.baseline.document, baseline),
+        },
         candidate: {
           label: sides.candidate.label,
+          document: sides.candidate.document,
           ...explained(sides.candidate.document, candidate),
         },
       };

@@ -128,11 +128,7 @@ function Explain({ runId, leadIndex }: { runId: string; leadIndex: number }) {
             <Side side={why.data.baseline} className={PATH_CLASSES.baseline} />
             <Side side={why.data.candidate} className={PATH_CLASSES.candidate} />
           </div>
-          <LeadPaths
-            runId={runId}
-            baseline={{ label: why.data.baseline.label, path: why.data.baseline.path }}
-            candidate={{ label: why.data.candidate.label, path: why.data.candidate.path }}
-          />
+          <LeadPaths baseline={why.data.baseline} candidate={why.data.candidate} />
         </>
       )}
     </div>
