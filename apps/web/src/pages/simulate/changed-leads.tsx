@@ -150,11 +150,21 @@ function Side({ side, className }: { side: Explanation['baseline']; className: s
       <ul className="small">
         {side.reasons.map((r, i) => (
           <li key={i}>
-            {r.points !== undefined && <strong>{r.points > 0 ? `+${r.points}` : r.points} </strong>}
-            {r.text}
+            <ReasonText text={r.text} />
           </li>
         ))}
       </ul>
     </div>
+  );
+}
+
+/** A reason as the engine wrote it, its leading points ("+10", "-20") in bold. */
+function ReasonText({ text }: { text: string }) {
+  const points = /^([+-]\d[\d.,]*)\s(.*)$/s.exec(text);
+  if (!points) return <>{text}</>;
+  return (
+    <>
+      <strong>{points[1]}</strong> {points[2]}
+    </>
   );
 }
