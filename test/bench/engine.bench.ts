@@ -4,6 +4,8 @@
  * json-rules-engine and zen-engine. Every implementation must give the same stage and scores on
  * every lead it ran; the bench stops if one does not. Ends with one JSON line.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { compile, parseWorkflow, type Lead, type WorkflowInput } from '@accord/engine';
 import { ZenDecisionContent, ZenEngine } from '@gorules/zen-engine';
 import { Engine } from 'json-rules-engine';
@@ -32,17 +34,50 @@ function accordEvaluator(workflow: WorkflowInput, explain = true) {
   return compiled.evaluate;
 }
 
-function timeSync(label: string, leads: Lead[], run: (lead: Lead) => BenchOutput, rounds = 10) {
-  const outputs = leads.map(run); // warm-up, and the outputs to compare
+/** Best-of-`rounds` throughput of `run` over `leads`, after a warm-up pass. */
+function throughput(leads: Lead[], run: (lead: Lead) => BenchOutput, rounds = 10) {
+  for (let i = 0; i < leads.length; i++) run(leads[i]!); // warm-up
   let best = Infinity;
   for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
     for (let i = 0; i < leads.length; i++) run(leads[i]!);
     best = Math.min(best, performance.now() - t0);
   }
-  const perSec = Math.round((leads.length / best) * 1000);
+  return Math.round((leads.length / best) * 1000);
+}
+
+const SYNC_EVALUATORS = {
+  'hand-written JS': () => handWritten,
+  'Accord explained': () => accordRunOf(true),
+  'Accord stage only': () => accordRunOf(false),
+} as const;
+type SyncName = keyof typeof SYNC_EVALUATORS;
+
+function accordRunOf(explain: boolean) {
+  const evaluate = accordEvaluator(benchWorkflow(), explain);
+  return (lead: Lead): BenchOutput => {
+    const r = evaluate(lead, { asOf });
+    return { stage: r.stage, fit: r.scores.fit ?? 0, engagement: r.scores.engagement ?? 0 };
+  };
+}
+
+/**
+ * Times one synchronous evaluator in a fresh Node process: evaluators in one process share the
+ * engine's runtime helpers, and the JIT feedback one leaves there (or a GC the previous one left
+ * behind) moved results by up to 2× between runs. Its outputs are compared in this process.
+ */
+function timeSync(name: SyncName, leads: Lead[]) {
+  const outputs = leads.map(SYNC_EVALUATORS[name]());
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--time', name],
+    { encoding: 'utf8' },
+  );
+  const perSec = Number(/perSec=(\d+)/.exec(child.stdout)?.[1]);
+  if (child.status !== 0 || !perSec)
+    throw new Error(`timing ${name} failed: ${child.stderr || child.stdout}`);
   console.log(
-    `${label.padEnd(18)} ${String(perSec).padStart(12)} leads/s  (${leads.length} leads, best of ${rounds})`,
+    `${name.padEnd(18)} ${String(perSec).padStart(12)} leads/s  (${leads.length} leads, best of 10, own process)`,
   );
   return { perSec, outputs };
 }
@@ -237,19 +272,12 @@ function largeWorkflow(n: number): WorkflowInput {
 
 async function main() {
   const leads = benchLeads(LEADS);
-  const accordRunOf = (explain: boolean) => {
-    const evaluate = accordEvaluator(benchWorkflow(), explain);
-    return (lead: Lead): BenchOutput => {
-      const r = evaluate(lead, { asOf });
-      return { stage: r.stage, fit: r.scores.fit ?? 0, engagement: r.scores.engagement ?? 0 };
-    };
-  };
   console.log(`Engine benchmark: ~30 rules, ${LEADS} leads, node ${process.version}\n`);
-  const hand = timeSync('hand-written JS', leads, handWritten);
-  const accord = timeSync('Accord explained', leads, accordRunOf(true));
+  const hand = timeSync('hand-written JS', leads);
+  const accord = timeSync('Accord explained', leads);
   assertSame('Accord', accord.outputs, hand.outputs);
   // What the simulator and `explain=false` API calls run: stage and scores, no path or reasons.
-  const stageOnly = timeSync('Accord stage only', leads, accordRunOf(false));
+  const stageOnly = timeSync('Accord stage only', leads);
   assertSame('Accord (stage only)', stageOnly.outputs, hand.outputs);
   const jre = await jsonRulesEngine(leads.slice(0, JRE_LEADS));
   assertSame('json-rules-engine', jre.outputs, hand.outputs);
@@ -294,7 +322,13 @@ async function main() {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+const timing = process.argv.indexOf('--time');
+if (timing > 0) {
+  const name = process.argv[timing + 1] as SyncName;
+  console.log(`perSec=${throughput(benchLeads(LEADS), SYNC_EVALUATORS[name]())}`);
+} else {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

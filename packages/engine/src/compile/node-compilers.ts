@@ -1,6 +1,7 @@
 import { operandType } from '../describe/predicate-text';
 import { categoryCapText, rowReasonText, scoreClampText } from '../runtime/reason-text';
 import { parseTemplate } from '../runtime/template';
+import { checklistOutcomes, MAX_MASKED_CRITERIA } from '../runtime/checklist-outcomes';
 import { round2 } from '../runtime/values';
 import { SCORE_CATEGORIES, type NodeKind, type NodeOf } from '../schema/node';
 import { isComparison, type Comparison, type Predicate } from '../schema/predicate';
@@ -158,6 +159,27 @@ const compileChecklist: NodeCompiler<'checklist'> = (node, ctx) => {
       if (!c.optional) lines.push(`if (${g.predicate(c.when)}) rm++; else rx++;`);
     const pass = atLeast === undefined ? `rx === 0` : `rm >= ${k.num(atLeast)}`;
     lines.push(`if (${pass}) { ${ctx.goto('pass')} }`, ctx.goto('fail'));
+    return lines.join('\n');
+  }
+  if (node.data.criteria.length <= MAX_MASKED_CRITERIA) {
+    // Which criteria are met, as bits; the outcome (reason, met / missing, verdict) of each
+    // combination is built once at run time and shared.
+    const outcomes = k.add(
+      checklistOutcomes(
+        node.id,
+        node.label,
+        node.data.criteria.map((c) => ({ label: c.label, optional: c.optional })),
+        atLeast,
+      ),
+    );
+    const lines = ['let m = 0;'];
+    node.data.criteria.forEach((c, i) => lines.push(`if (${g.predicate(c.when)}) m |= ${1 << i};`));
+    lines.push(
+      `const oc = ${outcomes}(m);`,
+      `reasons.push(oc.reason); checklist = oc.checklist;`,
+      `if (oc.pass) { ${ctx.goto('pass')} }`,
+      ctx.goto('fail'),
+    );
     return lines.join('\n');
   }
   const lines = [`const met = [], missing = [], rm = [], rx = [], om = [], ox = [];`];
