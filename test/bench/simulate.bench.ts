@@ -16,8 +16,8 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, migrateToLatest, sql, type AccordDatabase } from '@accord/db';
 import {
-  compile,
   createSimulation,
+  simulationSide,
   defaultWorkflow,
   leadBatches,
   type Lead,
@@ -37,13 +37,7 @@ const sampler = setInterval(() => {
 }, 20);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-function side(workflow: Workflow) {
-  const compiled = compile(workflow);
-  if (!compiled.ok) throw new Error('bench workflow does not compile');
-  const evaluate = compiled.evaluate;
-  const options = { asOf };
-  return { workflow, evaluate: (lead: Lead) => evaluate(lead, options) };
-}
+const side = (workflow: Workflow) => simulationSide<Lead>(workflow, { asOf });
 
 function simulateMillion() {
   const baseline = side(defaultWorkflow());

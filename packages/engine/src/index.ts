@@ -8,6 +8,7 @@ export * from './schema/result';
 export { nodeHandles, type NodeHandle } from './handles';
 export { defaultCatalog, FREE_MAIL_DOMAINS } from './catalog/default-catalog';
 export * from './simulate/simulate';
+export { simulationSide } from './simulate/simulation-side';
 export {
   parseWorkflow,
   parseLead,
@@ -39,6 +40,7 @@ export {
   type CompileResult,
   type Evaluate,
   type EvaluateOptions,
+  type TallyKey,
   type EvaluableLead,
 } from './compile/compile';
 export {

@@ -4,14 +4,7 @@
  * and the aggregates at the end. It holds one page at a time, never the whole lead set.
  */
 import { parentPort } from 'node:worker_threads';
-import {
-  compile,
-  createSimulation,
-  defaultCatalog,
-  type Lead,
-  type SimulatedWorkflow,
-  type SimulationSide,
-} from '@accord/engine';
+import { createSimulation, simulationSide, type Lead } from '@accord/engine';
 import type { FromWorker, ToWorker } from './protocol';
 
 const port = parentPort!;
@@ -20,25 +13,20 @@ const send = (message: FromWorker) => port.postMessage(message);
 let simulation: ReturnType<typeof createSimulation<Lead>> | null = null;
 let done = 0;
 
-function side(document: unknown, asOf: number, name: string): SimulationSide<Lead> {
-  const compiled = compile(document, defaultCatalog);
-  if (!compiled.ok) throw new Error(`The ${name} does not compile.`);
-  const options = { asOf };
-  const evaluate = compiled.evaluate;
-  return {
-    workflow: document as SimulatedWorkflow,
-    evaluate: (lead) => evaluate(lead, options),
-  };
-}
-
 port.on('message', (message: ToWorker) => {
   try {
     switch (message.type) {
       case 'start':
         simulation = createSimulation(
           {
-            baseline: side(message.baseline, message.asOf, 'baseline'),
-            candidate: side(message.candidate, message.asOf, 'candidate'),
+            baseline: simulationSide<Lead>(message.baseline, {
+              asOf: message.asOf,
+              name: 'baseline',
+            }),
+            candidate: simulationSide<Lead>(message.candidate, {
+              asOf: message.asOf,
+              name: 'candidate',
+            }),
           },
           { keepChanged: message.keepChanged },
         );

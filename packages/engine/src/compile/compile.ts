@@ -17,6 +17,17 @@ import { nodeCompilers, type NodeCompileContext, type NodeCompiler } from './nod
 /** When to evaluate a lead as of: all time arithmetic (windows, decay) counts from it. */
 export interface EvaluateOptions {
   asOf: Date | number | string;
+  /**
+   * With `compile(…, { tally: true })`: the counters the evaluation increments, one per entry of
+   * the compile result's `tallyKeys` (each step the lead passes, each row that fires).
+   */
+  hits?: Uint32Array;
+}
+
+/** What a tally counter counts: a step of the path, or a row (scorecard, table) that fired. */
+export interface TallyKey {
+  nodeId: string;
+  rowId?: string;
 }
 
 export interface CompileOptions {
@@ -26,6 +37,12 @@ export interface CompileOptions {
    * counts.
    */
   explain?: boolean;
+  /**
+   * Count instead of explain (implies `explain: false`): each step passed and each row fired
+   * increments `options.hits[i]`, where `tallyKeys[i]` names it. For simulations, which need
+   * rule coverage over many leads but no reason texts.
+   */
+  tally?: boolean;
 }
 
 /** A lead as evaluate reads it: a parsed lead, or one as it arrived. */
@@ -44,6 +61,8 @@ export type CompileResult =
       diagnostics: Diagnostic[];
       /** The generated JavaScript, for inspection. */
       source: string;
+      /** With `tally`: what each counter of `options.hits` counts (else empty). */
+      tallyKeys: readonly TallyKey[];
     }
   | { ok: false; diagnostics: Diagnostic[] };
 
@@ -136,7 +155,16 @@ export function generate(
   workflow: Workflow,
   catalog: FieldCatalog,
   explain = true,
-): { source: string; constants: unknown[] } {
+  tally = false,
+): { source: string; constants: unknown[]; tallyKeys: TallyKey[] } {
+  if (tally) explain = false;
+  const tallyKeys: TallyKey[] = [];
+  /** `hits[i]++;` for a new counter of `key`, or nothing when not tallying. */
+  const count = (key: TallyKey) => {
+    if (!tally) return '';
+    tallyKeys.push(key);
+    return `hits[${tallyKeys.length - 1}]++;`;
+  };
   const graph = buildGraph(workflow);
   const reachable = reachableIds(graph);
   const order = topologicalOrder(graph, reachable);
@@ -183,6 +211,7 @@ export function generate(
       nodeIdConst: k.add(node.id),
       stages,
       explain,
+      hit: (rowId) => count({ nodeId: node.id, rowId }),
       finish,
       goto: (handle) => {
         const target = graph.next.get(id)?.get(handle);
@@ -220,7 +249,7 @@ export function generate(
     readAfter.set(id, new Set([...before, ...mine]));
     const node = graph.nodes.get(id) as WorkflowNode;
     cases.push(
-      `case ${i}: {\n${explain ? `path.push(${k.add(node.id)});` : ''}\n${reads.join('\n')}\n${bodies.get(id)}\n}`,
+      `case ${i}: {\n${explain ? `path.push(${k.add(node.id)});` : count({ nodeId: node.id })}\n${reads.join('\n')}\n${bodies.get(id)}\n}`,
     );
   });
 
@@ -244,6 +273,9 @@ export function generate(
     scoreVars.length ? `let ${scoreVars.join(', ')};` : '',
     tagVars.length ? `let ${tagVars.join(', ')};` : '',
     explain ? `const path = [], reasons = [];` : `const path = NONE, reasons = NONE;`,
+    tally
+      ? `const h0 = typeof options === 'object' && options !== null ? options.hits : undefined;\nconst hits = h0 instanceof Uint32Array && h0.length >= ${tallyKeys.length} ? h0 : new Uint32Array(${tallyKeys.length});`
+      : '',
     `let checklist;`,
     `let st = 0;`,
     `for (;;) {`,
@@ -254,7 +286,7 @@ export function generate(
     `}`,
     `};`,
   ].join('\n');
-  return { source, constants: k.values };
+  return { source, constants: k.values, tallyKeys };
 }
 
 /**
@@ -273,10 +305,11 @@ export function compile(
   if (!checked.workflow || !checked.catalog || hasErrors(checked.diagnostics))
     return { ok: false, diagnostics: checked.diagnostics };
   try {
-    const { source, constants } = generate(
+    const { source, constants, tallyKeys } = generate(
       checked.workflow,
       checked.catalog,
       options.explain !== false,
+      options.tally === true,
     );
     // The one place code is built from text: generated identifiers and checked numbers only.
     // eslint-disable-next-line no-new-func
@@ -296,6 +329,7 @@ export function compile(
       },
       diagnostics: checked.diagnostics,
       source,
+      tallyKeys,
     };
   } catch (error) {
     return { ok: false, diagnostics: [...checked.diagnostics, internalError('compiled', error)] };

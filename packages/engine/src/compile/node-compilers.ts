@@ -20,6 +20,8 @@ export interface NodeCompileContext {
   stages: Map<string, Stage>;
   /** Whether results carry path, reasons and checklist outcomes. */
   explain: boolean;
+  /** `hits[i]++;` counting a row of this node that fired, when compiling a tally; else ''. */
+  hit: (rowId: string) => string;
   /** The statements that build and return the result with a stage. */
   finish: (stageConst: string) => string;
 }
@@ -116,7 +118,7 @@ const compileScorecard: NodeCompiler<'scorecard'> = (node, ctx) => {
           ? ''
           : `if (p > ${k.num(cap)}) p = ${k.num(cap)}; else if (p < ${k.num(-cap)}) p = ${k.num(-cap)};`;
       lines.push(
-        `if (${n} > 0 && ${cond}) { let p = round2(${k.num(row.points)} * ${w}); ${capCode} ${total} += p; ${say(ctx, `{ nodeId: ${nodeId}, rowId: ${rowId}, text: formatPoints(p) + ${prefix} + eventCountDetail(${n}), points: p }`)} }`,
+        `if (${n} > 0 && ${cond}) { let p = round2(${k.num(row.points)} * ${w}); ${capCode} ${total} += p; ${say(ctx, `{ nodeId: ${nodeId}, rowId: ${rowId}, text: formatPoints(p) + ${prefix} + eventCountDetail(${n}), points: p }`)} ${ctx.hit(row.id)} }`,
       );
       continue;
     }
@@ -128,7 +130,7 @@ const compileScorecard: NodeCompiler<'scorecard'> = (node, ctx) => {
       detail === undefined
         ? `${say(ctx, `${reasonConst(ctx, { nodeId: node.id, rowId: row.id, text, points })}`)}`
         : `${say(ctx, `{ nodeId: ${nodeId}, rowId: ${rowId}, text: ${k.add(text)} + ${detail}, points: ${k.num(points)} }`)}`;
-    lines.push(`if (${cond}) { ${total} += ${k.num(points)}; ${push} }`);
+    lines.push(`if (${cond}) { ${total} += ${k.num(points)}; ${push} ${ctx.hit(row.id)} }`);
   }
   for (const category of SCORE_CATEGORIES) {
     const cap = node.data.categoryCaps?.[category];
@@ -248,7 +250,7 @@ const compileTable: NodeCompiler<'table'> = (node, ctx) => {
         text: `${node.label}: ${row.label}`,
       });
       lines.push(
-        `if (${rowCond(row.cells)}) { ${tagAssignments(row.tags, ctx)} ${say(ctx, `${r}`)} ${ctx.goto(row.id)} }`,
+        `if (${rowCond(row.cells)}) { ${tagAssignments(row.tags, ctx)} ${say(ctx, `${r}`)} ${ctx.hit(row.id)} ${ctx.goto(row.id)} }`,
       );
     }
     const none = reasonConst(ctx, { nodeId: node.id, text: `${node.label}: no row matched` });
@@ -272,7 +274,7 @@ const compileTable: NodeCompiler<'table'> = (node, ctx) => {
       add = `sum += ${k.num(points)};`;
     } else reason = { nodeId: node.id, rowId: row.id, text: `${node.label}: ${row.label}` };
     lines.push(
-      `if (${rowCond(row.cells)}) { hit = true; ${add} ${tagAssignments(row.tags, ctx)} ${say(ctx, `${reasonConst(ctx, reason)}`)} }`,
+      `if (${rowCond(row.cells)}) { hit = true; ${add} ${tagAssignments(row.tags, ctx)} ${say(ctx, `${reasonConst(ctx, reason)}`)} ${ctx.hit(row.id)} }`,
     );
   }
   const none = reasonConst(ctx, { nodeId: node.id, text: `${node.label}: no row matched` });

@@ -8,6 +8,9 @@ import {
   type SimulatedResult,
   type SimulatedWorkflow,
 } from './simulate';
+import { simulationSide } from './simulation-side';
+import { defaultWorkflow } from '../defaults/default-workflow';
+import { generateLeads, type GeneratedLead } from '../generate/generate-leads';
 
 interface TestLead {
   id: string;
@@ -180,6 +183,45 @@ describe('mergeSimulationResults', () => {
           );
         },
       ),
+    );
+  });
+});
+
+describe('simulating with tally evaluators', () => {
+  it('gives exactly the aggregates of explained evaluators, rule coverage included', () => {
+    const baselineDoc = defaultWorkflow();
+    const candidateDoc = JSON.parse(JSON.stringify(baselineDoc)) as typeof baselineDoc;
+    for (const node of candidateDoc.nodes)
+      if (node.kind === 'scorecard')
+        for (const row of node.data.rows) row.points = row.points > 0 ? row.points + 5 : row.points;
+    const asOf = Date.UTC(2026, 0, 1);
+    const sideOf = (doc: typeof baselineDoc, tallied: boolean) => {
+      const { tally, ...explainedOnly } = simulationSide<GeneratedLead>(doc, { asOf });
+      expect(tally!.keys.length).toBeGreaterThan(doc.nodes.length);
+      return tallied ? { ...explainedOnly, tally } : explainedOnly;
+    };
+    const leads = generateLeads({ count: 3_000, seed: 11, asOf });
+    const run = (tallied: boolean) => {
+      const sim = createSimulation({
+        baseline: sideOf(baselineDoc, tallied),
+        candidate: sideOf(candidateDoc, tallied),
+      });
+      sim.add(leads.slice(0, 1_000));
+      sim.result(); // a progress read in between must not disturb the counts
+      sim.add(leads.slice(1_000));
+      return sim.result();
+    };
+    const explained = run(false);
+    const tallied = run(true);
+    expect(tallied).toEqual(explained);
+    // The coverage is not trivially empty: rows fired, and stages changed.
+    expect(explained.coverage.some((e) => e.rowId !== null && (e.baseline ?? 0) > 0)).toBe(true);
+    expect(explained.changed.total).toBeGreaterThan(0);
+  });
+
+  it('names a document that does not compile', () => {
+    expect(() => simulationSide({ nodes: [] }, { asOf: 0, name: 'candidate' })).toThrow(
+      'The candidate does not compile.',
     );
   });
 });
