@@ -9,6 +9,7 @@ import {
 } from '@accord/db';
 import { EnvError, parseEnv } from './env';
 import { seedDemo } from './seed';
+import { runManagerFor } from './simulation/run-manager';
 import { buildServer } from './server';
 
 /** Start-up: parse env, open and migrate the database, seed, serve. Errors print one clear line. */
@@ -24,6 +25,8 @@ async function main() {
   const seeded = env.ACCORD_SEED === 'demo' ? await seedDemo(database.db) : null;
   const app = await buildServer({ database, env });
   const address = await app.listen({ port: env.PORT, host: env.HOST });
+  // Simulation worker threads boot while the server waits for its first run.
+  runManagerFor(database.db).warm();
   const where =
     database.kind === 'pglite' ? `embedded PGlite in ${env.ACCORD_DATA_DIR}` : 'PostgreSQL';
   console.log(`Accord is running at ${address.replace('127.0.0.1', 'localhost')} (${where})`);

@@ -96,12 +96,16 @@ export class RunManager {
       keepChanged: options.keepChanged ?? 100_000,
       loadPage: options.loadPage ?? leadPageJson,
     };
-    this.#pool = new WorkerPool();
+    // Enough idle workers kept for a whole run's lanes.
+    this.#pool = new WorkerPool(this.#options.workersPerRun);
   }
 
-  /** Starts a worker ahead of the first run. */
+  /**
+   * Starts the workers one run uses ahead of the first run (the server does this at start-up),
+   * so that run does not wait for threads to boot and load the engine.
+   */
   warm() {
-    this.#pool.warm();
+    this.#pool.warm(this.#options.workersPerRun);
   }
 
   /** Queues a recorded run (status `queued`); it starts as soon as a slot is free. */

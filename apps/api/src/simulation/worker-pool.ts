@@ -59,9 +59,11 @@ export class WorkerPool {
     await worker.terminate();
   }
 
-  /** Starts a worker ahead of need, so the first run does not wait for it. */
-  warm() {
-    if (this.#idle.length === 0) this.release(this.acquire());
+  /** Starts workers ahead of need (up to `count` idle ones), so the first run does not wait. */
+  warm(count = 1) {
+    const wanted = Math.min(count, this.maxIdle) - this.#idle.length;
+    const started = Array.from({ length: Math.max(0, wanted) }, () => this.acquire());
+    for (const worker of started) this.release(worker);
   }
 
   async close() {
