@@ -4,7 +4,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { DraftConflict, protectedProcedure } from '../trpc';
-import { mutate, requireWorkflow } from './procedures';
+import { mutate, requireActiveWorkflow, requireWorkflow } from './procedures';
 
 /** Largest workflow document accepted, as JSON text and as a node count. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
@@ -67,7 +67,7 @@ export const draftRouter = {
     .mutation(async ({ ctx, input }) => {
       const document = parseDocument(input.document);
       return mutate(ctx, async (trx, audit) => {
-        await requireWorkflow(ctx, input.workflowId, trx);
+        await requireActiveWorkflow(ctx, input.workflowId, trx);
         const saved = await saveDraft(trx, {
           workflowId: input.workflowId,
           baseRevision: input.baseRevision,

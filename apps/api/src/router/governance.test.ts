@@ -315,6 +315,35 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
     expect((await strict.ops.versions.publish({ versionId: second.id })).number).toBe(2);
   });
 
+  it('keeps an archived workflow read only until it is unarchived', async () => {
+    const wf = await as.marketing.workflows.create({ name: 'Shelved', from: 'default' });
+    const v1 = await as.admin.versions.propose({ workflowId: wf.id, changeNote: 'First' });
+    await as.marketing.versions.approve({ versionId: v1.id });
+    await as.sales.versions.approve({ versionId: v1.id });
+    await as.marketing.workflows.archive({ workflowId: wf.id });
+    const draft = await as.marketing.draft.get({ workflowId: wf.id });
+    const save = () =>
+      as.marketing.draft.save({
+        workflowId: wf.id,
+        baseRevision: draft.revision,
+        document: withThreshold(draft.document, 'After archiving'),
+      });
+    await expect(save()).rejects.toThrow('Shelved is archived; unarchive it to change it.');
+    expect(await codeOf(save())).toBe('PRECONDITION_FAILED');
+    expect(
+      await codeOf(as.marketing.versions.propose({ workflowId: wf.id, changeNote: 'Again' })),
+    ).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(as.ops.versions.publish({ versionId: v1.id }))).toBe('PRECONDITION_FAILED');
+    // Nothing changed: the draft is where it was and nothing went live.
+    expect((await as.marketing.draft.get({ workflowId: wf.id })).revision).toBe(draft.revision);
+    expect((await as.ops.versions.list({ workflowId: wf.id })).map((v) => v.status)).toEqual([
+      'approved',
+    ]);
+    await as.marketing.workflows.unarchive({ workflowId: wf.id });
+    expect((await save()).revision).toBe(draft.revision + 1);
+    expect((await as.ops.versions.publish({ versionId: v1.id })).number).toBe(1);
+  });
+
   it('reports exactly the tampered audit event', async () => {
     const before = await as.auditor.audit.verify();
     expect(before.ok).toBe(true);

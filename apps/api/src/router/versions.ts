@@ -34,7 +34,7 @@ import {
   type SessionUser,
   dateInput,
 } from '../trpc';
-import { mutate, requireWorkflow } from './procedures';
+import { mutate, requireActiveWorkflow, requireWorkflow } from './procedures';
 
 const versionId = z.object({ versionId: z.uuid() });
 /** One side of a diff: a version of the workflow, or its current draft. */
@@ -103,6 +103,7 @@ function goLive(kind: 'publish' | 'rollback') {
       const found = await requireVersion(ctx, input.versionId);
       const result = await mutate(ctx, async (trx, audit) => {
         await lockWorkflow(trx, found.workflow_id);
+        await requireActiveWorkflow(ctx, found.workflow_id, trx);
         const version = await requireVersion(ctx, input.versionId, trx);
         const allowed = kind === 'publish' ? ['approved'] : ['superseded'];
         if (!allowed.includes(version.status)) {
@@ -214,7 +215,7 @@ export const versionsRouter = {
     )
     .mutation(({ ctx, input }) =>
       mutate(ctx, async (trx, audit) => {
-        await requireWorkflow(ctx, input.workflowId, trx);
+        await requireActiveWorkflow(ctx, input.workflowId, trx);
         await lockWorkflow(trx, input.workflowId);
         const draft = await getDraft(trx, input.workflowId);
         const parsed = parseWorkflow(draft?.document);
