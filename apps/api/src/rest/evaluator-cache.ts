@@ -10,7 +10,12 @@ export interface CompiledVersion {
   evaluate: Evaluate;
 }
 
+/** Bounds how long a publish, rollback or switch made by another process (instance) goes unseen. */
+const RECHECK_AFTER_MS = 2_000;
+
 interface WorkflowEntry {
+  /** When it was read from the database. */
+  loadedAt: number;
   workflowId: string;
   workspaceId: string;
   slug: string;
@@ -23,7 +28,8 @@ interface WorkflowEntry {
  * Compiled evaluators, one per version (versions are immutable, so an entry never goes stale),
  * and per workflow the pointer to its published version and its decision-log switch.
  * `invalidateWorkflow` is called after a publish, a rollback or a decision-log switch commits, so
- * the very next request sees the change.
+ * the very next request sees the change; one made through another API instance is seen within
+ * 2 seconds (entries are read again once they are that old).
  */
 export class EvaluatorCache {
   readonly #versions = new Map<string, CompiledVersion>();
@@ -41,7 +47,7 @@ export class EvaluatorCache {
   async workflow(workspaceId: string, slug: string): Promise<WorkflowEntry | null> {
     const key = `${workspaceId}/${slug}`;
     const cached = this.#workflows.get(key);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.loadedAt < RECHECK_AFTER_MS) return cached;
     const row = await this.db
       .selectFrom('workflows')
       .select(['id', 'workspace_id', 'slug', 'decision_log'])
@@ -49,7 +55,10 @@ export class EvaluatorCache {
       .where('slug', '=', slug)
       .where('archived_at', 'is', null)
       .executeTakeFirst();
-    if (!row) return null;
+    if (!row) {
+      this.#workflows.delete(key);
+      return null;
+    }
     const published = await this.db
       .selectFrom('versions')
       .select(['id', 'number', 'document'])
@@ -57,6 +66,7 @@ export class EvaluatorCache {
       .where('status', '=', 'published')
       .executeTakeFirst();
     const entry: WorkflowEntry = {
+      loadedAt: Date.now(),
       workflowId: row.id,
       workspaceId: row.workspace_id,
       slug: row.slug,
