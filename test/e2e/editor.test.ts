@@ -1,16 +1,15 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import {
+  browserAvailable,
+  launchBrowser,
+  screenshot,
+  signIn,
+  startApp,
+  type RunningApp,
+} from './harness';
 
 const VIEWPORT = { width: 1280, height: 800 };
-
-async function signIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/signin`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('accord-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/workflows$/);
-}
 
 async function openEditor(page: Page, url: string) {
   await page.goto(url);

@@ -277,6 +277,8 @@ describe.each(testBackends())('tRPC input fuzz on $kind', ({ open }) => {
   });
 
   it('keeps a valid draft save working after the fuzz (the app still works)', async () => {
+    // The fuzz may have archived the workflow (archived workflows are read only): bring it back.
+    await accord.as.marketing.workflows.unarchive({ workflowId: targets.workflowId });
     const draft = await accord.as.marketing.draft.get({ workflowId: targets.workflowId });
     const saved = await accord.as.marketing.draft.save({
       workflowId: targets.workflowId,

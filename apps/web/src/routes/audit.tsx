@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
+import { CursorPager, useCursorPages } from '../pages/cursor-pager';
 import { downloadText, formatTime } from '../pages/format';
 
 type AuditEvent = RouterOutputs['audit']['list'][number];
@@ -33,8 +34,8 @@ export function AuditPage() {
   const queryClient = useQueryClient();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   // Ids the pages start before: [] is the newest page; "older" pushes the last id shown.
-  const [cursors, setCursors] = useState<number[]>([]);
-  const beforeId = cursors.at(-1);
+  const pages = useCursorPages<number>();
+  const beforeId = pages.before;
   const input = toInput(filters);
   const events = useQuery(
     trpc.audit.list.queryOptions({
@@ -57,7 +58,7 @@ export function AuditPage() {
 
   const change = (patch: Partial<Filters>) => {
     setFilters({ ...filters, ...patch });
-    setCursors([]);
+    pages.reset();
   };
 
   const exportAs = async (format: 'csv' | 'json') => {
@@ -186,20 +187,11 @@ export function AuditPage() {
           </tbody>
         </table>
       )}
-      <div className="row pager">
-        <button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ← Newer
-        </button>
-        <span className="muted small">
-          {cursors.length === 0 ? 'Newest events' : `Page ${cursors.length + 1}`}
-        </span>
-        <button
-          disabled={(events.data?.length ?? 0) < PAGE_SIZE}
-          onClick={() => setCursors([...cursors, events.data!.at(-1)!.id])}
-        >
-          Older →
-        </button>
-      </div>
+      <CursorPager
+        pages={pages}
+        olderFrom={events.data?.length === PAGE_SIZE ? events.data.at(-1)!.id : undefined}
+        newestLabel="Newest events"
+      />
     </main>
   );
 }

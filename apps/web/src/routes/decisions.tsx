@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
+import { CursorPager, useCursorPages } from '../pages/cursor-pager';
 import { formatTime } from '../pages/format';
 import { usePermissions } from '../pages/use-permissions';
 
@@ -27,8 +28,8 @@ export function DecisionsPage() {
   const workflowId = picked || workflows.data?.[0]?.id || '';
   const [leadId, setLeadId] = useState('');
   const [stage, setStage] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const beforeId = cursors.at(-1);
+  const pages = useCursorPages<string>();
+  const beforeId = pages.before;
   const log = useQuery({
     ...trpc.decisions.list.queryOptions({
       workflowId,
@@ -46,7 +47,7 @@ export function DecisionsPage() {
   );
   const workflow = workflows.data?.find((w) => w.id === workflowId);
   const enabled = log.data?.enabled ?? workflow?.decisionLog ?? false;
-  const reset = () => setCursors([]);
+  const reset = pages.reset;
 
   return (
     <main className="page">
@@ -143,20 +144,13 @@ export function DecisionsPage() {
           </tbody>
         </table>
       )}
-      <div className="row pager">
-        <button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ← Newer
-        </button>
-        <span className="muted small">
-          {cursors.length === 0 ? 'Newest decisions' : `Page ${cursors.length + 1}`}
-        </span>
-        <button
-          disabled={(log.data?.decisions.length ?? 0) < PAGE_SIZE}
-          onClick={() => setCursors([...cursors, log.data!.decisions.at(-1)!.id])}
-        >
-          Older →
-        </button>
-      </div>
+      <CursorPager
+        pages={pages}
+        olderFrom={
+          log.data?.decisions.length === PAGE_SIZE ? log.data.decisions.at(-1)!.id : undefined
+        }
+        newestLabel="Newest decisions"
+      />
     </main>
   );
 }
