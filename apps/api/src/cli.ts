@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
 import {
   appendAuditEvent,
   createDb,
@@ -10,8 +9,8 @@ import {
   type Db,
   type Role,
 } from '@accord/db';
+import { createApiKey, createUser, EmailTaken } from './auth/accounts';
 import { hashPassword } from './auth/password';
-import { hashToken } from './trpc';
 import { compile, leadSchema, type Lead, type Workflow } from '@accord/engine';
 import { Command, CommanderError } from 'commander';
 import { parse as parseCsv } from 'csv-parse';
@@ -246,36 +245,19 @@ export function buildCli() {
             throw new CliError(`--email "${opts.email}" is not an email address.`, 2);
           const workspaceId = await findWorkspace(db, opts.workspace);
           const passwordHash = await hashPassword(opts.password);
-          const user = await db.transaction().execute(async (trx) => {
-            if (
-              await trx
-                .selectFrom('users')
-                .select('id')
-                .where('email', '=', email)
-                .executeTakeFirst()
+          const user = await db
+            .transaction()
+            .execute((trx) =>
+              createUser(
+                trx,
+                { workspaceId, email, name: opts.name, role: opts.role as Role, passwordHash },
+                (event) => appendAuditEvent(trx, { ...event, actor: CLI_ACTOR }),
+              ),
             )
-              throw new CliError(`${email} already has an account.`, 2);
-            const row = await trx
-              .insertInto('users')
-              .values({
-                workspace_id: workspaceId,
-                email,
-                name: opts.name,
-                role: opts.role as Role,
-                password_hash: passwordHash,
-                disabled_at: null,
-              })
-              .returning(['id', 'email', 'role'])
-              .executeTakeFirstOrThrow();
-            await appendAuditEvent(trx, {
-              actor: CLI_ACTOR,
-              action: 'user.create',
-              entityType: 'user',
-              entityId: row.id,
-              after: { email: row.email, role: row.role },
+            .catch((error: unknown) => {
+              if (error instanceof EmailTaken) throw new CliError(error.message, 2);
+              throw error;
             });
-            return row;
-          });
           console.log(`Added ${user.email} (${user.role}).`);
         }),
     );
@@ -289,29 +271,13 @@ export function buildCli() {
     .action((opts: { name: string; workspace?: string }) =>
       withDb(async (db) => {
         const workspaceId = await findWorkspace(db, opts.workspace);
-        const key = `acc_${randomBytes(24).toString('base64url')}`;
-        await db.transaction().execute(async (trx) => {
-          const row = await trx
-            .insertInto('api_keys')
-            .values({
-              workspace_id: workspaceId,
-              name: opts.name,
-              prefix: key.slice(0, 10),
-              key_hash: hashToken(key),
-              created_by: null,
-              revoked_at: null,
-              last_used_at: null,
-            })
-            .returning(['id', 'prefix'])
-            .executeTakeFirstOrThrow();
-          await appendAuditEvent(trx, {
-            actor: CLI_ACTOR,
-            action: 'apiKey.create',
-            entityType: 'api_key',
-            entityId: row.id,
-            after: { name: opts.name, prefix: row.prefix },
-          });
-        });
+        const { key } = await db
+          .transaction()
+          .execute((trx) =>
+            createApiKey(trx, { workspaceId, name: opts.name, createdBy: null }, (event) =>
+              appendAuditEvent(trx, { ...event, actor: CLI_ACTOR }),
+            ),
+          );
         console.log(key);
       }),
     );

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { hashToken, protectedProcedure } from '../trpc';
+import { createApiKey } from '../auth/accounts';
+import { protectedProcedure } from '../trpc';
 import { mutate } from './procedures';
 
 export const apiKeysRouter = {
@@ -19,29 +19,13 @@ export const apiKeysRouter = {
   create: protectedProcedure('apiKeys.create')
     .input(z.object({ name: z.string().trim().min(1).max(100) }))
     .mutation(({ ctx, input }) =>
-      mutate(ctx, async (trx, audit) => {
-        const key = `acc_${randomBytes(24).toString('base64url')}`;
-        const row = await trx
-          .insertInto('api_keys')
-          .values({
-            workspace_id: ctx.user.workspace_id,
-            name: input.name,
-            prefix: key.slice(0, 10),
-            key_hash: hashToken(key),
-            created_by: ctx.user.id,
-            revoked_at: null,
-            last_used_at: null,
-          })
-          .returning(['id', 'name', 'prefix', 'created_at'])
-          .executeTakeFirstOrThrow();
-        await audit({
-          action: 'apiKey.create',
-          entityType: 'api_key',
-          entityId: row.id,
-          after: { name: row.name, prefix: row.prefix },
-        });
-        return { ...row, key };
-      }),
+      mutate(ctx, (trx, audit) =>
+        createApiKey(
+          trx,
+          { workspaceId: ctx.user.workspace_id, name: input.name, createdBy: ctx.user.id },
+          audit,
+        ),
+      ),
     ),
 
   /** Revokes a key; the very next request with it is refused. */

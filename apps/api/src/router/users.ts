@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { hashPassword } from '../auth/password';
 import { protectedProcedure } from '../trpc';
+import { createUser, EmailTaken } from '../auth/accounts';
 import { mutate } from './procedures';
 
 export const usersRouter = {
@@ -27,39 +28,21 @@ export const usersRouter = {
     )
     .mutation(async ({ ctx, input }) => {
       const passwordHash = await hashPassword(input.password);
-      return mutate(ctx, async (trx, audit) => {
-        const taken = await trx
-          .selectFrom('users')
-          .select('id')
-          .where('email', '=', input.email)
-          .executeTakeFirst();
-        if (taken)
-          throw new TRPCError({
-            code: 'CONFLICT',
-            message: `${input.email} already has an account.`,
-          });
-        const user = await trx
-          .insertInto('users')
-          .values({
-            workspace_id: ctx.user.workspace_id,
+      return mutate(ctx, (trx, audit) =>
+        createUser(
+          trx,
+          {
+            workspaceId: ctx.user.workspace_id,
             email: input.email,
             name: input.name,
             role: input.role,
-            password_hash: passwordHash,
-            disabled_at: null,
-          })
-          .returning(['id', 'email', 'name', 'role'])
-          .executeTakeFirstOrThrow();
-        await audit({
-          action: 'user.create',
-          entityType: 'user',
-          entityId: user.id,
-          after: { email: user.email, role: user.role },
-        });
-        return user;
-      }).catch((error: unknown) => {
+            passwordHash,
+          },
+          audit,
+        ),
+      ).catch((error: unknown) => {
         // Two admins creating the same email at once: the unique index decides, the loser hears why.
-        if ((error as { code?: string }).code === '23505')
+        if (error instanceof EmailTaken || (error as { code?: string }).code === '23505')
           throw new TRPCError({
             code: 'CONFLICT',
             message: `${input.email} already has an account.`,
