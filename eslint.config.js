@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/web/**/*.tsx', 'packages/ui/**/*.tsx'],
+    files: ['apps/web/**/*.{ts,tsx}', 'packages/ui/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',

@@ -12,37 +12,22 @@ import {
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import {
-  startTransition,
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type DragEvent,
-} from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { addNodeOfKind } from './commands';
 import { planInitialView, type InitialView } from './initial-view';
 import { canConnect, moveNodes, reconnect, connect, removeElements } from './doc-ops';
 import {
   connectionToEdgeEnds,
-  createFlowCache,
   edgeChangesToSelection,
-  FLOW_EDGE_TYPE,
-  FLOW_NODE_TYPE,
   nodeChangesToEdits,
-  toFlow,
   type FlowCache,
   type FlowEdge,
   type FlowNode,
 } from './flow-mapping';
-import { WorkflowFlowEdge } from './flow-edge';
-import { WorkflowFlowNode } from './flow-node';
 import { NODE_SPECS } from './node-specs';
 import { useEditor, useEditorStoreApi } from './store';
+import { edgeTypes, nodeTypes, useMeasuredFlow } from './use-flow';
 
-const nodeTypes = { [FLOW_NODE_TYPE]: WorkflowFlowNode };
-const edgeTypes = { [FLOW_EDGE_TYPE]: WorkflowFlowEdge };
 const SNAP: [number, number] = [20, 20];
 /** The MIME type the palette drags node kinds with. */
 export const NODE_KIND_MIME = 'application/x-accord-node-kind';
@@ -83,23 +68,14 @@ export function Canvas(props: { cacheRef?: { current: FlowCache | null } }) {
   const selection = useEditor((s) => s.selection);
   const readOnly = useEditor((s) => s.readOnly);
   const focusRequest = useEditor((s) => s.focusRequest);
-  const cache = useMemo(() => createFlowCache(), []);
   const { cacheRef } = props;
-  useEffect(() => {
-    if (cacheRef) cacheRef.current = cache;
-  }, [cache, cacheRef]);
   const [plan] = useState(() => planInitialView(store.getState().doc, paneSizeGuess()));
   // Nodes of a big workflow not drawn yet; they follow in batches once the first view is up.
   const [deferred, setDeferred] = useState<ReadonlySet<string>>(() => new Set(plan.later));
-  const [measureTick, setMeasureTick] = useState(0);
-  const flow = useMemo(
-    () => toFlow(doc, selection, cache, deferred),
-    // measureTick: React Flow measured nodes; hand the sizes back.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [doc, selection, cache, measureTick, deferred],
-  );
-  const shown = useRef(flow);
-  shown.current = flow;
+  const { flow, shown, cache, remeasured } = useMeasuredFlow(doc, selection, deferred);
+  useEffect(() => {
+    if (cacheRef) cacheRef.current = cache;
+  }, [cache, cacheRef]);
   const reactFlow = useReactFlow<FlowNode, FlowEdge>();
   const ready = useInitialViewport(plan);
   useEffect(() => {
@@ -137,9 +113,9 @@ export function Canvas(props: { cacheRef?: { current: FlowCache | null } }) {
           coalesce: outcome.dragging ? 'drag' : undefined,
         });
       if (outcome.selection) state.select(outcome.selection);
-      if (outcome.measured) setMeasureTick((t) => t + 1);
+      if (outcome.measured) remeasured();
     },
-    [store, cache],
+    [store, cache, shown, remeasured],
   );
 
   const onEdgesChange = useCallback(
@@ -148,7 +124,7 @@ export function Canvas(props: { cacheRef?: { current: FlowCache | null } }) {
       const selection = edgeChangesToSelection(changes, shown.current.edges, state.selection.nodes);
       if (selection) state.select(selection);
     },
-    [store],
+    [store, shown],
   );
 
   const onConnect = useCallback(

@@ -9,24 +9,13 @@ import {
   useReactFlow,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { WorkflowFlowEdge } from './flow-edge';
-import {
-  createFlowCache,
-  FLOW_EDGE_TYPE,
-  FLOW_NODE_TYPE,
-  nodeChangesToEdits,
-  toFlow,
-  type FlowEdge,
-  type FlowNode,
-} from './flow-mapping';
-import { WorkflowFlowNode } from './flow-node';
+import { useCallback, useEffect, useState } from 'react';
+import { nodeChangesToEdits, type FlowEdge, type FlowNode } from './flow-mapping';
 import { createEditorStore, EditorStoreContext, useEditor, type Decorations } from './store';
+import { edgeTypes, nodeTypes, useMeasuredFlow } from './use-flow';
 import { WorkflowContextProvider } from './workflow-context';
 import './editor.css';
 
-const nodeTypes = { [FLOW_NODE_TYPE]: WorkflowFlowNode };
-const edgeTypes = { [FLOW_EDGE_TYPE]: WorkflowFlowEdge };
 const NO_SELECTION = { nodes: [], edges: [] };
 
 /** One entry of the canvas's legend: a swatch drawn with the decoration's class. */
@@ -87,22 +76,12 @@ export function DecoratedCanvas(props: {
 
 function ReadOnlyFlow(props: { onNodeClick?: (nodeId: string) => void }) {
   const doc = useEditor((s) => s.doc);
-  const cache = useMemo(() => createFlowCache(), []);
-  const [measureTick, setMeasureTick] = useState(0);
-  const flow = useMemo(
-    () => toFlow(doc, NO_SELECTION, cache),
-    // measureTick: React Flow measured nodes; hand the sizes back.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [doc, cache, measureTick],
-  );
-  const shown = useRef(flow);
-  shown.current = flow;
+  const { flow, shown, cache, remeasured } = useMeasuredFlow(doc, NO_SELECTION);
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
-      if (nodeChangesToEdits(changes, shown.current.nodes, [], cache).measured)
-        setMeasureTick((t) => t + 1);
+      if (nodeChangesToEdits(changes, shown.current.nodes, [], cache).measured) remeasured();
     },
-    [cache],
+    [cache, shown, remeasured],
   );
   // Fits the workflow once its nodes are measured, and again for another document.
   const reactFlow = useReactFlow<FlowNode, FlowEdge>();
