@@ -3,33 +3,30 @@
  *
  * 1. One million generated leads through two versions of the default agreement (the default and
  *    a candidate with a lower MQL threshold and changed points) with every aggregate (funnel,
- *    matrix, histograms, coverage, changed leads, outcome metrics), streamed in batches. The
- *    generator's own time is measured apart and not counted: a simulation reads stored leads.
+ *    matrix, histograms, coverage, changed leads, outcome metrics), streamed in batches: once in
+ *    one thread, once shared out over worker threads (one lane per core, as the server runs a
+ *    simulation) and merged. The generator's own time is measured apart and not counted: a
+ *    simulation reads stored leads.
  * 2. A stored set of 100,000 leads through the API path: `simulations.start` → worker thread
  *    reading the set page by page from the database → result and changed leads stored →
  *    `simulations.get` sees `done`. On embedded PGlite and, when DATABASE_URL or
  *    TEST_DATABASE_URL is set, on PostgreSQL. Workers are started ahead, as the server does at
  *    start-up; the first run after start-up and the next one are both reported.
  *
- * Ends with one JSON line: {"sim1MLeadsMs","api100kMs","api100kMsPostgres","peakRssMb", …}.
+ * Ends with one JSON line: {"sim1MLeadsMs" (worker lanes),"sim1MOneThreadMs","api100kMs","api100kMsPostgres","peakRssMb", …}.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { createDb, migrateToLatest, sql, type AccordDatabase } from '@accord/db';
-import {
-  createSimulation,
-  simulationSide,
-  defaultWorkflow,
-  leadBatches,
-  type Lead,
-  type Workflow,
-} from '@accord/engine';
+import { mergeSimulationResults, type SimulationResult } from '@accord/engine';
 import { runManagerFor } from '../../apps/api/src/simulation/run-manager';
 import { lowerMqlThreshold } from '../../apps/api/src/simulation/sample-candidate';
+import { typescriptWorker } from '../../apps/api/src/simulation/worker-pool';
 import { demoCallers } from '../../apps/api/src/testing';
+import { simulateShare, type SimulatedShare } from './simulate-lane';
 
 const SIM_LEADS = 1_000_000;
 const API_LEADS = 100_000;
-const asOf = Date.UTC(2026, 0, 1);
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {
@@ -37,36 +34,55 @@ const sampler = setInterval(() => {
 }, 20);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-const side = (workflow: Workflow) => simulationSide<Lead>(workflow, { asOf });
+const LANES = Math.min(4, availableParallelism());
 
-function simulateMillion() {
-  const baseline = side(defaultWorkflow());
-  const candidate = side(lowerMqlThreshold(defaultWorkflow()));
-  // Warm-up on a small set, so the compiled evaluators are optimised as in a long-lived server.
-  const warm = createSimulation({ baseline, candidate });
-  for (const batch of leadBatches({ count: 50_000, seed: 99, asOf, batchSize: 10_000 }))
-    warm.add(batch);
-  warm.result();
+function describe(result: SimulationResult) {
+  return `${result.changed.total} changed stage; funnel baseline ${JSON.stringify(result.funnel.baseline)}`;
+}
 
-  const simulation = createSimulation({ baseline, candidate });
-  let simMs = 0;
-  const wall0 = performance.now();
-  for (const batch of leadBatches({ count: SIM_LEADS, seed: 7, asOf, batchSize: 10_000 })) {
-    const t0 = performance.now();
-    simulation.add(batch);
-    simMs += performance.now() - t0;
-  }
-  const t0 = performance.now();
-  const result = simulation.result();
-  simMs += performance.now() - t0;
-  const wallMs = performance.now() - wall0;
+/** One million leads in this thread: every lead through both sides, one after the other. */
+function simulateMillionInOneThread() {
+  const { result, simMs, generateMs } = simulateShare(SIM_LEADS, 7);
   if (result.leads !== SIM_LEADS) throw new Error(`simulated ${result.leads} leads`);
   console.log(
-    `1M leads × 2 versions: ${Math.round(simMs)} ms simulating (evaluate both sides + all aggregates), ` +
-      `${Math.round(wallMs - simMs)} ms generating the leads, ${Math.round(wallMs)} ms wall; ` +
-      `${result.changed.total} changed stage; funnel baseline ${JSON.stringify(result.funnel.baseline)}`,
+    `1M leads × 2 versions, one thread: ${Math.round(simMs)} ms simulating (evaluate both sides + all aggregates), ` +
+      `${Math.round(generateMs)} ms generating the leads (not counted); ${describe(result)}`,
   );
   return Math.round(simMs);
+}
+
+/**
+ * One million leads shared out over worker threads, as the server runs a simulation (one lane
+ * per core, up to 4): each lane simulates its share (its own seed), the results are merged. The
+ * time is the slowest lane's simulating time plus the merge; generating is not counted.
+ */
+async function simulateMillionInLanes() {
+  const share = Math.ceil(SIM_LEADS / LANES);
+  const wall0 = performance.now();
+  const shares = await Promise.all(
+    Array.from({ length: LANES }, (_, lane) => {
+      const worker = typescriptWorker(new URL('./simulate-lane.ts', import.meta.url), {
+        workerData: { lane: true, count: share, seed: 7 + lane },
+      });
+      return new Promise<SimulatedShare>((resolve, reject) => {
+        worker.once('message', (message: SimulatedShare) => {
+          resolve(message);
+          void worker.terminate();
+        });
+        worker.once('error', reject);
+      });
+    }),
+  );
+  const t0 = performance.now();
+  const result = mergeSimulationResults(shares.map((s) => s.result));
+  const mergeMs = performance.now() - t0;
+  if (result.leads !== share * LANES) throw new Error(`simulated ${result.leads} leads`);
+  const slowest = Math.max(...shares.map((s) => s.simMs));
+  console.log(
+    `1M leads × 2 versions, ${LANES} worker lanes: ${Math.round(slowest + mergeMs)} ms (slowest lane ${Math.round(slowest)} ms simulating ` +
+      `its ${share} leads + ${Math.round(mergeMs)} ms merging), ${Math.round(performance.now() - wall0)} ms wall with start-up and generating; ${describe(result)}`,
+  );
+  return Math.round(slowest + mergeMs);
 }
 
 async function openPostgres(url: string): Promise<AccordDatabase> {
@@ -131,7 +147,8 @@ async function apiPath(kind: string, database: AccordDatabase) {
   return { cold: cold.ms, warm: warm.ms };
 }
 
-const sim1MLeadsMs = simulateMillion();
+const sim1MOneThreadMs = simulateMillionInOneThread();
+const sim1MLeadsMs = await simulateMillionInLanes();
 const pglite = await apiPath('PGlite', await createDb());
 const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
 const postgres = url ? await apiPath('PostgreSQL', await openPostgres(url)) : null;
@@ -139,13 +156,14 @@ if (!postgres) console.log('PostgreSQL: skipped (set DATABASE_URL or TEST_DATABA
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 console.log(
-  `targets: 1M × 2 versions < 2000 ms (${sim1MLeadsMs}); 100k API path < 3000 ms (PGlite ${pglite.warm} warm / ${pglite.cold} first` +
+  `targets: 1M × 2 versions < 2000 ms (${sim1MLeadsMs} on ${LANES} lanes, ${sim1MOneThreadMs} in one thread); 100k API path < 3000 ms (PGlite ${pglite.warm} warm / ${pglite.cold} first` +
     (postgres ? `, PostgreSQL ${postgres.warm} warm / ${postgres.cold} first)` : ')') +
     `; peak RSS ${mb(peakRss)} MB`,
 );
 console.log(
   JSON.stringify({
     sim1MLeadsMs,
+    sim1MOneThreadMs,
     api100kMs: pglite.warm,
     api100kColdMs: pglite.cold,
     api100kMsPostgres: postgres?.warm ?? null,

@@ -1,17 +1,20 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
- * The TypeScript sources run through tsx in the API process; a worker thread does not inherit
- * its loader, so each worker registers tsx before importing the simulation worker module.
+ * A worker thread running a TypeScript module. The sources run through tsx in the API process;
+ * a worker thread does not inherit its loader, so the worker registers tsx before importing.
+ * @example typescriptWorker(new URL('./simulation-worker.ts', import.meta.url))
  */
-function bootstrapCode(): string {
+export function typescriptWorker(entry: URL, options: WorkerOptions = {}): Worker {
   const require = createRequire(import.meta.url);
   const tsxApi = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = new URL('./simulation-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  const code = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(code, { ...options, eval: true, execArgv: [] });
 }
+
+const SIMULATION_WORKER = new URL('./simulation-worker.ts', import.meta.url);
 
 /**
  * Simulation worker threads, kept warm between runs: starting one (loading the engine) costs
@@ -21,7 +24,6 @@ function bootstrapCode(): string {
 export class WorkerPool {
   readonly #idle: Worker[] = [];
   readonly #all = new Set<Worker>();
-  #code: string | undefined;
 
   constructor(private readonly maxIdle = 2) {}
 
@@ -32,8 +34,7 @@ export class WorkerPool {
       idle.ref();
       return idle;
     }
-    this.#code ??= bootstrapCode();
-    const worker = new Worker(this.#code, { eval: true, execArgv: [] });
+    const worker = typescriptWorker(SIMULATION_WORKER);
     this.#all.add(worker);
     worker.once('exit', () => {
       this.#all.delete(worker);

@@ -49,6 +49,11 @@ export class Codegen {
   private readonly accumulators = new Map<string, { name: string; acc: Accumulator }>();
   private readonly perEvent = new Map<string, { n: string; w: string }>();
   private readonly windows = new Map<number, string>();
+  /** Per text field: the rules asked of it, answered as bits by one memoised function. */
+  private readonly facts = new Map<
+    string,
+    { mask: string; fn: string; exprs: string[]; of: 'field' | 'prop' }
+  >();
   private counter = 0;
   /** Fields read by the node being generated. */
   used = new Set<string>();
@@ -103,13 +108,60 @@ export class Codegen {
     return slot.name;
   }
 
-  /** The statement that reads a field into its variable. */
+  /** The statements that read a field into its variable and its facts mask. */
   fieldRead(id: string): string {
-    return this.fieldVars.get(id)?.read ?? '';
+    const facts = this.facts.get(id);
+    const read = this.fieldVars.get(id)?.read ?? '';
+    return facts ? `${read} ${facts.mask} = ${facts.fn}(${this.read('a', id)});` : read;
   }
 
   fieldDeclarations(): string[] {
-    return [...this.fieldVars.values()].map((s) => s.name);
+    return [
+      ...[...this.fieldVars.values()].map((s) => s.name),
+      ...[...this.facts.values()].filter((f) => f.of === 'field').map((f) => f.mask),
+    ];
+  }
+
+  /**
+   * A rule on a text field as a bit of the field's facts mask (see `textFacts`), or undefined
+   * when the field is not text, is only asked whether it is given, or has 31 rules already.
+   * `rule` builds the rule's expression over the normalised text in a variable it is given.
+   */
+  private fact(operand: Operand, rule: (v: string) => string): string | undefined {
+    if (operand.kind !== 'field') return undefined;
+    const id = operand.field;
+    const type = this.catalog.fields.get(id)?.type ?? 'string';
+    if (!TEXT_TYPES.has(type) || this.presenceOnly.has(id)) return undefined;
+    const bit = this.factBit(id, 'field', rule);
+    if (bit !== undefined) this.used.add(id);
+    return bit;
+  }
+
+  /** The test of one bit of the facts mask under `key`, adding the rule if it is new. */
+  private factBit(key: string, of: 'field' | 'prop', rule: (v: string) => string) {
+    let facts = this.facts.get(key);
+    if (!facts) {
+      const n = this.counter++;
+      facts = { mask: `fm${n}`, fn: `fx${n}`, exprs: [], of };
+      this.facts.set(key, facts);
+    }
+    const expr = rule('v');
+    let bit = facts.exprs.indexOf(expr);
+    if (bit < 0) {
+      if (facts.exprs.length >= 31) return undefined;
+      bit = facts.exprs.push(expr) - 1;
+    }
+    return `((${facts.mask} & ${2 ** bit}) !== 0)`;
+  }
+
+  /** The memoised facts function of each text field rules ask about, for the factory. */
+  factDeclarations(): string {
+    return [...this.facts.values()]
+      .map(
+        ({ fn, exprs }) =>
+          `const ${fn} = textFacts(function (v) { let m = 0; ${exprs.map((e, i) => `if (${e}) m |= ${2 ** i};`).join(' ')} return m; });`,
+      )
+      .join('\n');
   }
 
   /** The raw attribute, for reason templates. */
@@ -136,6 +188,17 @@ export class Codegen {
 
   private propComparison(event: string, w: PropComparison, props: Map<string, string>): string {
     const type = this.catalog.events.get(event)?.props.get(w.prop)?.type ?? 'string';
+    if (TEXT_TYPES.has(type)) {
+      // Text props (page paths, form names) repeat: answered by a memoised facts mask.
+      const factKey = `\u0000facts\u0000${event}\u0000${w.prop}`;
+      const bit = this.factBit(factKey, 'prop', (v) =>
+        comparisonExpr(v, type, w.op, w.value, this.k),
+      );
+      if (bit !== undefined) {
+        props.set(`${type}\u0000${w.prop}\u0000facts`, factKey);
+        return bit;
+      }
+    }
     const key = `${type}\u0000${w.prop}`;
     let name = props.get(key);
     if (!name) {
@@ -246,8 +309,15 @@ export class Codegen {
           ? `isFreeDomain(${domain})`
           : comparisonExpr(domain, 'email', p.op, p.value, this.k, domain);
       }
-      const { expr, type } = this.operand(p.operand);
-      return comparisonExpr(expr, type, p.op, p.value, this.k);
+      const type =
+        p.operand.kind === 'field' ? this.catalog.fields.get(p.operand.field)?.type : undefined;
+      const fact =
+        type === undefined
+          ? undefined
+          : this.fact(p.operand, (v) => comparisonExpr(v, type, p.op, p.value, this.k));
+      if (fact !== undefined) return fact;
+      const { expr, type: operandType } = this.operand(p.operand);
+      return comparisonExpr(expr, operandType, p.op, p.value, this.k);
     }
     if ('not' in p) return `!${this.predicate(p.not)}`;
     const items = 'all' in p ? p.all : p.any;
@@ -262,13 +332,19 @@ export class Codegen {
    * The pattern is built from escaped constants and lives in the constants array.
    */
   private anyOfText(items: readonly Predicate[]): string[] {
-    const groups = new Map<string, string[]>();
+    const groups = new Map<string, { operand: Operand; alts: string[] }>();
     const parts: string[] = [];
     for (const item of items) {
       if (isComparison(item) && TEXT_MATCH_OPS.has(item.op) && typeof item.value === 'string') {
         const text = toText(item.value);
-        const { expr, type } = this.operand(item.operand);
-        if (text !== undefined && TEXT_TYPES.has(type) && /^[a-z]+\d+$/.test(expr)) {
+        const operand = item.operand;
+        const type =
+          operand.kind === 'field'
+            ? this.catalog.fields.get(operand.field)?.type
+            : operand.kind === 'tag'
+              ? 'string'
+              : undefined;
+        if (text !== undefined && type !== undefined && TEXT_TYPES.has(type)) {
           const escaped = text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
           const alt =
             item.op === 'eq'
@@ -278,12 +354,13 @@ export class Codegen {
                 : item.op === 'endsWith'
                   ? `${escaped}$`
                   : escaped;
-          let group = groups.get(expr);
+          const key = JSON.stringify(operand);
+          let group = groups.get(key);
           if (!group) {
-            groups.set(expr, (group = []));
-            parts.push(`\u0000${expr}`);
+            groups.set(key, (group = { operand, alts: [] }));
+            parts.push(`\u0000${key}`);
           }
-          group.push(alt);
+          group.alts.push(alt);
           continue;
         }
       }
@@ -291,9 +368,10 @@ export class Codegen {
     }
     return parts.map((part) => {
       if (!part.startsWith('\u0000')) return part;
-      const v = part.slice(1);
-      const alts = groups.get(v)!;
-      return `(${v} !== undefined && ${this.k.add(new RegExp(alts.join('|')))}.test(${v}))`;
+      const { operand, alts } = groups.get(part.slice(1))!;
+      const re = this.k.add(new RegExp(alts.join('|')));
+      const test = (v: string) => `(${v} !== undefined && ${re}.test(${v}))`;
+      return this.fact(operand, test) ?? test(this.operand(operand).expr);
     });
   }
 
@@ -317,7 +395,11 @@ export class Codegen {
       });
       const needsProps = props.size > 0 || accs.some((a) => a.update.includes('pp['));
       const propLines = [...props].map(([key, name]) => {
-        const [type, prop] = key.split('\u0000') as [FieldType, string];
+        const [type, prop, facts] = key.split('\u0000') as [FieldType, string, string?];
+        if (facts) {
+          const { mask, fn } = this.facts.get(name)!;
+          return `const ${mask} = ${fn}(${this.read('pp', prop)});`;
+        }
         return `const ${name} = ${READER_BY_TYPE[type]}(${this.read('pp', prop)});`;
       });
       const head =

@@ -657,3 +657,38 @@ describe('compile', () => {
     expect(evaluate(lead({ company_size: 500 })).path).toHaveLength(504);
   });
 });
+
+describe('text rules', () => {
+  it('answer each lead by its own value while titles repeat and after thousands of new ones', () => {
+    const w = workflowOf(
+      [
+        {
+          id: 'senior',
+          kind: 'condition',
+          label: 'Director or head?',
+          position: pos,
+          data: {
+            when: {
+              any: [
+                when(field('job_title'), 'contains', 'director'),
+                when(field('job_title'), 'startsWith', 'head of'),
+              ],
+            },
+          },
+        },
+      ],
+      [edge('senior', 'true', 'to_mql'), edge('senior', 'false', 'to_nurture')],
+      'senior',
+    );
+    const evaluate = evaluator(w);
+    // Distinct titles fill and switch off the memo; repeats are answered from it.
+    for (let i = 0; i < 12_000; i++) {
+      const title =
+        i % 3 === 0 ? `Director ${i}` : i % 3 === 1 ? ` HEAD of Sales` : `Analyst ${i % 7}`;
+      const want = i % 3 === 2 ? 'nurture' : 'mql';
+      expect(evaluate(lead({ job_title: title })).stage).toBe(want);
+    }
+    expect(evaluate(lead({ job_title: 'Engineering Director' })).stage).toBe('mql');
+    expect(evaluate(lead({ job_title: 'head' })).stage).toBe('nurture');
+  });
+});

@@ -262,6 +262,7 @@ export function generate(
     `'use strict';`,
     k.declarations(),
     `const { ${helpers} } = rt;`,
+    g.factDeclarations(),
     `return function evaluate(lead0, options) {`,
     `const lead = typeof lead0 === 'object' && lead0 !== null ? lead0 : EMPTY;`,
     `const o = typeof options === 'object' && options !== null ? options.asOf : undefined;`,

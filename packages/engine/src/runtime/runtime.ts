@@ -5,6 +5,7 @@ import {
   detailText,
   eventCountDetail,
 } from './reason-text';
+import { textFacts } from './text-facts';
 import {
   emailDomain,
   formatNumber,
@@ -43,6 +44,7 @@ export const runtime = Object.freeze({
   isFreeEmail,
   isFreeDomain,
   listHasAny,
+  textFacts,
   ownValue,
   setOwn,
   round2,

@@ -1,0 +1,69 @@
+/**
+ * The million-lead simulation of `simulate.bench.ts`: both sides, the warm-up, and the timed
+ * loop. Imported by the bench for the one-thread run; started as a worker thread (one per lane)
+ * for the run that shares the leads out over worker threads as the server's runs do.
+ */
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import {
+  createSimulation,
+  defaultWorkflow,
+  leadBatches,
+  simulationSide,
+  type Lead,
+  type SimulationResult,
+  type Workflow,
+} from '@accord/engine';
+import { lowerMqlThreshold } from '../../apps/api/src/simulation/sample-candidate';
+
+export const SIM_AS_OF = Date.UTC(2026, 0, 1);
+
+/** The published default agreement against a candidate with a lower MQL threshold. */
+export function benchSides() {
+  const side = (workflow: Workflow) => simulationSide<Lead>(workflow, { asOf: SIM_AS_OF });
+  return {
+    baseline: side(defaultWorkflow()),
+    candidate: side(lowerMqlThreshold(defaultWorkflow())),
+  };
+}
+
+export interface SimulatedShare {
+  result: SimulationResult;
+  /** Time spent simulating (both sides, all aggregates, the result): generation not counted. */
+  simMs: number;
+  /** Time spent generating the leads. */
+  generateMs: number;
+}
+
+/**
+ * Simulates `count` generated leads (seed `seed`) after a warm-up on 50,000 others, so the
+ * compiled evaluators are optimised as in a long-lived server. Leads are generated in batches
+ * of 10,000 and only simulating is timed.
+ */
+export function simulateShare(count: number, seed: number): SimulatedShare {
+  const sides = benchSides();
+  const warm = createSimulation(sides);
+  for (const batch of leadBatches({ count: 50_000, seed: 99, asOf: SIM_AS_OF, batchSize: 10_000 }))
+    warm.add(batch);
+  warm.result();
+
+  const simulation = createSimulation(sides);
+  let simMs = 0;
+  let generateMs = 0;
+  let t0 = performance.now();
+  for (const batch of leadBatches({ count, seed, asOf: SIM_AS_OF, batchSize: 10_000 })) {
+    const t1 = performance.now();
+    generateMs += t1 - t0;
+    simulation.add(batch);
+    t0 = performance.now();
+    simMs += t0 - t1;
+  }
+  const t1 = performance.now();
+  const result = simulation.result();
+  simMs += performance.now() - t1;
+  return { result, simMs, generateMs };
+}
+
+if (!isMainThread && parentPort && (workerData as { lane?: boolean } | null)?.lane) {
+  const { count, seed } = workerData as { count: number; seed: number };
+  parentPort.postMessage(simulateShare(count, seed));
+}
