@@ -1,5 +1,10 @@
 import { operandType } from '../describe/predicate-text';
-import { categoryCapText, rowReasonText, scoreClampText } from '../runtime/reason-text';
+import {
+  categoryCapText,
+  detailReasons,
+  rowReasonText,
+  scoreClampText,
+} from '../runtime/reason-text';
 import { parseTemplate } from '../runtime/template';
 import { checklistOutcomes, MAX_MASKED_CRITERIA } from '../runtime/checklist-outcomes';
 import { round2 } from '../runtime/values';
@@ -55,18 +60,21 @@ function clampScore(slot: ScoreSlot, nodeId: string, ctx: NodeCompileContext): s
  * For a row whose condition is one comparison, the runtime detail its reason shows: the mail
  * domain for free-mail / domain rules, the counted value for event rules.
  */
-function detailExpr(when: Predicate | undefined, ctx: NodeCompileContext): string | undefined {
+function detailExpr(
+  when: Predicate | undefined,
+  ctx: NodeCompileContext,
+): { format: 'text' | 'number' | 'date'; value: string } | undefined {
   if (when === undefined || !isComparison(when)) return undefined;
   const { g } = ctx;
   if (when.operand.kind === 'field' && (when.op === 'freeEmail' || when.op === 'emailDomainIn')) {
     if (g.catalog.fields.get(when.operand.field)?.type === 'email')
-      return `detailText(${g.domain(when.operand.field)})`;
-    return `detailText(emailDomain(${g.field(when.operand.field).name}))`;
+      return { format: 'text', value: g.domain(when.operand.field) };
+    return { format: 'text', value: `emailDomain(${g.field(when.operand.field).name})` };
   }
   if (when.operand.kind === 'events' && !isHappenedRule(when)) {
     const name = g.aggregate(when.operand);
     const type = operandType(when.operand, { catalog: g.catalog, scores: new Map() });
-    return type === 'date' ? `detailDate(${name})` : `detailNumber(${name})`;
+    return { format: type === 'date' ? 'date' : 'number', value: name };
   }
   return undefined;
 }
@@ -125,11 +133,12 @@ const compileScorecard: NodeCompiler<'scorecard'> = (node, ctx) => {
     let points = round2(row.points);
     if (cap !== undefined) points = Math.min(cap, Math.max(-cap, points));
     const text = rowReasonText(points, slot.label, row.label);
-    const detail = detailExpr(row.when, ctx);
+    const reason = { nodeId: node.id, rowId: row.id, text, points };
+    const detail = ctx.explain ? detailExpr(row.when, ctx) : undefined;
     const push =
       detail === undefined
-        ? `${say(ctx, `${reasonConst(ctx, { nodeId: node.id, rowId: row.id, text, points })}`)}`
-        : `${say(ctx, `{ nodeId: ${nodeId}, rowId: ${rowId}, text: ${k.add(text)} + ${detail}, points: ${k.num(points)} }`)}`;
+        ? say(ctx, reasonConst(ctx, reason))
+        : say(ctx, `${k.add(detailReasons(reason, detail.format))}(${detail.value})`);
     lines.push(`if (${cond}) { ${total} += ${k.num(points)}; ${push} ${ctx.hit(row.id)} }`);
   }
   for (const category of SCORE_CATEGORIES) {

@@ -1,3 +1,4 @@
+import type { Reason } from '../schema/result';
 import { formatDate, formatNumber, formatPoints } from './values';
 
 /**
@@ -57,4 +58,31 @@ export function detailNumber(n: number | undefined): string {
 /** " (2026-03-01)" for a row's reason, or nothing. */
 export function detailDate(ms: number | undefined): string {
   return ms === undefined ? '' : ` (${formatDate(ms)})`;
+}
+
+const DETAILS = { text: detailText, number: detailNumber, date: detailDate } as const;
+/** Detail values a row keeps reasons for; rarer values get a fresh reason each time. */
+const MAX_DETAIL_REASONS = 256;
+
+/**
+ * The reasons of a row whose text ends in a detail ("-20 Fit: free-mail address (gmail.com)",
+ * "+10 Engagement: 2+ visits (3)"): one shared, frozen reason per detail value, since the same
+ * domains and counts come back lead after lead.
+ * @example detailReasons({ nodeId: 'fit', rowId: 'free', text: '-20 Fit: free mail', points: -20 }, 'text')('gmail.com').text
+ * // '-20 Fit: free mail (gmail.com)'
+ */
+export function detailReasons<V extends string | number | undefined>(
+  reason: Reason,
+  format: keyof typeof DETAILS,
+): (value: V) => Reason {
+  const detail = DETAILS[format] as (value: V) => string;
+  const known = new Map<V, Reason>();
+  return (value) => {
+    let hit = known.get(value);
+    if (hit === undefined) {
+      hit = Object.freeze({ ...reason, text: reason.text + detail(value) });
+      if (known.size < MAX_DETAIL_REASONS) known.set(value, hit);
+    }
+    return hit;
+  };
 }
