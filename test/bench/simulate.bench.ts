@@ -21,7 +21,10 @@ import { createDb, migrateToLatest, sql, type AccordDatabase } from '@accord/db'
 import { mergeSimulationResults, type SimulationResult } from '@accord/engine';
 import { runManagerFor } from '../../apps/api/src/simulation/run-manager';
 import { lowerMqlThreshold } from '../../apps/api/src/simulation/sample-candidate';
-import { typescriptWorker } from '../../apps/api/src/simulation/worker-pool';
+import {
+  SIMULATION_WORKER_OPTIONS,
+  typescriptWorker,
+} from '../../apps/api/src/simulation/worker-pool';
 import { demoCallers } from '../../apps/api/src/testing';
 import { simulateShare, type SimulatedShare } from './simulate-lane';
 
@@ -62,6 +65,7 @@ async function simulateMillionInLanes() {
   const shares = await Promise.all(
     Array.from({ length: LANES }, (_, lane) => {
       const worker = typescriptWorker(new URL('./simulate-lane.ts', import.meta.url), {
+        ...SIMULATION_WORKER_OPTIONS,
         workerData: { lane: true, count: share, seed: 7 + lane },
       });
       return new Promise<SimulatedShare>((resolve, reject) => {
