@@ -96,12 +96,11 @@ export class Codegen {
 
   /** The variable holding the mail domain of an email field (read once, like the field). */
   domain(id: string): string {
-    const { name: fieldVar } = this.field(id);
     const key = `\u0000domain\u0000${id}`;
     let slot = this.fieldVars.get(key);
     if (!slot) {
       const name = this.fresh('d');
-      slot = { name, read: `${name} = emailDomain(${fieldVar});` };
+      slot = { name, read: `${name} = mailDomain(${this.read('a', id)});` };
       this.fieldVars.set(key, slot);
     }
     this.used.add(key);

@@ -95,6 +95,22 @@ export function emailDomain(email: string | undefined): string | undefined {
   return email.slice(at + 1);
 }
 
+/**
+ * The domain of a raw email address as `emailDomain(toText(v))` gives it, without lower-casing
+ * the part before the `@`.
+ * @example mailDomain(' Ann.Lee@ACME.com ') // 'acme.com'
+ */
+export function mailDomain(v: unknown): string | undefined {
+  if (typeof v !== 'string') return emailDomain(toText(v));
+  const at = v.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const domain = v
+    .slice(at + 1)
+    .trimEnd()
+    .toLowerCase();
+  return domain === '' ? undefined : domain;
+}
+
 /** Whether a (normalised) email address is at a consumer mailbox provider. */
 export function isFreeEmail(email: string | undefined): boolean {
   const domain = emailDomain(email);
