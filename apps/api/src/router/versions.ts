@@ -14,14 +14,12 @@ import {
 } from '@accord/db';
 import {
   agreementToMarkdown,
+  compile,
   defaultCatalog,
   describeWorkflow,
   diffLines,
   diffWorkflows,
-  hashWorkflow,
-  hasErrors,
   parseWorkflow,
-  validate,
   type Workflow,
 } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
@@ -224,9 +222,10 @@ export const versionsRouter = {
             code: 'PRECONDITION_FAILED',
             message: 'The draft is not a valid workflow document.',
           });
-        const diagnostics = validate(parsed.workflow, defaultCatalog);
-        if (hasErrors(diagnostics)) {
-          const errors = diagnostics.filter((d) => d.severity === 'error');
+        // Compiling validates too, and proves the version will run before anyone signs it off.
+        const compiled = compile(parsed.workflow, defaultCatalog);
+        if (!compiled.ok) {
+          const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
           throw new TRPCError({
             code: 'PRECONDITION_FAILED',
             message: `Fix ${errors.length} problem${errors.length === 1 ? '' : 's'} before proposing: ${errors[0]!.message}`,
@@ -236,7 +235,7 @@ export const versionsRouter = {
         const version = await insertVersion(trx, {
           workflowId: input.workflowId,
           document: parsed.workflow,
-          hash: hashWorkflow(parsed.workflow),
+          hash: compiled.hash,
           changeNote: input.changeNote,
           basedOnRevision: draft.revision,
           authorId: ctx.user.id,
