@@ -19,6 +19,7 @@ import { useState, type CSSProperties } from 'react';
 import { stageColour } from '../stage-colours';
 import { useWorkflowContext } from '../workflow-context';
 import { EventFilterEditor } from './comparison-editor';
+import { ItemCardList } from './item-card-list';
 import {
   Field,
   formatPoints,
@@ -71,53 +72,38 @@ export function ConditionInspector({ node, onChange, tags }: InspectorProps<'con
 
 export function SwitchInspector({ node, onChange, tags }: InspectorProps<'switch'>) {
   const cases = node.data.cases;
-  const set = (next: typeof cases) => onChange({ ...node.data, cases: next });
   return (
     <section className="inspector-section">
       <h3>Cases, checked in order</h3>
       <p className="hint">The first case that matches decides the route; otherwise “Otherwise”.</p>
-      {cases.map((c, i) => (
-        <details key={c.id} className="item-card" open={cases.length <= 3}>
-          <summary>
-            <span className="item-title">{c.label || 'Untitled case'}</span>
-            <ItemActions
-              index={i}
-              count={cases.length}
-              what={`case ${c.label}`}
-              onMove={(from, to) => set(moveItem(cases, from, to))}
-              onRemove={() => set(cases.filter((_, j) => j !== i))}
-            />
-          </summary>
-          <Field label="Case name">
-            <input
-              value={c.label}
-              onChange={(e) => set(replaceAt(cases, i, { ...c, label: e.target.value }))}
-            />
-          </Field>
-          <PredicateEditor
-            value={c.when}
-            tags={tags}
-            label={`Case ${c.label}`}
-            onChange={(when) => set(replaceAt(cases, i, { ...c, when }))}
-          />
-        </details>
-      ))}
-      <button
-        type="button"
-        className="small-button"
-        onClick={() =>
-          set([
-            ...cases,
-            {
-              id: freshItemId('case', cases),
-              label: `Case ${cases.length + 1}`,
-              when: { all: [NEW_COMPARISON] },
-            },
-          ])
-        }
+      <ItemCardList
+        items={cases}
+        onChange={(next) => onChange({ ...node.data, cases: next })}
+        open={cases.length <= 3}
+        what={(c) => `case ${c.label}`}
+        summary={(c) => <span className="item-title">{c.label || 'Untitled case'}</span>}
+        addLabel="+ Case"
+        idPrefix="case"
+        newItem={(id) => ({
+          id,
+          label: `Case ${cases.length + 1}`,
+          when: { all: [NEW_COMPARISON] },
+        })}
       >
-        + Case
-      </button>
+        {(c, update) => (
+          <>
+            <Field label="Case name">
+              <input value={c.label} onChange={(e) => update({ ...c, label: e.target.value })} />
+            </Field>
+            <PredicateEditor
+              value={c.when}
+              tags={tags}
+              label={`Case ${c.label}`}
+              onChange={(when) => update({ ...c, when })}
+            />
+          </>
+        )}
+      </ItemCardList>
     </section>
   );
 }
@@ -126,7 +112,6 @@ export function ScorecardInspector({ node, onChange, tags }: InspectorProps<'sco
   const { scores, catalog } = useWorkflowContext();
   const data = node.data;
   const rows = data.rows;
-  const setRows = (next: ScorecardRow[]) => onChange({ ...data, rows: next });
   return (
     <>
       <section className="inspector-section">
@@ -165,47 +150,38 @@ export function ScorecardInspector({ node, onChange, tags }: InspectorProps<'sco
       </section>
       <section className="inspector-section">
         <h3>Rows</h3>
-        {rows.map((row, i) => (
-          <details key={row.id} className="item-card" data-testid={`score-row-${row.id}`}>
-            <summary>
+        <ItemCardList
+          items={rows}
+          onChange={(next) => onChange({ ...data, rows: next })}
+          testId={(row) => `score-row-${row.id}`}
+          what={(row) => `row ${row.label}`}
+          summary={(row) => (
+            <>
               <span className={`points ${row.points < 0 ? 'negative' : ''}`}>
                 {formatPoints(row.points)}
               </span>
               <span className="item-title">{row.label || 'Untitled row'}</span>
-              <ItemActions
-                index={i}
-                count={rows.length}
-                what={`row ${row.label}`}
-                onMove={(from, to) => setRows(moveItem(rows, from, to))}
-                onRemove={() => setRows(rows.filter((_, j) => j !== i))}
-              />
-            </summary>
+            </>
+          )}
+          addLabel="+ Row"
+          idPrefix="row"
+          newItem={(id): ScorecardRow => ({
+            id,
+            label: 'New row',
+            category: 'profile',
+            points: 5,
+            when: NEW_COMPARISON,
+          })}
+        >
+          {(row, update) => (
             <ScorecardRowEditor
               row={row}
               tags={tags}
-              onChange={(next) => setRows(replaceAt(rows, i, next))}
+              onChange={update}
               firstEvent={catalog.events[0]?.id ?? 'page_view'}
             />
-          </details>
-        ))}
-        <button
-          type="button"
-          className="small-button"
-          onClick={() =>
-            setRows([
-              ...rows,
-              {
-                id: freshItemId('row', rows),
-                label: 'New row',
-                category: 'profile',
-                points: 5,
-                when: NEW_COMPARISON,
-              },
-            ])
-          }
-        >
-          + Row
-        </button>
+          )}
+        </ItemCardList>
       </section>
     </>
   );
@@ -327,7 +303,6 @@ export function ScorecardRowEditor(props: {
 export function ChecklistInspector({ node, onChange, tags }: InspectorProps<'checklist'>) {
   const data = node.data;
   const criteria = data.criteria;
-  const set = (next: typeof criteria) => onChange({ ...data, criteria: next });
   const required = criteria.filter((c) => !c.optional).length;
   return (
     <>
@@ -365,9 +340,13 @@ export function ChecklistInspector({ node, onChange, tags }: InspectorProps<'che
       </section>
       <section className="inspector-section">
         <h3>Criteria</h3>
-        {criteria.map((c, i) => (
-          <details key={c.id} className="item-card" open={criteria.length <= 2}>
-            <summary>
+        <ItemCardList
+          items={criteria}
+          onChange={(next) => onChange({ ...data, criteria: next })}
+          open={criteria.length <= 2}
+          what={(c) => `criterion ${c.label}`}
+          summary={(c) => (
+            <>
               <span className="check-mark" aria-hidden>
                 ✓
               </span>
@@ -375,60 +354,40 @@ export function ChecklistInspector({ node, onChange, tags }: InspectorProps<'che
                 {c.label || 'Untitled criterion'}
                 {c.optional && <span className="muted"> (optional)</span>}
               </span>
-              <ItemActions
-                index={i}
-                count={criteria.length}
-                what={`criterion ${c.label}`}
-                onMove={(from, to) => set(moveItem(criteria, from, to))}
-                onRemove={() => set(criteria.filter((_, j) => j !== i))}
-              />
-            </summary>
-            <Field label="Criterion">
-              <input
-                value={c.label}
-                onChange={(e) => set(replaceAt(criteria, i, { ...c, label: e.target.value }))}
-              />
-            </Field>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={c.optional ?? false}
-                onChange={(e) =>
-                  set(
-                    replaceAt(
-                      criteria,
-                      i,
-                      withOptional(c, 'optional', e.target.checked || undefined),
-                    ),
-                  )
-                }
-              />
-              Optional: reported, not needed to pass
-            </label>
-            <PredicateEditor
-              value={c.when}
-              tags={tags}
-              label={`Criterion ${c.label}`}
-              onChange={(when) => set(replaceAt(criteria, i, { ...c, when }))}
-            />
-          </details>
-        ))}
-        <button
-          type="button"
-          className="small-button"
-          onClick={() =>
-            set([
-              ...criteria,
-              {
-                id: freshItemId('criterion', criteria),
-                label: 'New criterion',
-                when: NEW_COMPARISON,
-              },
-            ])
-          }
+            </>
+          )}
+          addLabel="+ Criterion"
+          idPrefix="criterion"
+          newItem={(id) => ({
+            id,
+            label: 'New criterion',
+            when: NEW_COMPARISON,
+          })}
         >
-          + Criterion
-        </button>
+          {(c, update) => (
+            <>
+              <Field label="Criterion">
+                <input value={c.label} onChange={(e) => update({ ...c, label: e.target.value })} />
+              </Field>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={c.optional ?? false}
+                  onChange={(e) =>
+                    update(withOptional(c, 'optional', e.target.checked || undefined))
+                  }
+                />
+                Optional: reported, not needed to pass
+              </label>
+              <PredicateEditor
+                value={c.when}
+                tags={tags}
+                label={`Criterion ${c.label}`}
+                onChange={(when) => update({ ...c, when })}
+              />
+            </>
+          )}
+        </ItemCardList>
       </section>
     </>
   );
