@@ -8,6 +8,7 @@ import type { LeadSetsTable } from './tables/lead-sets.table';
 import type { LeadsTable } from './tables/leads.table';
 import type { PublicationsTable } from './tables/publications.table';
 import type { SessionsTable } from './tables/sessions.table';
+import type { SignInFailuresTable } from './tables/sign-in-failures.table';
 import type { SimulationChangedLeadsTable } from './tables/simulation-changed-leads.table';
 import type { SimulationRunsTable } from './tables/simulation-runs.table';
 import type { UsersTable } from './tables/users.table';
@@ -33,4 +34,5 @@ export interface DB {
   simulation_changed_leads: SimulationChangedLeadsTable;
   api_keys: ApiKeysTable;
   decisions: DecisionsTable;
+  sign_in_failures: SignInFailuresTable;
 }

@@ -81,7 +81,7 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
     apiKeys: new ApiKeyCache(database.db),
   };
   app.decorate('caches', caches);
-  const signInThrottle = new SignInThrottle();
+  const signInThrottle = new SignInThrottle(database.db);
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
     const status = error.statusCode ?? 500;
     const code: RestErrorCode =

@@ -32,7 +32,7 @@ export async function demoCallers(
     dbKind: database.kind,
     env,
     caches,
-    signInThrottle: new SignInThrottle(),
+    signInThrottle: new SignInThrottle(database.db),
     user,
     sessionHash: null,
   });

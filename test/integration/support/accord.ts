@@ -125,7 +125,7 @@ export async function openAccord(
       dbKind: database.kind,
       env,
       caches: app.caches,
-      signInThrottle: new SignInThrottle(),
+      signInThrottle: new SignInThrottle(database.db),
       user,
       sessionHash: null,
     };

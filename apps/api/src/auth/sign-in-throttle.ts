@@ -1,46 +1,62 @@
+import { createHash } from 'node:crypto';
+import { clearSignInFailures, countSignInFailures, recordSignInFailure, type Db } from '@accord/db';
+
+/** What is stored of an email and client address: their SHA-256, not the texts. */
+const stored = (key: string) => createHash('sha256').update(key).digest('hex');
+
 const MAX_FAILURES = 5;
 const WINDOW_MS = 15 * 60_000;
 
 /**
  * Counts failed sign-ins per email and client address over a sliding 15-minute window; after 5
- * the address is refused until the window passes. Kept in memory per API process (see README).
+ * the address is refused until the window passes. Failures are kept in the database
+ * (`sign_in_failures`), so the limit holds across API instances; password checks under way are
+ * counted in this process too, so a parallel burst counts before any of it fails.
  */
 export class SignInThrottle {
-  readonly #failures = new Map<string, number[]>();
-  /** Password checks under way per key: a parallel burst counts before any of it fails. */
+  /** Password checks under way per key. */
   readonly #inFlight = new Map<string, number>();
 
   constructor(
+    private readonly db: Db,
     readonly maxFailures = MAX_FAILURES,
     readonly windowMs = WINDOW_MS,
   ) {}
 
-  #recent(key: string, now: number): number[] {
-    const kept = (this.#failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (kept.length) this.#failures.set(key, kept);
-    else this.#failures.delete(key);
-    return kept;
-  }
-
   /**
    * Reserves one password check for `key`; false when the recent failures plus the checks under
-   * way already reach the limit. Every `true` must be followed by `fail` or `succeed`.
+   * way already reach the limit. Every `true` must be followed by `fail`, `succeed` or `cancel`.
    */
-  begin(key: string, now = Date.now()): boolean {
+  async begin(key: string, now = Date.now()): Promise<boolean> {
     const pending = this.#inFlight.get(key) ?? 0;
-    if (this.#recent(key, now).length + pending >= this.maxFailures) return false;
-    this.#inFlight.set(key, pending + 1);
-    return true;
+    this.#inFlight.set(key, pending + 1); // before the query: a burst sees its own checks
+    let failures: number;
+    try {
+      failures = await countSignInFailures(this.db, stored(key), new Date(now - this.windowMs));
+    } catch (error) {
+      this.#end(key);
+      throw error;
+    }
+    if (failures + pending < this.maxFailures) return true;
+    this.#end(key);
+    return false;
   }
 
-  fail(key: string, now = Date.now()) {
-    this.#end(key);
-    this.#failures.set(key, [...this.#recent(key, now), now]);
+  /** A check failed: stored before the reservation ends, so no moment counts it nowhere. */
+  async fail(key: string, now = Date.now()) {
+    try {
+      await recordSignInFailure(this.db, stored(key), new Date(now), new Date(now - this.windowMs));
+    } finally {
+      this.#end(key);
+    }
   }
 
-  succeed(key: string) {
-    this.#end(key);
-    this.#failures.delete(key);
+  async succeed(key: string) {
+    try {
+      await clearSignInFailures(this.db, stored(key));
+    } finally {
+      this.#end(key);
+    }
   }
 
   /** Releases a reservation whose check could not run (e.g. the database failed). */

@@ -34,7 +34,7 @@ export const authRouter = {
     .mutation(async ({ ctx, input }) => {
       const now = Date.now();
       const key = `${input.email}|${ctx.req?.ip ?? 'local'}`;
-      if (!ctx.signInThrottle.begin(key, now)) {
+      if (!(await ctx.signInThrottle.begin(key, now))) {
         throw new TRPCError({
           code: 'TOO_MANY_REQUESTS',
           message: 'Too many failed sign-ins; try again in 15 minutes.',
@@ -55,10 +55,10 @@ export const authRouter = {
       }
       const ok = user && !user.disabled_at && checked;
       if (!user || !ok) {
-        ctx.signInThrottle.fail(key, now);
+        await ctx.signInThrottle.fail(key, now);
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password.' });
       }
-      ctx.signInThrottle.succeed(key);
+      await ctx.signInThrottle.succeed(key);
       if (ctx.sessionHash)
         await ctx.db.deleteFrom('sessions').where('id_hash', '=', ctx.sessionHash).execute();
       const token = randomBytes(32).toString('base64url');
