@@ -107,16 +107,40 @@ async function workspaceOf(trx: Transaction<DB>, event: NewAudit): Promise<strin
 
 export type AuditVerification =
   | { ok: true; events: number }
-  | { ok: false; events: number; brokenEventId: number; reason: string };
+  | {
+      ok: false;
+      events: number;
+      /** The first event that does not check out, or null when it is another workspace's. */
+      brokenEventId: number | null;
+      reason: string;
+    };
 
 /**
  * Recomputes the chain from the first event and names the first event whose stored hash or link
- * does not match what its content gives.
+ * does not match what its content gives. All workspaces share one chain, so all of it is
+ * checked; seen from `workspaceId`, only its own events (and those without a workspace) are
+ * counted and named, and a break in another workspace's event is reported without its id.
  */
-export async function verifyAuditChain(db: Db): Promise<AuditVerification> {
+export async function verifyAuditChain(db: Db, workspaceId?: string): Promise<AuditVerification> {
+  const visible = (event: { workspace_id: string | null }) =>
+    workspaceId === undefined || event.workspace_id === null || event.workspace_id === workspaceId;
   let prevHash = GENESIS_HASH;
   let count = 0;
   let afterId = 0;
+  const broken = (event: { id: number; workspace_id: string | null }, what: string) =>
+    visible(event)
+      ? {
+          ok: false as const,
+          events: count,
+          brokenEventId: event.id,
+          reason: `event ${event.id} ${what}`,
+        }
+      : {
+          ok: false as const,
+          events: count,
+          brokenEventId: null,
+          reason: `an event of another workspace ${what}, so the events after it cannot be proven`,
+        };
   for (;;) {
     const page = await db
       .selectFrom('audit_events')
@@ -126,23 +150,11 @@ export async function verifyAuditChain(db: Db): Promise<AuditVerification> {
       .limit(2_000)
       .execute();
     for (const event of page) {
-      count++;
-      if (event.prev_hash !== prevHash) {
-        return {
-          ok: false,
-          events: count,
-          brokenEventId: event.id,
-          reason: `event ${event.id} does not link to the event before it`,
-        };
-      }
-      if (eventHash(prevHash, event) !== event.hash) {
-        return {
-          ok: false,
-          events: count,
-          brokenEventId: event.id,
-          reason: `event ${event.id} was changed after it was written`,
-        };
-      }
+      if (visible(event)) count++;
+      if (event.prev_hash !== prevHash)
+        return broken(event, 'does not link to the event before it');
+      if (eventHash(prevHash, event) !== event.hash)
+        return broken(event, 'was changed after it was written');
       prevHash = event.hash;
       afterId = event.id;
     }

@@ -39,7 +39,9 @@ export const auditRouter = {
    * workspace (one chain is what makes a deleted event detectable), so the answer may name an
    * event id of another workspace, never its content.
    */
-  verify: protectedProcedure('audit.verify').query(({ ctx }) => verifyAuditChain(ctx.db)),
+  verify: protectedProcedure('audit.verify').query(({ ctx }) =>
+    verifyAuditChain(ctx.db, ctx.user.workspace_id),
+  ),
 
   /** The filtered log as CSV or JSON text (at most 100,000 events). */
   export: protectedProcedure('audit.export')

@@ -1,4 +1,4 @@
-import { findApiKey, type AccordDatabase } from '@accord/db';
+import { findApiKey, sql, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -196,6 +196,42 @@ describe.each(testBackends())('hardening on $kind', ({ open }) => {
     expect(acme.some((e) => e.entity_id === wf.id)).toBe(true);
     expect(acme.some((e) => e.after && JSON.stringify(e.after).includes('Globex'))).toBe(false);
     expect(await as.auditor.audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it("verifies the shared audit chain without naming or counting another workspace's events", async () => {
+    const gloria = await database.db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'role', 'workspace_id'])
+      .where('email', '=', 'marketing@globex.test')
+      .executeTakeFirstOrThrow();
+    const globexAuditor = as.caller({ ...gloria, role: 'auditor' });
+    await globex.workflows.create({ name: 'Tampered at Globex', from: 'blank' });
+    const acmeEvents = (await as.auditor.audit.verify()).events;
+    const globexEvents = (await globexAuditor.audit.verify()).events;
+    expect(acmeEvents + globexEvents).toBe(await auditCount());
+    const victim = await database.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('workspace_id', '=', gloria.workspace_id)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await sql`alter table audit_events disable trigger audit_events_append_only`.execute(
+      database.db,
+    );
+    await sql`update audit_events set action = 'forged' where id = ${victim.id}`.execute(
+      database.db,
+    );
+    await sql`alter table audit_events enable trigger audit_events_append_only`.execute(
+      database.db,
+    );
+    const seenByAcme = await as.auditor.audit.verify();
+    expect(seenByAcme).toMatchObject({ ok: false, brokenEventId: null });
+    expect(JSON.stringify(seenByAcme)).not.toContain(String(victim.id));
+    expect(await globexAuditor.audit.verify()).toMatchObject({
+      ok: false,
+      brokenEventId: victim.id,
+    });
   });
 
   it('stores API keys hashed; findApiKey resolves a new key to its workspace until it is revoked', async () => {
