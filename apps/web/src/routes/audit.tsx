@@ -99,8 +99,12 @@ export function AuditPage() {
         )}
         {verify.data?.ok === false && (
           <p className="card verify error" role="alert">
-            ✗ The chain is broken at event {verify.data.brokenEventId}: {verify.data.reason}.
-            {verify.data.events - 1} events before it check out.
+            ✗ The chain is broken
+            {verify.data.brokenEventId === null
+              ? ''
+              : ` at event ${verify.data.brokenEventId}`}: {verify.data.reason}.{' '}
+            {verify.data.events - (verify.data.brokenEventId === null ? 0 : 1)} of your events
+            before it check out.
           </p>
         )}
       </div>
