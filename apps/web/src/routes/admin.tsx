@@ -3,6 +3,7 @@ import { Dialog } from 'radix-ui';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
+import { DataTable } from '../pages/data-table';
 import { formatTime } from '../pages/format';
 import { usePermissions } from '../pages/use-permissions';
 
@@ -55,62 +56,50 @@ function Users() {
           {update.error.message}
         </p>
       )}
-      <table className="data-table" aria-label="Users">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Email</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th>Created</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {users.data?.map((u) => {
-            const self = u.id === me?.id;
-            return (
-              <tr key={u.id} className={u.disabled_at ? 'disabled-row' : undefined}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>
-                  <select
-                    aria-label={`Role of ${u.email}`}
-                    value={u.role}
-                    disabled={self || update.isPending}
-                    title={self ? 'You cannot change your own role.' : ROLE_HELP[u.role]}
-                    onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
+      <DataTable label="Users" columns={['Name', 'Email', 'Role', 'Status', 'Created', '']}>
+        {users.data?.map((u) => {
+          const self = u.id === me?.id;
+          return (
+            <tr key={u.id} className={u.disabled_at ? 'disabled-row' : undefined}>
+              <td>{u.name}</td>
+              <td>{u.email}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${u.email}`}
+                  value={u.role}
+                  disabled={self || update.isPending}
+                  title={self ? 'You cannot change your own role.' : ROLE_HELP[u.role]}
+                  onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
+                >
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                {u.disabled_at ? (
+                  <span className="error">Disabled {formatTime(u.disabled_at)}</span>
+                ) : (
+                  <span className="ok">Active</span>
+                )}
+              </td>
+              <td className="muted">{formatTime(u.created_at)}</td>
+              <td>
+                {!self && (
+                  <button
+                    disabled={update.isPending}
+                    onClick={() => update.mutate({ id: u.id, disabled: !u.disabled_at })}
                   >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>
-                  {u.disabled_at ? (
-                    <span className="error">Disabled {formatTime(u.disabled_at)}</span>
-                  ) : (
-                    <span className="ok">Active</span>
-                  )}
-                </td>
-                <td className="muted">{formatTime(u.created_at)}</td>
-                <td>
-                  {!self && (
-                    <button
-                      disabled={update.isPending}
-                      onClick={() => update.mutate({ id: u.id, disabled: !u.disabled_at })}
-                    >
-                      {u.disabled_at ? 'Enable' : 'Disable'}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                    {u.disabled_at ? 'Enable' : 'Disable'}
+                  </button>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
       <CreateUser onCreated={refresh} />
     </section>
   );
@@ -233,51 +222,39 @@ function ApiKeys() {
         <p className="card muted">No API keys yet. Create one below for each tool that calls us.</p>
       )}
       {!!keys.data?.length && (
-        <table className="data-table" aria-label="API keys">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Key</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th>Status</th>
-              <th />
+        <DataTable label="API keys" columns={['Name', 'Key', 'Created', 'Last used', 'Status', '']}>
+          {keys.data.map((k) => (
+            <tr key={k.id} className={k.revoked_at ? 'disabled-row' : undefined}>
+              <td>{k.name}</td>
+              <td>
+                <code>{k.prefix}…</code>
+              </td>
+              <td className="muted">{formatTime(k.created_at)}</td>
+              <td className="muted">{k.last_used_at ? formatTime(k.last_used_at) : 'never'}</td>
+              <td>
+                {k.revoked_at ? (
+                  <span className="error">Revoked {formatTime(k.revoked_at)}</span>
+                ) : (
+                  <span className="ok">Active</span>
+                )}
+              </td>
+              <td>
+                {!k.revoked_at && (
+                  <button
+                    className="danger"
+                    disabled={revoke.isPending}
+                    onClick={() => {
+                      if (confirm(`Revoke "${k.name}"? Calls with it fail at once.`))
+                        revoke.mutate({ id: k.id });
+                    }}
+                  >
+                    Revoke
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {keys.data.map((k) => (
-              <tr key={k.id} className={k.revoked_at ? 'disabled-row' : undefined}>
-                <td>{k.name}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td className="muted">{formatTime(k.created_at)}</td>
-                <td className="muted">{k.last_used_at ? formatTime(k.last_used_at) : 'never'}</td>
-                <td>
-                  {k.revoked_at ? (
-                    <span className="error">Revoked {formatTime(k.revoked_at)}</span>
-                  ) : (
-                    <span className="ok">Active</span>
-                  )}
-                </td>
-                <td>
-                  {!k.revoked_at && (
-                    <button
-                      className="danger"
-                      disabled={revoke.isPending}
-                      onClick={() => {
-                        if (confirm(`Revoke "${k.name}"? Calls with it fail at once.`))
-                          revoke.mutate({ id: k.id });
-                      }}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       <form
         className="card create-form"

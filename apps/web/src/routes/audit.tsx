@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
 import { CursorPager, useCursorPages } from '../pages/cursor-pager';
+import { DataTable } from '../pages/data-table';
 import { downloadText, formatTime } from '../pages/format';
 
 type AuditEvent = RouterOutputs['audit']['list'][number];
@@ -168,28 +169,14 @@ export function AuditPage() {
         </p>
       )}
       {!!events.data?.length && (
-        <table className="data-table" aria-label="Audit events">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Time</th>
-              <th>Actor</th>
-              <th>Action</th>
-              <th>Entity</th>
-              <th>Workflow</th>
-              <th>Change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.data.map((e) => (
-              <EventRow
-                key={e.id}
-                event={e}
-                workflowName={workflowNames.get(e.workflow_id ?? '')}
-              />
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Audit events"
+          columns={['#', 'Time', 'Actor', 'Action', 'Entity', 'Workflow', 'Change']}
+        >
+          {events.data.map((e) => (
+            <EventRow key={e.id} event={e} workflowName={workflowNames.get(e.workflow_id ?? '')} />
+          ))}
+        </DataTable>
       )}
       <CursorPager
         pages={pages}

@@ -6,6 +6,7 @@ import { DecoratedCanvas } from '../editor/decorated-canvas';
 import { DIFF_CLASSES, diffDecorations, GHOST_CLASS } from '../editor/decorations';
 import { useTRPC } from '../lib/trpc';
 import { useVersionDocument } from '../pages/use-version-document';
+import { VersionSelect } from '../pages/version-select';
 
 /** `/workflows/:workflowId/versions/compare?a=&b=`: what changed between two versions. */
 export function ComparePage() {
@@ -38,17 +39,9 @@ export function ComparePage() {
     setSearch(next);
   };
   const picker = (key: 'a' | 'b', value: string, label: string) => (
-    <label>
-      {label}
-      <select value={value} onChange={(e) => pick(key, e.target.value)}>
-        {!value && <option value="">Pick a version</option>}
-        {list.map((v) => (
-          <option key={v.id} value={v.id}>
-            Version {v.number} ({v.status})
-          </option>
-        ))}
-      </select>
-    </label>
+    <VersionSelect label={label} value={value} versions={list} onChange={(id) => pick(key, id)}>
+      {!value && <option value="">Pick a version</option>}
+    </VersionSelect>
   );
   return (
     <main className="page">

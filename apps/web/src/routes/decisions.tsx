@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
 import { CursorPager, useCursorPages } from '../pages/cursor-pager';
+import { DataTable } from '../pages/data-table';
 import { formatTime } from '../pages/format';
 import { usePermissions } from '../pages/use-permissions';
 
@@ -126,23 +127,14 @@ export function DecisionsPage() {
         </p>
       )}
       {!!log.data?.decisions.length && (
-        <table className="data-table" aria-label="Decisions">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Lead</th>
-              <th>Version</th>
-              <th>Stage</th>
-              <th>Scores</th>
-              <th>Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {log.data.decisions.map((d) => (
-              <DecisionRow key={d.id} decision={d} />
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Decisions"
+          columns={['Time', 'Lead', 'Version', 'Stage', 'Scores', 'Why']}
+        >
+          {log.data.decisions.map((d) => (
+            <DecisionRow key={d.id} decision={d} />
+          ))}
+        </DataTable>
       )}
       <CursorPager
         pages={pages}

@@ -2,6 +2,7 @@ import type { Lead } from '@accord/engine';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../lib/trpc';
+import { DataTable } from '../pages/data-table';
 import { formatTime } from '../pages/format';
 import { ImportPanel } from '../pages/lead-sets/import-panel';
 import { usePermissions } from '../pages/use-permissions';
@@ -36,44 +37,35 @@ export function LeadSetsPage() {
         </p>
       )}
       {!!sets.data?.length && (
-        <table className="data-table" aria-label="Lead sets">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Leads</th>
-              <th>Outcomes</th>
-              <th>Status</th>
-              <th>Created</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {sets.data.map((s) => (
-              <tr key={s.id}>
-                <td>{s.name}</td>
-                <td>{s.lead_count.toLocaleString()}</td>
-                <td>{s.has_outcomes ? 'yes' : '—'}</td>
-                <td>{s.status}</td>
-                <td className="muted">{formatTime(s.created_at)}</td>
-                <td className="row">
-                  <button onClick={() => setBrowsing(browsing === s.id ? null : s.id)}>
-                    {browsing === s.id ? 'Hide leads' : 'Browse'}
+        <DataTable
+          label="Lead sets"
+          columns={['Name', 'Leads', 'Outcomes', 'Status', 'Created', '']}
+        >
+          {sets.data.map((s) => (
+            <tr key={s.id}>
+              <td>{s.name}</td>
+              <td>{s.lead_count.toLocaleString()}</td>
+              <td>{s.has_outcomes ? 'yes' : '—'}</td>
+              <td>{s.status}</td>
+              <td className="muted">{formatTime(s.created_at)}</td>
+              <td className="row">
+                <button onClick={() => setBrowsing(browsing === s.id ? null : s.id)}>
+                  {browsing === s.id ? 'Hide leads' : 'Browse'}
+                </button>
+                {can('leadSets.delete') && (
+                  <button
+                    disabled={remove.isPending}
+                    onClick={() => {
+                      if (confirm(`Delete ${s.name}?`)) remove.mutate({ leadSetId: s.id });
+                    }}
+                  >
+                    Delete
                   </button>
-                  {can('leadSets.delete') && (
-                    <button
-                      disabled={remove.isPending}
-                      onClick={() => {
-                        if (confirm(`Delete ${s.name}?`)) remove.mutate({ leadSetId: s.id });
-                      }}
-                    >
-                      Delete
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {remove.error && <p className="error">{remove.error.message}</p>}
       {browsing && <BrowseLeads leadSetId={browsing} />}
@@ -147,34 +139,21 @@ function BrowseLeads({ leadSetId }: { leadSetId: string }) {
       <h2>Leads {total > 0 && <span className="muted">({total.toLocaleString()})</span>}</h2>
       {leads.error && <p className="error">{leads.error.message}</p>}
       <div className="scroll-box wide">
-        <table className="data-table" aria-label="Leads">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Id</th>
+        <DataTable label="Leads" columns={['#', 'Id', ...columns, 'Events', 'Outcome']}>
+          {rows.map((r) => (
+            <tr key={r.index}>
+              <td className="muted">{r.index + 1}</td>
+              <td>{r.leadId}</td>
               {columns.map((c) => (
-                <th key={c}>{c}</th>
+                <td key={c} className="small">
+                  {String(r.lead.attributes[c] ?? '')}
+                </td>
               ))}
-              <th>Events</th>
-              <th>Outcome</th>
+              <td>{r.lead.events.length}</td>
+              <td className="small">{r.lead.outcome ? JSON.stringify(r.lead.outcome) : '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.index}>
-                <td className="muted">{r.index + 1}</td>
-                <td>{r.leadId}</td>
-                {columns.map((c) => (
-                  <td key={c} className="small">
-                    {String(r.lead.attributes[c] ?? '')}
-                  </td>
-                ))}
-                <td>{r.lead.events.length}</td>
-                <td className="small">{r.lead.outcome ? JSON.stringify(r.lead.outcome) : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
       <div className="row pager">
         <button disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>

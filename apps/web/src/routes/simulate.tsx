@@ -14,6 +14,7 @@ import {
   type SimulationResult,
 } from '../pages/simulate/results';
 import { usePermissions } from '../pages/use-permissions';
+import { VersionSelect } from '../pages/version-select';
 
 /**
  * `/workflows/:workflowId/simulate?run=`: run a candidate (a version or the draft) against a
@@ -96,28 +97,22 @@ function StartRun(props: { workflowId: string; onStarted: (runId: string) => voi
         });
       }}
     >
-      <label>
-        Baseline
-        <select value={baseline} onChange={(e) => setBaseline(e.target.value)}>
-          <option value="published">The published version</option>
-          {versions.data?.map((v) => (
-            <option key={v.id} value={v.id}>
-              Version {v.number} ({v.status})
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Candidate
-        <select value={candidate} onChange={(e) => setCandidate(e.target.value)}>
-          <option value="draft">The current draft</option>
-          {versions.data?.map((v) => (
-            <option key={v.id} value={v.id}>
-              Version {v.number} ({v.status})
-            </option>
-          ))}
-        </select>
-      </label>
+      <VersionSelect
+        label="Baseline"
+        value={baseline}
+        versions={versions.data}
+        onChange={setBaseline}
+      >
+        <option value="published">The published version</option>
+      </VersionSelect>
+      <VersionSelect
+        label="Candidate"
+        value={candidate}
+        versions={versions.data}
+        onChange={setCandidate}
+      >
+        <option value="draft">The current draft</option>
+      </VersionSelect>
       <label>
         Lead set
         <select value={chosenSet} onChange={(e) => setLeadSetId(e.target.value)}>

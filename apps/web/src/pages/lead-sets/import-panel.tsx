@@ -2,6 +2,7 @@ import { defaultCatalog, type ColumnTarget, type ImportMapping } from '@accord/e
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
+import { DataTable } from '../data-table';
 
 /** How much of a file the preview reads; the whole file is sent only on import. */
 const PREVIEW_BYTES = 256 * 1024;
@@ -180,24 +181,15 @@ function RowErrors(props: {
   if (props.errors.length === 0) return null;
   return (
     <div className="scroll-box">
-      <table className="data-table" aria-label={props.caption}>
-        <thead>
-          <tr>
-            <th>Line</th>
-            <th>Column</th>
-            <th>Problem</th>
+      <DataTable label={props.caption} columns={['Line', 'Column', 'Problem']}>
+        {props.errors.map((e, i) => (
+          <tr key={i}>
+            <td>{e.line}</td>
+            <td>{e.column || '(row)'}</td>
+            <td className="error">{e.message}</td>
           </tr>
-        </thead>
-        <tbody>
-          {props.errors.map((e, i) => (
-            <tr key={i}>
-              <td>{e.line}</td>
-              <td>{e.column || '(row)'}</td>
-              <td className="error">{e.message}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
 import type { RouterOutputs } from '../../lib/types';
+import { DataTable } from '../data-table';
 import { PATH_CLASSES } from '../../editor/decorations';
 import { LeadPaths } from './lead-paths';
 import type { MatrixCell } from './results';
@@ -49,42 +50,34 @@ export function ChangedLeads(props: {
       )}
       {!!leads.data?.leads.length && (
         <div className="scroll-box tall">
-          <table className="data-table" aria-label="Changed leads">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Lead</th>
-                <th>Baseline</th>
-                <th>Candidate</th>
-                <th>Scores (baseline → candidate)</th>
+          <DataTable
+            label="Changed leads"
+            columns={['#', 'Lead', 'Baseline', 'Candidate', 'Scores (baseline → candidate)']}
+          >
+            {leads.data.leads.map((l) => (
+              <tr
+                key={l.index}
+                className={open === l.index ? 'clickable is-open' : 'clickable'}
+                onClick={() => setOpen(open === l.index ? null : l.index)}
+              >
+                <td className="muted">{l.index + 1}</td>
+                <td>
+                  <button type="button" className="link" aria-expanded={open === l.index}>
+                    {l.leadId}
+                  </button>
+                </td>
+                <td>{props.stageLabel(l.from)}</td>
+                <td>{props.stageLabel(l.to)}</td>
+                <td className="small">
+                  {Object.keys(l.candidateScores).map((s) => (
+                    <span key={s} className="score-pair">
+                      {s} {l.baselineScores[s] ?? '—'} → {l.candidateScores[s]}
+                    </span>
+                  ))}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {leads.data.leads.map((l) => (
-                <tr
-                  key={l.index}
-                  className={open === l.index ? 'clickable is-open' : 'clickable'}
-                  onClick={() => setOpen(open === l.index ? null : l.index)}
-                >
-                  <td className="muted">{l.index + 1}</td>
-                  <td>
-                    <button type="button" className="link" aria-expanded={open === l.index}>
-                      {l.leadId}
-                    </button>
-                  </td>
-                  <td>{props.stageLabel(l.from)}</td>
-                  <td>{props.stageLabel(l.to)}</td>
-                  <td className="small">
-                    {Object.keys(l.candidateScores).map((s) => (
-                      <span key={s} className="score-pair">
-                        {s} {l.baselineScores[s] ?? '—'} → {l.candidateScores[s]}
-                      </span>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
       )}
       {open !== null && leads.data?.leads.some((l) => l.index === open) && (

@@ -9,6 +9,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { RouterOutputs } from '../../lib/types';
+import { DataTable } from '../data-table';
 
 export type SimulationResult = NonNullable<RouterOutputs['simulations']['get']['result']>;
 export type MatrixCell = { from: string; to: string } | null;
@@ -205,30 +206,21 @@ export function RuleCoverage({ result }: { result: SimulationResult }) {
         )}
       </p>
       <div className="scroll-box">
-        <table className="data-table" aria-label="Rule coverage">
-          <thead>
-            <tr>
-              <th>Rule</th>
-              <th>Baseline</th>
-              <th>Candidate</th>
+        <DataTable label="Rule coverage" columns={['Rule', 'Baseline', 'Candidate']}>
+          {result.coverage.map((c) => (
+            <tr
+              key={`${c.nodeId}/${c.rowId ?? ''}`}
+              className={c.candidate === 0 ? 'never' : undefined}
+            >
+              <td>
+                {c.label}
+                {c.candidate === 0 && <span className="badge status-rejected">never fires</span>}
+              </td>
+              <td>{c.baseline === null ? 'not in baseline' : c.baseline.toLocaleString()}</td>
+              <td>{c.candidate === null ? 'removed' : c.candidate.toLocaleString()}</td>
             </tr>
-          </thead>
-          <tbody>
-            {result.coverage.map((c) => (
-              <tr
-                key={`${c.nodeId}/${c.rowId ?? ''}`}
-                className={c.candidate === 0 ? 'never' : undefined}
-              >
-                <td>
-                  {c.label}
-                  {c.candidate === 0 && <span className="badge status-rejected">never fires</span>}
-                </td>
-                <td>{c.baseline === null ? 'not in baseline' : c.baseline.toLocaleString()}</td>
-                <td>{c.candidate === null ? 'removed' : c.candidate.toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
     </>
   );
