@@ -23,6 +23,8 @@ const LEADS = 100_000;
 const JRE_LEADS = 5_000;
 const ZEN_LEADS = 20_000;
 const asOf = Date.UTC(2026, 10, 23);
+/** Fresh processes per synchronous evaluator; the best counts (JIT outcomes vary by process). */
+const PROCESSES = 3;
 
 function accordEvaluator(workflow: WorkflowInput, explain = true) {
   const parsed = parseWorkflow(workflow);
@@ -68,16 +70,20 @@ function accordRunOf(explain: boolean) {
  */
 function timeSync(name: SyncName, leads: Lead[]) {
   const outputs = leads.map(SYNC_EVALUATORS[name]());
-  const child = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--time', name],
-    { encoding: 'utf8' },
-  );
-  const perSec = Number(/perSec=(\d+)/.exec(child.stdout)?.[1]);
-  if (child.status !== 0 || !perSec)
-    throw new Error(`timing ${name} failed: ${child.stderr || child.stdout}`);
+  const runs = Array.from({ length: PROCESSES }, () => {
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--time', name],
+      { encoding: 'utf8' },
+    );
+    const perSec = Number(/perSec=(\d+)/.exec(child.stdout)?.[1]);
+    if (child.status !== 0 || !perSec)
+      throw new Error(`timing ${name} failed: ${child.stderr || child.stdout}`);
+    return perSec;
+  });
+  const perSec = Math.max(...runs);
   console.log(
-    `${name.padEnd(18)} ${String(perSec).padStart(12)} leads/s  (${leads.length} leads, best of 10, own process)`,
+    `${name.padEnd(18)} ${String(perSec).padStart(12)} leads/s  (${leads.length} leads, best of 10 rounds in each of ${PROCESSES} processes: ${runs.join(', ')})`,
   );
   return { perSec, outputs };
 }
