@@ -111,7 +111,7 @@ export class Codegen {
   fieldRead(id: string): string {
     const facts = this.facts.get(id);
     const read = this.fieldVars.get(id)?.read ?? '';
-    return facts ? `${read} ${facts.mask} = ${facts.fn}(${this.read('a', id)});` : read;
+    return facts ? `${read} ${facts.mask} = ${facts.fn}.get(${this.read('a', id)});` : read;
   }
 
   fieldDeclarations(): string[] {
@@ -122,7 +122,7 @@ export class Codegen {
   }
 
   /**
-   * A rule on a text field as a bit of the field's facts mask (see `textFacts`), or undefined
+   * A rule on a text field as a bit of the field's facts mask (see `TextFacts`), or undefined
    * when the field is not text, is only asked whether it is given, or has 31 rules already.
    * `rule` builds the rule's expression over the normalised text in a variable it is given.
    */
@@ -158,7 +158,7 @@ export class Codegen {
     return [...this.facts.values()]
       .map(
         ({ fn, exprs }) =>
-          `const ${fn} = textFacts(function (v) { let m = 0; ${exprs.map((e, i) => `if (${e}) m |= ${2 ** i};`).join(' ')} return m; });`,
+          `const ${fn} = new TextFacts(function (v) { let m = 0; ${exprs.map((e, i) => `if (${e}) m |= ${2 ** i};`).join(' ')} return m; });`,
       )
       .join('\n');
   }
@@ -397,7 +397,7 @@ export class Codegen {
         const [type, prop, facts] = key.split('\u0000') as [FieldType, string, string?];
         if (facts) {
           const { mask, fn } = this.facts.get(name)!;
-          return `const ${mask} = ${fn}(${this.read('pp', prop)});`;
+          return `const ${mask} = ${fn}.get(${this.read('pp', prop)});`;
         }
         return `const ${name} = ${READER_BY_TYPE[type]}(${this.read('pp', prop)});`;
       });

@@ -5,7 +5,7 @@ import {
   detailText,
   eventCountDetail,
 } from './reason-text';
-import { textFacts } from './text-facts';
+import { TextFacts } from './text-facts';
 import {
   emailDomain,
   formatNumber,
@@ -46,7 +46,7 @@ export const runtime = Object.freeze({
   isFreeEmail,
   isFreeDomain,
   listHasAny,
-  textFacts,
+  TextFacts,
   ownValue,
   setOwn,
   round2,

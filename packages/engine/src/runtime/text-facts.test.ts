@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { textFacts, TEXT_FACTS_MEMO_SIZE } from './text-facts';
+import { TextFacts, TEXT_FACTS_MEMO_SIZE } from './text-facts';
 import { toText } from './values';
 
 /** Facts of a job title: contains "director", equals "ceo", is given. */
@@ -10,14 +10,15 @@ const titleFacts = (t: string | undefined) =>
 /** `titleFacts` behind the memo, counting how often the facts are worked out. */
 function counted() {
   let computed = 0;
-  const facts = textFacts((t) => {
+  const memo = new TextFacts((t) => {
     computed++;
     return titleFacts(t);
   });
+  const facts = (raw: unknown) => memo.get(raw);
   return { facts, computed: () => computed };
 }
 
-describe('textFacts', () => {
+describe('TextFacts', () => {
   it('answers from the normalised text, whatever the raw value', () => {
     const { facts } = counted();
     expect(facts('  Marketing DIRECTOR ')).toBe(1 | 4);
