@@ -1,4 +1,4 @@
-import type { AccordDatabase, Role } from '@accord/db';
+import { sql, type AccordDatabase, type Role } from '@accord/db';
 import { TRPCError } from '@trpc/server';
 import { parseEnv, type Env } from './env';
 import { createCaller } from './root';
@@ -63,4 +63,20 @@ export async function codeOf(call: Promise<unknown>): Promise<string> {
     if (error instanceof TRPCError) return error.code;
     throw error;
   }
+}
+
+/**
+ * Changes one stored audit event behind the append-only trigger's back, as an attacker with
+ * database access would: `column` gets `value` on event `id`.
+ * @example await tamperWithAuditEvent(database.db, 42, 'action', 'forged');
+ */
+export async function tamperWithAuditEvent(
+  db: AccordDatabase['db'],
+  id: number,
+  column: 'action' | 'actor_label',
+  value: string,
+) {
+  await sql`alter table audit_events disable trigger audit_events_append_only`.execute(db);
+  await sql`update audit_events set ${sql.ref(column)} = ${value} where id = ${id}`.execute(db);
+  await sql`alter table audit_events enable trigger audit_events_append_only`.execute(db);
 }

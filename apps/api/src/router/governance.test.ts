@@ -1,9 +1,9 @@
-import { sql, type AccordDatabase } from '@accord/db';
+import type { AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { parseWorkflow, type Workflow } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, demoCallers } from '../testing';
+import { codeOf, demoCallers, tamperWithAuditEvent } from '../testing';
 
 type Callers = Awaited<ReturnType<typeof demoCallers>>;
 
@@ -354,15 +354,7 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
       .offset(3)
       .limit(1)
       .executeTakeFirstOrThrow();
-    await sql`alter table audit_events disable trigger audit_events_append_only`.execute(
-      database.db,
-    );
-    await sql`update audit_events set actor_label = 'someone else' where id = ${victim.id}`.execute(
-      database.db,
-    );
-    await sql`alter table audit_events enable trigger audit_events_append_only`.execute(
-      database.db,
-    );
+    await tamperWithAuditEvent(database.db, victim.id, 'actor_label', 'someone else');
     const after = await as.auditor.audit.verify();
     expect(after).toMatchObject({ ok: false, brokenEventId: victim.id });
   });

@@ -1,10 +1,10 @@
-import { findApiKey, sql, type AccordDatabase } from '@accord/db';
+import { findApiKey, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { createCaller } from '../root';
 import { publicProcedure, router } from '../trpc';
-import { codeOf, demoCallers } from '../testing';
+import { codeOf, demoCallers, tamperWithAuditEvent } from '../testing';
 
 type Callers = Awaited<ReturnType<typeof demoCallers>>;
 
@@ -216,15 +216,7 @@ describe.each(testBackends())('hardening on $kind', ({ open }) => {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirstOrThrow();
-    await sql`alter table audit_events disable trigger audit_events_append_only`.execute(
-      database.db,
-    );
-    await sql`update audit_events set action = 'forged' where id = ${victim.id}`.execute(
-      database.db,
-    );
-    await sql`alter table audit_events enable trigger audit_events_append_only`.execute(
-      database.db,
-    );
+    await tamperWithAuditEvent(database.db, victim.id, 'action', 'forged');
     const seenByAcme = await as.auditor.audit.verify();
     expect(seenByAcme).toMatchObject({ ok: false, brokenEventId: null });
     expect(JSON.stringify(seenByAcme)).not.toContain(String(victim.id));
