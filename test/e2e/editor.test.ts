@@ -59,6 +59,12 @@ describe.runIf(browserAvailable())('workflow editor in Chromium (issue 7)', () =
     await page.locator('[data-testid="canvas"][data-complete="true"]').waitFor();
     expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(3);
     await expect.poll(() => problems(page)).toContain('No problems');
+    // A workflow this small opens without the overview map (it would cover steps); the
+    // canvas control shows it, and the choice is kept for the next visit.
+    const overview = page.getByLabel('Overview of the workflow');
+    expect(await overview.count()).toBe(0);
+    await page.getByRole('button', { name: 'Show the overview map' }).click();
+    await overview.waitFor();
     await screenshot(page, 'editor-default-workflow');
 
     // Add a condition and a stage from the palette; they land on free ground, selected.
@@ -118,6 +124,9 @@ describe.runIf(browserAvailable())('workflow editor in Chromium (issue 7)', () =
     await page.keyboard.press('Control+s');
     await expect.poll(() => saveState(page)).toBe('saved');
     await openEditor(page, editorUrl);
+    expect(await overview.count()).toBe(1);
+    await page.getByRole('button', { name: 'Hide the overview map' }).click();
+    await expect.poll(() => overview.count()).toBe(0);
     await page.getByTestId('tab-problems').click();
     await page
       .getByTestId('problems-list')

@@ -2,6 +2,7 @@ import type { NodeKind } from '@accord/engine';
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -193,6 +194,7 @@ export function Canvas(props: { cacheRef?: { current: FlowCache | null } }) {
   }, [focusRequest, reactFlow, store, cache]);
 
   const large = doc.nodes.length > 150 || plan.later.length > 0;
+  const [overview, setOverview] = useOverviewMap(doc.nodes.length);
   return (
     <div
       className="canvas"
@@ -229,17 +231,49 @@ export function Canvas(props: { cacheRef?: { current: FlowCache | null } }) {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd2dc" />
-        <Controls position="bottom-left" showInteractive={false} />
-        <MiniMap<FlowNode>
-          position="bottom-right"
-          pannable
-          zoomable
-          nodeColor={(n) => NODE_SPECS[n.data.node.kind].colour}
-          nodeStrokeWidth={0}
-          style={{ width: 168, height: 112 }}
-          ariaLabel="Overview of the workflow"
-        />
+        <Controls position="bottom-left" showInteractive={false}>
+          <ControlButton
+            onClick={() => setOverview(!overview)}
+            title={overview ? 'Hide the overview map' : 'Show the overview map'}
+            aria-label={overview ? 'Hide the overview map' : 'Show the overview map'}
+            aria-pressed={overview}
+          >
+            ▦
+          </ControlButton>
+        </Controls>
+        {overview && (
+          <MiniMap<FlowNode>
+            position="bottom-right"
+            pannable
+            zoomable
+            nodeColor={(n) => NODE_SPECS[n.data.node.kind].colour}
+            nodeStrokeWidth={0}
+            style={{ width: 168, height: 112 }}
+            ariaLabel="Overview of the workflow"
+          />
+        )}
       </ReactFlow>
     </div>
   );
+}
+
+const OVERVIEW_KEY = 'accord.overviewMap';
+/** Workflows this large open with the overview map; smaller ones fit on screen without it. */
+const OVERVIEW_FROM_NODES = 40;
+
+/**
+ * Whether the canvas shows its overview map: the user's last choice (kept in this browser), or
+ * by default only for large workflows, since on a small screen the map covers the steps at the
+ * bottom right.
+ */
+function useOverviewMap(nodeCount: number): [boolean, (show: boolean) => void] {
+  const [choice, setChoice] = useState<boolean | null>(() => {
+    const saved = globalThis.localStorage?.getItem(OVERVIEW_KEY);
+    return saved === 'shown' ? true : saved === 'hidden' ? false : null;
+  });
+  const show = (next: boolean) => {
+    setChoice(next);
+    globalThis.localStorage?.setItem(OVERVIEW_KEY, next ? 'shown' : 'hidden');
+  };
+  return [choice ?? nodeCount >= OVERVIEW_FROM_NODES, show];
 }
