@@ -126,12 +126,12 @@ export class Codegen {
    * when the field is not text, is only asked whether it is given, or has 31 rules already.
    * `rule` builds the rule's expression over the normalised text in a variable it is given.
    */
-  private fact(operand: Operand, rule: (v: string) => string): string | undefined {
+  private fact(operand: Operand, rule: (v: string, type: FieldType) => string): string | undefined {
     if (operand.kind !== 'field') return undefined;
     const id = operand.field;
-    const type = this.catalog.fields.get(id)?.type ?? 'string';
-    if (!TEXT_TYPES.has(type) || this.presenceOnly.has(id)) return undefined;
-    const bit = this.factBit(id, 'field', rule);
+    const type = this.catalog.fields.get(id)?.type;
+    if (type === undefined || !TEXT_TYPES.has(type) || this.presenceOnly.has(id)) return undefined;
+    const bit = this.factBit(id, 'field', (v) => rule(v, type));
     if (bit !== undefined) this.used.add(id);
     return bit;
   }
@@ -308,15 +308,12 @@ export class Codegen {
           ? `isFreeDomain(${domain})`
           : comparisonExpr(domain, 'email', p.op, p.value, this.k, domain);
       }
-      const type =
-        p.operand.kind === 'field' ? this.catalog.fields.get(p.operand.field)?.type : undefined;
-      const fact =
-        type === undefined
-          ? undefined
-          : this.fact(p.operand, (v) => comparisonExpr(v, type, p.op, p.value, this.k));
+      const fact = this.fact(p.operand, (v, type) =>
+        comparisonExpr(v, type, p.op, p.value, this.k),
+      );
       if (fact !== undefined) return fact;
-      const { expr, type: operandType } = this.operand(p.operand);
-      return comparisonExpr(expr, operandType, p.op, p.value, this.k);
+      const { expr, type } = this.operand(p.operand);
+      return comparisonExpr(expr, type, p.op, p.value, this.k);
     }
     if ('not' in p) return `!${this.predicate(p.not)}`;
     const items = 'all' in p ? p.all : p.any;
