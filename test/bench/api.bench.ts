@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compile, defaultWorkflow, generateLeads, type Lead } from '@accord/engine';
 import autocannon from 'autocannon';
+import { resultItem } from '../../apps/api/src/rest/evaluate-route';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const SINGLE_CONNECTIONS = 32;
@@ -52,19 +53,9 @@ function batchCost(body: string) {
     const request = JSON.parse(body) as { leads: Lead[]; asOf: string };
     const t1 = performance.now();
     const asOf = Date.parse(request.asOf);
-    const results = request.leads.map((lead) => {
-      const r = compiled.evaluate(lead, { asOf });
-      return {
-        leadId: lead.id,
-        stage: r.stage,
-        scores: r.scores,
-        tags: r.tags,
-        reasons: r.reasons,
-        checklist: r.checklist ?? null,
-        workflow: 'inbound',
-        version: 1,
-      };
-    });
+    const results = request.leads.map((lead) =>
+      resultItem(lead.id, compiled.evaluate(lead, { asOf }), 'inbound', 1),
+    );
     const t2 = performance.now();
     const answer = JSON.stringify({ results });
     const t3 = performance.now();

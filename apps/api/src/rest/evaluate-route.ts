@@ -44,6 +44,28 @@ export interface EvaluateResultItem {
 }
 
 /**
+ * One lead's entry in the answer.
+ * @example resultItem('L-1', version.evaluate(lead, { asOf }), 'inbound', 3)
+ */
+export function resultItem(
+  leadId: string,
+  result: Result,
+  workflow: string,
+  version: number,
+): EvaluateResultItem {
+  return {
+    leadId,
+    stage: result.stage,
+    scores: result.scores,
+    tags: result.tags,
+    reasons: result.reasons,
+    checklist: result.checklist ?? null,
+    workflow,
+    version,
+  };
+}
+
+/**
  * POST /v1/workflows/:slug/evaluate — evaluates one lead or a batch with the published version
  * (or the one named) for the workspace of the bearer key. A bad lead in a batch is answered with
  * its own error; the good ones are evaluated.
@@ -143,17 +165,7 @@ export async function registerEvaluateRoute(
           });
           continue;
         }
-        const result = version.evaluate(input, { asOf });
-        results.push({
-          leadId: input.id,
-          stage: result.stage,
-          scores: result.scores,
-          tags: result.tags,
-          reasons: result.reasons,
-          checklist: result.checklist ?? null,
-          workflow: slug,
-          version: version.number,
-        });
+        results.push(resultItem(input.id, version.evaluate(input, { asOf }), slug, version.number));
       }
       if (workflow.decisionLog) {
         // Logged before the answer goes out: a 200 means its decisions are stored.

@@ -1,12 +1,13 @@
 import { defaultCatalog } from '../catalog/default-catalog';
-import { compile, type EvaluableLead } from '../compile/compile';
+import { compile, type EvaluableLead, type Evaluate } from '../compile/compile';
 import type { FieldCatalog } from '../schema/field-catalog';
 import type { SimulatedLead, SimulatedWorkflow, SimulationSide } from './simulate';
 
 /**
- * One side of a simulation from a workflow document: compiled twice, once counting rule
- * coverage (what the simulation runs for every lead) and once explaining (for a lead opened
- * later). Throws when the document does not compile, naming `name`.
+ * One side of a simulation from a workflow document: compiled counting rule coverage (what the
+ * simulation runs for every lead), and compiled again to explain only when `evaluate` is first
+ * called (a simulation with a tally never does). Throws when the document does not compile,
+ * naming `name`.
  * @example createSimulation({ baseline: simulationSide(published, { asOf }), candidate: … })
  */
 export function simulationSide<L extends SimulatedLead & EvaluableLead>(
@@ -14,10 +15,10 @@ export function simulationSide<L extends SimulatedLead & EvaluableLead>(
   options: { asOf: number; catalog?: FieldCatalog; name?: string },
 ): SimulationSide<L> {
   const catalog = options.catalog ?? defaultCatalog;
-  const explained = compile(document, catalog);
+  const notCompiling = () => new Error(`The ${options.name ?? 'workflow'} does not compile.`);
   const counted = compile(document, catalog, { tally: true });
-  if (!explained.ok || !counted.ok)
-    throw new Error(`The ${options.name ?? 'workflow'} does not compile.`);
+  if (!counted.ok) throw notCompiling();
+  let explained: Evaluate | undefined;
   const explainOptions = { asOf: options.asOf };
   // One options object per side, its counters swapped in: no allocation per lead.
   const countOptions: { asOf: number; hits: Uint32Array | undefined } = {
@@ -26,7 +27,14 @@ export function simulationSide<L extends SimulatedLead & EvaluableLead>(
   };
   return {
     workflow: document as SimulatedWorkflow,
-    evaluate: (lead) => explained.evaluate(lead, explainOptions),
+    evaluate: (lead) => {
+      if (!explained) {
+        const compiled = compile(document, catalog);
+        if (!compiled.ok) throw notCompiling();
+        explained = compiled.evaluate;
+      }
+      return explained(lead, explainOptions);
+    },
     tally: {
       keys: counted.tallyKeys,
       evaluate: (lead, hits) => {
