@@ -3,6 +3,8 @@ import { compile } from './compile';
 import { all, events, eventFilter, field, score, tag, when, where } from '../defaults/builders';
 import type { WorkflowNode } from '../schema/node';
 import { AS_OF, DAY, edge, evaluator, lead, workflowOf } from '../testing/fixtures';
+import { defaultWorkflow } from '../defaults/default-workflow';
+import { generateLeads } from '../generate/generate-leads';
 
 const pos = { x: 0, y: 0 };
 
@@ -634,6 +636,42 @@ describe('compile', () => {
       },
     ])
       expect(evaluate(garbage as never).stage).toBe('nurture');
+  });
+
+  it('with tally, counts steps and rows and answers only the stage and scores', () => {
+    const workflow = defaultWorkflow();
+    const explained = compile(workflow);
+    const counted = compile(workflow, undefined, { tally: true });
+    if (!explained.ok || !counted.ok) throw new Error('expected to compile');
+    const hits = new Uint32Array(counted.tallyKeys.length);
+    // Rows are counted for scorecards and tables (rule coverage), not checklist criteria.
+    const withRows = new Set(
+      workflow.nodes.filter((n) => n.kind === 'scorecard' || n.kind === 'table').map((n) => n.id),
+    );
+    const expected = new Map<string, number>();
+    for (const l of generateLeads({ count: 300, seed: 5, asOf: AS_OF })) {
+      const full = explained.evaluate(l, { asOf: AS_OF });
+      expect(counted.evaluate(l, { asOf: AS_OF, hits })).toEqual({
+        stage: full.stage,
+        scores: full.scores,
+      });
+      for (const nodeId of full.path) expected.set(nodeId, (expected.get(nodeId) ?? 0) + 1);
+      for (const r of full.reasons)
+        if (r.rowId !== undefined && withRows.has(r.nodeId)) {
+          const key = `${r.nodeId}/${r.rowId}`;
+          expected.set(key, (expected.get(key) ?? 0) + 1);
+        }
+    }
+    const counts = new Map(
+      counted.tallyKeys.map((key, i) => [
+        key.rowId === undefined ? key.nodeId : `${key.nodeId}/${key.rowId}`,
+        hits[i]!,
+      ]),
+    );
+    for (const [key, n] of expected) expect(counts.get(key), key).toBe(n);
+    expect([...counts.values()].reduce((a, b) => a + b)).toBe(
+      [...expected.values()].reduce((a, b) => a + b),
+    );
   });
 
   it('compiles a 1,000-node workflow', () => {

@@ -39,8 +39,9 @@ export interface CompileOptions {
   explain?: boolean;
   /**
    * Count instead of explain (implies `explain: false`): each step passed and each row fired
-   * increments `options.hits[i]`, where `tallyKeys[i]` names it. For simulations, which need
-   * rule coverage over many leads but no reason texts.
+   * increments `options.hits[i]`, where `tallyKeys[i]` names it, and results carry only the
+   * stage and scores (no tags, path or reasons). For simulations, which need rule coverage over
+   * many leads but no reason texts.
    */
   tally?: boolean;
 }
@@ -198,7 +199,9 @@ export function generate(
       : `if (${slot.name} !== undefined) tags[${key}] = ${slot.name};`;
   });
   const finish = (stageConst: string) =>
-    `{ const tags = {}; ${tagLines.join(' ')} return { stage: ${stageConst}, scores: { ${scoreKeys.join(', ')} }, tags, path, reasons, checklist }; }`;
+    tally
+      ? `return { stage: ${stageConst}, scores: { ${scoreKeys.join(', ')} } };`
+      : `{ const tags = {}; ${tagLines.join(' ')} return { stage: ${stageConst}, scores: { ${scoreKeys.join(', ')} }, tags, path, reasons, checklist }; }`;
 
   // Generate each node's body, noting the fields it reads.
   const bodies = new Map<string, string>();
