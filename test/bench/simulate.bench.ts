@@ -13,7 +13,7 @@
  *    TEST_DATABASE_URL is set, on PostgreSQL. Workers are started ahead, as the server does at
  *    start-up; the first run after start-up and the next one are both reported.
  *
- * Ends with one JSON line: {"sim1MLeadsMs" (worker lanes),"sim1MOneThreadMs","api100kMs","api100kMsPostgres","peakRssMb", …}.
+ * Ends with one JSON line: {"sim1MLeadsMs" (worker lanes, next run),"sim1MFirstRunMs","sim1MOneThreadMs","api100kMs","api100kMsPostgres","peakRssMb", …}.
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -57,36 +57,45 @@ function simulateMillionInOneThread() {
 /**
  * One million leads shared out over worker threads, as the server runs a simulation (one lane
  * per core, up to 4): each lane simulates its share (its own seed), the results are merged. The
- * time is the slowest lane's simulating time plus the merge; generating is not counted.
+ * time is the slowest lane's simulating time plus the merge; generating is not counted. Run
+ * twice in the same workers: the first run in freshly started threads, the next as the
+ * server's pooled workers run (each run compiles its two versions afresh either way).
  */
 async function simulateMillionInLanes() {
   const share = Math.ceil(SIM_LEADS / LANES);
-  const wall0 = performance.now();
-  const shares = await Promise.all(
-    Array.from({ length: LANES }, (_, lane) => {
-      const worker = typescriptWorker(new URL('./simulate-lane.ts', import.meta.url), {
-        ...SIMULATION_WORKER_OPTIONS,
-        workerData: { lane: true, count: share, seed: 7 + lane },
-      });
-      return new Promise<SimulatedShare>((resolve, reject) => {
-        worker.once('message', (message: SimulatedShare) => {
-          resolve(message);
-          void worker.terminate();
-        });
-        worker.once('error', reject);
-      });
+  const workers = Array.from({ length: LANES }, () =>
+    typescriptWorker(new URL('./simulate-lane.ts', import.meta.url), {
+      ...SIMULATION_WORKER_OPTIONS,
+      workerData: { lane: true },
     }),
   );
-  const t0 = performance.now();
-  const result = mergeSimulationResults(shares.map((s) => s.result));
-  const mergeMs = performance.now() - t0;
-  if (result.leads !== share * LANES) throw new Error(`simulated ${result.leads} leads`);
-  const slowest = Math.max(...shares.map((s) => s.simMs));
-  console.log(
-    `1M leads × 2 versions, ${LANES} worker lanes: ${Math.round(slowest + mergeMs)} ms (slowest lane ${Math.round(slowest)} ms simulating ` +
-      `its ${share} leads + ${Math.round(mergeMs)} ms merging), ${Math.round(performance.now() - wall0)} ms wall with start-up and generating; ${describe(result)}`,
-  );
-  return Math.round(slowest + mergeMs);
+  const runLanes = async (run: string) => {
+    const wall0 = performance.now();
+    const shares = await Promise.all(
+      workers.map(
+        (worker, lane) =>
+          new Promise<SimulatedShare>((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+            worker.postMessage({ count: share, seed: 7 + lane });
+          }),
+      ),
+    );
+    const t0 = performance.now();
+    const result = mergeSimulationResults(shares.map((s) => s.result));
+    const mergeMs = performance.now() - t0;
+    if (result.leads !== share * LANES) throw new Error(`simulated ${result.leads} leads`);
+    const slowest = Math.max(...shares.map((s) => s.simMs));
+    console.log(
+      `1M leads × 2 versions, ${LANES} worker lanes, ${run}: ${Math.round(slowest + mergeMs)} ms (slowest lane ${Math.round(slowest)} ms simulating ` +
+        `its ${share} leads + ${Math.round(mergeMs)} ms merging), ${Math.round(performance.now() - wall0)} ms wall with generating; ${describe(result)}`,
+    );
+    return Math.round(slowest + mergeMs);
+  };
+  const first = await runLanes('first run in new threads');
+  const next = await runLanes('next run');
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  return { first, next };
 }
 
 async function openPostgres(url: string): Promise<AccordDatabase> {
@@ -152,7 +161,8 @@ async function apiPath(kind: string, database: AccordDatabase) {
 }
 
 const sim1MOneThreadMs = simulateMillionInOneThread();
-const sim1MLeadsMs = await simulateMillionInLanes();
+const lanes = await simulateMillionInLanes();
+const sim1MLeadsMs = lanes.next;
 const pglite = await apiPath('PGlite', await createDb());
 const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
 const postgres = url ? await apiPath('PostgreSQL', await openPostgres(url)) : null;
@@ -160,13 +170,14 @@ if (!postgres) console.log('PostgreSQL: skipped (set DATABASE_URL or TEST_DATABA
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 console.log(
-  `targets: 1M × 2 versions < 2000 ms (${sim1MLeadsMs} on ${LANES} lanes, ${sim1MOneThreadMs} in one thread); 100k API path < 3000 ms (PGlite ${pglite.warm} warm / ${pglite.cold} first` +
+  `targets: 1M × 2 versions < 2000 ms (${sim1MLeadsMs} on ${LANES} lanes, ${lanes.first} in new threads, ${sim1MOneThreadMs} in one thread); 100k API path < 3000 ms (PGlite ${pglite.warm} warm / ${pglite.cold} first` +
     (postgres ? `, PostgreSQL ${postgres.warm} warm / ${postgres.cold} first)` : ')') +
     `; peak RSS ${mb(peakRss)} MB`,
 );
 console.log(
   JSON.stringify({
     sim1MLeadsMs,
+    sim1MFirstRunMs: lanes.first,
     sim1MOneThreadMs,
     api100kMs: pglite.warm,
     api100kColdMs: pglite.cold,

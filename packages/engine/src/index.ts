@@ -41,6 +41,8 @@ export {
   type Evaluate,
   type EvaluateOptions,
   type TallyKey,
+  type TallyResult,
+  type BindTally,
   type EvaluableLead,
 } from './compile/compile';
 export {

@@ -46,6 +46,18 @@ export interface CompileOptions {
   tally?: boolean;
 }
 
+/** What a tally evaluator answers. */
+export interface TallyResult {
+  stage: string;
+  scores: Record<string, number>;
+}
+
+/**
+ * With `compile(…, { tally: true })`: an evaluator made for one `asOf` and one set of counters
+ * (`options.hits`), called with the lead alone, as a simulation calls it for every lead.
+ */
+export type BindTally = (options: EvaluateOptions) => (lead: EvaluableLead) => TallyResult;
+
 /** A lead as evaluate reads it: a parsed lead, or one as it arrived. */
 export type EvaluableLead = Lead | LeadInput;
 
@@ -64,6 +76,8 @@ export type CompileResult =
       source: string;
       /** With `tally`: what each counter of `options.hits` counts (else empty). */
       tallyKeys: readonly TallyKey[];
+      /** With `tally`: the evaluator for one asOf and one set of counters. */
+      bindTally: BindTally | undefined;
     }
   | { ok: false; diagnostics: Diagnostic[] };
 
@@ -261,15 +275,27 @@ export function generate(
   const scoreVars = [...scores.values()].map((s) => `${s.name} = ${k.num(s.initial)}`);
   const tagVars = [...tags.values()].flatMap((t) => [t.name, t.lower]);
   const eventPass = g.eventPass();
+  // A tally evaluator is made for one asOf and one set of counters (`bind(options)`), so a
+  // simulation calls it with the lead alone: nothing is read from the options per lead.
+  const asOf = [
+    `const o = typeof options === 'object' && options !== null ? options.asOf : undefined;`,
+    `const now = typeof o === 'number' && o - o === 0 ? o : toAsOf(o);`,
+  ];
   const source = [
     `'use strict';`,
     k.declarations(),
     `const { ${helpers} } = rt;`,
     g.factDeclarations(),
-    `return function evaluate(lead0, options) {`,
+    ...(tally
+      ? [
+          `return function bind(options) {`,
+          ...asOf,
+          `const h0 = typeof options === 'object' && options !== null ? options.hits : undefined;`,
+          `const hits = h0 instanceof Uint32Array && h0.length >= ${tallyKeys.length} ? h0 : new Uint32Array(${tallyKeys.length});`,
+          `return function evaluate(lead0) {`,
+        ]
+      : [`return function evaluate(lead0, options) {`, ...asOf]),
     `const lead = typeof lead0 === 'object' && lead0 !== null ? lead0 : EMPTY;`,
-    `const o = typeof options === 'object' && options !== null ? options.asOf : undefined;`,
-    `const now = typeof o === 'number' && o - o === 0 ? o : toAsOf(o);`,
     `const a0 = lead.attributes;`,
     `const a = typeof a0 === 'object' && a0 !== null ? a0 : EMPTY;`,
     eventPass,
@@ -277,9 +303,6 @@ export function generate(
     scoreVars.length ? `let ${scoreVars.join(', ')};` : '',
     tagVars.length ? `let ${tagVars.join(', ')};` : '',
     explain ? `const path = [], reasons = [];` : `const path = NONE, reasons = NONE;`,
-    tally
-      ? `const h0 = typeof options === 'object' && options !== null ? options.hits : undefined;\nconst hits = h0 instanceof Uint32Array && h0.length >= ${tallyKeys.length} ? h0 : new Uint32Array(${tallyKeys.length});`
-      : '',
     `let checklist;`,
     `let st = 0;`,
     `for (;;) {`,
@@ -289,6 +312,7 @@ export function generate(
     `}`,
     `}`,
     `};`,
+    tally ? `};` : '',
   ].join('\n');
   return { source, constants: k.values, tallyKeys };
 }
@@ -320,8 +344,12 @@ export function compile(
     const factory = new Function('k', 'rt', source) as (
       k: unknown[],
       rt: typeof runtime,
-    ) => Evaluate;
-    const evaluate = factory(constants, runtime);
+    ) => unknown;
+    const made = factory(constants, runtime);
+    const bindTally = options.tally === true ? (made as BindTally) : undefined;
+    const evaluate: Evaluate = bindTally
+      ? (lead, evaluateOptions) => bindTally(evaluateOptions)(lead) as Result
+      : (made as Evaluate);
     const parsed = checked.workflow;
     let hash: string | undefined;
     return {
@@ -334,6 +362,7 @@ export function compile(
       diagnostics: checked.diagnostics,
       source,
       tallyKeys,
+      bindTally,
     };
   } catch (error) {
     return { ok: false, diagnostics: [...checked.diagnostics, internalError('compiled', error)] };

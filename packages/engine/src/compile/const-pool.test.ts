@@ -1,3 +1,5 @@
+/// <reference types="node" />
+// Runs in Node on purpose: it asks V8 whether a text is its shared copy.
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { ConstPool } from './const-pool';

@@ -155,7 +155,8 @@ describe('mergeSimulationResults', () => {
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 17 }),
         fc.integer({ min: 0, max: 30 }),
-        (rows, shards, chunk, keepChanged) => {
+        fc.boolean(),
+        (rows, shards, chunk, keepChanged, backwards) => {
           const leads: TestLead[] = rows.map((r, i) => ({
             id: `L${i}`,
             x: r.x,
@@ -166,8 +167,13 @@ describe('mergeSimulationResults', () => {
           const parts = Array.from({ length: shards }, () =>
             createSimulation(sides, { keepChanged }),
           );
-          for (let start = 0, n = 0; start < leads.length; start += chunk, n++)
-            parts[n % shards]!.add(leads.slice(start, start + chunk), start);
+          const starts: number[] = [];
+          for (let start = 0; start < leads.length; start += chunk) starts.push(start);
+          // Shares may also take their chunks out of order.
+          if (backwards) starts.reverse();
+          starts.forEach((start, n) =>
+            parts[n % shards]!.add(leads.slice(start, start + chunk), start),
+          );
           const merged = mergeSimulationResults(
             parts.map((p) => p.result()),
             { keepChanged },

@@ -32,13 +32,13 @@ export interface SimulationSide<L extends SimulatedLead> {
   workflow: SimulatedWorkflow;
   evaluate: (lead: L) => SimulatedResult;
   /**
-   * A faster way to the same aggregates (from `compile(…, { tally: true })`): evaluates a lead
-   * counting the steps it passed and rows that fired into `hits` (named by `keys`) instead of
-   * explaining them. Used instead of `evaluate` when present.
+   * A faster way to the same aggregates (from `compile(…, { tally: true })`): `start(hits)`
+   * gives an evaluator that counts the steps each lead passed and the rows that fired into
+   * `hits` (named by `keys`) instead of explaining them. Used instead of `evaluate` when present.
    */
   tally?: {
     keys: readonly { nodeId: string; rowId?: string }[];
-    evaluate: (lead: L, hits: Uint32Array) => { stage: string; scores: Record<string, number> };
+    start: (hits: Uint32Array) => (lead: L) => { stage: string; scores: Record<string, number> };
   };
 }
 
@@ -162,10 +162,10 @@ export function createSimulation<L extends SimulatedLead>(
     baseline: sides.baseline.tally ? new Uint32Array(sides.baseline.tally.keys.length) : null,
     candidate: sides.candidate.tally ? new Uint32Array(sides.candidate.tally.keys.length) : null,
   };
-  const run = (side: 'baseline' | 'candidate', lead: L) => {
-    const counted = sides[side].tally;
-    return counted ? counted.evaluate(lead, hits[side]!) : sides[side].evaluate(lead);
-  };
+  const evaluator = (side: 'baseline' | 'candidate') =>
+    sides[side].tally?.start(hits[side]!) ?? sides[side].evaluate;
+  const evaluateBaseline = evaluator('baseline');
+  const evaluateCandidate = evaluator('candidate');
   /** The side's tallies with its tally counters folded into the hit counts (a copy). */
   const withCounters = (side: 'baseline' | 'candidate'): SideTally => {
     const counters = hits[side];
@@ -231,8 +231,8 @@ export function createSimulation<L extends SimulatedLead>(
     add(leads: readonly L[], firstIndex?: number) {
       let index = firstIndex ?? count;
       for (const lead of leads) {
-        const a = run('baseline', lead);
-        const b = run('candidate', lead);
+        const a = evaluateBaseline(lead);
+        const b = evaluateCandidate(lead);
         const outcome =
           typeof lead.outcome?.converted === 'boolean' ? lead.outcome.converted : undefined;
         if (outcome !== undefined) {
@@ -366,10 +366,10 @@ export function mergeSimulationResults(
         into.candidate = addNullable(into.candidate, entry.candidate);
       }
     }
-  const kept = results
-    .flatMap((r) => r.changed.kept)
-    .sort((a, b) => a.index - b.index)
-    .slice(0, keepChanged);
+  const kept = firstInInputOrder(
+    results.map((r) => r.changed.kept),
+    keepChanged,
+  );
   const total = results.reduce((n, r) => n + r.changed.total, 0);
   const withOutcomes = results.filter((r) => r.outcomes !== null);
   const outcomes = (side: 'baseline' | 'candidate') => {
@@ -404,6 +404,32 @@ export function mergeSimulationResults(
       ? { baseline: outcomes('baseline'), candidate: outcomes('candidate') }
       : null,
   };
+}
+
+/**
+ * The first `limit` changed leads of all shares by input position. Each share's list is already
+ * in order (a share takes its chunks in order), so the lists are merged rather than sorted; a
+ * list out of order is sorted first. Ties keep the order of the shares.
+ */
+function firstInInputOrder(lists: readonly ChangedLead[][], limit: number): ChangedLead[] {
+  const byIndex = (a: ChangedLead, b: ChangedLead) => a.index - b.index;
+  const ordered = lists.map((list) =>
+    list.every((lead, i) => i === 0 || list[i - 1]!.index <= lead.index)
+      ? list
+      : [...list].sort(byIndex),
+  );
+  const next = ordered.map(() => 0);
+  const out: ChangedLead[] = [];
+  while (out.length < limit) {
+    let from = -1;
+    for (let i = 0; i < ordered.length; i++) {
+      const lead = ordered[i]![next[i]!];
+      if (lead && (from < 0 || lead.index < ordered[from]![next[from]!]!.index)) from = i;
+    }
+    if (from < 0) break;
+    out.push(ordered[from]![next[from]!++]!);
+  }
+  return out;
 }
 
 /** Whether a stage counts as "MQL or better" for outcome metrics. */

@@ -20,11 +20,7 @@ export function simulationSide<L extends SimulatedLead & EvaluableLead>(
   if (!counted.ok) throw notCompiling();
   let explained: Evaluate | undefined;
   const explainOptions = { asOf: options.asOf };
-  // One options object per side, its counters swapped in: no allocation per lead.
-  const countOptions: { asOf: number; hits: Uint32Array | undefined } = {
-    asOf: options.asOf,
-    hits: undefined,
-  };
+  const bindTally = counted.bindTally!;
   return {
     workflow: document as SimulatedWorkflow,
     evaluate: (lead) => {
@@ -37,10 +33,7 @@ export function simulationSide<L extends SimulatedLead & EvaluableLead>(
     },
     tally: {
       keys: counted.tallyKeys,
-      evaluate: (lead, hits) => {
-        countOptions.hits = hits;
-        return counted.evaluate(lead, countOptions);
-      },
+      start: (hits) => bindTally({ asOf: options.asOf, hits }),
     },
   };
 }
