@@ -1,7 +1,7 @@
 /**
- * The million-lead simulation of `simulate.bench.ts`: both sides, the warm-up, and the timed
- * loop. Imported by the bench for the one-thread run; started as a worker thread (one per lane)
- * for the run that shares the leads out over worker threads as the server's runs do.
+ * The million-lead simulation of `simulate.bench.ts`: both sides and the timed loop. Imported by
+ * the bench for the one-thread run; started as a worker thread (one per lane) for the runs that
+ * share the leads out over worker threads as the server's runs do.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
@@ -42,22 +42,12 @@ export interface SimulatedShare {
 export const SIM_BATCH = 2_000;
 
 /**
- * Simulates `count` generated leads (seed `seed`) after a warm-up on 50,000 others, so the
- * compiled evaluators are optimised as in a long-lived server. Leads are generated in batches
- * of `SIM_BATCH` and only simulating is timed.
+ * Simulates `count` generated leads (seed `seed`) through freshly compiled sides, with no
+ * warm-up: as a server run starts. Leads are generated in batches of `SIM_BATCH` and only
+ * simulating is timed.
  */
 export function simulateShare(count: number, seed: number): SimulatedShare {
   const sides = benchSides();
-  const warm = createSimulation(sides);
-  for (const batch of leadBatches({
-    count: 50_000,
-    seed: 99,
-    asOf: SIM_AS_OF,
-    batchSize: SIM_BATCH,
-  }))
-    warm.add(batch);
-  warm.result();
-
   const simulation = createSimulation(sides);
   let simMs = 0;
   let generateMs = 0;

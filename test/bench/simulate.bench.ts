@@ -59,7 +59,7 @@ function simulateMillionInOneThread() {
  * per core, up to 4): each lane simulates its share (its own seed), the results are merged. The
  * time is the slowest lane's simulating time plus the merge; generating is not counted. Run
  * twice in the same workers: the first run in freshly started threads, the next as the
- * server's pooled workers run (each run compiles its two versions afresh either way).
+ * server's pooled workers run. Each run compiles its two versions afresh and has no warm-up.
  */
 async function simulateMillionInLanes() {
   const share = Math.ceil(SIM_LEADS / LANES);
