@@ -40,10 +40,10 @@ export class ConstPool {
 }
 
 /**
- * The same text as V8's one shared copy. Texts the compiler derives (lower-cased values), long
- * texts parsed from JSON and every text of a cloned workflow are separate copies; compared with
- * `===` or used as a property key (`a[c12]`), such a copy is looked up in V8's string table on
- * every call, where the shared copy is compared by address. A cloned candidate ran 1.7× slower
+ * The same text as V8's one shared copy. Texts built at run time (by a program that wrote the
+ * workflow, by cloning it, by lower-casing; long texts parsed from JSON) are separate copies;
+ * compared with `===` or used as a property key (`a[c12]`), such a copy is looked up in V8's
+ * string table on every call, where the shared copy is compared by address. A cloned candidate ran 1.7× slower
  * than the same workflow written in code. Property keys are always shared copies, so one round
  * through an object gives it.
  */
