@@ -123,9 +123,12 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await screenshot(ops, 'review-lead-sets');
 
     await ops.goto(`${app.url}/workflows/${workflowId}/simulate`);
+    // Evaluated as of a day after the sample histories end (Jan 1): the run says which day.
+    await ops.getByLabel('As of').fill('2026-01-15');
     await ops.getByRole('button', { name: 'Run simulation' }).click();
     const matrix = ops.getByRole('table', { name: 'Transition matrix' });
     await matrix.waitFor({ timeout: 120_000 });
+    expect(await ops.textContent('main')).toContain('as of Jan 15, 2026');
     expect(await ops.locator('.recharts-wrapper').count()).toBeGreaterThan(0);
     await expect
       .poll(() => ops.getByTestId('changed-count').textContent())

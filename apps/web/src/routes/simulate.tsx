@@ -73,6 +73,8 @@ function StartRun(props: { workflowId: string; onStarted: (runId: string) => voi
   const [baseline, setBaseline] = useState('published');
   const [candidate, setCandidate] = useState('draft');
   const [leadSetId, setLeadSetId] = useState('');
+  /** A day (YYYY-MM-DD, evaluated from its start in UTC), or empty for the server's default. */
+  const [asOf, setAsOf] = useState('');
   const ready = leadSets.data?.filter((s) => s.status === 'ready' && s.lead_count > 0) ?? [];
   const chosenSet = leadSetId || ready[0]?.id || '';
   const start = useMutation(
@@ -94,6 +96,7 @@ function StartRun(props: { workflowId: string; onStarted: (runId: string) => voi
           baseline: baseline === 'published' ? 'published' : { versionId: baseline },
           candidate: candidate === 'draft' ? 'draft' : { versionId: candidate },
           leadSetId: chosenSet,
+          ...(asOf ? { asOf } : {}),
         });
       }}
     >
@@ -123,6 +126,15 @@ function StartRun(props: { workflowId: string; onStarted: (runId: string) => voi
             </option>
           ))}
         </select>
+      </label>
+      <label title="Event windows and decay count back from this day. Empty: the day a generated set's histories end, else today.">
+        As of
+        <input
+          type="date"
+          value={asOf}
+          onChange={(e) => setAsOf(e.target.value)}
+          aria-label="As of"
+        />
       </label>
       <button className="primary" type="submit" disabled={!chosenSet || start.isPending}>
         Run simulation
