@@ -120,7 +120,24 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await expect
       .poll(() => ops.getByRole('table', { name: 'Leads' }).locator('tbody tr').count())
       .toBe(25);
+    const leads = await ops.getByRole('table', { name: 'Leads' }).textContent();
+    expect(leads).toContain('not converted');
+    expect(leads).not.toContain('{"converted"');
     await screenshot(ops, 'review-lead-sets');
+
+    // A copy keeps the leads and outcomes under a new name.
+    await sets.getByRole('button', { name: 'Copy' }).click();
+    const copyDialog = ops.getByRole('dialog', { name: 'Copy lead set' });
+    expect(await copyDialog.getByLabel('Name of the copy').inputValue()).toBe(
+      'Copy of Sample leads',
+    );
+    await copyDialog.getByLabel('Name of the copy').fill('Sample leads, kept');
+    await screenshot(ops, 'review-lead-sets-copy');
+    await copyDialog.getByRole('button', { name: 'Copy' }).click();
+    await copyDialog.waitFor({ state: 'hidden' });
+    const copied = sets.locator('tr', { hasText: 'Sample leads, kept' });
+    await copied.waitFor();
+    expect(await copied.textContent()).toContain('10,000');
 
     await ops.goto(`${app.url}/workflows/${workflowId}/simulate`);
     // Evaluated as of a day after the sample histories end (Jan 1): the run says which day.

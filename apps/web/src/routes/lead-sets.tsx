@@ -4,12 +4,14 @@ import { useState } from 'react';
 import { useTRPC } from '../lib/trpc';
 import { DataTable } from '../pages/data-table';
 import { formatTime } from '../pages/format';
+import { CopyLeadSetDialog } from '../pages/lead-sets/copy-dialog';
 import { ImportPanel } from '../pages/lead-sets/import-panel';
+import { outcomeText } from '../pages/lead-sets/outcome-text';
 import { usePermissions } from '../pages/use-permissions';
 
 const PAGE = 25;
 
-/** Lead sets: list, generate sample leads, upload a file, browse the leads of one set. */
+/** Lead sets: list, generate sample leads, upload a file, copy a set, browse the leads of one set. */
 export function LeadSetsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -20,6 +22,7 @@ export function LeadSetsPage() {
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.leadSets.list.queryKey() });
   const [browsing, setBrowsing] = useState<string | null>(null);
+  const [copying, setCopying] = useState<{ id: string; name: string } | null>(null);
   const remove = useMutation(trpc.leadSets.delete.mutationOptions({ onSuccess: refresh }));
   return (
     <main className="page">
@@ -52,6 +55,9 @@ export function LeadSetsPage() {
                 <button onClick={() => setBrowsing(browsing === s.id ? null : s.id)}>
                   {browsing === s.id ? 'Hide leads' : 'Browse'}
                 </button>
+                {can('leadSets.copy') && s.status === 'ready' && (
+                  <button onClick={() => setCopying({ id: s.id, name: s.name })}>Copy</button>
+                )}
                 {can('leadSets.delete') && (
                   <button
                     disabled={remove.isPending}
@@ -68,6 +74,7 @@ export function LeadSetsPage() {
         </DataTable>
       )}
       {remove.error && <p className="error">{remove.error.message}</p>}
+      <CopyLeadSetDialog from={copying} onClose={() => setCopying(null)} onCopied={refresh} />
       {browsing && <BrowseLeads leadSetId={browsing} />}
       {can('leadSets.generate') && <Generate onDone={refresh} />}
       {can('leadSets.import') && <ImportPanel onImported={refresh} />}
@@ -150,7 +157,7 @@ function BrowseLeads({ leadSetId }: { leadSetId: string }) {
                 </td>
               ))}
               <td>{r.lead.events.length}</td>
-              <td className="small">{r.lead.outcome ? JSON.stringify(r.lead.outcome) : '—'}</td>
+              <td className="small nowrap">{outcomeText(r.lead.outcome)}</td>
             </tr>
           ))}
         </DataTable>
