@@ -196,6 +196,31 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     expect(await paths.locator('.workflow-edge.on-both').count()).toBeGreaterThan(0);
     expect(await paths.locator('figcaption').textContent()).toContain('both paths');
     await screenshot(ops, 'review-simulate-lead-paths');
+
+    // Quick test: the same lead by its number in the set, without a run, gets the same stages.
+    const quick = ops.getByRole('region', { name: 'Quick test of one lead' });
+    const number = (await rows.first().locator('td').first().textContent())!;
+    const leadId = (await rows.first().locator('td').nth(1).textContent())!;
+    await quick.getByLabel('Lead number').fill(number);
+    await quick.getByRole('button', { name: 'Compare' }).click();
+    await expect
+      .poll(() => quick.locator('h3').first().textContent())
+      .toBe(`Lead ${leadId}: ${fromLabel} on the baseline, ${toLabel} on the candidate`);
+    expect(await quick.locator('.explain-side').count()).toBe(2);
+    await quick.locator('.decorated-canvas[data-ready="true"]').waitFor();
+    await screenshot(ops, 'review-simulate-quick-test');
+    // …or pasted: a lead that is not one is refused by name, a good one is compared.
+    await quick.getByRole('tab', { name: 'Paste JSON' }).click();
+    await quick.getByLabel('Lead as JSON').fill('{"id": 1, "attributes": {}}');
+    await quick.getByRole('button', { name: 'Compare' }).click();
+    await expect.poll(() => quick.getByRole('alert').textContent()).toMatch(/^id: /);
+    await quick
+      .getByLabel('Lead as JSON')
+      .fill(JSON.stringify({ id: 'pasted-1', attributes: { job_title: 'VP Sales' }, events: [] }));
+    await quick.getByRole('button', { name: 'Compare' }).click();
+    await expect
+      .poll(() => quick.locator('h3').first().textContent())
+      .toMatch(/^Lead pasted-1: .+ on both sides$/);
     await ops.context().close();
   });
 
@@ -205,6 +230,19 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
       signedIn(browser, app, 'marketing@acme.test'),
       signedIn(browser, app, 'sales@acme.test'),
     ]);
+
+    // Marketing cannot start runs but tries a lead on the proposed version against the live one.
+    await marketing.goto(`${app.url}/workflows/${workflowId}/simulate`);
+    const quick = marketing.getByRole('region', { name: 'Quick test of one lead' });
+    await quick.waitFor();
+    expect(await marketing.getByRole('button', { name: 'Run simulation' }).count()).toBe(0);
+    await marketing.getByLabel('Candidate').selectOption({ label: 'Version 2 (proposed)' });
+    await quick.getByRole('button', { name: 'Compare' }).click();
+    await expect.poll(() => quick.locator('h3').first().textContent()).toMatch(/^Lead lead-1-0: /);
+    expect(await quick.locator('.explain-side h3').nth(1).textContent()).toContain(
+      'Version 2 (proposed)',
+    );
+    await screenshot(marketing, 'review-simulate-marketing');
 
     await marketing.goto(versionsUrl);
     const v2m = marketing.getByTestId('version-2');
@@ -298,6 +336,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await expect
       .poll(() => auditor.textContent('main'))
       .toContain('Ops and admins start simulations');
+    expect(await auditor.getByRole('region', { name: 'Quick test of one lead' }).count()).toBe(0);
     expect(await changing()).toBe(0);
     await auditor.goto(`${app.url}/lead-sets`);
     await expect.poll(() => auditor.textContent('main')).toContain('Sample leads');

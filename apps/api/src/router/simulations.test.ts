@@ -280,6 +280,8 @@ describe.each(testBackends())('simulations on $kind', ({ open }) => {
     expect(tried.candidate).toMatchObject({ stage: b.stage, scores: b.scores, path: b.path });
     expect(tried.candidate.scores.fit).toBe(a.scores.fit! + 10);
     expect(tried.baseline.steps[0]).toMatchObject({ nodeId: 'start', kind: 'start' });
+    expect(tried.candidate.document).toEqual(candidateDocument);
+    expect(tried.lead).toEqual(lead);
     expect(
       await codeOf(
         as.marketing.simulations.tryLead({
@@ -290,6 +292,57 @@ describe.each(testBackends())('simulations on $kind', ({ open }) => {
         }),
       ),
     ).toBe('BAD_REQUEST');
+  });
+
+  it("tries the n-th lead of a set on both sides, as of the set's own day as a run would", async () => {
+    const set = await as.ops.leadSets.generate({ name: 'Pick from', count: 50, seed: 21 });
+    const input = {
+      workflowId,
+      baseline: 'published' as const,
+      candidate: { versionId: candidateId },
+    };
+    const tried = await as.sales.simulations.tryLead({
+      ...input,
+      fromSet: { leadSetId: set.id, leadNumber: 7 },
+    });
+    const lead = (await as.sales.leadSets.leads({ leadSetId: set.id, offset: 6, limit: 1 }))
+      .leads[0]!.lead as Lead;
+    expect(tried.lead).toEqual(lead);
+    expect(tried.asOf.getTime()).toBe(DEFAULT_SAMPLE_AS_OF);
+    const a = evaluator(publishedDocument)(lead, { asOf: DEFAULT_SAMPLE_AS_OF });
+    const b = evaluator(candidateDocument)(lead, { asOf: DEFAULT_SAMPLE_AS_OF });
+    expect(tried.baseline).toMatchObject({ stage: a.stage, scores: a.scores, path: a.path });
+    expect(tried.candidate).toMatchObject({ stage: b.stage, scores: b.scores, path: b.path });
+    expect(tried.changed).toBe(a.stage !== b.stage);
+
+    const later = new Date('2026-03-01T00:00:00Z');
+    const asked = await as.sales.simulations.tryLead({
+      ...input,
+      fromSet: { leadSetId: set.id, leadNumber: 7 },
+      asOf: later,
+    });
+    expect(asked.asOf.getTime()).toBe(later.getTime());
+    expect(asked.baseline.scores).toEqual(
+      evaluator(publishedDocument)(lead, { asOf: later }).scores,
+    );
+
+    const missing = as.sales.simulations.tryLead({
+      ...input,
+      fromSet: { leadSetId: set.id, leadNumber: 51 },
+    });
+    await expect(missing).rejects.toThrow('Pick from has no lead 51; it has 50.');
+    expect(await codeOf(missing)).toBe('NOT_FOUND');
+    expect(
+      await codeOf(
+        as.sales.simulations.tryLead({
+          ...input,
+          lead,
+          fromSet: { leadSetId: set.id, leadNumber: 1 },
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
+    expect(await codeOf(as.sales.simulations.tryLead(input))).toBe('BAD_REQUEST');
+    expect(await codeOf(as.auditor.simulations.tryLead({ ...input, lead }))).toBe('FORBIDDEN');
   });
 
   it('lets only ops and admin start and cancel runs; everyone reads', async () => {

@@ -26,6 +26,12 @@ import { mutate, requireWorkflow } from './procedures';
 
 type Ctx = Context & { user: SessionUser };
 
+/** When a lead of `set` is evaluated as of if no day is given: a generated set's end, else now. */
+function defaultAsOf(set: { source: unknown }): Date {
+  const generatedAsOf = (set.source as { asOf?: unknown } | null)?.asOf;
+  return typeof generatedAsOf === 'string' ? new Date(generatedAsOf) : new Date();
+}
+
 /** A run whose process sent no heartbeat for this long is reported failed (it died). */
 export const STALE_RUN_MS = 60_000;
 
@@ -125,8 +131,7 @@ export const simulationsRouter = {
               ? `${set.name} is ${set.status}; only a ready lead set can be simulated.`
               : `${set.name} has no leads.`,
         });
-      const generatedAsOf = (set.source as { kind?: string; asOf?: string }).asOf;
-      const asOf = input.asOf ?? (generatedAsOf ? new Date(generatedAsOf) : new Date());
+      const asOf = input.asOf ?? defaultAsOf(set);
       const run = await mutate(ctx, async (trx, audit) => {
         const created = await insertRun(trx, {
           workflowId: workflow.id,
@@ -307,29 +312,61 @@ export const simulationsRouter = {
     }),
 
   /**
-   * One pasted lead through both sides: path, scores and reasons of each. Changes nothing; a
-   * mutation only because a lead is too big for a URL.
+   * One lead through both sides: path, scores and reasons of each, and the documents they ran
+   * (to draw both paths). The lead is pasted (`lead`) or the n-th of a lead set (`fromSet`, as
+   * of the set's own day unless `asOf` is given, as a run would). Changes nothing; a mutation
+   * only because a lead is too big for a URL.
    */
   tryLead: protectedProcedure('simulations.tryLead')
     .input(
-      z.object({
-        workflowId: z.uuid(),
-        baseline: baselineSchema,
-        candidate: candidateSchema,
-        lead: leadSchema,
-        asOf: dateInput.optional(),
-      }),
+      z
+        .object({
+          workflowId: z.uuid(),
+          baseline: baselineSchema,
+          candidate: candidateSchema,
+          lead: leadSchema.optional(),
+          fromSet: z
+            .object({ leadSetId: z.uuid(), leadNumber: z.number().int().min(1) })
+            .optional(),
+          asOf: dateInput.optional(),
+        })
+        .refine((i) => (i.lead === undefined) !== (i.fromSet === undefined), {
+          message: 'Give a lead or a lead set and lead number, not both',
+          path: ['lead'],
+        }),
     )
     .mutation(async ({ ctx, input }) => {
       const { baseline, candidate } = await resolveSides(ctx, input);
-      const options = { asOf: input.asOf ?? new Date() };
-      const a = compiledSide(baseline, 'baseline')(input.lead, options);
-      const b = compiledSide(candidate, 'candidate')(input.lead, options);
+      let lead = input.lead;
+      let asOf = input.asOf ?? new Date();
+      if (input.fromSet) {
+        const set = await requireLeadSet(ctx, input.fromSet.leadSetId);
+        const row = await findLead(ctx.db, set.id, { seq: input.fromSet.leadNumber - 1 });
+        if (!row)
+          throw new TRPCError({
+            code: 'NOT_FOUND',
+            message: `${set.name} has no lead ${input.fromSet.leadNumber}; it has ${set.lead_count.toLocaleString('en-US')}.`,
+          });
+        lead = row.data as Lead;
+        asOf = input.asOf ?? defaultAsOf(set);
+      }
+      const options = { asOf };
+      const a = compiledSide(baseline, 'baseline')(lead!, options);
+      const b = compiledSide(candidate, 'candidate')(lead!, options);
       return {
-        asOf: options.asOf,
+        lead: lead!,
+        asOf,
         changed: a.stage !== b.stage,
-        baseline: { label: baseline.label, ...explained(baseline.document, a) },
-        candidate: { label: candidate.label, ...explained(candidate.document, b) },
+        baseline: {
+          label: baseline.label,
+          document: baseline.document,
+          ...explained(baseline.document, a),
+        },
+        candidate: {
+          label: candidate.label,
+          document: candidate.document,
+          ...explained(candidate.document, b),
+        },
       };
     }),
 } satisfies TRPCRouterRecord;

@@ -13,6 +13,7 @@ import {
   type MatrixCell,
   type SimulationResult,
 } from '../pages/simulate/results';
+import { QuickTest, sidesInput, type SidesChoice } from '../pages/simulate/quick-test';
 import { usePermissions } from '../pages/use-permissions';
 import { VersionSelect } from '../pages/version-select';
 
@@ -33,6 +34,13 @@ export function SimulatePage() {
   });
   const { can } = usePermissions();
   const openRun = (id: string) => setSearch(id ? { run: id } : {});
+  const [sides, setSides] = useState<SidesChoice>({
+    baseline: 'published',
+    candidate: 'draft',
+    asOf: '',
+  });
+  const leadSets = useQuery(trpc.leadSets.list.queryOptions());
+  const ready = leadSets.data?.filter((s) => s.status === 'ready' && s.lead_count > 0) ?? [];
   return (
     <main className="page">
       <p className="crumbs small">
@@ -56,26 +64,84 @@ export function SimulatePage() {
         </label>
       </div>
       {can('simulations.start') ? (
-        <StartRun workflowId={workflowId} onStarted={openRun} />
+        <StartRun
+          workflowId={workflowId}
+          sides={sides}
+          onSides={setSides}
+          ready={ready}
+          loaded={!!leadSets.data}
+          onStarted={openRun}
+        />
       ) : (
-        <p className="muted">Ops and admins start simulations; you can open earlier runs.</p>
+        <>
+          <p className="muted">Ops and admins start simulations; you can open earlier runs.</p>
+          {can('simulations.tryLead') && (
+            <div className="card filters" aria-label="Sides to compare">
+              <SidesFields workflowId={workflowId} sides={sides} onSides={setSides} />
+            </div>
+          )}
+        </>
       )}
       {runId && <Run runId={runId} />}
+      {can('simulations.tryLead') && (
+        <QuickTest workflowId={workflowId} sides={sides} leadSets={ready} />
+      )}
     </main>
   );
 }
 
-function StartRun(props: { workflowId: string; onStarted: (runId: string) => void }) {
+/** Baseline, candidate and the day to evaluate as of: what a run and a quick test compare. */
+function SidesFields(props: {
+  workflowId: string;
+  sides: SidesChoice;
+  onSides: (sides: SidesChoice) => void;
+}) {
+  const trpc = useTRPC();
+  const versions = useQuery(trpc.versions.list.queryOptions({ workflowId: props.workflowId }));
+  const { sides, onSides } = props;
+  return (
+    <>
+      <VersionSelect
+        label="Baseline"
+        value={sides.baseline}
+        versions={versions.data}
+        onChange={(baseline) => onSides({ ...sides, baseline })}
+      >
+        <option value="published">The published version</option>
+      </VersionSelect>
+      <VersionSelect
+        label="Candidate"
+        value={sides.candidate}
+        versions={versions.data}
+        onChange={(candidate) => onSides({ ...sides, candidate })}
+      >
+        <option value="draft">The current draft</option>
+      </VersionSelect>
+      <label title="Event windows and decay count back from this day. Empty: the day a generated set's histories end, else today.">
+        As of
+        <input
+          type="date"
+          value={sides.asOf}
+          onChange={(e) => onSides({ ...sides, asOf: e.target.value })}
+          aria-label="As of"
+        />
+      </label>
+    </>
+  );
+}
+
+function StartRun(props: {
+  workflowId: string;
+  sides: SidesChoice;
+  onSides: (sides: SidesChoice) => void;
+  ready: readonly { id: string; name: string; lead_count: number }[];
+  loaded: boolean;
+  onStarted: (runId: string) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const versions = useQuery(trpc.versions.list.queryOptions({ workflowId: props.workflowId }));
-  const leadSets = useQuery(trpc.leadSets.list.queryOptions());
-  const [baseline, setBaseline] = useState('published');
-  const [candidate, setCandidate] = useState('draft');
   const [leadSetId, setLeadSetId] = useState('');
-  /** A day (YYYY-MM-DD, evaluated from its start in UTC), or empty for the server's default. */
-  const [asOf, setAsOf] = useState('');
-  const ready = leadSets.data?.filter((s) => s.status === 'ready' && s.lead_count > 0) ?? [];
+  const { ready } = props;
   const chosenSet = leadSetId || ready[0]?.id || '';
   const start = useMutation(
     trpc.simulations.start.mutationOptions({
@@ -93,29 +159,12 @@ function StartRun(props: { workflowId: string; onStarted: (runId: string) => voi
         e.preventDefault();
         start.mutate({
           workflowId: props.workflowId,
-          baseline: baseline === 'published' ? 'published' : { versionId: baseline },
-          candidate: candidate === 'draft' ? 'draft' : { versionId: candidate },
+          ...sidesInput(props.sides),
           leadSetId: chosenSet,
-          ...(asOf ? { asOf } : {}),
         });
       }}
     >
-      <VersionSelect
-        label="Baseline"
-        value={baseline}
-        versions={versions.data}
-        onChange={setBaseline}
-      >
-        <option value="published">The published version</option>
-      </VersionSelect>
-      <VersionSelect
-        label="Candidate"
-        value={candidate}
-        versions={versions.data}
-        onChange={setCandidate}
-      >
-        <option value="draft">The current draft</option>
-      </VersionSelect>
+      <SidesFields workflowId={props.workflowId} sides={props.sides} onSides={props.onSides} />
       <label>
         Lead set
         <select value={chosenSet} onChange={(e) => setLeadSetId(e.target.value)}>
@@ -127,19 +176,10 @@ function StartRun(props: { workflowId: string; onStarted: (runId: string) => voi
           ))}
         </select>
       </label>
-      <label title="Event windows and decay count back from this day. Empty: the day a generated set's histories end, else today.">
-        As of
-        <input
-          type="date"
-          value={asOf}
-          onChange={(e) => setAsOf(e.target.value)}
-          aria-label="As of"
-        />
-      </label>
       <button className="primary" type="submit" disabled={!chosenSet || start.isPending}>
         Run simulation
       </button>
-      {leadSets.data && ready.length === 0 && (
+      {props.loaded && ready.length === 0 && (
         <p className="small muted">
           Generate sample leads or upload a file on the <Link to="/lead-sets">Lead sets</Link> page
           first.

@@ -1,14 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
-import type { RouterOutputs } from '../../lib/types';
 import { DataTable } from '../data-table';
-import { PATH_CLASSES } from '../../editor/decorations';
-import { LeadPaths } from './lead-paths';
+import { LeadExplanation } from './lead-explanation';
 import type { MatrixCell } from './results';
 
 const PAGE = 50;
-type Explanation = RouterOutputs['simulations']['explainLead'];
 
 /**
  * The leads whose stage changed, paged on the server (a million-lead run never reaches the
@@ -115,49 +112,12 @@ function Explain({ runId, leadIndex }: { runId: string; leadIndex: number }) {
       {why.error && <p className="error">{why.error.message}</p>}
       {!why.data && !why.error && <p className="muted">Explaining…</p>}
       {why.data && (
-        <>
-          <h3>Lead {why.data.lead.id}: why its stage changed</h3>
-          <div className="explain" data-testid="explanation">
-            <Side side={why.data.baseline} className={PATH_CLASSES.baseline} />
-            <Side side={why.data.candidate} className={PATH_CLASSES.candidate} />
-          </div>
-          <LeadPaths baseline={why.data.baseline} candidate={why.data.candidate} />
-        </>
+        <LeadExplanation
+          title={`Lead ${why.data.lead.id}: why its stage changed`}
+          baseline={why.data.baseline}
+          candidate={why.data.candidate}
+        />
       )}
     </div>
-  );
-}
-
-function Side({ side, className }: { side: Explanation['baseline']; className: string }) {
-  return (
-    <div className={`card explain-side ${className}`}>
-      <h3>
-        {side.label}: <span className="badge">{side.stage}</span>
-      </h3>
-      <p className="small muted">Path: {side.steps.map((s) => s.label).join(' → ')}</p>
-      <p className="small">
-        {Object.entries(side.scores)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(' · ')}
-      </p>
-      <ul className="small">
-        {side.reasons.map((r, i) => (
-          <li key={i}>
-            <ReasonText text={r.text} />
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-/** A reason as the engine wrote it, its leading points ("+10", "-20") in bold. */
-function ReasonText({ text }: { text: string }) {
-  const points = /^([+-]\d[\d.,]*)\s(.*)$/s.exec(text);
-  if (!points) return <>{text}</>;
-  return (
-    <>
-      <strong>{points[1]}</strong> {points[2]}
-    </>
   );
 }

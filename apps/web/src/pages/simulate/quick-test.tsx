@@ -1,0 +1,156 @@
+import { parseLead } from '@accord/engine';
+import { useMutation } from '@tanstack/react-query';
+import { Tabs } from 'radix-ui';
+import { useState } from 'react';
+import { useTRPC } from '../../lib/trpc';
+import { LeadExplanation } from './lead-explanation';
+
+/** What both a run and a quick test compare: the two sides and the day (empty: the default). */
+export interface SidesChoice {
+  baseline: string;
+  candidate: string;
+  asOf: string;
+}
+
+/** The sides as `simulations.start` and `simulations.tryLead` take them. */
+export function sidesInput(choice: SidesChoice) {
+  return {
+    baseline:
+      choice.baseline === 'published' ? ('published' as const) : { versionId: choice.baseline },
+    candidate: choice.candidate === 'draft' ? ('draft' as const) : { versionId: choice.candidate },
+    ...(choice.asOf ? { asOf: choice.asOf } : {}),
+  };
+}
+
+/**
+ * Quick test of one lead: the n-th lead of a lead set, or a pasted one, through the baseline and
+ * the candidate chosen above; both explanations and both paths, without starting a run.
+ */
+export function QuickTest(props: {
+  workflowId: string;
+  sides: SidesChoice;
+  leadSets: readonly { id: string; name: string; lead_count: number }[];
+}) {
+  const trpc = useTRPC();
+  const [leadSetId, setLeadSetId] = useState('');
+  const [leadNumber, setLeadNumber] = useState(1);
+  const [json, setJson] = useState('');
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const tryLead = useMutation(trpc.simulations.tryLead.mutationOptions());
+  const chosenSet = props.leadSets.find((s) => s.id === leadSetId) ?? props.leadSets[0];
+  const base = { workflowId: props.workflowId, ...sidesInput(props.sides) };
+  const tried = tryLead.data;
+  return (
+    <section className="card quick-test" aria-label="Quick test of one lead">
+      <h2>Quick test of one lead</h2>
+      <p className="small muted">
+        One lead through the baseline and the candidate chosen at the top, without starting a run.
+      </p>
+      <Tabs.Root defaultValue="set">
+        <Tabs.List className="segmented" aria-label="Where the lead comes from">
+          <Tabs.Trigger value="set">From a lead set</Tabs.Trigger>
+          <Tabs.Trigger value="json">Paste JSON</Tabs.Trigger>
+        </Tabs.List>
+        <Tabs.Content value="set">
+          <form
+            className="filters"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (chosenSet)
+                tryLead.mutate({ ...base, fromSet: { leadSetId: chosenSet.id, leadNumber } });
+            }}
+          >
+            <label>
+              Lead set
+              <select value={chosenSet?.id ?? ''} onChange={(e) => setLeadSetId(e.target.value)}>
+                {!chosenSet && <option value="">No ready lead set</option>}
+                {props.leadSets.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Lead number
+              <input
+                type="number"
+                min={1}
+                max={chosenSet?.lead_count}
+                value={leadNumber}
+                onChange={(e) => setLeadNumber(Math.max(1, Math.floor(Number(e.target.value))))}
+              />
+            </label>
+            <button className="primary" type="submit" disabled={!chosenSet || tryLead.isPending}>
+              Compare
+            </button>
+          </form>
+        </Tabs.Content>
+        <Tabs.Content value="json">
+          <textarea
+            className="code"
+            rows={6}
+            aria-label="Lead as JSON"
+            value={json}
+            placeholder='{"id": "l1", "attributes": {"email": "ann@acme.com"}, "events": []}'
+            onChange={(e) => setJson(e.target.value)}
+          />
+          <button
+            type="button"
+            className="primary"
+            disabled={tryLead.isPending}
+            onClick={() => {
+              let value: unknown;
+              try {
+                value = JSON.parse(json);
+              } catch (error) {
+                setJsonError(`Not JSON: ${error instanceof Error ? error.message : String(error)}`);
+                return;
+              }
+              const parsed = parseLead(value);
+              if (!parsed.ok) {
+                setJsonError(
+                  parsed.errors.map((e) => `${e.path || 'lead'}: ${e.message}`).join('; '),
+                );
+                return;
+              }
+              setJsonError(null);
+              tryLead.mutate({ ...base, lead: parsed.lead });
+            }}
+          >
+            Compare
+          </button>
+          {jsonError && (
+            <p className="error small" role="alert">
+              {jsonError}
+            </p>
+          )}
+        </Tabs.Content>
+      </Tabs.Root>
+      {tryLead.error && (
+        <p className="error" role="alert">
+          {tryLead.error.message}
+        </p>
+      )}
+      {tried && (
+        <LeadExplanation
+          title={`Lead ${tried.lead.id}: ${
+            tried.changed
+              ? `${stageLabel(tried.baseline)} on the baseline, ${stageLabel(tried.candidate)} on the candidate`
+              : `${stageLabel(tried.baseline)} on both sides`
+          }`}
+          baseline={tried.baseline}
+          candidate={tried.candidate}
+        />
+      )}
+    </section>
+  );
+}
+
+/** A side's stage by its label in the document it ran ("MQL"), else its id. */
+function stageLabel(side: {
+  stage: string;
+  document: { stages: { id: string; label: string }[] };
+}) {
+  return side.document.stages.find((s) => s.id === side.stage)?.label ?? side.stage;
+}
