@@ -209,6 +209,11 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     expect(await quick.locator('.explain-side').count()).toBe(2);
     await quick.locator('.decorated-canvas[data-ready="true"]').waitFor();
     await screenshot(ops, 'review-simulate-quick-test');
+    // The run form and the quick test share one lead set, so a lead number means one lead.
+    const runForm = ops.getByRole('form', { name: 'New simulation' });
+    await runForm.getByLabel('Lead set').selectOption({ label: 'Sample leads (10,000 leads)' });
+    const chosen = await runForm.getByLabel('Lead set').inputValue();
+    expect(await quick.locator('form select').inputValue()).toBe(chosen);
     // …or pasted: a lead that is not one is refused by name, a good one is compared.
     await quick.getByRole('tab', { name: 'Paste JSON' }).click();
     await quick.getByLabel('Lead as JSON').fill('{"id": 1, "attributes": {}}');

@@ -41,6 +41,9 @@ export function SimulatePage() {
   });
   const leadSets = useQuery(trpc.leadSets.list.queryOptions());
   const ready = leadSets.data?.filter((s) => s.status === 'ready' && s.lead_count > 0) ?? [];
+  // One lead set for the run and the quick test: a lead's number means the same in both.
+  const [leadSetId, setLeadSetId] = useState('');
+  const chosenSet = ready.some((s) => s.id === leadSetId) ? leadSetId : (ready[0]?.id ?? '');
   return (
     <main className="page">
       <p className="crumbs small">
@@ -69,6 +72,8 @@ export function SimulatePage() {
           sides={sides}
           onSides={setSides}
           ready={ready}
+          leadSetId={chosenSet}
+          onLeadSet={setLeadSetId}
           loaded={!!leadSets.data}
           onStarted={openRun}
         />
@@ -84,7 +89,13 @@ export function SimulatePage() {
       )}
       {runId && <Run runId={runId} />}
       {can('simulations.tryLead') && (
-        <QuickTest workflowId={workflowId} sides={sides} leadSets={ready} />
+        <QuickTest
+          workflowId={workflowId}
+          sides={sides}
+          leadSets={ready}
+          leadSetId={chosenSet}
+          onLeadSet={setLeadSetId}
+        />
       )}
     </main>
   );
@@ -135,14 +146,14 @@ function StartRun(props: {
   sides: SidesChoice;
   onSides: (sides: SidesChoice) => void;
   ready: readonly { id: string; name: string; lead_count: number }[];
+  leadSetId: string;
+  onLeadSet: (leadSetId: string) => void;
   loaded: boolean;
   onStarted: (runId: string) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [leadSetId, setLeadSetId] = useState('');
-  const { ready } = props;
-  const chosenSet = leadSetId || ready[0]?.id || '';
+  const { ready, leadSetId: chosenSet } = props;
   const start = useMutation(
     trpc.simulations.start.mutationOptions({
       onSuccess: async (run) => {
@@ -167,7 +178,7 @@ function StartRun(props: {
       <SidesFields workflowId={props.workflowId} sides={props.sides} onSides={props.onSides} />
       <label>
         Lead set
-        <select value={chosenSet} onChange={(e) => setLeadSetId(e.target.value)}>
+        <select value={chosenSet} onChange={(e) => props.onLeadSet(e.target.value)}>
           {ready.length === 0 && <option value="">No ready lead set</option>}
           {ready.map((s) => (
             <option key={s.id} value={s.id}>

@@ -30,14 +30,16 @@ export function QuickTest(props: {
   workflowId: string;
   sides: SidesChoice;
   leadSets: readonly { id: string; name: string; lead_count: number }[];
+  /** The lead set chosen (shared with the run form). */
+  leadSetId: string;
+  onLeadSet: (leadSetId: string) => void;
 }) {
   const trpc = useTRPC();
-  const [leadSetId, setLeadSetId] = useState('');
   const [leadNumber, setLeadNumber] = useState(1);
   const [json, setJson] = useState('');
   const [jsonError, setJsonError] = useState<string | null>(null);
   const tryLead = useMutation(trpc.simulations.tryLead.mutationOptions());
-  const chosenSet = props.leadSets.find((s) => s.id === leadSetId) ?? props.leadSets[0];
+  const chosenSet = props.leadSets.find((s) => s.id === props.leadSetId);
   const base = { workflowId: props.workflowId, ...sidesInput(props.sides) };
   const tried = tryLead.data;
   return (
@@ -62,7 +64,7 @@ export function QuickTest(props: {
           >
             <label>
               Lead set
-              <select value={chosenSet?.id ?? ''} onChange={(e) => setLeadSetId(e.target.value)}>
+              <select value={chosenSet?.id ?? ''} onChange={(e) => props.onLeadSet(e.target.value)}>
                 {!chosenSet && <option value="">No ready lead set</option>}
                 {props.leadSets.map((s) => (
                   <option key={s.id} value={s.id}>
