@@ -2,13 +2,13 @@ import {
   compile,
   DEFAULT_SAMPLE_AS_OF,
   generateLeads,
-  parseLead,
   type Lead,
   type Result,
 } from '@accord/engine';
 import { NumberInput } from '@accord/ui';
 import { Tabs } from 'radix-ui';
 import { useEffect, useMemo, useState, type CSSProperties } from 'react';
+import { leadFromJson } from '../lib/lead-json';
 import { stageColour } from './stage-colours';
 import { useWorkflowContext } from './workflow-context';
 import { useReactFlow } from '@xyflow/react';
@@ -196,19 +196,9 @@ export function LeadPanel() {
             type="button"
             className="primary"
             onClick={() => {
-              let value: unknown;
-              try {
-                value = JSON.parse(json);
-              } catch (error) {
-                setJsonError(`Not JSON: ${(error as Error).message}`);
-                return;
-              }
-              const parsed = parseLead(value);
-              if (!parsed.ok)
-                setJsonError(
-                  parsed.errors.map((e) => `${e.path || 'lead'}: ${e.message}`).join('; '),
-                );
-              else choose(parsed.lead);
+              const read = leadFromJson(json);
+              if ('error' in read) setJsonError(read.error);
+              else choose(read.lead);
             }}
           >
             Try this lead

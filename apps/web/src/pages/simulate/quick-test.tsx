@@ -1,7 +1,7 @@
-import { parseLead } from '@accord/engine';
 import { useMutation } from '@tanstack/react-query';
 import { Tabs } from 'radix-ui';
 import { useState } from 'react';
+import { leadFromJson } from '../../lib/lead-json';
 import { useTRPC } from '../../lib/trpc';
 import { LeadExplanation } from './lead-explanation';
 
@@ -102,22 +102,10 @@ export function QuickTest(props: {
             className="primary"
             disabled={tryLead.isPending}
             onClick={() => {
-              let value: unknown;
-              try {
-                value = JSON.parse(json);
-              } catch (error) {
-                setJsonError(`Not JSON: ${error instanceof Error ? error.message : String(error)}`);
-                return;
-              }
-              const parsed = parseLead(value);
-              if (!parsed.ok) {
-                setJsonError(
-                  parsed.errors.map((e) => `${e.path || 'lead'}: ${e.message}`).join('; '),
-                );
-                return;
-              }
+              const read = leadFromJson(json);
+              if ('error' in read) return setJsonError(read.error);
               setJsonError(null);
-              tryLead.mutate({ ...base, lead: parsed.lead });
+              tryLead.mutate({ ...base, lead: read.lead });
             }}
           >
             Compare
