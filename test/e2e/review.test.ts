@@ -229,6 +229,58 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await ops.context().close();
   });
 
+  it('issue 6: ops uploads a messy CRM export, remaps a column, and keeps the good rows', async () => {
+    const csv = [
+      '\uFEFFLead ID,First Name,Last Name,E-Mail,Job Title,Employees,Student,Converted,',
+      'L-1,Ann,Lee,ann@acme.com,VP Marketing,"1,200",No,Yes,',
+      'L-2,Bob,"Smith, Jr.",bob@globex.com,Select,N/A,-,none,',
+      'L-3,Cy,Ng,not-an-email,CTO,many,maybe,yes,',
+      'L-4,"Dee ""DJ""",Ray,dee@initech.com,"Director, Sales",250,,no,',
+      'L-5,Eve,Oh,eve@x.com,',
+      '',
+      'L-6,Fay,Wu,fay@hooli.com,Head of Growth,40,Yes,,',
+    ].join('\r\n');
+    const ops = await signedIn(browser, app, 'ops@acme.test');
+    await ops.goto(`${app.url}/lead-sets`);
+    const upload = ops.getByRole('region', { name: 'Upload leads' });
+    await upload.getByLabel('Lead file').setInputFiles({
+      name: 'crm-export.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    // The preview suggests a mapping by column name, outcome included.
+    const becomes = (column: string) => upload.getByLabel(`Column ${column} becomes`);
+    await becomes('Converted').waitFor();
+    expect(await becomes('Converted').inputValue()).toBe('outcome:converted');
+    expect(await becomes('Employees').inputValue()).toBe('field:company_size');
+    expect(await becomes('Lead ID').inputValue()).toBe('id');
+    expect(await upload.textContent()).toContain('Of the first 6 rows, 2 would be refused');
+    const previewErrors = upload.getByRole('table', { name: 'Errors in the preview rows' });
+    await expect.poll(() => previewErrors.textContent()).toContain('"maybe" is not yes or no');
+
+    // Not importing the Student column drops its error from the preview.
+    await becomes('Student').selectOption('ignore');
+    await expect.poll(() => previewErrors.textContent()).not.toContain('maybe');
+    expect(await previewErrors.textContent()).toContain('"many" is not a number');
+    await screenshot(ops, 'lead-sets-upload-preview');
+
+    await upload.getByRole('button', { name: 'Import crm-export.csv' }).click();
+    const result = ops.getByTestId('import-result');
+    await expect
+      .poll(() => result.textContent())
+      .toContain('Imported 4 of 6 rows into “crm-export”. 2 rows were refused:');
+    const refused = result.getByRole('table', { name: 'Refused rows' });
+    const lines = await refused.locator('tbody tr td:first-child').allTextContents();
+    expect(new Set(lines)).toEqual(new Set(['4', '6']));
+    const sets = ops.getByRole('table', { name: 'Lead sets' });
+    const row = sets.locator('tr', { hasText: 'crm-export' });
+    await expect.poll(() => row.textContent()).toContain('ready');
+    expect(await row.locator('td').nth(1).textContent()).toBe('4');
+    expect(await row.locator('td').nth(2).textContent()).toBe('yes');
+    await screenshot(ops, 'lead-sets-upload-done');
+    await ops.context().close();
+  });
+
   it('issue 8: marketing and sales approve in separate contexts, ops publishes', async () => {
     const versionsUrl = `${app.url}/workflows/${workflowId}/versions`;
     const [marketing, sales] = await Promise.all([
@@ -242,6 +294,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await quick.waitFor();
     expect(await marketing.getByRole('button', { name: 'Run simulation' }).count()).toBe(0);
     await marketing.getByLabel('Candidate').selectOption({ label: 'Version 2 (proposed)' });
+    await quick.locator('form select').selectOption({ label: 'Sample leads' });
     await quick.getByRole('button', { name: 'Compare' }).click();
     await expect.poll(() => quick.locator('h3').first().textContent()).toMatch(/^Lead lead-1-0: /);
     expect(await quick.locator('.explain-side h3').nth(1).textContent()).toContain(
