@@ -13,7 +13,8 @@ import {
   type MatrixCell,
   type SimulationResult,
 } from '../pages/simulate/results';
-import { QuickTest, sidesInput, type SidesChoice } from '../pages/simulate/quick-test';
+import { QuickTest } from '../pages/simulate/quick-test';
+import { sidesInput, type SidesChoice } from '../pages/simulate/sides-choice';
 import { usePermissions } from '../pages/use-permissions';
 import { VersionSelect } from '../pages/version-select';
 

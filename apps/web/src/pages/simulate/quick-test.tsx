@@ -4,23 +4,7 @@ import { useState } from 'react';
 import { leadFromJson } from '../../lib/lead-json';
 import { useTRPC } from '../../lib/trpc';
 import { LeadExplanation } from './lead-explanation';
-
-/** What both a run and a quick test compare: the two sides and the day (empty: the default). */
-export interface SidesChoice {
-  baseline: string;
-  candidate: string;
-  asOf: string;
-}
-
-/** The sides as `simulations.start` and `simulations.tryLead` take them. */
-export function sidesInput(choice: SidesChoice) {
-  return {
-    baseline:
-      choice.baseline === 'published' ? ('published' as const) : { versionId: choice.baseline },
-    candidate: choice.candidate === 'draft' ? ('draft' as const) : { versionId: choice.candidate },
-    ...(choice.asOf ? { asOf: choice.asOf } : {}),
-  };
-}
+import { sidesInput, type SidesChoice } from './sides-choice';
 
 /**
  * Quick test of one lead: the n-th lead of a lead set, or a pasted one, through the baseline and
