@@ -27,6 +27,8 @@ async function drag(page: Page, from: Locator, to: Locator) {
 }
 
 const saveState = (page: Page) => page.getByTestId('save-state').getAttribute('data-state');
+/** Waits until the draft is saved: a save can take seconds on a busy machine. */
+const saved = (page: Page) => expect.poll(() => saveState(page), { timeout: 15_000 }).toBe('saved');
 const problems = (page: Page) => page.getByTestId('problems-chip').textContent();
 const selectedNodeId = async (page: Page) =>
   (await page.locator('.react-flow__node.selected').getAttribute('data-id'))!;
@@ -122,7 +124,7 @@ describe.runIf(browserAvailable())('workflow editor in Chromium (issue 7)', () =
 
     // Save, reload and find the change.
     await page.keyboard.press('Control+s');
-    await expect.poll(() => saveState(page)).toBe('saved');
+    await saved(page);
     await openEditor(page, editorUrl);
     expect(await overview.count()).toBe(1);
     await page.getByRole('button', { name: 'Hide the overview map' }).click();
@@ -149,7 +151,7 @@ describe.runIf(browserAvailable())('workflow editor in Chromium (issue 7)', () =
     await other.getByTestId('node-start').click();
     await other.getByTestId('node-label-input').fill('New or updated lead (sales edit)');
     await other.keyboard.press('Control+s');
-    await expect.poll(() => saveState(other)).toBe('saved');
+    await saved(other);
 
     // Marketing edits too; its save is refused with a conflict naming who saved.
     await page.getByTestId('tab-inspector').click();
@@ -162,7 +164,7 @@ describe.runIf(browserAvailable())('workflow editor in Chromium (issue 7)', () =
     expect(await saveState(page)).toBe('conflict');
     await screenshot(page, 'editor-conflict');
     await dialog.getByRole('button', { name: 'Keep mine on top' }).click();
-    await expect.poll(() => saveState(page)).toBe('saved');
+    await saved(page);
     expect(await page.getByTestId('node-start').textContent()).toContain('(sales edit)');
 
     // Both edits survive a reload, in either session.
@@ -239,7 +241,9 @@ describe.runIf(browserAvailable())('workflow editor in Chromium (issue 7)', () =
     await page.getByRole('button', { name: 'Create and open' }).click();
     await page.locator('[data-testid="canvas"][data-ready="true"]').waitFor();
     await page.getByTestId('palette-condition').click();
-    await expect.poll(() => saveState(page)).toBe('saved');
+    // The edit marks the draft unsaved; autosave saves it a second later.
+    await expect.poll(() => saveState(page)).not.toBe('saved');
+    await saved(page);
     await page.getByTestId('propose').click();
     await page.getByTestId('change-note').fill('Draft with a hole');
     await page.getByRole('button', { name: 'Propose version' }).click();
