@@ -58,6 +58,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // A page waits on the server; under CI load a round trip can take seconds, more than
+          // expect.poll's default of 1 s.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

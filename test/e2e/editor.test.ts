@@ -27,8 +27,8 @@ async function drag(page: Page, from: Locator, to: Locator) {
 }
 
 const saveState = (page: Page) => page.getByTestId('save-state').getAttribute('data-state');
-/** Waits until the draft is saved: a save can take seconds on a busy machine. */
-const saved = (page: Page) => expect.poll(() => saveState(page), { timeout: 15_000 }).toBe('saved');
+/** Waits until the draft is saved (the e2e project polls for up to 10 s). */
+const saved = (page: Page) => expect.poll(() => saveState(page)).toBe('saved');
 const problems = (page: Page) => page.getByTestId('problems-chip').textContent();
 const selectedNodeId = async (page: Page) =>
   (await page.locator('.react-flow__node.selected').getAttribute('data-id'))!;
