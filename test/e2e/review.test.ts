@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSY_CSV } from '../../apps/api/src/testing';
 import { browserAvailable, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
 
 const PASSWORD = 'accord-demo';
@@ -230,23 +231,13 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
   });
 
   it('issue 6: ops uploads a messy CRM export, remaps a column, and keeps the good rows', async () => {
-    const csv = [
-      '\uFEFFLead ID,First Name,Last Name,E-Mail,Job Title,Employees,Student,Converted,',
-      'L-1,Ann,Lee,ann@acme.com,VP Marketing,"1,200",No,Yes,',
-      'L-2,Bob,"Smith, Jr.",bob@globex.com,Select,N/A,-,none,',
-      'L-3,Cy,Ng,not-an-email,CTO,many,maybe,yes,',
-      'L-4,"Dee ""DJ""",Ray,dee@initech.com,"Director, Sales",250,,no,',
-      'L-5,Eve,Oh,eve@x.com,',
-      '',
-      'L-6,Fay,Wu,fay@hooli.com,Head of Growth,40,Yes,,',
-    ].join('\r\n');
     const ops = await signedIn(browser, app, 'ops@acme.test');
     await ops.goto(`${app.url}/lead-sets`);
     const upload = ops.getByRole('region', { name: 'Upload leads' });
     await upload.getByLabel('Lead file').setInputFiles({
       name: 'crm-export.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from(csv),
+      buffer: Buffer.from(MESSY_CSV),
     });
     // The preview suggests a mapping by column name, outcome included.
     const becomes = (column: string) => upload.getByLabel(`Column ${column} becomes`);

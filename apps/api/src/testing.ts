@@ -80,3 +80,20 @@ export async function tamperWithAuditEvent(
   await sql`update audit_events set ${sql.ref(column)} = ${value} where id = ${id}`.execute(db);
   await sql`alter table audit_events enable trigger audit_events_append_only`.execute(db);
 }
+
+/**
+ * A CRM export as people make them: a BOM, a trailing comma on every line (so the header has an
+ * unnamed last column), quoted commas and quotes, placeholders and blanks, a row with bad
+ * values and a row cut short.
+ */
+export const MESSY_CSV = [
+  '\uFEFFLead ID,First Name,Last Name,E-Mail,Job Title,Employees,Student,Converted,',
+  'L-1,Ann,Lee,ann@acme.com,VP Marketing,"1,200",No,Yes,',
+  'L-2,Bob,"Smith, Jr.",bob@globex.com,Select,N/A,-,none,',
+  'L-3,Cy,Ng,not-an-email,CTO,many,maybe,yes,',
+  'L-4,"Dee ""DJ""",Ray,dee@initech.com,"Director, Sales",250,,no,',
+  'L-5,Eve,Oh,eve@x.com,',
+  '',
+  'L-6,Fay,Wu,fay@hooli.com,Head of Growth,40,Yes,,',
+  '',
+].join('\r\n');
