@@ -390,11 +390,13 @@ describe.each(testBackends())('simulations on $kind', ({ open }) => {
         await new Promise((r) => setTimeout(r, 25));
       }
       expect(seen.length).toBeGreaterThanOrEqual(2);
-      for (let i = 1; i < seen.length; i++) {
+      for (let i = 1; i < seen.length; i++)
         expect(seen[i]!.progress).toBeGreaterThan(seen[i - 1]!.progress);
-        // Written at most every 250 ms (observed a little later than written).
-        expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(200);
-      }
+      // Written at most every 250 ms. Pages come every 60 ms, so without the limit this would
+      // see a new value about every page. One write may land late under load and the next on
+      // time, so single gaps are not measured: the count over the whole span is.
+      const span = seen.at(-1)!.at - seen[0]!.at;
+      expect(seen.length).toBeLessThanOrEqual(Math.floor(span / 250) + 2);
       expect(seen.at(-1)!.progress).toBeLessThan(1);
 
       const cancelled = await as.ops.simulations.cancel({ runId });
