@@ -16,8 +16,7 @@ import { runManagerFor, type StoredResult } from '../simulation/run-manager';
 import {
   baselineSchema,
   candidateSchema,
-  compiledSide,
-  explained,
+  explainOnBothSides,
   resolveSides,
 } from '../simulation/sides';
 import { protectedProcedure, type Context, type SessionUser, dateInput } from '../trpc';
@@ -30,6 +29,25 @@ type Ctx = Context & { user: SessionUser };
 function defaultAsOf(set: { source: unknown }): Date {
   const generatedAsOf = (set.source as { asOf?: unknown } | null)?.asOf;
   return typeof generatedAsOf === 'string' ? new Date(generatedAsOf) : new Date();
+}
+
+/**
+ * The n-th lead of a lead set (NOT_FOUND naming how many it has), and the day to evaluate it as
+ * of: the one given, else the set's own.
+ */
+async function leadOfSet(
+  ctx: Ctx,
+  from: { leadSetId: string; leadNumber: number },
+  asOf: Date | undefined,
+) {
+  const set = await requireLeadSet(ctx, from.leadSetId);
+  const row = await findLead(ctx.db, set.id, { seq: from.leadNumber - 1 });
+  if (!row)
+    throw new TRPCError({
+      code: 'NOT_FOUND',
+      message: `${set.name} has no lead ${from.leadNumber}; it has ${set.lead_count.toLocaleString('en-US')}.`,
+    });
+  return { lead: row.data as Lead, asOf: asOf ?? defaultAsOf(set) };
 }
 
 /** A run whose process sent no heartbeat for this long is reported failed (it died). */
@@ -74,7 +92,7 @@ function summary(run: Omit<Awaited<ReturnType<typeof listRuns>>[number], 'change
   };
 }
 
-/** The two documents a run compared, compiled (cached per version, per run for a draft). */
+/** The two documents a run compared, keyed for the compile cache (per version, per run for a draft). */
 async function runSides(ctx: Ctx, run: Awaited<ReturnType<typeof requireRun>>) {
   const baselineVersion = run.baseline_version_id
     ? await findVersion(ctx.db, ctx.user.workspace_id, run.baseline_version_id)
@@ -97,10 +115,7 @@ async function runSides(ctx: Ctx, run: Awaited<ReturnType<typeof requireRun>>) {
     document: candidateDocument,
     cacheKey: candidateVersion ? `version:${candidateVersion.id}` : `run:${run.id}:candidate`,
   };
-  return {
-    baseline: { ...baseline, evaluate: compiledSide(baseline, 'baseline') },
-    candidate: { ...candidate, evaluate: compiledSide(candidate, 'candidate') },
-  };
+  return { baseline, candidate };
 }
 
 export const simulationsRouter = {
@@ -288,26 +303,12 @@ export const simulationsRouter = {
         });
       const sides = await runSides(ctx, run);
       const lead = row.data as Lead;
-      const options = { asOf: run.as_of };
-      const baseline = sides.baseline.evaluate(lead, options);
-      const candidate = sides.candidate.evaluate(lead, options);
+      // For a draft candidate, the run's own copy of the draft: what was evaluated.
       return {
         leadIndex: row.seq,
         lead,
         asOf: run.as_of,
-        changed: baseline.stage !== candidate.stage,
-        // The documents the run compared (for a draft candidate, the run's own copy), so the
-        // paths can be drawn on exactly what was evaluated.
-        baseline: {
-          label: sides.baseline.label,
-          document: sides.baseline.document,
-          ...explained(sides.baseline.document, baseline),
-        },
-        candidate: {
-          label: sides.candidate.label,
-          document: sides.candidate.document,
-          ...explained(sides.candidate.document, candidate),
-        },
+        ...explainOnBothSides(sides, lead, run.as_of),
       };
     }),
 
@@ -336,37 +337,10 @@ export const simulationsRouter = {
         }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { baseline, candidate } = await resolveSides(ctx, input);
-      let lead = input.lead;
-      let asOf = input.asOf ?? new Date();
-      if (input.fromSet) {
-        const set = await requireLeadSet(ctx, input.fromSet.leadSetId);
-        const row = await findLead(ctx.db, set.id, { seq: input.fromSet.leadNumber - 1 });
-        if (!row)
-          throw new TRPCError({
-            code: 'NOT_FOUND',
-            message: `${set.name} has no lead ${input.fromSet.leadNumber}; it has ${set.lead_count.toLocaleString('en-US')}.`,
-          });
-        lead = row.data as Lead;
-        asOf = input.asOf ?? defaultAsOf(set);
-      }
-      const options = { asOf };
-      const a = compiledSide(baseline, 'baseline')(lead!, options);
-      const b = compiledSide(candidate, 'candidate')(lead!, options);
-      return {
-        lead: lead!,
-        asOf,
-        changed: a.stage !== b.stage,
-        baseline: {
-          label: baseline.label,
-          document: baseline.document,
-          ...explained(baseline.document, a),
-        },
-        candidate: {
-          label: candidate.label,
-          document: candidate.document,
-          ...explained(candidate.document, b),
-        },
-      };
+      const sides = await resolveSides(ctx, input);
+      const { lead, asOf } = input.fromSet
+        ? await leadOfSet(ctx, input.fromSet, input.asOf)
+        : { lead: input.lead!, asOf: input.asOf ?? new Date() };
+      return { lead, asOf, ...explainOnBothSides(sides, lead, asOf) };
     }),
 } satisfies TRPCRouterRecord;

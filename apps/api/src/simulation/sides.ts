@@ -3,6 +3,7 @@ import {
   compile,
   defaultCatalog,
   type Evaluate,
+  type Lead,
   type Result,
   type Workflow,
   type WorkflowNode,
@@ -127,11 +128,32 @@ export interface PathStep {
 }
 
 /** A side's result for one lead, with its path spelled out in node labels. */
-export function explained(document: Workflow, result: Result) {
+function explained(document: Workflow, result: Result) {
   const nodes = new Map<string, WorkflowNode>(document.nodes.map((n) => [n.id, n]));
   const steps: PathStep[] = result.path.map((nodeId) => {
     const node = nodes.get(nodeId);
     return { nodeId, label: node?.label ?? nodeId, kind: node?.kind ?? 'unknown' };
   });
   return { ...result, steps };
+}
+
+type ExplainableSide = Pick<ResolvedSide, 'cacheKey' | 'document' | 'label'>;
+
+/**
+ * One lead through both sides, each with its label, the document it ran (so both paths can be
+ * drawn on exactly what was evaluated) and its result with the path in node labels.
+ */
+export function explainOnBothSides(
+  sides: { baseline: ExplainableSide; candidate: ExplainableSide },
+  lead: Lead,
+  asOf: Date,
+) {
+  const side = (which: 'baseline' | 'candidate') => {
+    const { label, document } = sides[which];
+    const result = compiledSide(sides[which], which)(lead, { asOf });
+    return { label, document, ...explained(document, result) };
+  };
+  const baseline = side('baseline');
+  const candidate = side('candidate');
+  return { changed: baseline.stage !== candidate.stage, baseline, candidate };
 }

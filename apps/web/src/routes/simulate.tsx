@@ -14,7 +14,7 @@ import {
   type SimulationResult,
 } from '../pages/simulate/results';
 import { QuickTest } from '../pages/simulate/quick-test';
-import { sidesInput, type SidesChoice } from '../pages/simulate/sides-choice';
+import { sidesInput, type ReadyLeadSet, type SidesChoice } from '../pages/simulate/sides-choice';
 import { usePermissions } from '../pages/use-permissions';
 import { VersionSelect } from '../pages/version-select';
 
@@ -146,7 +146,7 @@ function StartRun(props: {
   workflowId: string;
   sides: SidesChoice;
   onSides: (sides: SidesChoice) => void;
-  ready: readonly { id: string; name: string; lead_count: number }[];
+  ready: readonly ReadyLeadSet[];
   leadSetId: string;
   onLeadSet: (leadSetId: string) => void;
   loaded: boolean;

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { leadFromJson } from '../../lib/lead-json';
 import { useTRPC } from '../../lib/trpc';
 import { LeadExplanation } from './lead-explanation';
-import { sidesInput, type SidesChoice } from './sides-choice';
+import { sidesInput, type ReadyLeadSet, type SidesChoice } from './sides-choice';
 
 /**
  * Quick test of one lead: the n-th lead of a lead set, or a pasted one, through the baseline and
@@ -13,7 +13,7 @@ import { sidesInput, type SidesChoice } from './sides-choice';
 export function QuickTest(props: {
   workflowId: string;
   sides: SidesChoice;
-  leadSets: readonly { id: string; name: string; lead_count: number }[];
+  leadSets: readonly ReadyLeadSet[];
   /** The lead set chosen (shared with the run form). */
   leadSetId: string;
   onLeadSet: (leadSetId: string) => void;

@@ -1,3 +1,5 @@
+import type { RouterOutputs } from '../../lib/types';
+
 /** What both a run and a quick test compare: the two sides and the day (empty: the default). */
 export interface SidesChoice {
   baseline: string;
@@ -14,3 +16,6 @@ export function sidesInput(choice: SidesChoice) {
     ...(choice.asOf ? { asOf: choice.asOf } : {}),
   };
 }
+
+/** A lead set a run or a quick test can use (ready, with leads). */
+export type ReadyLeadSet = RouterOutputs['leadSets']['list'][number];
