@@ -9,5 +9,5 @@ export default defineConfig({
     port: 5173,
     proxy: { '/trpc': api, '/v1': api, '/healthz': api },
   },
-  build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 2000 },
+  build: { outDir: 'dist', sourcemap: true },
 });

@@ -1,19 +1,42 @@
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppLayout } from './layout';
 import { useTRPC } from './lib/trpc';
-import { AdminPage } from './routes/admin';
-import { AgreementPage } from './routes/agreement';
-import { AuditPage } from './routes/audit';
-import { ComparePage } from './routes/compare';
-import { DecisionsPage } from './routes/decisions';
-import { EditorPage } from './routes/editor';
-import { LeadSetsPage } from './routes/lead-sets';
 import { SignInPage } from './routes/sign-in';
-import { SimulatePage } from './routes/simulate';
-import { VersionsPage } from './routes/versions';
-import { VersionViewPage } from './routes/version-view';
-import { WorkflowsPage } from './routes/workflows';
+
+/**
+ * Pages load on first visit: each is its own chunk, so signing in does not wait for the editor,
+ * the charts or the canvas library. The navigation stays while a page's chunk loads.
+ */
+function page<K extends string>(
+  load: () => Promise<Record<K, ComponentType>>,
+  name: K,
+): ComponentType {
+  const Page = lazy(async () => {
+    const component: ComponentType = (await load())[name];
+    return { default: component };
+  });
+  return function LazyPage() {
+    return (
+      <Suspense fallback={<p className="page muted">Loading…</p>}>
+        <Page />
+      </Suspense>
+    );
+  };
+}
+
+const AdminPage = page(() => import('./routes/admin'), 'AdminPage');
+const AgreementPage = page(() => import('./routes/agreement'), 'AgreementPage');
+const AuditPage = page(() => import('./routes/audit'), 'AuditPage');
+const ComparePage = page(() => import('./routes/compare'), 'ComparePage');
+const DecisionsPage = page(() => import('./routes/decisions'), 'DecisionsPage');
+const EditorPage = page(() => import('./routes/editor'), 'EditorPage');
+const LeadSetsPage = page(() => import('./routes/lead-sets'), 'LeadSetsPage');
+const SimulatePage = page(() => import('./routes/simulate'), 'SimulatePage');
+const VersionsPage = page(() => import('./routes/versions'), 'VersionsPage');
+const VersionViewPage = page(() => import('./routes/version-view'), 'VersionViewPage');
+const WorkflowsPage = page(() => import('./routes/workflows'), 'WorkflowsPage');
 
 export function App() {
   return (
