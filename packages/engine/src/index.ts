@@ -27,6 +27,8 @@ export {
 export { buildGraph, type WorkflowGraph } from './validate/graph';
 export { indexCatalog, extendCatalog, type CatalogIndex } from './catalog/catalog-index';
 export { isFreeMailDomain } from './catalog/free-mail';
+export { checkLeadValues, type LeadValueCheck, type LeadValueIssue } from './catalog/check-lead';
+export { asOfOrNow } from './runtime/as-of-or-now';
 export {
   operandLabel,
   operandType,
