@@ -114,21 +114,23 @@ function reachableIds(graph: WorkflowGraph): Set<string> {
   return seen;
 }
 
-/** Every predicate of a node, for whole-workflow scans. */
-function nodePredicates(node: WorkflowNode): Predicate[] {
-  switch (node.kind) {
-    case 'condition':
-      return [node.data.when];
-    case 'switch':
-      return node.data.cases.map((c) => c.when);
-    case 'scorecard':
-      return node.data.rows.flatMap((r) => (r.when ? [r.when] : []));
-    case 'checklist':
-      return node.data.criteria.map((c) => c.when);
-    default:
-      return [];
-  }
-}
+/**
+ * Every predicate of a node, for whole-workflow scans; table cells are comparisons of their
+ * column's operand and are read from the columns instead.
+ */
+const nodePredicates = {
+  start: () => [],
+  condition: (node) => [node.data.when],
+  switch: (node) => node.data.cases.map((c) => c.when),
+  scorecard: (node) => node.data.rows.flatMap((r) => (r.when ? [r.when] : [])),
+  checklist: (node) => node.data.criteria.map((c) => c.when),
+  table: () => [],
+  assign: () => [],
+  stage: () => [],
+} satisfies { [K in NodeKind]: (node: NodeOf<K>) => Predicate[] };
+
+const predicatesOf = <K extends NodeKind>(node: NodeOf<K>): Predicate[] =>
+  (nodePredicates[node.kind] as (node: NodeOf<K>) => Predicate[])(node);
 
 /** Fields compared only with isSet / isEmpty anywhere in the workflow. */
 function presenceOnlyFields(workflow: Workflow): Set<string> {
@@ -142,7 +144,7 @@ function presenceOnlyFields(workflow: Workflow): Set<string> {
     else ('all' in p ? p.all : p.any).forEach(visit);
   };
   for (const node of workflow.nodes) {
-    nodePredicates(node).forEach(visit);
+    predicatesOf(node).forEach(visit);
     if (node.kind === 'table')
       for (const input of node.data.inputs)
         if (input.operand.kind === 'field') value.add(input.operand.field);

@@ -3,6 +3,7 @@
  * evaluates every predicate by hand, with no code generation. Property tests check that the
  * compiled evaluator gives exactly its results. It assumes a workflow that validates.
  */
+import { assertNever } from '../assert-never';
 import { defaultCatalog } from '../catalog/default-catalog';
 import { indexCatalog, type CatalogIndex } from '../catalog/catalog-index';
 import { isFreeMailDomain } from '../catalog/free-mail';
@@ -594,6 +595,8 @@ export function interpret(
         for (const [id, v] of state.tags) setOwn(tags, id, v);
         return { stage: node.data.stage, scores, tags, path, reasons, checklist };
       }
+      default:
+        return assertNever(node);
     }
   }
   throw new Error('the workflow loops');
