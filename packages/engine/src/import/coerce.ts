@@ -1,5 +1,6 @@
 import type { EnumOption, FieldType } from '../schema/field-catalog';
 import type { AttributeValue } from '../schema/lead';
+import { cellTooLong } from './limits';
 import { isPlaceholder } from './placeholders';
 
 /** How to read dates such as 03/04/2026: month first (US) or day first. */
@@ -49,7 +50,7 @@ export function parseNumber(raw: string): number | undefined {
     if (t[0] !== '+') sign = -sign;
     t = t.slice(1).trim();
   }
-  t = t.replace(/^[$€£¥]\s*/, '').replace(/\s*(?:[$€£¥]|eur|usd|gbp|chf)$/i, '');
+  t = withoutCurrency(t);
   if (t.startsWith('-')) {
     sign = -sign;
     t = t.slice(1);
@@ -64,6 +65,21 @@ export function parseNumber(raw: string): number | undefined {
   else return undefined;
   const n = Number(normalised) * sign;
   return Number.isFinite(n) ? n : undefined;
+}
+
+const CURRENCY_SIGNS = '$€£¥';
+const CURRENCY_CODES = new Set(['eur', 'usd', 'gbp', 'chf']);
+
+/**
+ * The text without a currency sign in front and a sign or code (EUR, USD, GBP, CHF) behind,
+ * cut by position rather than by a pattern, so long text takes one pass.
+ */
+function withoutCurrency(text: string): string {
+  let t = text;
+  if (t.length > 0 && CURRENCY_SIGNS.includes(t[0]!)) t = t.slice(1).trimStart();
+  if (t.length > 0 && CURRENCY_SIGNS.includes(t[t.length - 1]!)) t = t.slice(0, -1).trimEnd();
+  else if (CURRENCY_CODES.has(t.slice(-3).toLowerCase())) t = t.slice(0, -3).trimEnd();
+  return t;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -109,7 +125,20 @@ export function parseDate(raw: string, order: DateOrder = 'mdy'): number | undef
   return undefined;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SPACE = /\s/;
+
+/**
+ * Whether text reads as one email address: something, one @, a domain with a dot inside it, no
+ * spaces. Found with index searches, not a pattern that could backtrack on long text.
+ * @example isEmailAddress('ann@acme.com') // true
+ */
+export function isEmailAddress(text: string): boolean {
+  const at = text.indexOf('@');
+  if (at <= 0 || text.indexOf('@', at + 1) !== -1 || SPACE.test(text)) return false;
+  const dot = text.indexOf('.', at + 2);
+  return dot !== -1 && dot < text.length - 1;
+}
+
 const norm = (s: string) =>
   s
     .trim()
@@ -152,13 +181,15 @@ export function coerceValue(raw: unknown, target: CoerceTarget): Coerced {
     return ok(items.length ? items.map((v) => (typeof v === 'string' ? v.trim() : v)) : undefined);
   }
   if (typeof raw !== 'string') return fail('not a value (an object)');
+  const tooLong = cellTooLong(raw);
+  if (tooLong !== undefined) return fail(tooLong);
   if (isPlaceholder(raw)) return MISSING;
   const text = raw.trim();
   switch (target.type) {
     case 'string':
       return ok(text);
     case 'email':
-      return EMAIL.test(text) ? ok(text) : fail(`"${clip(text)}" is not an email address`);
+      return isEmailAddress(text) ? ok(text) : fail(`"${clip(text)}" is not an email address`);
     case 'phone':
       return /\d/.test(text) && /^[\d\s()+\-./x]+$/i.test(text)
         ? ok(text)

@@ -2,6 +2,7 @@ export { isPlaceholder } from './placeholders';
 export {
   coerceValue,
   enumLookup,
+  isEmailAddress,
   parseBoolean,
   parseDate,
   parseNumber,
@@ -28,3 +29,4 @@ export {
   type MappingIssue,
 } from './row-mapper';
 export { inferColumnType, type InferredType } from './infer-type';
+export { IMPORT_LIMITS, cellTooLong, columnNameTooLong, tooManyColumns } from './limits';

@@ -102,14 +102,36 @@ describe('createRowMapper', () => {
   });
 
   it('leaves placeholders out and names a lead without an id after its row', () => {
-    expect(map(['', 'N/A', '-', 'Select', '', '', ''], 7)).toEqual({
+    expect(map(['', 'N/A', '-', 'Select', 'Open', '', ''], 7)).toEqual({
       ok: true,
-      lead: { id: 'row-7', attributes: {}, events: [] },
+      lead: {
+        id: 'row-7',
+        attributes: {},
+        events: [],
+        outcome: { converted: false, stage: 'Open' },
+      },
+    });
+  });
+
+  it('#15: refuses a row whose mapped cells are all blank (garbage is not a lead)', () => {
+    expect(map(['', 'N/A', '-', 'Select', '', '', 'a note'], 7)).toEqual({
+      ok: false,
+      errors: [{ column: '', columnIndex: 0, message: 'Every mapped cell of the row is blank.' }],
+    });
+    expect(map(['L-9', '', '', '', '', '', ''], 8)).toEqual({
+      ok: false,
+      errors: [
+        {
+          column: '',
+          columnIndex: 0,
+          message: 'The row has an id but every other mapped cell is blank.',
+        },
+      ],
     });
   });
 
   it('accepts empty extra cells (a trailing comma) but not missing ones', () => {
-    expect(map(['L', '', '', '', '', '', '', ''], 3).ok).toBe(true);
+    expect(map(['L', 'ann@acme.com', '', '', '', '', '', ''], 3).ok).toBe(true);
     expect(map(['L', '', ''], 3)).toEqual({
       ok: false,
       errors: [{ column: '', columnIndex: 0, message: 'The row has 3 cells; the header has 7.' }],

@@ -1,6 +1,7 @@
 import type { FieldCatalog } from '../schema/field-catalog';
 import { leadEventSchema, type AttributeValue, type Lead, type LeadEvent } from '../schema/lead';
 import { formatPath, parseLead } from '../schema/parse-workflow';
+import { ownValue, setOwn } from '../runtime/values';
 import { coerceValue, enumLookup, parseBoolean, type CoerceTarget } from './coerce';
 import { DEFAULT_CONVERTED_STAGES, type ColumnTarget, type ImportMapping } from './mapping';
 import { isPlaceholder } from './placeholders';
@@ -48,15 +49,27 @@ const LOST = new Set([
 
 /**
  * Checks a mapping against the columns of a file and the catalog: unknown columns or fields, two
- * columns for one field, two id columns. An empty list means it can be used.
+ * columns for one field, two id columns, and (unless `needsData` is false, as for JSON lead
+ * documents, which need no mapping) no column that gives a lead anything: a file read with such
+ * a mapping would import empty leads. An empty list means it can be used.
  * @example checkMapping(['Email'], { columns: { Email: { kind: 'field', field: 'mail' } }, dateOrder: 'mdy' }, defaultCatalog)
  */
 export function checkMapping(
   columns: readonly string[],
   mapping: ImportMapping,
   catalog: FieldCatalog,
+  options: { needsData?: boolean } = {},
 ): MappingIssue[] {
   const issues: MappingIssue[] = [];
+  const givesData = Object.values(mapping.columns).some(
+    (t) => t.kind === 'field' || t.kind === 'events' || t.kind === 'outcome',
+  );
+  if (!givesData && options.needsData !== false)
+    issues.push({
+      path: 'mapping.columns',
+      message:
+        'No column is mapped to a lead field, events or an outcome, so every lead would be empty: choose what at least one column becomes.',
+    });
   const known = new Set(columns);
   const fields = new Set(catalog.fields.map((f) => f.id));
   const targets = new Map<string, string>();
@@ -98,7 +111,8 @@ export function createRowMapper(
 ): (row: readonly unknown[] | Record<string, unknown>, rowNumber: number) => MappedRow {
   const fields = new Map(catalog.fields.map((f) => [f.id, f]));
   const plans: (Plan | null)[] = columns.map((column) => {
-    const target: ColumnTarget | undefined = mapping.columns[column];
+    // A column named `constructor` or `__proto__` is a name, not Object's property.
+    const target = ownValue(mapping.columns, column) as ColumnTarget | undefined;
     if (!target || target.kind === 'ignore') return null;
     if (target.kind === 'field') {
       const def = fields.get(target.field);
@@ -127,7 +141,7 @@ export function createRowMapper(
     const errors: CellError[] = [];
     const cells: readonly unknown[] = Array.isArray(row)
       ? row
-      : columns.map((c) => (row as Record<string, unknown>)[c]);
+      : columns.map((c) => ownValue(row, c));
     if (Array.isArray(row) && row.length !== width) {
       const extra = row.slice(width);
       if (row.length < width || extra.some((v) => typeof v !== 'string' || v.trim() !== ''))
@@ -156,7 +170,7 @@ export function createRowMapper(
         case 'field': {
           const coerced = coerceValue(raw, plan.target);
           if (!coerced.ok) cellError(coerced.message);
-          else if (coerced.value !== undefined) attributes[plan.field] = coerced.value;
+          else if (coerced.value !== undefined) setOwn(attributes, plan.field, coerced.value);
           break;
         }
         case 'events': {
@@ -174,6 +188,20 @@ export function createRowMapper(
       }
     }
     if (errors.length) return { ok: false, errors };
+    if (!outcome && events.length === 0 && Object.keys(attributes).length === 0)
+      return {
+        ok: false,
+        errors: [
+          {
+            column: '',
+            columnIndex: 0,
+            message:
+              id === undefined
+                ? 'Every mapped cell of the row is blank.'
+                : 'The row has an id but every other mapped cell is blank.',
+          },
+        ],
+      };
     const lead: Lead = { id: id ?? `row-${rowNumber}`, attributes, events };
     if (outcome) lead.outcome = outcome;
     return { ok: true, lead };
@@ -250,7 +278,7 @@ export function mapLeadDocument(value: unknown, catalog?: FieldCatalog): MappedR
   for (const [key, raw] of Object.entries(parsed.lead.attributes)) {
     const def = fields.get(key);
     if (!def || typeof raw !== 'string') {
-      attributes[key] = raw;
+      setOwn(attributes, key, raw);
       continue;
     }
     const coerced = coerceValue(raw, {
@@ -263,7 +291,7 @@ export function mapLeadDocument(value: unknown, catalog?: FieldCatalog): MappedR
         columnIndex: 0,
         message: coerced.message,
       });
-    else if (coerced.value !== undefined) attributes[key] = coerced.value;
+    else if (coerced.value !== undefined) setOwn(attributes, key, coerced.value);
   }
   if (errors.length) return { ok: false, errors };
   return { ok: true, lead: { ...parsed.lead, attributes } };

@@ -1,4 +1,5 @@
 import type { FieldCatalog } from '../schema/field-catalog';
+import { IMPORT_LIMITS } from './limits';
 import type { ColumnTarget } from './mapping';
 
 export interface SuggestedColumn {
@@ -55,37 +56,100 @@ const OUTCOMES: [ColumnTarget & { kind: 'outcome' }, string[]][] = [
   ],
 ];
 
+/** Text without its parenthesised parts ("Employees (approx.)" → "Employees  "), in one pass. */
+function withoutParentheses(s: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = s.indexOf('(', from);
+    const close = open === -1 ? -1 : s.indexOf(')', open + 1);
+    if (close === -1) return out + s.slice(from);
+    out += `${s.slice(from, open)} `;
+    from = close + 1;
+  }
+}
+
 const normalise = (s: string) =>
-  s
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/\(.*?\)/g, ' ')
+  withoutParentheses(
+    s
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, ''),
+  )
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 const squash = (s: string) => s.replace(/ /g, '');
 
-function bigrams(s: string): Map<string, number> {
-  const grams = new Map<string, number>();
-  for (let i = 0; i < s.length - 1; i++) {
-    const g = s.slice(i, i + 2);
-    grams.set(g, (grams.get(g) ?? 0) + 1);
+/**
+ * Names to compare columns with, each as its bigram counts over one numbering of the bigrams
+ * they use: a column is read once, then compared with every name by array lookups (a wide export
+ * meets a few hundred names per column).
+ */
+class NameMatcher {
+  private readonly ids = new Map<string, number>();
+  private readonly texts: string[];
+  /** Per name: its bigram count, and where its (id, count) pairs sit in `pairs`. */
+  private readonly grams: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly pairs: Int32Array;
+  private readonly seen: Uint32Array;
+  private readonly scores: Float64Array;
+
+  constructor(names: readonly string[]) {
+    this.texts = names.map((name) => squash(normalise(name)));
+    const pairs: number[] = [];
+    this.grams = new Int32Array(names.length);
+    this.starts = new Int32Array(names.length + 1);
+    this.texts.forEach((text, n) => {
+      const counts = new Map<number, number>();
+      for (let i = 0; i < text.length - 1; i++) {
+        const g = text.slice(i, i + 2);
+        let id = this.ids.get(g);
+        if (id === undefined) this.ids.set(g, (id = this.ids.size));
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      this.grams[n] = Math.max(0, text.length - 1);
+      this.starts[n] = pairs.length;
+      for (const [id, count] of counts) pairs.push(id, count);
+    });
+    this.starts[names.length] = pairs.length;
+    this.pairs = Int32Array.from(pairs);
+    this.seen = new Uint32Array(this.ids.size);
+    this.scores = new Float64Array(names.length);
   }
-  return grams;
+
+  /** Dice coefficient of character bigrams of `column` with each name, in order (reused array). */
+  similarities(column: string): Float64Array {
+    const text = squash(normalise(column));
+    const grams = text.length - 1;
+    const touched: number[] = [];
+    for (let i = 0; i < grams; i++) {
+      const id = this.ids.get(text.slice(i, i + 2));
+      if (id === undefined) continue;
+      if (this.seen[id] === 0) touched.push(id);
+      this.seen[id]!++;
+    }
+    for (let n = 0; n < this.texts.length; n++) {
+      const name = this.texts[n]!;
+      let score = 0;
+      if (!text || !name) score = 0;
+      else if (text === name) score = 1;
+      else if (grams >= 1 && this.grams[n]! >= 1) {
+        let shared = 0;
+        for (let p = this.starts[n]!; p < this.starts[n + 1]!; p += 2)
+          shared += Math.min(this.pairs[p + 1]!, this.seen[this.pairs[p]!]!);
+        score = (2 * shared) / (grams + this.grams[n]!);
+      }
+      this.scores[n] = score;
+    }
+    for (const id of touched) this.seen[id] = 0;
+    return this.scores;
+  }
 }
 
 /** Dice coefficient of character bigrams, ignoring spaces: 1 for equal names. */
 export function nameSimilarity(a: string, b: string): number {
-  const x = squash(normalise(a));
-  const y = squash(normalise(b));
-  if (!x || !y) return 0;
-  if (x === y) return 1;
-  if (x.length < 2 || y.length < 2) return 0;
-  const gx = bigrams(x);
-  const gy = bigrams(y);
-  let shared = 0;
-  for (const [g, n] of gx) shared += Math.min(n, gy.get(g) ?? 0);
-  return (2 * shared) / (x.length - 1 + (y.length - 1));
+  return new NameMatcher([b]).similarities(a)[0]!;
 }
 
 const THRESHOLD = 0.72;
@@ -93,14 +157,15 @@ const THRESHOLD = 0.72;
 /**
  * A mapping of columns to catalog fields (and to the lead id, events and outcome) by similarity of
  * the column name to field ids, labels and common export names. Each target is used once, by the
- * column most like it; columns like nothing are ignored.
+ * column most like it; columns like nothing are ignored, and so are columns past
+ * `IMPORT_LIMITS.columns` and names longer than `IMPORT_LIMITS.columnNameChars`.
  * @example suggestMapping(['E-Mail', 'Job Title'], defaultCatalog)[0].target // { kind: 'field', field: 'email' }
  */
 export function suggestMapping(
   columns: readonly string[],
   catalog: FieldCatalog,
 ): SuggestedColumn[] {
-  const candidates: { key: string; target: ColumnTarget; names: string[] }[] = [
+  const candidates: { key: string; target: ColumnTarget; names: readonly string[] }[] = [
     { key: 'id', target: { kind: 'id' }, names: ID_NAMES },
     { key: 'events', target: { kind: 'events' }, names: EVENT_NAMES },
     ...OUTCOMES.map(([target, names]) => ({ key: 'outcome', target, names })),
@@ -110,12 +175,17 @@ export function suggestMapping(
       names: [field.id, field.label, ...(SYNONYMS[field.id] ?? [])],
     })),
   ];
+  const owner = candidates.flatMap((candidate, k) => candidate.names.map(() => k));
+  const matcher = new NameMatcher(candidates.flatMap((candidate) => candidate.names));
   const scored: { column: number; candidate: number; score: number }[] = [];
   columns.forEach((column, c) => {
-    candidates.forEach((candidate, k) => {
-      let best = 0;
-      for (const name of candidate.names) best = Math.max(best, nameSimilarity(column, name));
-      if (best >= THRESHOLD) scored.push({ column: c, candidate: k, score: best });
+    if (c >= IMPORT_LIMITS.columns || column.length > IMPORT_LIMITS.columnNameChars) return;
+    const scores = matcher.similarities(column);
+    const best = new Float64Array(candidates.length);
+    for (let i = 0; i < scores.length; i++)
+      best[owner[i]!] = Math.max(best[owner[i]!]!, scores[i]!);
+    best.forEach((score, k) => {
+      if (score >= THRESHOLD) scored.push({ column: c, candidate: k, score });
     });
   });
   scored.sort((a, b) => b.score - a.score || a.column - b.column || a.candidate - b.candidate);
