@@ -78,6 +78,21 @@ export {
   type ItemChanges,
 } from './diff/diff-workflows';
 export {
+  auditChanges,
+  describeAuditChange,
+  isAuditChangeSummary,
+  MAX_AUDIT_CHANGES,
+  type AuditChange,
+  type AuditChangeSummary,
+  type AuditValue,
+} from './diff/audit-changes';
+export {
+  mergeWorkflows,
+  type MergeConflict,
+  type MergeSide,
+  type WorkflowMerge,
+} from './diff/merge-workflows';
+export {
   describeWorkflow,
   agreementToMarkdown,
   type AgreementDoc,

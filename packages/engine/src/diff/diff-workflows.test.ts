@@ -34,6 +34,8 @@ describe('diffWorkflows', () => {
           {
             path: `rows[${i}].points`,
             label: 'Row "Visited the pricing page" points',
+            item: 'Visited the pricing page',
+            field: 'points',
             before: 15,
             after: 20,
             text: 'Row "Visited the pricing page" points: 15 → 20',
@@ -98,6 +100,8 @@ describe('diffWorkflows', () => {
     expect(diff.scores.removed.map((s) => s.id)).toEqual(['engagement']);
     expect(diff.scores.changed[0]?.changes[0]).toMatchObject({
       path: 'max',
+      item: 'Fit',
+      field: 'maximum',
       before: 100,
       after: 120,
     });

@@ -13,6 +13,10 @@ export interface FieldChange {
   path: string;
   /** What a reviewer reads, e.g. `Row "Visited pricing page" points`. */
   label: string;
+  /** The row, case, criterion or column the change is in, by its label (e.g. `Title is VP`). */
+  item?: string;
+  /** The changed field in words within the item or step, e.g. `points`; `''` for a whole item. */
+  field: string;
   before: unknown;
   after: unknown;
   /** The whole change in words, e.g. `Row "Visited pricing page" points: 10 → 15`. */
@@ -41,14 +45,16 @@ export interface WorkflowDiff {
   unchanged: boolean;
 }
 
-const ITEM_NOUNS: Record<string, string> = {
+/** What one item of an id'd list is called, by the list's key. */
+export const ITEM_NOUNS: Record<string, string> = {
   rows: 'Row',
   cases: 'Case',
   criteria: 'Criterion',
   inputs: 'Column',
 };
 
-const KEY_WORDS: Record<string, string> = {
+/** How a data key reads to a person (`perEvent` → per-event rule). */
+export const KEY_WORDS: Record<string, string> = {
   when: 'condition',
   perEvent: 'per-event rule',
   decayHalfLifeDays: 'half-life (days)',
@@ -66,7 +72,11 @@ const isPredicate = (v: unknown): v is Predicate =>
 
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
-function show(value: unknown, ctx: TextContext): string {
+/**
+ * A value as a reviewer reads it: a condition in words, text quoted, an item by its label.
+ * @example valueText(15, ctx) // '15'
+ */
+export function valueText(value: unknown, ctx: TextContext): string {
   if (value === undefined) return '(none)';
   if (isPredicate(value)) return predicateText(value, ctx);
   if (typeof value === 'string') return `'${value}'`;
@@ -81,14 +91,28 @@ interface DiffContext {
   out: FieldChange[];
 }
 
-function change(path: string, label: string, before: unknown, after: unknown, ctx: DiffContext) {
+/** The item a change sits in: its label as people read it and the prefix of its changes' labels. */
+interface ItemScope {
+  name: string;
+  prefix: string;
+}
+
+function change(
+  path: string,
+  label: string,
+  before: unknown,
+  after: unknown,
+  ctx: DiffContext,
+  item?: ItemScope,
+) {
   const text =
     before === undefined
-      ? `${label}: added (${show(after, ctx.text)})`
+      ? `${label}: added (${valueText(after, ctx.text)})`
       : after === undefined
-        ? `${label}: removed (was ${show(before, ctx.text)})`
-        : `${label}: ${show(before, ctx.text)} → ${show(after, ctx.text)}`;
-  ctx.out.push({ path, label, before, after, text });
+        ? `${label}: removed (was ${valueText(before, ctx.text)})`
+        : `${label}: ${valueText(before, ctx.text)} → ${valueText(after, ctx.text)}`;
+  const field = item ? label.slice(item.prefix.length).trim() : label;
+  ctx.out.push({ path, label, ...(item && { item: item.name }), field, before, after, text });
 }
 
 const hasIds = (v: unknown): v is { id: string; label?: string }[] =>
@@ -108,6 +132,7 @@ function diffValue(
   label: string,
   key: string,
   ctx: DiffContext,
+  item?: ItemScope,
 ): void {
   if (same(before, after)) return;
   const noun = ITEM_NOUNS[key];
@@ -119,20 +144,24 @@ function diffValue(
   ) {
     const a = (before ?? []) as { id: string; label?: string }[];
     const b = (after ?? []) as { id: string; label?: string }[];
-    b.forEach((item, j) => {
-      const itemLabel = `${noun} "${item.label ?? item.id}"`;
-      const old = a.find((x) => x.id === item.id);
-      if (old === undefined) change(`${path}[${j}]`, itemLabel, undefined, item, ctx);
-      else diffValue(old, item, `${path}[${j}]`, itemLabel, '', ctx);
+    const scope = (x: { id: string; label?: string }): ItemScope => {
+      const name = x.label || x.id;
+      return { name, prefix: `${noun} "${name}"` };
+    };
+    b.forEach((x, j) => {
+      const s = scope(x);
+      const old = a.find((y) => y.id === x.id);
+      if (old === undefined) change(`${path}[${j}]`, s.prefix, undefined, x, ctx, s);
+      else diffValue(old, x, `${path}[${j}]`, s.prefix, '', ctx, s);
     });
-    a.forEach((item, i) => {
-      if (!b.some((x) => x.id === item.id))
-        change(`${path}[${i}]`, `${noun} "${item.label ?? item.id}"`, item, undefined, ctx);
+    a.forEach((x, i) => {
+      const s = scope(x);
+      if (!b.some((y) => y.id === x.id)) change(`${path}[${i}]`, s.prefix, x, undefined, ctx, s);
     });
     const order = (xs: { id: string }[]) =>
       xs.map((x) => x.id).filter((id) => a.some((y) => y.id === id) && b.some((y) => y.id === id));
     if (!same(order(a), order(b)))
-      change(`${path}`, `${label || key} order`, order(a), order(b), ctx);
+      change(`${path}`, `${label || key} order`, order(a), order(b), ctx, item);
     return;
   }
   const plain = (v: unknown) =>
@@ -149,11 +178,12 @@ function diffValue(
         label ? `${label} ${word}` : word.charAt(0).toUpperCase() + word.slice(1),
         k,
         ctx,
+        item,
       );
     }
     return;
   }
-  change(path, label || key, before, after, ctx);
+  change(path, label || key, before, after, ctx, item);
 }
 
 function diffById<T extends { id: string; label: string }>(
@@ -170,7 +200,8 @@ function diffById<T extends { id: string; label: string }>(
       continue;
     }
     const ctx: DiffContext = { text, out: [] };
-    diffValue(old, item, '', `${noun} "${item.label || item.id}"`, '', ctx);
+    const prefix = `${noun} "${item.label || item.id}"`;
+    diffValue(old, item, '', prefix, '', ctx, { name: item.label || item.id, prefix });
     if (ctx.out.length) result.changed.push({ id: item.id, label: item.label, changes: ctx.out });
   }
   for (const item of a) if (!b.some((x) => x.id === item.id)) result.removed.push(item);
