@@ -18,6 +18,8 @@ export {
   type ParseResult,
 } from './schema/parse-workflow';
 export { validate, assignedTags } from './validate/validate';
+export { groupDiagnostics, type DiagnosticGroup } from './validate/group-diagnostics';
+export { templateInWords, type TemplateNames } from './runtime/template';
 export {
   hasErrors,
   DIAGNOSTIC_CODES,

@@ -60,7 +60,7 @@ describe('start, condition and stage', () => {
     );
     const result = evaluator(w)(lead({ first_name: 'Ann', company_size: 250 }));
     expect(result.reasons.at(-1)?.text).toBe(
-      'MQL for Ann (250), fit 0, AE team {score.nope} {other}',
+      'MQL for Ann (250), fit 0, AE team(none not set) (nope not set) {other}',
     );
     expect(result.tags).toEqual({ owner: 'AE team' });
   });

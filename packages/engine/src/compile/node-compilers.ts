@@ -5,7 +5,7 @@ import {
   rowReasonText,
   scoreClampText,
 } from '../runtime/reason-text';
-import { parseTemplate } from '../runtime/template';
+import { missingValueText, parseTemplate } from '../runtime/template';
 import { checklistOutcomes, MAX_MASKED_CRITERIA } from '../runtime/checklist-outcomes';
 import { round2 } from '../runtime/values';
 import { SCORE_CATEGORIES, type NodeKind, type NodeOf } from '../schema/node';
@@ -325,11 +325,12 @@ const compileStage: NodeCompiler<'stage'> = (node, ctx) => {
           return k.add(stageLabel);
         case 'score': {
           const slot = g.scores.get(p.id);
-          return slot ? `formatNumber(${slot.name})` : k.add(`{score.${p.id}}`);
+          return slot ? `formatNumber(${slot.name})` : k.add(missingValueText(p.id));
         }
         case 'tag': {
           const slot = g.tags.get(p.id);
-          return slot ? `(${slot.name} === undefined ? '' : ${slot.name})` : `''`;
+          const missing = k.add(missingValueText(p.id));
+          return slot ? `(${slot.name} === undefined ? ${missing} : ${slot.name})` : missing;
         }
         case 'field':
           return `formatRaw(${g.rawField(p.id)})`;

@@ -132,7 +132,7 @@ describe('the default agreement on hand-made leads', () => {
     );
     expect(sql.stage).toBe('sql');
     expect(sql.reasons.map((x) => x.text)).toContain(
-      'SQL: 5 of 5 criteria met (buying cycle, influencer, timeframe, opportunity size, permission to follow up); optional, not met: budget',
+      'Sales qualification check: 5 of 5 criteria met (buying cycle, influencer, timeframe, opportunity size, permission to follow up); optional, not met: budget',
     );
   });
 
@@ -173,6 +173,11 @@ describe('the default and blank documents', () => {
     for (let i = 1; i < main.length; i++) expect(x(main[i]!)).toBeGreaterThan(x(main[i - 1]!));
     const spots = new Set(w.nodes.map((n) => `${n.position.x},${n.position.y}`));
     expect(spots.size).toBe(w.nodes.length);
+  });
+
+  it('#15: give every step its own name (the SAL checklist is not called like the SAL stage)', () => {
+    const labels = defaultWorkflow().nodes.map((n) => n.label.toLowerCase());
+    expect(new Set(labels).size).toBe(labels.length);
   });
 
   it('connect every output of every step', () => {

@@ -386,7 +386,7 @@ export function defaultWorkflow(): Workflow {
     {
       id: 'sal',
       kind: 'checklist',
-      label: 'SAL',
+      label: 'Sales acceptance check',
       description: 'Sales accepts the lead when all three hold.',
       position: at(9, 2),
       data: {
@@ -419,7 +419,7 @@ export function defaultWorkflow(): Workflow {
     {
       id: 'sql',
       kind: 'checklist',
-      label: 'SQL',
+      label: 'Sales qualification check',
       description: 'Budget is optional: some teams treat it as a step in the buying cycle.',
       position: at(10, 2),
       data: {

@@ -28,7 +28,7 @@ describe('describeWorkflow', () => {
     );
     expect(mql).toContain('Disqualifiers: none of Student, Competitor, Disqualified by sales');
     expect(section('sql').lines.join('\n')).toContain(
-      'SQL checklist met (all of buying cycle, influencer, timeframe, opportunity size, permission to follow up)',
+      'Sales qualification check: met (all of buying cycle, influencer, timeframe, opportunity size, permission to follow up)',
     );
     expect(section('disqualified').lines[1]).toMatch(
       /^A lead goes to Disqualified when Disqualifiers: Student \(/,
@@ -36,6 +36,15 @@ describe('describeWorkflow', () => {
     expect(
       section('nurture').lines.filter((l) => l.startsWith('A lead goes to Nurture')),
     ).toHaveLength(2);
+  });
+
+  it('#15: gives stage reasons in words, without placeholders', () => {
+    const reasons = doc.sections.flatMap((s) => s.lines).filter((l) => l.startsWith('Reason'));
+    expect(reasons).toContain('Reason given: "SAL: accepted by [owner]"');
+    expect(reasons).toContain(
+      'Reason given: "MQL: fit [Fit score], engagement [Engagement score]; [segment], owner [owner]"',
+    );
+    for (const line of reasons) expect(line).not.toMatch(/[{}]/);
   });
 
   it('orders stage sections by funnel order and renders Markdown', () => {

@@ -2,6 +2,7 @@ import { defaultCatalog } from '../catalog/default-catalog';
 import { indexCatalog } from '../catalog/catalog-index';
 import { buildGraph } from '../validate/graph';
 import { nodeHandles } from '../handles';
+import { templateInWords } from '../runtime/template';
 import { formatPoints } from '../runtime/values';
 import type { FieldCatalog } from '../schema/field-catalog';
 import type { NodeOf, WorkflowNode } from '../schema/node';
@@ -74,9 +75,7 @@ function decisionText(node: WorkflowNode, handles: string[], ctx: TextContext): 
         node.data.mode === 'all'
           ? `all of ${required.join(', ')}`
           : `at least ${node.data.atLeast} of ${required.join(', ')}`;
-      return handles[0] === 'pass'
-        ? `${name} checklist met (${need})`
-        : `${name} checklist not met (${need})`;
+      return handles[0] === 'pass' ? `${name}: met (${need})` : `${name}: not met (${need})`;
     }
     case 'table': {
       const parts = handles.map((h) => {
@@ -194,7 +193,13 @@ export function describeWorkflow(
     if (more) lines.push(`…and ${more} more route(s).`);
     for (const node of workflow.nodes)
       if (node.kind === 'stage' && node.data.stage === stage.id && node.data.reason)
-        lines.push(`Reason given: "${node.data.reason}"`);
+        lines.push(
+          `Reason given: "${templateInWords(node.data.reason, {
+            score: (id) => ctx.scores.get(id)?.label,
+            field: (id) => ctx.catalog.fields.get(id)?.label,
+            stage: stage.label,
+          })}"`,
+        );
     sections.push({ stage: stage.id, heading: `${stage.label}`, lines });
   }
   return {

@@ -17,7 +17,7 @@ import {
   rowReasonText,
   scoreClampText,
 } from '../runtime/reason-text';
-import { parseTemplate } from '../runtime/template';
+import { missingValueText, parseTemplate } from '../runtime/template';
 import {
   DAY_MS,
   decayRate,
@@ -582,9 +582,11 @@ export function interpret(
             else if (part.kind === 'score')
               text += scoreDefs.has(part.id)
                 ? formatNumber(state.scores.get(part.id)!)
-                : `{score.${part.id}}`;
+                : missingValueText(part.id);
             else if (part.kind === 'tag')
-              text += assignedTagIds.has(part.id) ? (state.tags.get(part.id) ?? '') : '';
+              text +=
+                (assignedTagIds.has(part.id) ? state.tags.get(part.id) : undefined) ??
+                missingValueText(part.id);
             else text += formatRaw(ownValue(attributes, part.id));
           }
         }

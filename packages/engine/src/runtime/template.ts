@@ -23,3 +23,42 @@ export function parseTemplate(template: string): TemplatePart[] {
   if (last < template.length) parts.push({ kind: 'text', text: template.slice(last) });
   return parts;
 }
+
+/**
+ * What a lead's reason says where a placeholder has no value, instead of the raw placeholder.
+ * @example missingValueText('owner') // '(owner not set)'
+ */
+export function missingValueText(id: string): string {
+  return `(${id.replaceAll('_', ' ')} not set)`;
+}
+
+/** The names a template's placeholders read as when the workflow itself is shown to people. */
+export interface TemplateNames {
+  score(id: string): string | undefined;
+  field(id: string): string | undefined;
+  stage: string;
+}
+
+/**
+ * A reason template in words, for reading the workflow (the editor, the signed agreement) rather
+ * than a lead's result: each placeholder becomes the name of what fills it, in brackets.
+ * @example templateInWords('SAL: accepted by {tag.owner}', names) // 'SAL: accepted by [owner]'
+ */
+export function templateInWords(template: string, names: TemplateNames): string {
+  return parseTemplate(template)
+    .map((part) => {
+      switch (part.kind) {
+        case 'text':
+          return part.text;
+        case 'stage':
+          return names.stage;
+        case 'score':
+          return `[${names.score(part.id) ?? part.id.replaceAll('_', ' ')} score]`;
+        case 'field':
+          return `[${names.field(part.id) ?? part.id.replaceAll('_', ' ')}]`;
+        case 'tag':
+          return `[${part.id.replaceAll('_', ' ')}]`;
+      }
+    })
+    .join('');
+}

@@ -133,23 +133,22 @@ export function round2(x: number): number {
 }
 
 /**
- * A number as reasons print it, rounded to cents: exactly `String(round2(n))`, but built from
- * integers, which is several times faster for fractional values.
+ * A number as people read it in reasons: whole, or with one decimal when it has a fraction
+ * ("48.2", not "48.18"; scores keep their cents, only the words round). Exactly
+ * `String(Math.round(n * 10) / 10)`, but built from integers, which is faster for fractions.
  */
 export function formatNumber(n: number): string {
-  const r = round2(n);
-  if (Number.isInteger(r) || !(Math.abs(r) < 1e12)) return String(r);
-  const cents = Math.round(Math.abs(r) * 100);
-  const whole = Math.floor(cents / 100);
-  const frac = cents - whole * 100;
-  const fracText = frac < 10 ? `0${frac}` : frac % 10 === 0 ? `${frac / 10}` : `${frac}`;
-  return `${r < 0 ? '-' : ''}${whole}.${fracText}`;
+  const r = Math.round(n * 10) / 10;
+  if (Number.isInteger(r) || !(Math.abs(r) < 1e12)) return String(r === 0 ? 0 : r);
+  const tenths = Math.round(Math.abs(r) * 10);
+  const whole = Math.floor(tenths / 10);
+  return `${r < 0 ? '-' : ''}${whole}.${tenths - whole * 10}`;
 }
 
 /** Points with their sign: "+15", "-20", "0". */
 export function formatPoints(n: number): string {
   const s = formatNumber(n);
-  return n > 0 ? `+${s}` : s;
+  return n > 0 && s !== '0' ? `+${s}` : s;
 }
 
 /** A date as reasons print it. */
