@@ -19,6 +19,7 @@ export const ROLE_POLICY = {
   'workflows.setDecisionLog': ADMINS,
   'decisions.list': EVERYONE,
   'draft.get': EVERYONE,
+  'draft.revision': EVERYONE,
   'draft.save': AUTHORS,
   'comments.list': EVERYONE,
   'comments.add': ['admin', 'marketing', 'sales', 'ops'],

@@ -120,20 +120,32 @@ export async function lockWorkflow(trx: Transaction<DB>, workflowId: string) {
   await sql`select id from workflows where id = ${workflowId} for update`.execute(trx);
 }
 
+/** Who saved a draft: the name and role a teammate's editor shows ("Maya Marketing (marketing)"). */
+export interface DraftAuthor {
+  id: string;
+  name: string;
+  role: string;
+}
+
 export type SaveDraftResult =
-  | { ok: true; revision: number }
+  | {
+      ok: true;
+      revision: number;
+      /** The document this save replaced, as stored. */ previous: unknown;
+    }
   | {
       ok: false;
       current: {
         revision: number;
         updatedAt: Date;
-        updatedBy: { id: string; name: string } | null;
+        updatedBy: DraftAuthor | null;
       };
     };
 
 /**
  * Saves the draft only if nobody saved since `baseRevision` (compare-and-set in one UPDATE, so two
- * concurrent saves on the same base cannot both win).
+ * concurrent saves on the same base cannot both win). The same statement answers the document it
+ * replaced (the joined row is read before the update), for the audit's list of changes.
  */
 export async function saveDraft(
   trx: Transaction<DB>,
@@ -141,17 +153,19 @@ export async function saveDraft(
 ): Promise<SaveDraftResult> {
   const updated = await trx
     .updateTable('drafts')
+    .from('drafts as old')
     .set({
       document: JSON.stringify(input.document),
       revision: input.baseRevision + 1,
       updated_by: input.userId,
       updated_at: new Date(),
     })
-    .where('workflow_id', '=', input.workflowId)
-    .where('revision', '=', input.baseRevision)
-    .returning('revision')
+    .whereRef('old.workflow_id', '=', 'drafts.workflow_id')
+    .where('drafts.workflow_id', '=', input.workflowId)
+    .where('drafts.revision', '=', input.baseRevision)
+    .returning(['drafts.revision', 'old.document as previous'])
     .executeTakeFirst();
-  if (updated) return { ok: true, revision: updated.revision };
+  if (updated) return { ok: true, revision: updated.revision, previous: updated.previous };
   const current = await getDraft(trx, input.workflowId);
   return {
     ok: false,
@@ -174,6 +188,7 @@ export async function getDraft(db: Executor, workflowId: string) {
       'drafts.updated_at',
       'users.id as userId',
       'users.name as userName',
+      'users.role as userRole',
     ])
     .where('drafts.workflow_id', '=', workflowId)
     .executeTakeFirst();
@@ -182,6 +197,32 @@ export async function getDraft(db: Executor, workflowId: string) {
     revision: row.revision,
     document: row.document,
     updated_at: row.updated_at,
-    updatedBy: row.userId ? { id: row.userId, name: row.userName ?? '' } : null,
+    updatedBy: authorOf(row),
   };
+}
+
+function authorOf(row: {
+  userId: string | null;
+  userName: string | null;
+  userRole: string | null;
+}): DraftAuthor | null {
+  return row.userId ? { id: row.userId, name: row.userName ?? '', role: row.userRole ?? '' } : null;
+}
+
+/** The draft's revision and who saved it, without the document (editors ask every few seconds). */
+export async function getDraftRevision(db: Executor, workflowId: string) {
+  const row = await db
+    .selectFrom('drafts')
+    .leftJoin('users', 'users.id', 'drafts.updated_by')
+    .select([
+      'drafts.revision',
+      'drafts.updated_at',
+      'users.id as userId',
+      'users.name as userName',
+      'users.role as userRole',
+    ])
+    .where('drafts.workflow_id', '=', workflowId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { revision: row.revision, savedAt: row.updated_at, savedBy: authorOf(row) };
 }

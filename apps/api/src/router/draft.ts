@@ -1,5 +1,5 @@
-import { getDraft, saveDraft } from '@accord/db';
-import { defaultCatalog, parseWorkflow, validate } from '@accord/engine';
+import { getDraft, getDraftRevision, saveDraft } from '@accord/db';
+import { auditChanges, defaultCatalog, parseWorkflow, validate } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -55,6 +55,20 @@ export const draftRouter = {
       };
     }),
 
+  /**
+   * The draft's revision and who saved it, without the document: open editors ask every few
+   * seconds so a teammate's save shows at once.
+   */
+  revision: protectedProcedure('draft.revision')
+    .input(z.object({ workflowId: z.uuid() }))
+    .query(async ({ ctx, input }) => {
+      await requireWorkflow(ctx, input.workflowId);
+      const draft = await getDraftRevision(ctx.db, input.workflowId);
+      if (!draft)
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'This workflow has no draft.' });
+      return draft;
+    }),
+
   /** Saves on top of `baseRevision`; a stale base gets CONFLICT with who saved since. */
   save: protectedProcedure('draft.save')
     .input(
@@ -86,6 +100,9 @@ export const draftRouter = {
             }),
           });
         }
+        // What changed, step by step and value by value, so an auditor can see every edit.
+        const previous = parseWorkflow(saved.previous);
+        const changes = previous.ok ? auditChanges(previous.workflow, document) : undefined;
         await audit({
           action: 'draft.save',
           entityType: 'draft',
@@ -96,6 +113,7 @@ export const draftRouter = {
             revision: saved.revision,
             nodes: document.nodes.length,
             edges: document.edges.length,
+            ...changes,
           },
         });
         return { revision: saved.revision, diagnostics: validate(document, defaultCatalog) };
