@@ -109,13 +109,19 @@ describe('REST evaluation input fuzz', () => {
   });
   afterAll(() => accord?.close());
 
+  let sent = 0;
   async function send(req: Request) {
+    // Each request from an address of its own: requests without a known key are rate limited
+    // per address, and this suite is about answers, not limits.
+    sent++;
+    const remoteAddress = `10.${(sent >> 16) & 255}.${(sent >> 8) & 255}.${sent & 255}`;
     const target =
       req.slug === 'known' ? slug : req.slug === 'unknown' ? 'no-such-workflow' : req.slug;
     const authorization =
       req.auth === 'key' ? `Bearer ${key}` : req.auth === 'garbage' ? 'Bearer ${x}' : undefined;
     return accord.app.inject({
       method: 'POST',
+      remoteAddress,
       url: `/v1/workflows/${urlSegment(target)}/evaluate`,
       headers: {
         'content-type': req.contentType,
@@ -155,8 +161,9 @@ describe('REST evaluation input fuzz', () => {
       { seed: fuzzSeed(20_261_125), numRuns: RUNS },
     );
     console.info('REST fuzz statuses:', JSON.stringify(Object.fromEntries(statuses)));
-    // About one request in seven is fully valid (known slug, live key, good body) and evaluated.
-    expect(statuses.get(200) ?? 0).toBeGreaterThan(RUNS / 10);
+    // About one request in sixteen is fully valid (known slug, live key, a body whose values fit
+    // their catalog types: most fuzzed values do not, and answer 400 since #15) and evaluated.
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(RUNS / 25);
     expect(intact()).toBeNull();
   });
 

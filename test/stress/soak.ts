@@ -35,6 +35,8 @@ async function main() {
     ACCORD_SEED: 'demo',
     LOG_LEVEL: 'error',
     ACCORD_REQUIRE_SIMULATION_BEFORE_PUBLISH: 'false',
+    // The soak loads one key far past the per-key rate limit a CRM gets.
+    ACCORD_RATE_LIMIT_PER_KEY: '1000000000',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   });
   const errors: string[] = [];

@@ -28,6 +28,18 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /**
+   * REST evaluation requests per minute per API key, and per address for requests without a
+   * known key (defaults in rest/evaluate-route.ts: 6,000 and 30).
+   */
+  ACCORD_RATE_LIMIT_PER_KEY: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(1_000_000_000).optional(),
+  ),
+  ACCORD_RATE_LIMIT_PER_ADDRESS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(1_000_000_000).optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 

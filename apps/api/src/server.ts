@@ -139,7 +139,14 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
   });
 
   app.get('/v1/openapi.json', async () => openApiDocument());
-  await registerEvaluateRoute(app, { ...caches, db: database.db });
+  await registerEvaluateRoute(app, {
+    ...caches,
+    db: database.db,
+    rateLimits: {
+      perKey: env.ACCORD_RATE_LIMIT_PER_KEY,
+      perAddress: env.ACCORD_RATE_LIMIT_PER_ADDRESS,
+    },
+  });
   await registerLeadSetUpload(app, { database, env, caches, signInThrottle });
 
   await serveWebApp(app, env.ACCORD_WEB_DIST);

@@ -12,9 +12,42 @@ export interface NewDecision {
 /** Rows per INSERT (each row carries 13 parameters; PostgreSQL allows 65,535). */
 const INSERT_CHUNK = 2_000;
 
+/** Text PostgreSQL cannot store as sent: a NUL character, or half of a surrogate pair. */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether a value holds text PostgreSQL cannot store as sent (in a string or a key, at any depth).
+ * @example hasUnstorableText(['ok', 'a\u0000b']) // true
+ */
+export function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasUnstorableText);
+  for (const key in value)
+    if (UNSTORABLE.test(key) || hasUnstorableText((value as Record<string, unknown>)[key]))
+      return true;
+  return false;
+}
+
+/**
+ * What of a decision the log cannot store (text columns refuse NUL characters, jsonb also lone
+ * surrogates; a lone surrogate in text would be stored as another character), or `undefined`.
+ * Callers check every decision before writing any, so such a lead is answered with its own error.
+ * @example unstorableDecisionPart({ leadId: 'a\u0000', stage: 'mql', scores: {}, tags: {}, reasons: [] }) // 'leadId'
+ */
+export function unstorableDecisionPart(
+  decision: NewDecision,
+): 'leadId' | 'tags' | 'reasons' | undefined {
+  if (hasUnstorableText(decision.leadId)) return 'leadId';
+  if (hasUnstorableText(decision.tags)) return 'tags';
+  if (hasUnstorableText(decision.reasons) || hasUnstorableText(decision.scores)) return 'reasons';
+  return undefined;
+}
+
 /**
  * Stores evaluations of one version in the decision log, in chunks, inside the caller's
- * transaction or connection.
+ * transaction or connection. The caller opens the transaction, so a request logs all its
+ * decisions or none, and checks them with `unstorableDecisionPart` first.
  */
 export async function recordDecisions(
   db: Executor,

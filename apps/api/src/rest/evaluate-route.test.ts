@@ -3,11 +3,16 @@ import { sql, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { blankWorkflow, defaultWorkflow, parseWorkflow, type Workflow } from '@accord/engine';
 
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env';
 import { buildServer, type AccordServer } from '../server';
 import { hashToken } from '../trpc';
-import { MAX_BATCH } from './evaluate-route';
+import {
+  MAX_BATCH,
+  registerEvaluateRoute,
+  UNKNOWN_KEY_REQUESTS_PER_MINUTE,
+} from './evaluate-route';
 
 const asOf = '2026-11-01T00:00:00Z';
 const lead = (id: string, attributes: Record<string, unknown> = {}) => ({
@@ -30,6 +35,22 @@ describe.each(testBackends())('REST evaluation API on $kind', ({ open }) => {
       headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
       payload: body as object,
     });
+  const loggedLeadIds = async () =>
+    (
+      await database.db
+        .selectFrom('decisions')
+        .select('lead_id')
+        .where('workflow_id', '=', ids.workflow)
+        .execute()
+    ).map((r) => r.lead_id);
+  async function setDecisionLog(on: boolean) {
+    await database.db
+      .updateTable('workflows')
+      .set({ decision_log: on })
+      .where('id', '=', ids.workflow)
+      .execute();
+    app.caches.evaluators.invalidateWorkflow(ids.workflow);
+  }
 
   async function addVersion(
     number: number,
@@ -195,10 +216,19 @@ describe.each(testBackends())('REST evaluation API on $kind', ({ open }) => {
     expect((await post('inbound', { lead: lead('a') }, 'acc_wrong')).statusCode).toBe(401);
   });
 
-  it('answers 403 for a key of another workspace, 404 for unknown workflows and versions, 409 when nothing is published', async () => {
+  it('#18: answers 404 for a workflow of another workspace, the same as for one that does not exist', async () => {
     const foreign = await post('theirs', { lead: lead('a') });
-    expect(foreign.statusCode).toBe(403);
-    expect(foreign.json().error.code).toBe('FORBIDDEN');
+    const missing = await post('nothing-here', { lead: lead('a') });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No workflow "theirs".', path: 'params.slug' },
+    });
+    expect(missing.json().error.message).toBe('No workflow "nothing-here".');
+    // The other workspace's key is refused this workspace's workflow the same way.
+    expect((await post('inbound', { lead: lead('a') }, otherKey)).statusCode).toBe(404);
+  });
+
+  it('answers 404 for unknown workflows and versions, 409 when nothing is published', async () => {
     expect((await post('nope', { lead: lead('a') })).statusCode).toBe(404);
     const version = await post('inbound', { lead: lead('a'), version: 99 });
     expect(version.statusCode).toBe(404);
@@ -217,6 +247,161 @@ describe.each(testBackends())('REST evaluation API on $kind', ({ open }) => {
     const huge = await post('inbound', { lead: lead('a', { note: 'x'.repeat(11 * 1024 * 1024) }) });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('#18: refuses version numbers past PostgreSQL integer and asOf outside years 1-9999 with 400 naming the field', async () => {
+    for (const version of [2_147_483_648, 1e300]) {
+      const res = await post('inbound', { lead: lead('a'), version });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'BAD_REQUEST', path: 'version' });
+    }
+    expect((await post('inbound', { lead: lead('a'), version: 2_147_483_647 })).statusCode).toBe(
+      404,
+    );
+    const year0 = await post('inbound', { lead: lead('a'), asOf: '0000-06-01T00:00:00Z' });
+    expect(year0.statusCode).toBe(400);
+    expect(year0.json().error.path).toBe('asOf');
+  });
+
+  it('#15: refuses wrongly typed values, unknown event types and unreadable event times, naming the path', async () => {
+    const single = await post('inbound', { lead: lead('a', { company_size: 'lots' }), asOf });
+    expect(single.statusCode).toBe(400);
+    expect(single.json().error).toEqual({
+      code: 'BAD_REQUEST',
+      message: 'expected a number, got "lots"',
+      path: 'lead.attributes.company_size',
+    });
+    const batch = await post('inbound', {
+      leads: [
+        lead('A', { company_size: '250', email: 'ann@acme.com', unknown_field: 1 }),
+        lead('B'),
+        { id: 'C', attributes: {}, events: [{ type: 'nope', at: 'yesterday' }] },
+        lead('D', { email: 42 }),
+      ],
+      asOf,
+    });
+    expect(batch.statusCode).toBe(200);
+    const results = batch.json().results;
+    expect(results[0].stage).toBeDefined();
+    expect(results[1].stage).toBeDefined();
+    expect(results[2]).toMatchObject({
+      leadId: 'C',
+      error: {
+        code: 'BAD_REQUEST',
+        path: 'leads[2].events[0].type',
+        message: '"nope" is not an event type of the catalog (and 1 more problem)',
+      },
+    });
+    expect(results[3]).toMatchObject({
+      leadId: 'D',
+      error: { code: 'BAD_REQUEST', path: 'leads[3].attributes.email' },
+    });
+  });
+
+  it('#18: logs all answered leads of a request or none; unstorable values are per-lead errors found before any write', async () => {
+    await setDecisionLog(true);
+    try {
+      // A NUL in one lead id of 2,001: that lead is answered with its own error, the 2,000 others
+      // are answered and logged once.
+      const leads = Array.from({ length: 2_001 }, (_, i) => lead(`nul-${i}`));
+      leads[2_000] = lead('nul-\u0000');
+      const res = await post('inbound', { leads, asOf });
+      expect(res.statusCode).toBe(200);
+      const results = res.json().results;
+      expect(results[2_000]).toMatchObject({
+        leadId: 'nul-\u0000',
+        error: { code: 'BAD_REQUEST', path: 'leads[2000].id' },
+      });
+      expect(results.filter((r: { stage?: string }) => r.stage).length).toBe(2_000);
+      const logged = (await loggedLeadIds()).filter((id) => id.startsWith('nul-'));
+      expect(logged).toHaveLength(2_000);
+      expect(new Set(logged).size).toBe(2_000);
+      // Half of a surrogate pair in a single lead's id: 400 naming it, nothing logged.
+      const surrogate = await post('inbound', { lead: lead('s-\ud800'), asOf });
+      expect(surrogate.statusCode).toBe(400);
+      expect(surrogate.json().error.path).toBe('lead.id');
+      expect((await loggedLeadIds()).filter((id) => id.startsWith('s-'))).toEqual([]);
+
+      // An asOf of year 0 is refused before anything is written.
+      const year0 = await post('inbound', {
+        leads: [lead('y0-1'), lead('y0-2')],
+        asOf: '0000-01-01T00:00:00Z',
+      });
+      expect(year0.statusCode).toBe(400);
+      expect((await loggedLeadIds()).filter((id) => id.startsWith('y0-'))).toEqual([]);
+
+      // A write failing after the first chunk leaves nothing of the request behind.
+      await sql`CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.lead_id = 'boom' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$`.execute(
+        database.db,
+      );
+      await sql`CREATE TRIGGER refuse_boom BEFORE INSERT ON decisions
+        FOR EACH ROW EXECUTE FUNCTION refuse_boom()`.execute(database.db);
+      try {
+        const failing = Array.from({ length: 2_001 }, (_, i) => lead(`tx-${i}`));
+        failing[2_000] = lead('boom');
+        expect((await post('inbound', { leads: failing, asOf })).statusCode).toBe(500);
+        expect((await loggedLeadIds()).filter((id) => id.startsWith('tx-'))).toEqual([]);
+      } finally {
+        await sql`DROP TRIGGER refuse_boom ON decisions`.execute(database.db);
+        await sql`DROP FUNCTION refuse_boom()`.execute(database.db);
+      }
+    } finally {
+      await setDecisionLog(false);
+    }
+  });
+
+  it(`#18: rate limits requests without a known key per address (${UNKNOWN_KEY_REQUESTS_PER_MINUTE} a minute), not per made-up key`, async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i <= UNKNOWN_KEY_REQUESTS_PER_MINUTE; i++) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/workflows/inbound/evaluate',
+        remoteAddress: '10.9.9.9',
+        headers: { authorization: `Bearer acc_made_up_${i}` },
+        payload: { lead: lead('a') },
+      });
+      statuses.push(res.statusCode);
+      if (res.statusCode === 429) expect(res.json().error.code).toBe('TOO_MANY_REQUESTS');
+    }
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    // A real key from the same address has its own bucket.
+    const known = await app.inject({
+      method: 'POST',
+      url: '/v1/workflows/inbound/evaluate',
+      remoteAddress: '10.9.9.9',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { lead: lead('a') },
+    });
+    expect(known.statusCode).toBe(200);
+  });
+
+  it('#18: rate limits per API key id, however the Authorization header spells the key', async () => {
+    const limited = Fastify();
+    await registerEvaluateRoute(limited, {
+      db: database.db,
+      evaluators: app.caches.evaluators,
+      apiKeys: app.caches.apiKeys,
+      rateLimits: { perKey: 3, perAddress: 100 },
+    });
+    try {
+      const send = (authorization: string) =>
+        limited.inject({
+          method: 'POST',
+          url: '/v1/workflows/inbound/evaluate',
+          headers: { authorization },
+          payload: { lead: lead('a') },
+        });
+      const spellings = [`Bearer ${key}`, `bearer ${key}`, `BEARER   ${key}`, `Bearer\t${key}`];
+      const statuses = [];
+      for (const spelling of spellings) statuses.push((await send(spelling)).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      // Another workspace's key has a bucket of its own.
+      expect((await send(`Bearer ${otherKey}`)).statusCode).toBe(404);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('uses the newly published version on the very next request, and a named version on request', async () => {
@@ -258,6 +443,9 @@ describe.each(testBackends())('REST evaluation API on $kind', ({ open }) => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(['/v1/workflows/{slug}/evaluate']);
     expect(doc.components.schemas.Lead.properties).toHaveProperty('attributes');
-    expect(doc.paths['/v1/workflows/{slug}/evaluate'].post.responses).toHaveProperty('409');
+    const responses = doc.paths['/v1/workflows/{slug}/evaluate'].post.responses;
+    expect(responses).toHaveProperty('409');
+    expect(responses).not.toHaveProperty('403');
+    expect(doc.components.schemas.EvaluateRequest.properties.version.maximum).toBe(2_147_483_647);
   });
 });

@@ -1,18 +1,45 @@
-import { recordDecisions, type Db, type NewDecision } from '@accord/db';
-import { leadSchema, type Result } from '@accord/engine';
+import {
+  hasUnstorableText,
+  recordDecisions,
+  unstorableDecisionPart,
+  type Db,
+  type NewDecision,
+} from '@accord/db';
+import {
+  asOfOrNow,
+  checkLeadValues,
+  defaultCatalog,
+  leadSchema,
+  type Lead,
+  type LeadInput,
+  type Result,
+} from '@accord/engine';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { formatPath } from '../trpc';
 import { isValidLead } from './lead-check';
-import type { ApiKeyCache } from './api-key-cache';
+import type { ApiKeyCache, ApiKeyIdentity } from './api-key-cache';
 import type { EvaluatorCache } from './evaluator-cache';
 import { restErrorBody, sendRestError, type RestErrorBody } from './rest-error';
 
 /** Most leads one request may carry. */
 export const MAX_BATCH = 10_000;
-/** Requests per minute one API key may make (each may carry a batch). */
-export const REQUESTS_PER_MINUTE = 600_000;
+/**
+ * Requests per minute one API key may make (each may carry a batch of up to `MAX_BATCH` leads):
+ * room for a CRM's burst of single-lead calls (100 a second for a whole minute), not for a flood.
+ */
+export const REQUESTS_PER_KEY_PER_MINUTE = 6_000;
+/** Requests per minute one address may make without a known key (missing, unknown or revoked). */
+export const UNKNOWN_KEY_REQUESTS_PER_MINUTE = 30;
+/** Largest version number (PostgreSQL `integer`). */
+export const MAX_VERSION = 2_147_483_647;
+
+/** A date-time PostgreSQL can store (years 1 to 9999), as the decision log stores `asOf`. */
+const storableYear = (iso: string) => {
+  const year = new Date(iso).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+};
 
 export const evaluateRequestSchema = z
   .object({
@@ -22,9 +49,14 @@ export const evaluateRequestSchema = z
       .number()
       .int()
       .positive()
+      .max(MAX_VERSION)
       .optional()
       .describe('Version number; default: the published one'),
-    asOf: z.iso.datetime({ offset: true }).optional().describe('Evaluation time; default: now'),
+    asOf: z.iso
+      .datetime({ offset: true })
+      .refine(storableYear, 'Give a date-time between the years 1 and 9999')
+      .optional()
+      .describe('Evaluation time; default: now'),
   })
   .strict()
   .refine((body) => (body.lead === undefined) !== (body.leads === undefined), {
@@ -65,20 +97,40 @@ export function resultItem(
   };
 }
 
+type LeadError = RestErrorBody & { leadId: string | null };
+
+/** The identity of each request's key, looked up once by the rate limiter (null: none or unknown). */
+const identities = new WeakMap<FastifyRequest, ApiKeyIdentity | null>();
+
 /**
  * POST /v1/workflows/:slug/evaluate — evaluates one lead or a batch with the published version
  * (or the one named) for the workspace of the bearer key. A bad lead in a batch is answered with
- * its own error; the good ones are evaluated.
+ * its own error; the good ones are evaluated. Rate limited per API key (after looking it up), and
+ * per address for requests without a known key.
  */
 export async function registerEvaluateRoute(
   app: FastifyInstance,
-  deps: { db: Db; evaluators: EvaluatorCache; apiKeys: ApiKeyCache },
+  deps: {
+    db: Db;
+    evaluators: EvaluatorCache;
+    apiKeys: ApiKeyCache;
+    /** Requests per minute; defaults `REQUESTS_PER_KEY_PER_MINUTE`, `UNKNOWN_KEY_REQUESTS_PER_MINUTE`. */
+    rateLimits?: { perKey?: number; perAddress?: number };
+  },
 ) {
+  const perKey = deps.rateLimits?.perKey ?? REQUESTS_PER_KEY_PER_MINUTE;
+  const perAddress = deps.rateLimits?.perAddress ?? UNKNOWN_KEY_REQUESTS_PER_MINUTE;
   await app.register(async (scope) => {
     await scope.register(rateLimit, {
-      max: REQUESTS_PER_MINUTE,
+      // A made-up key gets no bucket of its own: it counts against its address.
+      keyGenerator: async (req) => {
+        const key = bearer(req.headers.authorization);
+        const identity = key ? await deps.apiKeys.identify(key) : null;
+        identities.set(req, identity);
+        return identity ? `key:${identity.id}` : `address:${req.ip}`;
+      },
+      max: (_req, bucket) => (bucket.startsWith('key:') ? perKey : perAddress),
       timeWindow: 60_000,
-      keyGenerator: (req) => req.headers.authorization ?? req.ip,
       errorResponseBuilder: (_req, context) => ({
         statusCode: 429,
         ...restErrorBody(
@@ -97,7 +149,7 @@ export async function registerEvaluateRoute(
           'Send an API key as "Authorization: Bearer <key>".',
           'headers.authorization',
         );
-      const identity = await deps.apiKeys.identify(key);
+      const identity = identities.has(req) ? identities.get(req) : await deps.apiKeys.identify(key);
       if (!identity)
         return sendRestError(
           reply,
@@ -116,18 +168,11 @@ export async function registerEvaluateRoute(
       if (!/^[\w-]{1,120}$/.test(slug)) {
         return sendRestError(reply, 'NOT_FOUND', 'No such workflow.', 'params.slug');
       }
+      // Another workspace's workflow answers as one that does not exist: a key learns nothing
+      // about other workspaces.
       const workflow = await deps.evaluators.workflow(identity.workspaceId, slug);
-      if (!workflow) {
-        const elsewhere = await deps.evaluators.existsInOtherWorkspace(identity.workspaceId, slug);
-        return elsewhere
-          ? sendRestError(
-              reply,
-              'FORBIDDEN',
-              `This API key belongs to another workspace than workflow "${slug}".`,
-              'params.slug',
-            )
-          : sendRestError(reply, 'NOT_FOUND', `No workflow "${slug}".`, 'params.slug');
-      }
+      if (!workflow)
+        return sendRestError(reply, 'NOT_FOUND', `No workflow "${slug}".`, 'params.slug');
       let version = workflow.published;
       if (body.data.version !== undefined) {
         version = await deps.evaluators.version(workflow, body.data.version);
@@ -147,54 +192,114 @@ export async function registerEvaluateRoute(
         );
       }
 
-      const asOf = body.data.asOf ? Date.parse(body.data.asOf) : Date.now();
+      const asOf = asOfOrNow(body.data.asOf);
       const single = body.data.lead !== undefined;
       const inputs = single ? [body.data.lead] : body.data.leads!;
-      const results: (EvaluateResultItem | (RestErrorBody & { leadId: string | null }))[] = [];
+      // A path into the body from one relative to the lead: `leads[3]` + `attributes.email`.
+      const at = (i: number, rel: string) => {
+        const base = single ? 'lead' : `leads[${i}]`;
+        return rel === '' ? base : rel.startsWith('[') ? base + rel : `${base}.${rel}`;
+      };
+      const results: (EvaluateResultItem | LeadError)[] = [];
+      // Leads as sent (the fast check skips zod, so `events` may be missing).
+      const leads: LeadInput[] = [];
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i];
+        let problem: { message: string; path: string } | undefined;
         if (!isValidLead(input)) {
           const issue = leadSchema.safeParse(input).error?.issues[0];
-          const path = formatPath([...(single ? ['lead'] : ['leads', i]), ...(issue?.path ?? [])]);
-          const message = issue?.message ?? 'Invalid lead';
-          if (single) return sendRestError(reply, 'BAD_REQUEST', message, path);
-          const raw = input as { id?: unknown } | null;
-          results.push({
-            leadId: typeof raw?.id === 'string' ? raw.id : null,
-            ...restErrorBody('BAD_REQUEST', message, path),
-          });
+          problem = {
+            message: issue?.message ?? 'Invalid lead',
+            path: at(i, formatPath(issue?.path ?? [])),
+          };
+        } else {
+          const { errors } = checkLeadValues(input, defaultCatalog);
+          if (errors.length > 0)
+            problem = {
+              message:
+                errors.length === 1
+                  ? errors[0]!.message
+                  : `${errors[0]!.message} (and ${errors.length - 1} more problem${errors.length === 2 ? '' : 's'})`,
+              path: at(i, errors[0]!.path),
+            };
+        }
+        if (problem) {
+          if (single) return sendRestError(reply, 'BAD_REQUEST', problem.message, problem.path);
+          results.push(leadError(input, problem.message, problem.path));
           continue;
         }
-        results.push(resultItem(input.id, version.evaluate(input, { asOf }), slug, version.number));
+        const lead = input as Lead;
+        leads[i] = lead;
+        results.push(resultItem(lead.id, version.evaluate(lead, { asOf }), slug, version.number));
       }
       if (workflow.decisionLog) {
-        // Logged before the answer goes out: a 200 means its decisions are stored.
+        // Every value is checked before anything is written, and all of the request's decisions
+        // are written in one transaction: a 200 means all its answered leads are logged, an error
+        // that none is.
         const decisions: NewDecision[] = [];
-        for (const r of results)
-          if ('stage' in r)
-            decisions.push({
-              leadId: r.leadId,
-              stage: r.stage,
-              scores: r.scores,
-              tags: r.tags,
-              reasons: r.reasons,
-            });
-        await recordDecisions(
-          deps.db,
-          {
-            workspaceId: workflow.workspaceId,
-            workflowId: workflow.workflowId,
-            versionId: version.versionId,
-            versionNumber: version.number,
-            apiKeyId: identity.id,
-            asOf: new Date(asOf),
-          },
-          decisions,
-        );
+        for (let i = 0; i < results.length; i++) {
+          const r = results[i]!;
+          if (!('stage' in r)) continue;
+          const decision = {
+            leadId: r.leadId,
+            stage: r.stage,
+            scores: r.scores,
+            tags: r.tags,
+            reasons: r.reasons,
+          };
+          const part = unstorableDecisionPart(decision);
+          if (part === undefined) {
+            decisions.push(decision);
+            continue;
+          }
+          const message = `The decision log cannot store ${part === 'leadId' ? 'this lead id' : `this lead's ${part}`}: text with a NUL character or half of a surrogate pair.`;
+          const path = at(i, part === 'leadId' ? 'id' : unstorableValuePath(leads[i]!));
+          if (single) return sendRestError(reply, 'BAD_REQUEST', message, path);
+          results[i] = leadError(leads[i], message, path);
+        }
+        if (decisions.length > 0)
+          await deps.db.transaction().execute((trx) =>
+            recordDecisions(
+              trx,
+              {
+                workspaceId: workflow.workspaceId,
+                workflowId: workflow.workflowId,
+                versionId: version.versionId,
+                versionNumber: version.number,
+                apiKeyId: identity.id,
+                asOf: new Date(asOf),
+              },
+              decisions,
+            ),
+          );
       }
       return reply.send({ results });
     });
   });
+}
+
+function leadError(input: unknown, message: string, path: string): LeadError {
+  const raw = input as { id?: unknown } | null;
+  return {
+    leadId: typeof raw?.id === 'string' ? raw.id : null,
+    ...restErrorBody('BAD_REQUEST', message, path),
+  };
+}
+
+/** Where in a lead the text is that the decision log cannot store (an attribute or event property). */
+function unstorableValuePath(lead: LeadInput): string {
+  for (const key in lead.attributes)
+    if (hasUnstorableText(key) || hasUnstorableText(lead.attributes[key]))
+      return formatPath(['attributes', key]);
+  const events = lead.events ?? [];
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    if (hasUnstorableText(event.type)) return `events[${i}].type`;
+    for (const key in event.props ?? {})
+      if (hasUnstorableText(key) || hasUnstorableText(event.props![key]))
+        return formatPath(['events', i, 'props', key]);
+  }
+  return '';
 }
 
 function bearer(header: string | undefined): string | null {

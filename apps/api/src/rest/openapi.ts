@@ -1,6 +1,11 @@
 import { leadSchema, resultSchema } from '@accord/engine';
 import { z } from 'zod';
-import { evaluateRequestSchema, MAX_BATCH } from './evaluate-route';
+import {
+  evaluateRequestSchema,
+  MAX_BATCH,
+  REQUESTS_PER_KEY_PER_MINUTE,
+  UNKNOWN_KEY_REQUESTS_PER_MINUTE,
+} from './evaluate-route';
 
 const errorSchema = z.object({
   error: z.object({
@@ -101,13 +106,18 @@ export function openApiDocument() {
                 },
               },
             },
-            '400': errorResponse('The request or a lead is malformed; `path` names the field.'),
+            '400': errorResponse(
+              'The request or a lead is malformed, or a lead value does not fit its field type; `path` names the field.',
+            ),
             '401': errorResponse('Missing, unknown or revoked API key.'),
-            '403': errorResponse('The API key belongs to another workspace.'),
-            '404': errorResponse('Unknown workflow or version.'),
+            '404': errorResponse(
+              "Unknown workflow or version (another workspace's workflows answer the same).",
+            ),
             '409': errorResponse('The workflow has no published version.'),
             '413': errorResponse('The request body is larger than the limit.'),
-            '429': errorResponse('Rate limited.'),
+            '429': errorResponse(
+              `Rate limited: ${REQUESTS_PER_KEY_PER_MINUTE.toLocaleString('en-US')} requests a minute per API key, ${UNKNOWN_KEY_REQUESTS_PER_MINUTE} per address without a known key (by default).`,
+            ),
           },
         },
       },

@@ -92,6 +92,10 @@ describe('checkLeadValues', () => {
       expect(checkLeadValues(l, defaultCatalog)).toEqual({ errors: [], warnings: [] });
   });
 
+  it('accepts a lead without events (as it arrives, before defaults)', () => {
+    expect(checkLeadValues({ attributes: { email: 1 } }, defaultCatalog).errors).toHaveLength(1);
+  });
+
   it('treats own keys such as __proto__ as data', () => {
     const attributes = JSON.parse('{"__proto__": 1, "constructor": "x"}') as Lead['attributes'];
     expect(checkLeadValues(lead(attributes), defaultCatalog).warnings).toHaveLength(2);

@@ -1,5 +1,5 @@
 import type { FieldCatalog, FieldType } from '../schema/field-catalog';
-import type { Lead } from '../schema/lead';
+import type { LeadInput } from '../schema/lead';
 import { formatPath } from '../schema/parse-workflow';
 import { toBool, toNumber, toTime } from '../runtime/values';
 
@@ -106,7 +106,10 @@ function checkerOf(catalog: FieldCatalog): Checker {
  * @example checkLeadValues({ id: 'l', attributes: { email: 42 }, events: [] }, defaultCatalog).errors[0]
  * // { path: 'attributes.email', message: 'expected an email address (text), got 42' }
  */
-export function checkLeadValues(lead: Lead, catalog: FieldCatalog): LeadValueCheck {
+export function checkLeadValues(
+  lead: Pick<LeadInput, 'attributes' | 'events'>,
+  catalog: FieldCatalog,
+): LeadValueCheck {
   const checker = checkerOf(catalog);
   let errors: LeadValueIssue[] | undefined;
   let warnings: LeadValueIssue[] | undefined;
@@ -134,7 +137,8 @@ export function checkLeadValues(lead: Lead, catalog: FieldCatalog): LeadValueChe
         });
     }
   }
-  const events = lead.events;
+  // Unparsed leads (the REST API's fast check skips zod) may leave `events` out.
+  const events = lead.events ?? [];
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     const def = checker.events.get(event.type);
