@@ -184,7 +184,9 @@ describe.each(testBackends())('concurrent governance on $kind', ({ open }) => {
     await Promise.all(
       approved.flatMap((p) =>
         ops.map(async (caller) => {
-          const outcome = await attempt(caller.versions.publish({ versionId: p.id }));
+          const outcome = await attempt(
+            caller.versions.publish({ versionId: p.id, reason: 'race' }),
+          );
           note('publish', outcome, ['PRECONDITION_FAILED', 'CONFLICT']);
           if (outcome.ok) counts.publishes++;
         }),
@@ -197,7 +199,9 @@ describe.each(testBackends())('concurrent governance on $kind', ({ open }) => {
     await Promise.all([
       ...superseded.flatMap((v) =>
         ops.map(async (caller) => {
-          const outcome = await attempt(caller.versions.rollback({ versionId: v.id }));
+          const outcome = await attempt(
+            caller.versions.rollback({ versionId: v.id, reason: 'race' }),
+          );
           note('rollback', outcome, ['PRECONDITION_FAILED', 'CONFLICT']);
           if (outcome.ok) counts.rollbacks++;
         }),

@@ -39,7 +39,9 @@ export async function demoCallers(
   const byRole = (role: Role) =>
     users.find((u) => u.role === role && DEMO_USERS.some((d) => d.email === u.email))!;
   return {
-    users: Object.fromEntries(users.map((u) => [u.role, u])) as Record<Role, SessionUser>,
+    users: Object.fromEntries(
+      (['admin', 'marketing', 'sales', 'ops', 'auditor'] as const).map((r) => [r, byRole(r)]),
+    ) as Record<Role, SessionUser>,
     context,
     caller: (user: SessionUser | null) => createCaller(context(user)),
     admin: createCaller(context(byRole('admin'))),

@@ -25,6 +25,7 @@ const runColumns = [
   'simulation_runs.baseline_version_id',
   'simulation_runs.candidate_version_id',
   'simulation_runs.candidate_draft_revision',
+  'simulation_runs.candidate_hash',
   'simulation_runs.lead_set_id',
   'simulation_runs.as_of',
   'simulation_runs.status',
@@ -46,6 +47,8 @@ export async function insertRun(
     baselineVersionId: string;
     candidateVersionId: string | null;
     candidateDraftRevision: number | null;
+    /** `hashWorkflow` of the candidate's document (what the publish gate compares). */
+    candidateHash: string;
     candidateDocument: unknown;
     leadSetId: string;
     leadCount: number;
@@ -60,6 +63,7 @@ export async function insertRun(
       baseline_version_id: input.baselineVersionId,
       candidate_version_id: input.candidateVersionId,
       candidate_draft_revision: input.candidateDraftRevision,
+      candidate_hash: input.candidateHash,
       candidate_document:
         input.candidateDocument === null ? null : JSON.stringify(input.candidateDocument),
       lead_set_id: input.leadSetId,

@@ -85,7 +85,53 @@ export async function listVersions(db: Executor, workflowId: string) {
         .orderBy('approvals.created_at')
         .execute()
     : [];
-  return versions.map((v) => ({ ...v, approvals: approvals.filter((a) => a.version_id === v.id) }));
+  const publications = versions.length
+    ? await db
+        .selectFrom('publications')
+        .innerJoin('users', 'users.id', 'publications.published_by')
+        .select([
+          'publications.id',
+          'publications.version_id',
+          'publications.kind',
+          'publications.published_at',
+          'publications.published_by',
+          'publications.reason',
+          'users.name as publishedByName',
+        ])
+        .where(
+          'publications.version_id',
+          'in',
+          versions.map((v) => v.id),
+        )
+        .orderBy('publications.published_at')
+        .execute()
+    : [];
+  return versions.map((v) => ({
+    ...v,
+    approvals: approvals
+      .filter((a) => a.version_id === v.id)
+      .map((a) => ({ ...a, counts: countsForSignOff(a, v.author_id) })),
+    /** Every time this version went live, oldest first (a rollback adds one). */
+    publications: publications.filter((p) => p.version_id === v.id),
+  }));
+}
+
+/** Roles whose approval counts for the sign-off (admins count for neither side). */
+export const SIGN_OFF_ROLES = ['marketing', 'sales'] as const;
+
+/**
+ * Whether one decision counts towards the sign-off rule: an approval by a marketing or sales user
+ * who is not the version's author.
+ */
+export function countsForSignOff(
+  approval: { decision: string; role: string; user_id: string },
+  authorId: string,
+): boolean {
+  return (
+    approval.decision === 'approve' &&
+    approval.user_id !== authorId &&
+    (SIGN_OFF_ROLES as readonly string[]).includes(approval.role)
+  );
 }
 
 /** One version (with its document) of a workspace, or undefined. */
@@ -153,19 +199,26 @@ export async function hasDualSignOff(
 ): Promise<boolean> {
   const rows = await db
     .selectFrom('approvals')
-    .select('role')
+    .select(['role', 'decision', 'user_id'])
     .where('version_id', '=', versionId)
-    .where('decision', '=', 'approve')
-    .where('user_id', '!=', authorId)
     .execute();
-  const roles = new Set(rows.map((r) => r.role));
-  return roles.has('marketing') && roles.has('sales');
+  const roles = new Set(rows.filter((r) => countsForSignOff(r, authorId)).map((r) => r.role));
+  return SIGN_OFF_ROLES.every((role) => roles.has(role));
 }
 
-/** Makes `versionId` the published version: supersedes the current one and records the publication. */
+/**
+ * Makes `versionId` the published version: supersedes the current one and records the
+ * publication with who did it and why.
+ */
 export async function publish(
   trx: Transaction<DB>,
-  input: { workflowId: string; versionId: string; userId: string; kind: 'publish' | 'rollback' },
+  input: {
+    workflowId: string;
+    versionId: string;
+    userId: string;
+    kind: 'publish' | 'rollback';
+    reason: string;
+  },
 ) {
   // Strictly after the workflow's last publication (the caller holds the workflow lock), so
   // "what was live at T" orders publish and rollback correctly even within one millisecond or
@@ -197,22 +250,23 @@ export async function publish(
       kind: input.kind,
       published_by: input.userId,
       published_at: now,
+      reason: input.reason,
     })
     .execute();
-  return { previous: previous ?? null };
+  return { previous: previous ?? null, publishedAt: now };
 }
 
 /** The published version of a workflow, or undefined. */
 export async function publishedVersion(db: Executor, workflowId: string) {
   return db
     .selectFrom('versions')
-    .select(['id', 'number'])
+    .select(['id', 'number', 'compiled_hash'])
     .where('workflow_id', '=', workflowId)
     .where('status', '=', 'published')
     .executeTakeFirst();
 }
 
-/** What was live at time `at`: the latest publication at or before it. */
+/** What was live at time `at`: the latest publication at or before it, with who made it live and why. */
 export async function liveAt(db: Executor, workflowId: string, at: Date) {
   return db
     .selectFrom('publications')
@@ -223,6 +277,8 @@ export async function liveAt(db: Executor, workflowId: string, at: Date) {
       'versions.number',
       'publications.kind',
       'publications.published_at',
+      'publications.reason',
+      'publications.published_by as publishedById',
       'users.name as publishedBy',
     ])
     .where('publications.workflow_id', '=', workflowId)
@@ -232,18 +288,30 @@ export async function liveAt(db: Executor, workflowId: string, at: Date) {
     .executeTakeFirst();
 }
 
-/** Whether a finished simulation ran `candidateVersionId` against `baselineVersionId`. */
+/**
+ * Whether a finished simulation ran a candidate against the baseline version: the candidate
+ * version itself or, given `candidateHash`, anything (a draft, another version) with exactly that
+ * content.
+ */
 export async function hasSimulationRun(
   db: Executor,
   candidateVersionId: string,
   baselineVersionId: string,
+  candidateHash?: string,
 ) {
   const row = await db
     .selectFrom('simulation_runs')
     .select('id')
-    .where('candidate_version_id', '=', candidateVersionId)
     .where('baseline_version_id', '=', baselineVersionId)
     .where('status', '=', 'done')
+    .where((eb) =>
+      candidateHash === undefined
+        ? eb('candidate_version_id', '=', candidateVersionId)
+        : eb.or([
+            eb('candidate_version_id', '=', candidateVersionId),
+            eb('candidate_hash', '=', candidateHash),
+          ]),
+    )
     .executeTakeFirst();
   return row !== undefined;
 }

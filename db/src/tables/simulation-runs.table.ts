@@ -8,6 +8,11 @@ export interface SimulationRunsTable {
   baseline_version_id: string | null;
   candidate_version_id: string | null;
   candidate_draft_revision: number | null;
+  /**
+   * `hashWorkflow` of the candidate the run evaluated (a version's or the draft's); a run counts
+   * for the publish gate of every version with this content. Null only for old draft runs.
+   */
+  candidate_hash: string | null;
   lead_set_id: string;
   as_of: Date;
   status: SimulationStatus;

@@ -21,6 +21,7 @@ export interface VersionsTable {
   based_on_revision: number | null;
   author_id: string;
   created_at: Generated<Date>;
+  /** The latest time it went live and by whom; every publication is in `publications`. */
   published_at: Date | null;
   published_by: string | null;
 }

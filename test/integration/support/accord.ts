@@ -223,7 +223,7 @@ export async function publishWorkflow(
   await as.sales.versions.approve({ versionId: version.id, comment: 'ok' });
   const marketingOther = await secondUser(accord, 'marketing');
   await accord.callerFor(marketingOther).versions.approve({ versionId: version.id, comment: 'ok' });
-  await as.ops.versions.publish({ versionId: version.id });
+  await as.ops.versions.publish({ versionId: version.id, reason: 'Published for a test' });
   return {
     workflowId: workflow.id,
     slug: workflow.slug,

@@ -25,7 +25,7 @@ describe.each(testBackends())('evaluator cache on $kind', ({ open }) => {
     const v2 = await as.admin.versions.propose({ workflowId: workflow.id, changeNote: 'v2' });
     await as.marketing.versions.approve({ versionId: v2.id });
     await as.sales.versions.approve({ versionId: v2.id });
-    await as.ops.versions.publish({ versionId: v2.id });
+    await as.ops.versions.publish({ versionId: v2.id, reason: 'test' });
     vi.setSystemTime(Date.now() + 1_000);
     expect((await elsewhere.workflow(workspaceId, workflow.slug))?.published?.number).toBe(1);
     vi.setSystemTime(Date.now() + 1_500);

@@ -67,7 +67,9 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
     expect(
       (await as.sales.versions.approve({ versionId: v2.id, comment: 'ok for sales' })).status,
     ).toBe('proposed');
-    expect(await codeOf(as.ops.versions.publish({ versionId: v2.id }))).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(as.ops.versions.publish({ versionId: v2.id, reason: 'test' }))).toBe(
+      'PRECONDITION_FAILED',
+    );
     const admin2 = await as.admin.users.create({
       email: 'mark2@acme.test',
       name: 'Mark Two',
@@ -78,7 +80,7 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
     expect(
       (await marketing2.versions.approve({ versionId: v2.id, comment: 'ok for marketing' })).status,
     ).toBe('approved');
-    const published = await as.ops.versions.publish({ versionId: v2.id });
+    const published = await as.ops.versions.publish({ versionId: v2.id, reason: 'test' });
     expect(published).toMatchObject({ number: 1, status: 'published', superseded: null });
 
     // A second version supersedes the first; rollback brings the first back.
@@ -100,7 +102,7 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
     });
     await as.sales.versions.approve({ versionId: v4.id, comment: '' });
     await marketing2.versions.approve({ versionId: v4.id, comment: '' });
-    expect(await as.ops.versions.publish({ versionId: v4.id })).toMatchObject({
+    expect(await as.ops.versions.publish({ versionId: v4.id, reason: 'test' })).toMatchObject({
       number: 3,
       superseded: 1,
     });
@@ -110,7 +112,7 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
       [2, 'rejected'],
       [1, 'superseded'],
     ]);
-    expect(await as.ops.versions.rollback({ versionId: v2.id })).toMatchObject({
+    expect(await as.ops.versions.rollback({ versionId: v2.id, reason: 'test' })).toMatchObject({
       number: 1,
       superseded: 3,
     });
@@ -201,7 +203,7 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
       ids.push(v.id);
     }
     const results = await Promise.allSettled(
-      ids.map((versionId) => as.ops.versions.publish({ versionId })),
+      ids.map((versionId) => as.ops.versions.publish({ versionId, reason: 'race' })),
     );
     expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
     const published = await database.db
@@ -253,7 +255,12 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
       await codeOf(as.marketing.draft.save({ workflowId: wf.id, baseRevision: 1, document: huge })),
     ).toBe('PAYLOAD_TOO_LARGE');
     expect(
-      await codeOf(as.ops.versions.publish({ versionId: '00000000-0000-4000-8000-000000000000' })),
+      await codeOf(
+        as.ops.versions.publish({
+          versionId: '00000000-0000-4000-8000-000000000000',
+          reason: 'test',
+        }),
+      ),
     ).toBe('NOT_FOUND');
     const after = await as.marketing.draft.get({ workflowId: wf.id });
     expect(after.revision).toBe(1);
@@ -277,10 +284,12 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
       return v;
     };
     const first = await propose('first');
-    expect((await strict.ops.versions.publish({ versionId: first.id })).number).toBe(1);
+    expect(
+      (await strict.ops.versions.publish({ versionId: first.id, reason: 'test' })).number,
+    ).toBe(1);
     const second = await propose('second');
     const refused = await strict.ops.versions
-      .publish({ versionId: second.id })
+      .publish({ versionId: second.id, reason: 'test' })
       .catch((e: TRPCError) => e);
     expect((refused as TRPCError).code).toBe('PRECONDITION_FAILED');
     expect((refused as TRPCError).message).toMatch(
@@ -303,6 +312,7 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
         baseline_version_id: first.id,
         candidate_version_id: second.id,
         candidate_draft_revision: null,
+        candidate_hash: null,
         lead_set_id: leadSet.id,
         as_of: new Date(),
         status: 'done',
@@ -312,7 +322,9 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
         finished_at: new Date(),
       })
       .execute();
-    expect((await strict.ops.versions.publish({ versionId: second.id })).number).toBe(2);
+    expect(
+      (await strict.ops.versions.publish({ versionId: second.id, reason: 'test' })).number,
+    ).toBe(2);
   });
 
   it('keeps an archived workflow read only until it is unarchived', async () => {
@@ -333,7 +345,9 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
     expect(
       await codeOf(as.marketing.versions.propose({ workflowId: wf.id, changeNote: 'Again' })),
     ).toBe('PRECONDITION_FAILED');
-    expect(await codeOf(as.ops.versions.publish({ versionId: v1.id }))).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(as.ops.versions.publish({ versionId: v1.id, reason: 'test' }))).toBe(
+      'PRECONDITION_FAILED',
+    );
     // Nothing changed: the draft is where it was and nothing went live.
     expect((await as.marketing.draft.get({ workflowId: wf.id })).revision).toBe(draft.revision);
     expect((await as.ops.versions.list({ workflowId: wf.id })).map((v) => v.status)).toEqual([
@@ -341,7 +355,7 @@ describe.each(testBackends())('governance on $kind', ({ open }) => {
     ]);
     await as.marketing.workflows.unarchive({ workflowId: wf.id });
     expect((await save()).revision).toBe(draft.revision + 1);
-    expect((await as.ops.versions.publish({ versionId: v1.id })).number).toBe(1);
+    expect((await as.ops.versions.publish({ versionId: v1.id, reason: 'test' })).number).toBe(1);
   });
 
   it('reports exactly the tampered audit event', async () => {

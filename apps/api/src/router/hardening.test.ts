@@ -161,11 +161,11 @@ describe.each(testBackends())('hardening on $kind', ({ open }) => {
     const frozen = Date.now();
     vi.useFakeTimers({ toFake: ['Date'], now: frozen });
     try {
-      await as.ops.versions.publish({ versionId: v1.id });
-      await as.ops.versions.publish({ versionId: v2.id });
+      await as.ops.versions.publish({ versionId: v1.id, reason: 'test' });
+      await as.ops.versions.publish({ versionId: v2.id, reason: 'test' });
       // The rollback lands on a server whose clock runs 5 ms behind.
       vi.setSystemTime(frozen - 5);
-      await as.ops.versions.rollback({ versionId: v1.id });
+      await as.ops.versions.rollback({ versionId: v1.id, reason: 'test' });
     } finally {
       vi.useRealTimers();
     }

@@ -153,6 +153,9 @@ export const simulationsRouter = {
           baselineVersionId: baseline.versionId!,
           candidateVersionId: candidate.versionId,
           candidateDraftRevision: candidate.draftRevision,
+          // What the publish gate compares: a run of a draft whose content is exactly a version
+          // counts for that version.
+          candidateHash: candidate.contentHash(),
           candidateDocument: candidate.versionId ? null : candidate.document,
           leadSetId: set.id,
           leadCount: set.lead_count,

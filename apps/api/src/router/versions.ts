@@ -1,4 +1,5 @@
 import {
+  countsForSignOff,
   findVersion,
   getDraft,
   hasDualSignOff,
@@ -38,6 +39,12 @@ const versionId = z.object({ versionId: z.uuid() });
 /** One side of a diff: a version of the workflow, or its current draft. */
 const side = z.union([z.literal('draft'), versionId]);
 const comment = z.string().trim().max(2_000).default('');
+/** Why a version goes live: required, kept on the publication and in the audit log. */
+const reason = z
+  .string()
+  .trim()
+  .min(1, 'Say why this version goes live')
+  .max(500, 'Keep the reason to 500 characters');
 
 async function requireVersion(
   ctx: Context & { user: SessionUser },
@@ -76,6 +83,10 @@ function decide(decision: 'approve' | 'reject') {
               ? 'approved'
               : 'proposed';
         if (status !== version.status) await setVersionStatus(trx, version.id, status);
+        const counts = countsForSignOff(
+          { decision, role: ctx.user.role, user_id: ctx.user.id },
+          version.author_id,
+        );
         await audit({
           action: `version.${decision}`,
           entityType: 'version',
@@ -89,14 +100,28 @@ function decide(decision: 'approve' | 'reject') {
             ownVersion: version.author_id === ctx.user.id,
           },
         });
-        return { id: version.id, status };
+        return { id: version.id, status, counts };
       }),
     );
 }
 
+/** The errors that keep a stored document from compiling now (empty when it compiles). */
+function compileErrors(document: unknown) {
+  const parsed = parseWorkflow(document);
+  if (!parsed.ok)
+    return parsed.errors.map((e) => ({
+      severity: 'error' as const,
+      code: 'invalid-document',
+      message: `${e.path || 'The document'} ${e.message}`,
+      path: e.path,
+    }));
+  const compiled = compile(parsed.workflow, defaultCatalog);
+  return compiled.ok ? [] : compiled.diagnostics.filter((d) => d.severity === 'error');
+}
+
 function goLive(kind: 'publish' | 'rollback') {
   return protectedProcedure(kind === 'publish' ? 'versions.publish' : 'versions.rollback')
-    .input(versionId)
+    .input(versionId.extend({ reason }))
     .mutation(async ({ ctx, input }) => {
       const found = await requireVersion(ctx, input.versionId);
       const result = await mutate(ctx, async (trx, audit) => {
@@ -113,12 +138,22 @@ function goLive(kind: 'publish' | 'rollback') {
                 : `Version ${version.number} is ${version.status}; only a version that was live before can be rolled back to.`,
           });
         }
+        // A stored version can stop compiling (an engine or catalog change): going live would
+        // make every evaluation fail, so it is refused with what is wrong.
+        const diagnostics = compileErrors(version.document);
+        if (diagnostics.length > 0) {
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: `Version ${version.number} no longer compiles (${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}: ${diagnostics[0]!.message}); it cannot go live.`,
+            cause: new InvalidWorkflow(diagnostics),
+          });
+        }
         const live = await publishedVersion(trx, version.workflow_id);
         if (
           kind === 'publish' &&
           ctx.env.ACCORD_REQUIRE_SIMULATION_BEFORE_PUBLISH &&
           live &&
-          !(await hasSimulationRun(trx, version.id, live.id))
+          !(await hasSimulationRun(trx, version.id, live.id, version.compiled_hash))
         ) {
           throw new TRPCError({
             code: 'PRECONDITION_FAILED',
@@ -130,6 +165,7 @@ function goLive(kind: 'publish' | 'rollback') {
           versionId: version.id,
           userId: ctx.user.id,
           kind,
+          reason: input.reason,
         });
         await audit({
           action: `version.${kind}`,
@@ -137,7 +173,7 @@ function goLive(kind: 'publish' | 'rollback') {
           entityId: version.id,
           workflowId: version.workflow_id,
           before: { published: previous?.number ?? null },
-          after: { published: version.number },
+          after: { published: version.number, reason: input.reason },
         });
         return {
           id: version.id,
@@ -196,7 +232,26 @@ export const versionsRouter = {
     .input(z.object({ workflowId: z.uuid() }))
     .query(async ({ ctx, input }) => {
       await requireWorkflow(ctx, input.workflowId);
-      return listVersions(ctx.db, input.workflowId);
+      const versions = await listVersions(ctx.db, input.workflowId);
+      const live = versions.find((v) => v.status === 'published');
+      return Promise.all(
+        versions.map(async (v) => ({
+          ...v,
+          /**
+           * For a version that could go live after the live one: whether a finished simulation ran
+           * it (or the same content) against the live version, and whether publishing needs one.
+           */
+          publishGate:
+            live && live.id !== v.id && (v.status === 'proposed' || v.status === 'approved')
+              ? {
+                  liveVersionId: live.id,
+                  liveVersionNumber: live.number,
+                  required: ctx.env.ACCORD_REQUIRE_SIMULATION_BEFORE_PUBLISH,
+                  simulated: await hasSimulationRun(ctx.db, v.id, live.id, v.compiled_hash),
+                }
+              : null,
+        })),
+      );
     }),
 
   get: protectedProcedure('versions.get')

@@ -2,6 +2,8 @@ import { findVersion, getDraft } from '@accord/db';
 import {
   compile,
   defaultCatalog,
+  hashWorkflow,
+  parseWorkflow,
   type Evaluate,
   type Lead,
   type Result,
@@ -26,6 +28,11 @@ export interface ResolvedSide {
   document: Workflow;
   /** Key for the compile cache: versions never change; a draft revision never changes. */
   cacheKey: string;
+  /**
+   * `hashWorkflow` of the document (a version's stored hash; a draft's computed when asked, as
+   * hashing a large document costs more than compiling it). Equal hashes, equal rules.
+   */
+  contentHash: () => string;
 }
 
 type Ctx = Context & { user: SessionUser };
@@ -45,7 +52,14 @@ async function versionSide(ctx: Ctx, workflowId: string, versionId: string): Pro
     label: `Version ${version.number} (${version.status})`,
     document: version.document as Workflow,
     cacheKey: `version:${version.id}`,
+    contentHash: () => version.compiled_hash,
   };
+}
+
+/** The content hash of a stored document, as `propose` computes it for a version. */
+function hashOfDocument(document: unknown): string {
+  const parsed = parseWorkflow(document);
+  return hashWorkflow(parsed.ok ? parsed.workflow : (document as Workflow));
 }
 
 /**
@@ -83,6 +97,7 @@ export async function resolveSides(
       label: `Draft (revision ${draft.revision})`,
       document: draft.document as Workflow,
       cacheKey: `draft:${workflow.id}:${draft.revision}`,
+      contentHash: () => hashOfDocument(draft.document),
     };
   } else candidate = await versionSide(ctx, workflow.id, input.candidate.versionId);
 
