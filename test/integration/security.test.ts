@@ -215,7 +215,7 @@ describe.each(testBackends())('security on $kind', ({ open }) => {
       expect(late).toEqual([]);
     });
 
-    it("answers 403 for a key of another workspace and never reveals that workspace's data", async () => {
+    it("#18: answers 404 for a key of another workspace, as for a missing workflow, and never reveals that workspace's data", async () => {
       const other = await accord.database.db
         .insertInto('workspaces')
         .values({ slug: `other-${Date.now()}`, name: 'Other' })
@@ -238,7 +238,8 @@ describe.each(testBackends())('security on $kind', ({ open }) => {
       const res = await evaluate(published.slug, foreignKey, {
         lead: { id: 'L', attributes: {}, events: [] },
       });
-      expect(res.statusCode).toBe(403);
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.message).toBe(`No workflow "${published.slug}".`);
       expect(res.body).not.toContain('stage');
     });
   });
