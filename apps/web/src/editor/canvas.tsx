@@ -15,7 +15,7 @@ import {
 } from '@xyflow/react';
 import { startTransition, useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { addNodeOfKind } from './commands';
-import { planInitialView, type InitialView } from './initial-view';
+import { FIT_PADDING, planInitialView, type InitialView } from './initial-view';
 import { canConnect, moveNodes, reconnect, connect, removeElements } from './doc-ops';
 import {
   connectionToEdgeEnds,
@@ -56,7 +56,7 @@ function useInitialViewport(plan: InitialView): boolean {
   const [ready, setReady] = useState(false);
   useEffect(() => {
     if (ready || !initialised || !width || !height) return;
-    if (!plan.viewport) void reactFlow.fitView({ padding: 0.12, maxZoom: 1 });
+    if (!plan.viewport) void reactFlow.fitView({ padding: FIT_PADDING, maxZoom: 1 });
     setReady(true);
   }, [initialised, width, height, ready, reactFlow, plan]);
   return ready;

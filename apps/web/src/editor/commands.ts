@@ -2,19 +2,19 @@ import type { NodeKind, WorkflowNode } from '@accord/engine';
 import {
   addNode,
   copyFragment,
+  freeSpot,
   freshId,
   moveNodes,
   nodeIds,
   pasteFragment,
   removeElements,
 } from './doc-ops';
-import { autoLayout } from './auto-layout';
+import { autoLayout, estimatedSize } from './auto-layout';
 import { NODE_SPECS } from './node-specs';
 import type { EditorStore, Fragment } from './store';
 
 /** The editor's clipboard, shared by every editor in the tab (copy here, paste there). */
 let clipboard: Fragment | null = null;
-let pasteCount = 0;
 
 /** Adds a node of a kind at a canvas position and selects it. */
 export function addNodeOfKind(
@@ -56,28 +56,39 @@ export function copySelection(store: EditorStore): boolean {
   const fragment = copyFragment(state.doc, state.selection);
   if (!fragment) return false;
   clipboard = fragment;
-  pasteCount = 0;
   return true;
 }
 
 export function pasteClipboard(store: EditorStore): boolean {
-  if (!clipboard) return false;
-  pasteCount += 1;
-  return pasteFragmentInto(store, clipboard, 40 * pasteCount);
+  return clipboard ? pasteFragmentInto(store, clipboard) : false;
 }
 
 export function duplicateSelection(store: EditorStore): boolean {
   const state = store.getState();
   const fragment = copyFragment(state.doc, state.selection);
-  return fragment ? pasteFragmentInto(store, fragment, 40) : false;
+  return fragment ? pasteFragmentInto(store, fragment) : false;
 }
 
-function pasteFragmentInto(store: EditorStore, fragment: Fragment, offset: number): boolean {
+const boxOf = (node: WorkflowNode) => ({ ...node.position, ...estimatedSize(node) });
+
+/**
+ * Pastes a fragment on free ground next to where it was copied from: never on top of the
+ * original, nor of an earlier paste of it.
+ */
+function pasteFragmentInto(store: EditorStore, fragment: Fragment): boolean {
   const state = store.getState();
   if (state.readOnly) return false;
+  const boxes = fragment.nodes.map(boxOf);
+  const left = Math.min(...boxes.map((b) => b.x));
+  const top = Math.min(...boxes.map((b) => b.y));
+  const size = {
+    width: Math.max(...boxes.map((b) => b.x + b.width)) - left,
+    height: Math.max(...boxes.map((b) => b.y + b.height)) - top,
+  };
+  const spot = freeSpot({ x: left + 40, y: top + 40 }, size, state.doc.nodes.map(boxOf));
   let added: string[] = [];
   state.change((d) => {
-    const result = pasteFragment(d, fragment, { x: offset, y: offset });
+    const result = pasteFragment(d, fragment, { x: spot.x - left, y: spot.y - top });
     added = result.added;
     return result.doc;
   });
@@ -90,13 +101,14 @@ export function selectAll(store: EditorStore) {
   select({ nodes: doc.nodes.map((n) => n.id), edges: doc.edges.map((e) => e.id) });
 }
 
-/** Re-arranges the whole graph with dagre, as one undo step. */
+/** Re-arranges the whole graph to fit the pane readably (see `autoLayout`), as one undo step. */
 export function layoutAll(
   store: EditorStore,
   sizeOf: (id: string) => { width?: number; height?: number } | undefined,
+  pane?: { width: number; height: number },
 ) {
   const state = store.getState();
-  state.change((d) => moveNodes(d, autoLayout(d, sizeOf)));
+  state.change((d) => moveNodes(d, autoLayout(d, sizeOf, pane)));
 }
 
 export function undo(store: EditorStore) {

@@ -1,13 +1,14 @@
-import { useReactFlow } from '@xyflow/react';
+import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { Tabs } from 'radix-ui';
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Canvas } from './canvas';
 import { layoutAll } from './commands';
+import { FIT_PADDING } from './initial-view';
 import type { FlowCache } from './flow-mapping';
 import { InspectorPanel } from './inspector-panel';
 import { LeadPanel } from './lead-panel';
 import { Palette } from './palette';
-import { ProblemsPanel } from './problems-panel';
+import { ProblemsPanel, useProblemGroups } from './problems-panel';
 import { ShortcutsDialog, useEditorShortcuts } from './shortcuts';
 import { useEditor, useEditorStoreApi, type RightPanel } from './store';
 
@@ -32,8 +33,10 @@ export function EditorLayout(props: {
   const store = useEditorStoreApi();
   const readOnly = useEditor((s) => s.readOnly);
   const panel = useEditor((s) => s.panel);
-  const errors = useEditor((s) => s.diagnostics.filter((d) => d.severity === 'error').length);
-  const warnings = useEditor((s) => s.diagnostics.length) - errors;
+  // The tab counts problems by cause, as the panel lists them.
+  const groups = useProblemGroups();
+  const errors = groups.filter((g) => g.cause.severity === 'error').length;
+  const warnings = groups.length - errors;
   const reactFlow = useReactFlow();
   const cacheRef = useRef<FlowCache | null>(null);
   const [help, setHelp] = useState(false);
@@ -43,15 +46,21 @@ export function EditorLayout(props: {
     [onSave],
   );
   useEditorShortcuts(store, shortcutActions);
+  const flowStore = useStoreApi();
   const onLayout = useCallback(() => {
-    layoutAll(store, (id) => cacheRef.current?.measured.get(id));
-    requestAnimationFrame(
-      () => void reactFlow.fitView({ padding: 0.12, maxZoom: 1, duration: 300 }),
+    const { width, height } = flowStore.getState();
+    layoutAll(
+      store,
+      (id) => cacheRef.current?.measured.get(id),
+      width && height ? { width, height } : undefined,
     );
-  }, [store, reactFlow]);
+    requestAnimationFrame(
+      () => void reactFlow.fitView({ padding: FIT_PADDING, maxZoom: 1, duration: 300 }),
+    );
+  }, [store, reactFlow, flowStore]);
   const actions: ToolbarActions = {
     onLayout,
-    onFitView: () => void reactFlow.fitView({ padding: 0.12, maxZoom: 1, duration: 300 }),
+    onFitView: () => void reactFlow.fitView({ padding: FIT_PADDING, maxZoom: 1, duration: 300 }),
     onHelp: () => setHelp(true),
   };
   return (

@@ -1,4 +1,5 @@
 import type { Workflow } from '@accord/engine';
+import { estimatedSize } from './auto-layout';
 
 /** Below this zoom a card's text is too small to read. */
 export const READABLE_ZOOM = 0.55;
@@ -6,6 +7,8 @@ export const READABLE_ZOOM = 0.55;
 export const OPEN_ZOOM = 0.7;
 /** Roughly how big a node card is, for planning before anything is measured. */
 const CARD = { width: 248, height: 160 };
+/** The margin "fit view" leaves around the workflow, as a share of the pane. */
+export const FIT_PADDING = 0.06;
 
 export interface InitialView {
   /** Where the view opens; null: fit the whole workflow once its nodes are measured. */
@@ -29,14 +32,15 @@ export function planInitialView(
   let maxX = -Infinity;
   let maxY = -Infinity;
   for (const n of doc.nodes) {
+    const size = estimatedSize(n);
     minX = Math.min(minX, n.position.x);
     minY = Math.min(minY, n.position.y);
-    maxX = Math.max(maxX, n.position.x + CARD.width);
-    maxY = Math.max(maxY, n.position.y + CARD.height);
+    maxX = Math.max(maxX, n.position.x + size.width);
+    maxY = Math.max(maxY, n.position.y + size.height);
   }
   const fitZoom = Math.min(
-    (pane.width * 0.88) / (maxX - minX),
-    (pane.height * 0.88) / (maxY - minY),
+    pane.width / (maxX - minX) / (1 + FIT_PADDING),
+    pane.height / (maxY - minY) / (1 + FIT_PADDING),
   );
   if (fitZoom >= READABLE_ZOOM) return { viewport: null, later: [] };
   const start = doc.nodes.find((n) => n.kind === 'start') ?? doc.nodes[0]!;

@@ -49,7 +49,9 @@ function NodeInspector({ nodeId, readOnly }: { nodeId: string; readOnly: boolean
         <span className="inspector-kind" style={{ color: spec.colour }}>
           <span aria-hidden>{spec.icon}</span> {spec.label}
         </span>
-        <span className="muted small">{nodeId}</span>
+        <strong className="inspector-title" data-testid="inspector-title">
+          {label || `Unnamed ${spec.label.toLowerCase()}`}
+        </strong>
       </header>
       {problems && (
         <ul className={`inspector-problems${problems.errors ? ' has-errors' : ''}`}>

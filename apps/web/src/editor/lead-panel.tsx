@@ -9,6 +9,7 @@ import { NumberInput } from '@accord/ui';
 import { Tabs } from 'radix-ui';
 import { useEffect, useMemo, useState, type CSSProperties } from 'react';
 import { leadFromJson } from '../lib/lead-json';
+import { formatScore } from './inspector/form-parts';
 import { stageColour } from './stage-colours';
 import { useWorkflowContext } from './workflow-context';
 import { useReactFlow } from '@xyflow/react';
@@ -241,7 +242,7 @@ function LeadResult({ result }: { result: Result }) {
         {Object.entries(result.scores).map(([id, value]) => (
           <div key={id}>
             <dt>{scores.find((s) => s.id === id)?.label ?? id}</dt>
-            <dd>{Math.round(value * 100) / 100}</dd>
+            <dd>{formatScore(value)}</dd>
           </div>
         ))}
       </dl>

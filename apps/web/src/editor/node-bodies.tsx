@@ -1,4 +1,4 @@
-import { predicateText, type NodeOf, type NodeKind } from '@accord/engine';
+import { predicateText, templateInWords, type NodeOf, type NodeKind } from '@accord/engine';
 import type { ComponentType, CSSProperties } from 'react';
 import { formatPoints } from './inspector/form-parts';
 import { stageColour } from './stage-colours';
@@ -23,9 +23,14 @@ function StartBody() {
   return <p className="node-note">Every new or updated lead</p>;
 }
 
+/** What a condition asks, as a sentence: "Yes when …", or "Always yes" for an empty group. */
+export function conditionText(when: string): string {
+  return when === 'always' ? 'Always yes' : when === 'never' ? 'Always no' : `Yes when ${when}`;
+}
+
 function ConditionBody({ node }: { node: NodeOf<'condition'> }) {
   const { text } = useWorkflowContext();
-  return <PredicateLine text={`Yes when ${predicateText(node.data.when, text)}`} />;
+  return <PredicateLine text={conditionText(predicateText(node.data.when, text))} />;
 }
 
 function SwitchBody({ node }: { node: NodeOf<'switch'> }) {
@@ -140,8 +145,15 @@ function AssignBody({ node }: { node: NodeOf<'assign'> }) {
 }
 
 function StageBody({ node }: { node: NodeOf<'stage'> }) {
-  const { stages } = useWorkflowContext();
+  const { stages, text } = useWorkflowContext();
   const stage = stages.find((s) => s.id === node.data.stage);
+  const reason =
+    node.data.reason &&
+    templateInWords(node.data.reason, {
+      score: (id) => text.scores.get(id)?.label,
+      field: (id) => text.catalog.fields.get(id)?.label,
+      stage: stage?.label ?? node.data.stage,
+    });
   return (
     <>
       <span
@@ -150,9 +162,9 @@ function StageBody({ node }: { node: NodeOf<'stage'> }) {
       >
         {stage?.label ?? `Unknown stage ${node.data.stage}`}
       </span>
-      {node.data.reason && (
-        <p className="node-note" title={node.data.reason}>
-          {node.data.reason}
+      {reason && (
+        <p className="node-note" title={reason}>
+          {reason}
         </p>
       )}
     </>

@@ -1,4 +1,4 @@
-import { blankWorkflow } from '@accord/engine';
+import { blankWorkflow, defaultWorkflow, type WorkflowNode } from '@accord/engine';
 import { describe, expect, it } from 'vitest';
 import {
   addNodeOfKind,
@@ -9,8 +9,28 @@ import {
   redo,
   undo,
 } from './commands';
+import { estimatedSize } from './auto-layout';
 import { updateNode } from './doc-ops';
 import { createEditorStore } from './store';
+
+/** Pairs of cards drawn over each other. */
+function overlapping(nodes: readonly WorkflowNode[]): string[] {
+  const box = (n: WorkflowNode) => ({ ...n.position, ...estimatedSize(n) });
+  const out: string[] = [];
+  nodes.forEach((a, i) =>
+    nodes.slice(i + 1).forEach((b) => {
+      const [p, q] = [box(a), box(b)];
+      if (
+        p.x < q.x + q.width &&
+        q.x < p.x + p.width &&
+        p.y < q.y + q.height &&
+        q.y < p.y + p.height
+      )
+        out.push(`${a.id}/${b.id}`);
+    }),
+  );
+  return out;
+}
 
 describe('editor store', () => {
   it('undoes and redoes document changes, not selection', () => {
@@ -45,13 +65,28 @@ describe('editor store', () => {
     expect(doc.nodes).toHaveLength(3); // the start is not copied
     const pasted = doc.nodes[2]!;
     expect(pasted.id).not.toBe('stage_nurture');
-    expect(pasted.position).toEqual({ x: 340, y: 200 });
+    expect(overlapping(doc.nodes)).toEqual([]);
     duplicateSelection(store);
     expect(store.getState().doc.nodes).toHaveLength(4);
     store.getState().select({ nodes: store.getState().doc.nodes.map((n) => n.id), edges: [] });
     deleteSelection(store);
     expect(store.getState().doc.nodes.map((n) => n.id)).toEqual(['start']);
     expect(store.getState().doc.edges).toEqual([]);
+  });
+
+  it('#15: pastes beside the original, and each further paste beside the earlier ones', () => {
+    const store = createEditorStore(defaultWorkflow());
+    store.getState().select({ nodes: ['mql_threshold'], edges: [] });
+    copySelection(store);
+    for (let i = 0; i < 3; i++) pasteClipboard(store);
+    duplicateSelection(store);
+    const nodes = store.getState().doc.nodes;
+    expect(nodes).toHaveLength(defaultWorkflow().nodes.length + 4);
+    expect(overlapping(nodes)).toEqual([]);
+    // Near the original, not far away.
+    const original = nodes.find((n) => n.id === 'mql_threshold')!.position;
+    const first = nodes.at(-4)!.position;
+    expect(Math.hypot(first.x - original.x, first.y - original.y)).toBeLessThan(600);
   });
 
   it('refuses edits when read only', () => {

@@ -133,8 +133,10 @@ function LoadedEditor(props: {
                     This workflow is archived: unarchive it to edit the draft.
                   </p>
                 ) : !canEdit ? (
-                  <p className="banner">
-                    You can read this draft and comment; marketing, sales and admins edit it.
+                  <p className="banner" data-testid="read-only-banner">
+                    {allowed('comments.add', role)
+                      ? 'You can read this draft and comment; marketing, sales and admins edit it.'
+                      : 'This draft is read-only for you; marketing, sales and admins edit it.'}
                   </p>
                 ) : sync.status.overlaps && sync.status.overlaps.length > 0 ? (
                   <p className="banner" data-testid="merge-report">

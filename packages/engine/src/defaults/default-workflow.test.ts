@@ -154,9 +154,9 @@ describe('the default agreement on hand-made leads', () => {
 });
 
 describe('the default and blank documents', () => {
-  it('lay steps out left to right along the main path', () => {
+  it('lay the main path out in reading order (line by line), the stages at the right', () => {
     const w = defaultWorkflow();
-    const x = (id: string) => w.nodes.find((n) => n.id === id)!.position.x;
+    const at = (id: string) => w.nodes.find((n) => n.id === id)!.position;
     const main = [
       'start',
       'disqualifiers',
@@ -170,7 +170,13 @@ describe('the default and blank documents', () => {
       'sal',
       'sql',
     ];
-    for (let i = 1; i < main.length; i++) expect(x(main[i]!)).toBeGreaterThan(x(main[i - 1]!));
+    for (let i = 1; i < main.length; i++) {
+      const [a, b] = [at(main[i - 1]!), at(main[i]!)];
+      expect(b.y > a.y || (b.y === a.y && b.x > a.x)).toBe(true);
+    }
+    const stepsRight = Math.max(...main.map((id) => at(id).x));
+    for (const n of w.nodes)
+      if (n.kind === 'stage') expect(n.position.x).toBeGreaterThan(stepsRight);
     const spots = new Set(w.nodes.map((n) => `${n.position.x},${n.position.y}`));
     expect(spots.size).toBe(w.nodes.length);
   });

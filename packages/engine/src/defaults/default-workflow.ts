@@ -25,17 +25,25 @@ const titleContains = (...words: string[]) =>
  * "Inbound B2B qualification": DOMAIN.md as a workflow. Disqualifiers first; fit and
  * engagement scorecards over the four categories; name and title required and an MQL threshold;
  * a segment table and hand-over; the SAL and SQL checklists; Recycled when sales hands a lead back.
+ * Laid out as the editor's "Tidy up" lays it out: three columns of steps read like lines of text,
+ * the stages in a column at the right, so a new workflow opens readable on a laptop screen.
  * @example compile(defaultWorkflow()).ok // true
  */
 export function defaultWorkflow(): Workflow {
   const nodes: WorkflowNode[] = [
-    { id: 'start', kind: 'start', label: 'New or updated lead', position: at(0, 2), data: {} },
+    {
+      id: 'start',
+      kind: 'start',
+      label: 'New or updated lead',
+      position: { x: 0, y: 0 },
+      data: {},
+    },
     {
       id: 'disqualifiers',
       kind: 'switch',
       label: 'Disqualifiers',
       description: 'Students and competitors are not prospects; sales can also disqualify.',
-      position: at(1, 2),
+      position: { x: 280, y: 0 },
       data: {
         cases: [
           {
@@ -67,7 +75,7 @@ export function defaultWorkflow(): Workflow {
       id: 'fit',
       kind: 'scorecard',
       label: 'Fit: who the lead is',
-      position: at(2, 2),
+      position: { x: 580, y: 0 },
       data: {
         score: 'fit',
         categoryCaps: { profile: 70 },
@@ -163,7 +171,7 @@ export function defaultWorkflow(): Workflow {
       id: 'engagement',
       kind: 'scorecard',
       label: 'Engagement: what the lead did',
-      position: at(3, 2),
+      position: { x: 0, y: 300 },
       data: {
         score: 'engagement',
         categoryCaps: { channel: 50, behaviour: 50 },
@@ -309,7 +317,7 @@ export function defaultWorkflow(): Workflow {
       kind: 'condition',
       label: 'Name and title given?',
       description: 'Without a name and a job title a lead is not an MQL.',
-      position: at(4, 2),
+      position: { x: 280, y: 300 },
       data: {
         when: all(
           when(field('first_name'), 'isSet'),
@@ -322,7 +330,7 @@ export function defaultWorkflow(): Workflow {
       id: 'mql_threshold',
       kind: 'condition',
       label: 'MQL threshold reached?',
-      position: at(5, 2),
+      position: { x: 580, y: 300 },
       data: {
         when: all(
           when(score('fit'), 'gte', MQL_THRESHOLDS.fit),
@@ -334,7 +342,7 @@ export function defaultWorkflow(): Workflow {
       id: 'segment',
       kind: 'table',
       label: 'Segment by company size',
-      position: at(6, 2),
+      position: { x: 0, y: 580 },
       data: {
         hitPolicy: 'first',
         inputs: [{ id: 'size', label: 'Company size', operand: field('company_size') }],
@@ -373,14 +381,14 @@ export function defaultWorkflow(): Workflow {
       id: 'handover',
       kind: 'assign',
       label: 'Hand over to sales',
-      position: at(7, 2),
+      position: { x: 280, y: 580 },
       data: { tags: [{ tag: 'next_step', value: 'Sales calls within one business day' }] },
     },
     {
       id: 'handed_back',
       kind: 'condition',
       label: 'Handed back by sales?',
-      position: at(8, 2),
+      position: { x: 580, y: 580 },
       data: { when: when(field('sales_status'), 'eq', 'handed_back') },
     },
     {
@@ -388,7 +396,7 @@ export function defaultWorkflow(): Workflow {
       kind: 'checklist',
       label: 'Sales acceptance check',
       description: 'Sales accepts the lead when all three hold.',
-      position: at(9, 2),
+      position: { x: 0, y: 820 },
       data: {
         mode: 'all',
         criteria: [
@@ -421,7 +429,7 @@ export function defaultWorkflow(): Workflow {
       kind: 'checklist',
       label: 'Sales qualification check',
       description: 'Budget is optional: some teams treat it as a step in the buying cycle.',
-      position: at(10, 2),
+      position: { x: 280, y: 820 },
       data: {
         mode: 'all',
         criteria: [
@@ -459,14 +467,14 @@ export function defaultWorkflow(): Workflow {
       id: 'stage_disqualified',
       kind: 'stage',
       label: 'Disqualified',
-      position: at(2, 0),
+      position: { x: 860, y: 0 },
       data: { stage: 'disqualified', reason: 'Disqualified: not a prospect' },
     },
     {
       id: 'stage_nurture',
       kind: 'stage',
       label: 'Nurture',
-      position: at(6, 4),
+      position: { x: 860, y: 140 },
       data: {
         stage: 'nurture',
         reason: 'Nurture: not an MQL yet (needs name, title, fit 40+ and engagement 30+)',
@@ -476,14 +484,14 @@ export function defaultWorkflow(): Workflow {
       id: 'stage_recycled',
       kind: 'stage',
       label: 'Recycled',
-      position: at(9, 0),
+      position: { x: 860, y: 300 },
       data: { stage: 'recycled', reason: 'Recycled: handed back to marketing for nurturing' },
     },
     {
       id: 'stage_mql',
       kind: 'stage',
       label: 'MQL',
-      position: at(10, 4),
+      position: { x: 860, y: 480 },
       data: {
         stage: 'mql',
         reason:
@@ -494,14 +502,14 @@ export function defaultWorkflow(): Workflow {
       id: 'stage_sal',
       kind: 'stage',
       label: 'SAL',
-      position: at(11, 4),
+      position: { x: 860, y: 640 },
       data: { stage: 'sal', reason: 'SAL: accepted by {tag.owner}' },
     },
     {
       id: 'stage_sql',
       kind: 'stage',
       label: 'SQL',
-      position: at(11, 2),
+      position: { x: 860, y: 780 },
       data: { stage: 'sql', reason: 'SQL: ready for an opportunity ({tag.segment})' },
     },
   ];

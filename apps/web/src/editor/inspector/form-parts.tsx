@@ -73,7 +73,14 @@ export function freshItemId(prefix: string, items: readonly { id: string }[]): s
 
 /** A signed number of points as a sales leader reads it: +10, −20. */
 export function formatPoints(points: number): string {
-  return points > 0 ? `+${points}` : points < 0 ? `−${Math.abs(points)}` : '0';
+  const text = formatScore(Math.abs(points));
+  return text === '0' ? '0' : points > 0 ? `+${text}` : `−${text}`;
+}
+
+/** A score or points as people read them: whole, or with one decimal ("48.2", not "48.18"). */
+export function formatScore(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  return String(rounded === 0 ? 0 : rounded);
 }
 
 /** A copy of `item` with an optional key set, or removed when `value` is undefined. */
