@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
+import { AuditChange } from '../pages/audit-change';
 import { CursorPager, useCursorPages } from '../pages/cursor-pager';
 import { DataTable } from '../pages/data-table';
 import { downloadText, formatTime } from '../pages/format';
@@ -169,14 +170,21 @@ export function AuditPage() {
         </p>
       )}
       {!!events.data?.length && (
-        <DataTable
-          label="Audit events"
-          columns={['#', 'Time', 'Actor', 'Action', 'Entity', 'Workflow', 'Change']}
-        >
-          {events.data.map((e) => (
-            <EventRow key={e.id} event={e} workflowName={workflowNames.get(e.workflow_id ?? '')} />
-          ))}
-        </DataTable>
+        // Fixed column widths: long names, actions and changes wrap inside the card, never past it.
+        <section className="card audit-events" data-testid="audit-card">
+          <DataTable
+            label="Audit events"
+            columns={['#', 'Time', 'Actor', 'Action', 'Workflow', 'Change']}
+          >
+            {events.data.map((e) => (
+              <EventRow
+                key={e.id}
+                event={e}
+                workflowName={workflowNames.get(e.workflow_id ?? '')}
+              />
+            ))}
+          </DataTable>
+        </section>
       )}
       <CursorPager
         pages={pages}
@@ -187,26 +195,18 @@ export function AuditPage() {
   );
 }
 
-/** Before → after in one line; the full JSON is in the export. */
-function summary(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}
-
 function EventRow({ event, workflowName }: { event: AuditEvent; workflowName?: string }) {
-  const before = summary(event.before);
-  const after = summary(event.after);
+  const entity = `${event.entity_type} ${event.entity_id}`;
   return (
     <tr>
       <td className="muted">{event.id}</td>
-      <td className="nowrap">{formatTime(event.at)}</td>
+      <td>{formatTime(event.at)}</td>
       <td>{event.actor_label}</td>
       <td>
-        <code>{event.action}</code>
-      </td>
-      <td className="nowrap">
-        {event.entity_type} <span className="muted small">{event.entity_id.slice(0, 8)}</span>
+        <code className="audit-action">{event.action}</code>
+        <span className="muted small clip" title={entity}>
+          {event.entity_type} {event.entity_id.slice(0, 8)}
+        </span>
       </td>
       <td>
         {event.workflow_id && (
@@ -215,9 +215,8 @@ function EventRow({ event, workflowName }: { event: AuditEvent; workflowName?: s
           </Link>
         )}
       </td>
-      <td className="change small">
-        {before && <span className="muted">{before} → </span>}
-        {after}
+      <td>
+        <AuditChange event={event} />
       </td>
     </tr>
   );
