@@ -5,6 +5,7 @@ import { createDb, sql } from '@accord/db';
 import { defaultWorkflow } from '@accord/engine';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse } from 'csv-parse/sync';
 import { runCli } from './cli';
 
 describe('accord CLI', () => {
@@ -79,6 +80,50 @@ describe('accord CLI', () => {
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^L1,/);
     expect(lines[2]).toMatch(/^L2,disqualified,/);
+  });
+
+  it('#15: refuses rows whose values do not fit their catalog types, naming the line and path', async () => {
+    const input = join(dir, 'typed.jsonl');
+    const output = join(dir, 'typed.csv');
+    const leads = [
+      { id: 'ok', attributes: { company_size: '250', phone: '0301234', extra: 1 }, events: [] },
+      { id: 'email', attributes: { email: 42 }, events: [] },
+      { id: 'event', attributes: {}, events: [{ type: 'nope', at: 'yesterday' }] },
+    ];
+    writeFileSync(input, leads.map((l) => JSON.stringify(l)).join('\n'));
+    const logs: string[] = [];
+    vi.mocked(console.log).mockImplementation((m: string) => void logs.push(m));
+    expect(
+      await runCli(['evaluate', '--workflow', 'cli-flow', '--in', input, '--out', output]),
+    ).toBe(0);
+    const rows = parse(readFileSync(output, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.lead_id, r.error])).toEqual([
+      ['ok', ''],
+      ['email', 'line 2: attributes.email: expected an email address (text), got 42'],
+      ['event', 'line 3: events[0].type: "nope" is not an event type of the catalog'],
+    ]);
+    expect(logs.join('\n')).toMatch(/1 leads .* 2 bad rows/);
+    expect(logs.join('\n')).toMatch(/Warnings .*attributes\.extra/);
+  });
+
+  it('#18: refuses a version number past PostgreSQL integer as bad usage, before the database', async () => {
+    for (const argv of [
+      ['export', '--workflow', 'cli-flow', '--version', '2147483648'],
+      [
+        'evaluate',
+        '--workflow',
+        'cli-flow',
+        '--in',
+        'x.csv',
+        '--out',
+        'y.csv',
+        '--version',
+        '1e12',
+      ],
+    ]) {
+      expect(await runCli(argv)).toBe(2);
+      expect(errors.at(-1)).toMatch(/--version must be a whole number from 1 to 2,147,483,647/);
+    }
   });
 
   it('exports the published version and names what is wrong otherwise', async () => {

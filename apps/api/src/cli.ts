@@ -11,7 +11,15 @@ import {
 } from '@accord/db';
 import { createApiKey, createUser, EmailTaken } from './auth/accounts';
 import { hashPassword } from './auth/password';
-import { compile, leadSchema, type Lead, type Workflow } from '@accord/engine';
+import {
+  asOfOrNow,
+  checkLeadValues,
+  compile,
+  defaultCatalog,
+  leadSchema,
+  type Lead,
+  type Workflow,
+} from '@accord/engine';
 import { Command, CommanderError } from 'commander';
 import { parse as parseCsv } from 'csv-parse';
 import { stringify as stringifyCsv } from 'csv-stringify';
@@ -89,15 +97,10 @@ async function* readLeads(path: string): AsyncGenerator<{ line: number; raw: unk
       info: { lines: number };
     }>) {
       const { id, ...rest } = record;
-      const attributes: Record<string, string | number | boolean> = {};
-      for (const [key, value] of Object.entries(rest)) {
-        if (value === '') continue;
-        attributes[key] = /^(true|false)$/i.test(value)
-          ? value.toLowerCase() === 'true'
-          : value !== '' && Number.isFinite(Number(value))
-            ? Number(value)
-            : value;
-      }
+      // Cells stay text: the engine reads numbers, yes/no and dates from text by each field's
+      // type (and a phone number keeps its leading zero).
+      const attributes: Record<string, string> = {};
+      for (const [key, value] of Object.entries(rest)) if (value !== '') attributes[key] = value;
       yield { line: info.lines, raw: { id: id || `line-${info.lines}`, attributes, events: [] } };
     }
     return;
@@ -172,9 +175,12 @@ export function buildCli() {
     .action(
       (opts: { workflow: string; in: string; out: string; version?: number; asOf?: string }) =>
         withDb(async (db) => {
-          const asOf = opts.asOf ? Date.parse(opts.asOf) : Date.now();
-          if (!Number.isFinite(asOf))
+          let asOf: number;
+          try {
+            asOf = asOfOrNow(opts.asOf);
+          } catch {
             throw new CliError(`--as-of "${opts.asOf}" is not a date.`, 2);
+          }
           const version = await findVersion(db, opts.workflow, opts.version);
           const compiled = compile(version.document as Workflow);
           if (!compiled.ok) throw new CliError(`Version ${version.number} does not compile.`);
@@ -185,16 +191,23 @@ export function buildCli() {
           const written = finished(out.pipe(createWriteStream(opts.out)));
           let good = 0;
           let bad = 0;
+          const ignored = new Set<string>();
           for await (const { line, raw } of readLeads(opts.in)) {
             const parsed = leadSchema.safeParse(raw);
-            if (!parsed.success) {
+            const check = parsed.success ? checkLeadValues(parsed.data, defaultCatalog) : null;
+            const problem = !parsed.success
+              ? `${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}`
+              : check!.errors.length > 0
+                ? `${check!.errors[0]!.path}: ${check!.errors[0]!.message}`
+                : null;
+            for (const warning of check?.warnings ?? []) ignored.add(warning.path);
+            if (!parsed.success || problem !== null) {
               bad++;
-              const issue = parsed.error.issues[0]!;
               const rawId = (raw as { id?: unknown } | null)?.id;
               out.write(
                 safeRow({
                   lead_id: typeof rawId === 'string' ? rawId : '',
-                  error: `line ${line}: ${issue.path.join('.')} ${issue.message}`,
+                  error: `line ${line}: ${problem}`,
                   version: version.number,
                 }),
               );
@@ -219,6 +232,12 @@ export function buildCli() {
           console.log(
             `Evaluated ${good} leads with version ${version.number} of ${opts.workflow}; ${bad} bad rows. Results in ${opts.out}.`,
           );
+          if (ignored.size > 0) {
+            const some = [...ignored].slice(0, 10).join(', ');
+            console.log(
+              `Warnings (not in the field catalog, or none of its values): ${some}${ignored.size > 10 ? ` and ${ignored.size - 10} more` : ''}.`,
+            );
+          }
           if (bad > 0 && good === 0) throw new CliError('No lead could be evaluated.', 2);
         }),
     );
@@ -342,10 +361,16 @@ function safeRow(row: Record<string, string | number>) {
   );
 }
 
+/** Largest number a version can have (PostgreSQL `integer`). */
+const MAX_INT = 2_147_483_647;
+
 function positiveInt(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new CliError(`${name} must be a positive whole number, not "${value}".`, 2);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_INT)
+    throw new CliError(
+      `${name} must be a whole number from 1 to ${MAX_INT.toLocaleString('en-US')}, not "${value}".`,
+      2,
+    );
   return n;
 }
 
