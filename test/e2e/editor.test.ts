@@ -231,6 +231,58 @@ describe.runIf(browserAvailable())('workflow editor in Chromium (issue 7)', () =
     await marketing.close();
   });
 
+  it('#15: opens the default agreement whole and readable on a 1440×900 screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, app.url, 'marketing@acme.test');
+    await page.getByTestId('new-workflow').click();
+    await page.getByTestId('workflow-name').fill('Default fit (e2e)');
+    await page.getByRole('button', { name: 'Create and open' }).click();
+    await page.waitForURL(/\/workflows\/[0-9a-f-]{36}$/);
+    const editorUrl = page.url();
+    await page.locator('[data-testid="canvas"][data-complete="true"]').waitFor();
+    // The zoom of React Flow's viewport transform.
+    const zoom = () =>
+      page
+        .locator('.react-flow__viewport')
+        .evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);
+    await expect.poll(zoom).toBeGreaterThanOrEqual(0.55);
+    const pane = (await page.locator('.react-flow').boundingBox())!;
+    const cards = await page.locator('.react-flow__node').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { id: e.getAttribute('data-id'), x: r.x, y: r.y, right: r.right, bottom: r.bottom };
+      }),
+    );
+    expect(cards).toHaveLength(17);
+    for (const card of cards)
+      expect(
+        card.x >= pane.x &&
+          card.y >= pane.y &&
+          card.right <= pane.x + pane.width &&
+          card.bottom <= pane.y + pane.height,
+        `${card.id} is outside the canvas`,
+      ).toBe(true);
+    await screenshot(page, 'editor-default-fit');
+
+    // Tidy up keeps it whole at a readable zoom; the inspector names the step in words.
+    await page.getByTestId('auto-layout').click();
+    await page.waitForTimeout(600);
+    expect(await zoom()).toBeGreaterThanOrEqual(0.55);
+    await page.getByTestId('node-fit').click();
+    expect(await page.getByTestId('inspector-title').textContent()).toBe('Fit: who the lead is');
+    await context.close();
+
+    // The auditor reads the draft; the banner offers no comments the auditor cannot make.
+    const auditor = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+    await signIn(auditor, app.url, 'auditor@acme.test');
+    await openEditor(auditor, editorUrl);
+    const banner = await auditor.getByTestId('read-only-banner').textContent();
+    expect(banner).toContain('read-only');
+    expect(banner).not.toContain('comment');
+    await auditor.context().close();
+  });
+
   it('refuses to propose a draft with errors and lists them', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
