@@ -93,13 +93,18 @@ describe('#15: the curl example a CRM copies', () => {
 });
 
 describe('#15: the "Call it from your CRM" section', () => {
-  const renderCard = (props: { liveVersion: number | null; canCreateKeys: boolean }) =>
+  const renderCard = (props: {
+    liveVersion: number | null;
+    canCreateKeys: boolean;
+    defaultOpen?: boolean;
+  }) =>
     render(
       <MemoryRouter>
         <CrmCallCard
           slug="inbound-b2b-qualification"
           origin={ORIGIN}
           workflow={defaultWorkflow()}
+          defaultOpen
           {...props}
         />
       </MemoryRouter>,
@@ -130,5 +135,13 @@ describe('#15: the "Call it from your CRM" section', () => {
     expect(screen.getByRole('note').textContent).toContain('calls answer 409');
     expect(screen.queryByRole('link')).toBeNull();
     expect(screen.getByText(/Ask an admin/)).toBeTruthy();
+  });
+
+  it('starts folded to its slug unless asked for, and unfolds to the example', () => {
+    renderCard({ liveVersion: 1, canCreateKeys: false, defaultOpen: false });
+    expect(screen.getByTestId('workflow-slug').textContent).toBe('inbound-b2b-qualification');
+    expect(screen.queryByTestId('crm-curl')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Show how to call it' }));
+    expect(screen.getByTestId('crm-curl').textContent).toContain('inbound-b2b-qualification');
   });
 });

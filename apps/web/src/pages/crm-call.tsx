@@ -1,7 +1,7 @@
 import { parseWorkflow, type Workflow } from '@accord/engine';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import { copyText } from './copy-text';
 import { crmCallExample } from './crm-call-example';
@@ -17,6 +17,7 @@ import './crm-call.css';
 export function CrmCall({ workflowId }: { workflowId: string }) {
   const trpc = useTRPC();
   const { can } = usePermissions();
+  const location = useLocation();
   const workflow = useQuery(trpc.workflows.get.queryOptions({ workflowId }));
   const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }));
   const live = versions.data?.find((v) => v.status === 'published');
@@ -37,6 +38,7 @@ export function CrmCall({ workflowId }: { workflowId: string }) {
       workflow={live ? liveDoc.workflow : draftDoc?.ok ? draftDoc.workflow : undefined}
       liveVersion={live?.number ?? null}
       canCreateKeys={can('apiKeys.create')}
+      defaultOpen={location.hash === '#crm'}
     />
   );
 }
@@ -49,81 +51,104 @@ export function CrmCallCard(props: {
   /** The live version's number; null when nothing is published (calls answer 409). */
   liveVersion: number | null;
   canCreateKeys: boolean;
+  /** Open with the curl example showing (a link to `#crm` asks for it). */
+  defaultOpen: boolean;
 }) {
   const example = useMemo(
     () => crmCallExample({ origin: props.origin, slug: props.slug, workflow: props.workflow }),
     [props.origin, props.slug, props.workflow],
   );
   const [copied, setCopied] = useState<boolean | null>(null);
+  const [open, setOpen] = useState(props.defaultOpen);
   const copy = async () => setCopied(await copyText(example.curl));
   return (
-    <section className="card crm-call" aria-labelledby="crm-call-title" data-testid="crm-call">
-      <div className="crm-call-about">
+    <section
+      className="card crm-call"
+      id="crm"
+      aria-labelledby="crm-call-title"
+      data-testid="crm-call"
+    >
+      <div className="crm-call-head">
         <h2 id="crm-call-title">Call it from your CRM</h2>
-        <p className="small">
-          Your CRM or marketing automation sends each new or changed lead here and gets back its
-          stage, scores and the reasons, decided by the live version.
-        </p>
-        <dl className="crm-call-facts">
-          <dt>Workflow slug</dt>
-          <dd>
-            <code data-testid="workflow-slug">{props.slug}</code>
-          </dd>
-          <dt>Endpoint</dt>
-          <dd>
-            <code data-testid="crm-endpoint">POST {example.url}</code>
-          </dd>
-          <dt>API key</dt>
-          <dd>
-            {props.canCreateKeys ? (
-              <>
-                <Link to="/admin">Create one under API keys on the admin page</Link> (it is shown
-                once), then put it in place of <code>&lt;your API key&gt;</code>.
-              </>
+        <span className="small">
+          Workflow slug <code data-testid="workflow-slug">{props.slug}</code>
+        </span>
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls="crm-call-body"
+          onClick={() => setOpen(!open)}
+        >
+          {open ? 'Hide' : 'Show how to call it'}
+        </button>
+      </div>
+      {open && (
+        <div className="crm-call-body" id="crm-call-body">
+          <div className="crm-call-about">
+            <p className="small">
+              Your CRM or marketing automation sends each new or changed lead here and gets back its
+              stage, scores and the reasons, decided by the live version.
+            </p>
+            <dl className="crm-call-facts">
+              <dt>Endpoint</dt>
+              <dd>
+                <code data-testid="crm-endpoint">POST {example.url}</code>
+              </dd>
+              <dt>API key</dt>
+              <dd>
+                {props.canCreateKeys ? (
+                  <>
+                    <Link to="/admin">Create one under API keys on the admin page</Link> (it is
+                    shown once), then put it in place of <code>&lt;your API key&gt;</code>.
+                  </>
+                ) : (
+                  <>
+                    Ask an admin for one (Admin › API keys) and put it in place of the placeholder.
+                  </>
+                )}
+              </dd>
+              <dt>Answer</dt>
+              <dd>
+                <code>{'{"results": [{"leadId", "stage", "scores", "reasons", …}]}'}</code>
+              </dd>
+            </dl>
+            {props.liveVersion === null ? (
+              <p className="crm-call-warning small" role="note">
+                No version is live yet: calls answer 409 until one is published. The example is
+                built from the draft.
+              </p>
             ) : (
-              <>Ask an admin for one (Admin › API keys) and put it in place of the placeholder.</>
+              <p className="muted small">Calls are decided by version {props.liveVersion}.</p>
             )}
-          </dd>
-          <dt>Answer</dt>
-          <dd>
-            <code>{'{"results": [{"leadId", "stage", "scores", "reasons", …}]}'}</code>
-          </dd>
-        </dl>
-        {props.liveVersion === null ? (
-          <p className="crm-call-warning small" role="note">
-            No version is live yet: calls answer 409 until one is published. The example is built
-            from the draft.
-          </p>
-        ) : (
-          <p className="muted small">Calls are decided by version {props.liveVersion}.</p>
-        )}
-        {example.alsoReads.length > 0 && (
-          <p className="muted small" data-testid="crm-also-reads">
-            The example sends what a CRM knows at first contact. This workflow also reads{' '}
-            {example.alsoReads.map((id, i) => (
-              <span key={id}>
-                {i > 0 && ', '}
-                <code>{id}</code>
-              </span>
-            ))}
-            : send them as <code>attributes</code> once your CRM has them.
-          </p>
-        )}
-      </div>
-      <div className="crm-call-example">
-        <div className="crm-call-example-head">
-          <span className="small muted">Example request (one lead)</span>
-          <button type="button" onClick={() => void copy()} aria-label="Copy the curl example">
-            {copied === true ? 'Copied ✓' : 'Copy'}
-          </button>
+            {example.alsoReads.length > 0 && (
+              <p className="muted small" data-testid="crm-also-reads">
+                The example sends what a CRM knows at first contact. This workflow also reads{' '}
+                {example.alsoReads.map((id, i) => (
+                  <span key={id}>
+                    {i > 0 && ', '}
+                    <code>{id}</code>
+                  </span>
+                ))}
+                : send them as <code>attributes</code> once your CRM has them.
+              </p>
+            )}
+          </div>
+          <div className="crm-call-example">
+            <div className="crm-call-example-head">
+              <span className="small muted">Example request (one lead)</span>
+              <button type="button" onClick={() => void copy()} aria-label="Copy the curl example">
+                {copied === true ? 'Copied ✓' : 'Copy'}
+              </button>
+            </div>
+            <pre data-testid="crm-curl">{example.curl}</pre>
+            {copied === false && (
+              <p className="error small" role="alert">
+                The browser did not allow copying: select the text and copy it by hand.
+              </p>
+            )}
+          </div>
         </div>
-        <pre data-testid="crm-curl">{example.curl}</pre>
-        {copied === false && (
-          <p className="error small" role="alert">
-            The browser did not allow copying: select the text and copy it by hand.
-          </p>
-        )}
-      </div>
+      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
+import { CrmCall } from '../pages/crm-call';
 import { formatTime } from '../pages/format';
 import { usePermissions } from '../pages/use-permissions';
 
@@ -23,6 +24,7 @@ export function VersionsPage() {
         <h1>Versions{workflow.data ? ` of ${workflow.data.name}` : ''}</h1>
         <Link to={`/workflows/${workflowId}`}>Open the editor</Link>
       </div>
+      <CrmCall workflowId={workflowId} />
       <LiveAt workflowId={workflowId} />
       {versions.isPending && <p className="muted">Loading…</p>}
       {versions.error && <p className="error">{versions.error.message}</p>}

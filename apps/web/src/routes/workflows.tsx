@@ -143,6 +143,10 @@ function WorkflowLine({ workflow, canAuthor }: { workflow: WorkflowRow; canAutho
               {workflow.name}
             </Link>
             {archived && <span className="pill">archived</span>}
+            <span className="workflow-slug small muted">
+              slug <code>{workflow.slug}</code> ·{' '}
+              <Link to={`/workflows/${workflow.id}/versions#crm`}>Call it from your CRM</Link>
+            </span>
           </>
         )}
       </td>
