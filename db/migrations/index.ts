@@ -6,6 +6,7 @@ import * as storeLeadsAsJson from './2026_11_24_1200_store_leads_as_json';
 import * as addDecisionLog from './2026_11_25_0900_add_decision_log';
 import * as addSignInFailures from './2026_11_26_0900_add_sign_in_failures';
 import * as recordGoLiveReasons from './2026_11_27_1000_record_go_live_reasons';
+import * as scopeUserEmails from './2026_11_27_1100_scope_user_emails';
 
 /** Every migration, by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0900_add_decision_log': addDecisionLog,
   '2026_11_26_0900_add_sign_in_failures': addSignInFailures,
   '2026_11_27_1000_record_go_live_reasons': recordGoLiveReasons,
+  '2026_11_27_1100_scope_user_emails': scopeUserEmails,
 };

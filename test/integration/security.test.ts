@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../apps/api/src/seed';
 import {
   createApiKey,
+  inputKeys,
   openAccord,
   procedures,
   publishWorkflow,
@@ -394,6 +395,45 @@ describe.each(testBackends())('security on $kind', ({ open }) => {
       expect(answers).toEqual([]);
     });
 
+    it('#18: guards the route the router decodes: a percent-encoded /trpc path is refused like any other', async () => {
+      const before = await rowCounts(accord.database.db);
+      const name = (await accord.as.admin.workflows.get({ workflowId: published.workflowId })).name;
+      const encoded = [
+        '/%74rpc/auth.signOut',
+        '/%74%72%70%63/auth.signOut',
+        '/trpc/auth%2EsignOut',
+      ];
+      const attacks = [
+        ...encoded.map((url) => ({ url, payload: '{}' })),
+        {
+          url: '/%74rpc/workflows.rename',
+          payload: JSON.stringify({ workflowId: published.workflowId, name: 'renamed' }),
+        },
+      ];
+      const answers: string[] = [];
+      for (const { url, payload } of attacks) {
+        const res = await accord.app.inject({
+          method: 'POST',
+          url,
+          headers: {
+            'content-type': 'text/plain',
+            cookie: accord.cookie.admin,
+            origin: 'https://evil.test',
+          },
+          payload,
+        });
+        answers.push(`${url}: ${res.statusCode}`);
+      }
+      expect(answers).toEqual(attacks.map(({ url }) => `${url}: 415`));
+      expect((await accord.trpc(accord.cookie.admin, 'auth.me')).data).toMatchObject({
+        role: 'admin',
+      });
+      expect((await accord.as.admin.workflows.get({ workflowId: published.workflowId })).name).toBe(
+        name,
+      );
+      expect(await rowCounts(accord.database.db)).toEqual(before);
+    });
+
     it('imports no lead set from a cross-site form post to the upload route, even with the session cookie', async () => {
       const before = await rowCounts(accord.database.db);
       const csv = 'id,first_name\nL1,Ann\n';
@@ -511,6 +551,120 @@ describe.each(testBackends())('security on $kind', ({ open }) => {
       }
       expect(allowed).toEqual([]);
       expect(await rowCounts(accord.database.db, ['sessions'])).toEqual(before);
+    });
+  });
+
+  describe('#18: workspaces', () => {
+    const SECRET = 'zetasecret';
+    /** Another workspace with one of everything, made through the product as its own admin. */
+    async function otherWorkspace() {
+      const { db } = accord.database;
+      const workspace = await db
+        .insertInto('workspaces')
+        .values({ slug: `zeta-${Date.now()}`, name: `Zeta ${SECRET}` })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const admin = await db
+        .insertInto('users')
+        .values({
+          workspace_id: workspace.id,
+          email: `boss-${Date.now()}@zeta.test`,
+          name: `Boss ${SECRET}`,
+          role: 'admin',
+          password_hash: (
+            await db.selectFrom('users').select('password_hash').executeTakeFirstOrThrow()
+          ).password_hash,
+          disabled_at: null,
+        })
+        .returning(['id', 'email', 'name', 'role', 'workspace_id'])
+        .executeTakeFirstOrThrow();
+      const as = accord.callerFor(admin);
+      const workflow = await as.workflows.create({ name: `Flow ${SECRET}`, from: 'default' });
+      const version = await as.versions.propose({
+        workflowId: workflow.id,
+        changeNote: `Note ${SECRET}`,
+      });
+      await as.comments.add({ workflowId: workflow.id, body: `Comment ${SECRET}` });
+      const leadSet = await as.leadSets.generate({ name: `Leads ${SECRET}`, count: 20, seed: 1 });
+      const key = await as.apiKeys.create({ name: `Key ${SECRET}` });
+      return { workspace, admin, workflow, version, leadSet, key };
+    }
+
+    it("answers NOT_FOUND for every procedure given another workspace's ids, and names nothing of it", async () => {
+      const other = await otherWorkspace();
+      const ids = {
+        workflowId: other.workflow.id,
+        versionId: other.version.id,
+        leadSetId: other.leadSet.id,
+      };
+      const base = {
+        ...ids,
+        name: 'probe',
+        body: 'probe',
+        comment: 'probe',
+        changeNote: 'probe',
+        reason: 'probe',
+        baseRevision: 1,
+        document: defaultWorkflow(),
+        enabled: true,
+        from: other.version.id,
+        to: other.version.id,
+        at: new Date().toISOString(),
+        baseline: { kind: 'version', versionId: other.version.id },
+        candidate: { kind: 'version', versionId: other.version.id },
+        lead: { id: 'L', attributes: {}, events: [] },
+      };
+      // Filters over one's own workspace may answer an empty page instead.
+      const filters = new Set(['audit.list', 'audit.export', 'decisions.list', 'simulations.list']);
+      const wrong: string[] = [];
+      const before = await rowCounts(accord.database.db, ['sessions']);
+      for (const { path } of procedures()) {
+        const keys = inputKeys(path);
+        const idKey = ['workflowId', 'versionId', 'leadSetId', 'id'].find((k) => keys?.has(k));
+        if (!idKey || PUBLIC_PROCEDURES.has(path)) continue;
+        const role = (POLICY[path] ?? ['admin'])[0] as (typeof ROLES)[number];
+        const input = {
+          ...base,
+          id: path.startsWith('users.') ? other.admin.id : other.key.id,
+        };
+        const res = await accord.trpc(accord.cookie[role], path, input);
+        const refused = res.code === 'NOT_FOUND' || res.code === 'BAD_REQUEST';
+        if (res.body.includes(SECRET))
+          wrong.push(`${path}: names the other workspace: ${res.body}`);
+        else if (!refused && !(filters.has(path) && res.status === 200))
+          wrong.push(`${path} as ${role}: ${res.code ?? res.status} ${res.message ?? ''}`);
+      }
+      expect(wrong).toEqual([]);
+      expect(await rowCounts(accord.database.db, ['sessions'])).toEqual(before);
+    });
+
+    it('lets an admin add a user whose email has an account in another workspace, learning nothing of it', async () => {
+      const other = await otherWorkspace();
+      const res = await accord.trpc(accord.cookie.admin, 'users.create', {
+        email: other.admin.email.toUpperCase(),
+        name: 'Same address',
+        role: 'sales',
+        password: 'a-password-of-our-own',
+      });
+      expect(res.status, res.body).toBe(200);
+      expect(res.body).not.toContain(SECRET);
+      expect(res.body).not.toContain(other.workspace.id);
+      // Both people sign in to their own account, each with their own password.
+      const ours = await accord.signIn(other.admin.email, 'a-password-of-our-own');
+      expect(ours.data).toMatchObject({
+        role: 'sales',
+        workspace_id: accord.users.admin.workspace_id,
+      });
+      const theirs = await accord.signIn(other.admin.email, DEMO_PASSWORD);
+      expect(theirs.data).toMatchObject({ role: 'admin', workspace_id: other.workspace.id });
+      // In one workspace an email is still one account, whatever its case.
+      const again = await accord.trpc(accord.cookie.admin, 'users.create', {
+        email: other.admin.email,
+        name: 'Twice',
+        role: 'sales',
+        password: 'a-password-of-our-own',
+      });
+      expect(again.code).toBe('CONFLICT');
     });
   });
 

@@ -1,11 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from './env';
-import { buildServer } from './server';
+import { MAX_JSON_DEPTH } from './json-limits';
+import { DEMO_PASSWORD, seedDemo } from './seed';
+import { ANONYMOUS_BODY_LIMIT_BYTES, buildServer, MAX_REST_STRING_LENGTH } from './server';
 
 describe('parseEnv', () => {
   it('applies defaults', () => {
@@ -50,5 +53,109 @@ describe.each(testBackends())('server on $kind', ({ kind, open }) => {
     const info = await app.inject({ url: '/trpc/system.info' });
     expect(info.json().result.data).toMatchObject({ name: 'Accord', db: kind, signedIn: false });
     await app.close();
+  });
+});
+
+describe.each(testBackends())('#18: hostile input over HTTP on $kind', ({ open }) => {
+  let database: AccordDatabase;
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  let cookie: string;
+  beforeAll(async () => {
+    database = await open();
+    await seedDemo(database.db);
+    app = await buildServer({ database, env: parseEnv({ LOG_LEVEL: 'silent' }) });
+    const signedIn = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.signIn',
+      headers: { 'content-type': 'application/json' },
+      payload: { email: 'admin@acme.test', password: DEMO_PASSWORD },
+    });
+    cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  const post = (url: string, payload: string, headers: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload,
+    });
+  const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+
+  it('#18: refuses a deeply nested sign-in body before parsing it, naming the cap', async () => {
+    const res = await post(
+      '/trpc/auth.signIn',
+      `{"email":"a@acme.test","password":"x","extra":${deep(30_000)}}`,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toBe(
+      `The JSON is nested deeper than ${MAX_JSON_DEPTH + 1} levels.`,
+    );
+  });
+
+  it('#18: refuses a deep `?input=` of a query the same way', async () => {
+    const res = await app.inject({
+      url: `/trpc/workflows.list?input=${encodeURIComponent(`{"x":${deep(200)}}`)}`,
+      headers: { cookie },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'BAD_REQUEST', path: 'input' });
+  });
+
+  it('#18: caps a signed-out tRPC body at 64 KB, also when it is sent chunked', async () => {
+    const big = JSON.stringify({ email: 'a@acme.test', password: 'x'.repeat(70_000) });
+    const res = await post('/trpc/auth.signIn', big);
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.message).toMatch(`at most ${ANONYMOUS_BODY_LIMIT_BYTES} bytes`);
+    const chunked = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.signIn',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      payload: Readable.from([Buffer.from(big.slice(0, 40_000)), Buffer.from(big.slice(40_000))]),
+    });
+    expect(chunked.statusCode).toBe(413);
+    // Signed in, the same body reaches the procedure (and its own limits).
+    const signedIn = await post(
+      '/trpc/workflows.create',
+      JSON.stringify({ name: 'x'.repeat(70_000) }),
+      {
+        cookie,
+      },
+    );
+    expect(signedIn.statusCode).toBe(400);
+    expect(signedIn.json().error.data.code).toBe('BAD_REQUEST');
+  });
+
+  it('#18: checks the session and the role before the input: signed out is UNAUTHORIZED, the wrong role FORBIDDEN', async () => {
+    const hostile = JSON.stringify({ name: 'a\u0000b', from: 'blank' });
+    const anonymous = await post('/trpc/workflows.create', hostile);
+    expect(anonymous.json().error.data.code).toBe('UNAUTHORIZED');
+    const auditor = await post(
+      '/trpc/auth.signIn',
+      JSON.stringify({ email: 'auditor@acme.test', password: DEMO_PASSWORD }),
+    );
+    const auditorCookie = String(auditor.headers['set-cookie']).split(';')[0]!;
+    const forbidden = await post('/trpc/workflows.create', hostile, { cookie: auditorCookie });
+    expect(forbidden.json().error.data.code).toBe('FORBIDDEN');
+    const allowed = await post('/trpc/workflows.create', hostile, { cookie });
+    expect(allowed.json().error.data.code).toBe('BAD_REQUEST');
+    expect(allowed.json().error.message).toMatch(/^name contains text that cannot be stored/);
+  });
+
+  it('#18: refuses a deep or over-long REST JSON body with 400 naming the cap', async () => {
+    const nestedBody = await post('/v1/workflows/x/evaluate', `{"lead":${deep(10_000)}}`);
+    expect(nestedBody.statusCode).toBe(400);
+    expect(nestedBody.json().error).toMatchObject({ code: 'BAD_REQUEST', path: 'body' });
+    expect(nestedBody.json().error.message).toMatch(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const longText = await post(
+      '/v1/workflows/x/evaluate',
+      JSON.stringify({ lead: { id: 'x'.repeat(MAX_REST_STRING_LENGTH + 1) } }),
+    );
+    expect(longText.statusCode).toBe(400);
+    expect(longText.json().error.message).toMatch(`limit of ${MAX_REST_STRING_LENGTH} characters`);
   });
 });

@@ -1,13 +1,14 @@
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccordDatabase } from '@accord/db';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { SignInThrottle } from './auth/sign-in-throttle';
 import type { Env } from './env';
+import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits';
 import { ApiKeyCache } from './rest/api-key-cache';
 import { registerEvaluateRoute } from './rest/evaluate-route';
 import { registerLeadSetUpload } from './rest/lead-set-upload';
@@ -19,6 +20,46 @@ import { SESSION_COOKIE, userForSessionToken, type Caches, type Context } from '
 
 /** Largest request body the API accepts (tRPC and REST); bigger ones get 413. */
 export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+/**
+ * Largest tRPC body from a caller without a session: the public procedures (sign-in, sign-out)
+ * take a few hundred bytes, so nobody signed out makes the server read megabytes.
+ */
+export const ANONYMOUS_BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * Longest string in a JSON body of the REST API (a lead's values, a CRM field each). tRPC bodies
+ * have no such cap: `leadSets.import` takes a file's text up to the body limit, and every
+ * procedure caps its own fields once the caller is known.
+ */
+export const MAX_REST_STRING_LENGTH = 1024 * 1024;
+
+/** A tRPC body from a caller without a session grew past ANONYMOUS_BODY_LIMIT_BYTES. */
+class AnonymousBodyTooLarge extends Error {
+  readonly statusCode = 413;
+  constructor() {
+    super(
+      `Without a session a request body may have at most ${ANONYMOUS_BODY_LIMIT_BYTES} bytes; sign in first.`,
+    );
+  }
+}
+
+/** Passes a body through and fails it once it passes `limit` bytes. */
+function capped(payload: NodeJS.ReadableStream, limit: number): Transform {
+  let bytes = 0;
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      done(bytes > limit ? new AnonymousBodyTooLarge() : null, chunk);
+    },
+  });
+  payload.on('error', (error) => out.destroy(error));
+  return payload.pipe(out);
+}
+
+/**
+ * Whether a request was routed to tRPC. Judged on the route Fastify matched (its router decodes
+ * the path), never on the raw URL: `/%74rpc/auth.signOut` reaches tRPC too.
+ */
+const isTrpcRoute = (req: FastifyRequest) => req.routeOptions.url?.startsWith('/trpc/') === true;
 
 export interface ServerDeps {
   database: AccordDatabase;
@@ -29,6 +70,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The REST caches; mutations invalidate them (see Context.caches). */
     caches: Caches;
+  }
+  interface FastifyRequest {
+    /** The session of a tRPC request, looked up before its body is read; null when signed out. */
+    trpcSession?: Awaited<ReturnType<typeof userForSessionToken>>;
   }
 }
 
@@ -51,30 +96,81 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
         .send(restErrorBody('BAD_REQUEST', error.message, 'url')),
   });
   await app.register(fastifyCookie);
-  // tRPC mutations take JSON only: a cross-site form (urlencoded, multipart, text/plain) can
-  // neither reach them (CSRF) nor make the adapter fail on a body it does not parse.
+  // REST JSON bodies: depth and string lengths are checked before the parse (V8's JSON.parse and
+  // every recursive walk after it slow down with depth), then Fastify's own parser runs.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string; // parseAs: 'string'
+    const problem = jsonLimitProblem(text, {
+      maxDepth: MAX_JSON_DEPTH,
+      maxStringLength: MAX_REST_STRING_LENGTH,
+    });
+    if (problem) {
+      done(
+        Object.assign(new Error(`${problem.message} (at character ${problem.offset})`), {
+          statusCode: 400,
+        }),
+      );
+      return;
+    }
+    parseJson(req, text, done);
+  });
   app.addHook('onRequest', async (req, reply) => {
-    if (req.method !== 'POST' || !req.url.startsWith('/trpc')) return;
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') {
-      return reply.code(415).send({
-        error: {
-          code: 'UNSUPPORTED_MEDIA_TYPE',
-          message: 'Send tRPC requests as application/json.',
-          path: 'headers.content-type',
-        },
-      });
+    if (!isTrpcRoute(req)) return;
+    // tRPC mutations take JSON only: a cross-site form (urlencoded, multipart, text/plain) can
+    // neither reach them (CSRF) nor make the adapter fail on a body it does not parse.
+    if (req.method === 'POST') {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json') {
+        return reply.code(415).send({
+          error: {
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message: 'Send tRPC requests as application/json.',
+            path: 'headers.content-type',
+          },
+        });
+      }
+    }
+    // The session before the body: a signed-out caller's body is capped before it is read.
+    req.trpcSession = await userForSessionToken(database.db, req.cookies[SESSION_COOKIE]);
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (!req.trpcSession && length > ANONYMOUS_BODY_LIMIT_BYTES) {
+      return reply
+        .code(413)
+        .send(restErrorBody('PAYLOAD_TOO_LARGE', new AnonymousBodyTooLarge().message, 'body'));
     }
   });
-  // A tRPC client without batching sends an input-less mutation (auth.signOut) as a JSON POST
-  // with no body; the tRPC adapter would fail to parse the empty string, so it reads as `{}`.
   app.addHook('preParsing', async (req, _reply, payload) => {
-    if (req.method !== 'POST' || !req.url.startsWith('/trpc')) return payload;
+    if (req.method !== 'POST' || !isTrpcRoute(req)) return payload;
+    // A tRPC client without batching sends an input-less mutation (auth.signOut) as a JSON POST
+    // with no body; the tRPC adapter would fail to parse the empty string, so it reads as `{}`.
     const length = req.headers['content-length'];
-    if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0'))
-      return payload;
-    delete req.headers['content-length'];
-    return Readable.from([Buffer.from('{}')]);
+    if (
+      req.headers['transfer-encoding'] === undefined &&
+      (length === undefined || length === '0')
+    ) {
+      delete req.headers['content-length'];
+      return Readable.from([Buffer.from('{}')]);
+    }
+    return req.trpcSession ? payload : capped(payload, ANONYMOUS_BODY_LIMIT_BYTES);
+  });
+  // tRPC parses its own JSON (body or `?input=`): the same depth check runs before it does (one
+  // level more for the batch envelope `{"0": input}`); inputs are checked again after sign-in.
+  app.addHook('preValidation', async (req, reply) => {
+    if (!isTrpcRoute(req)) return;
+    const query = (req.query ?? {}) as { input?: unknown };
+    for (const [text, path] of [
+      [req.body, 'body'],
+      [query.input, 'input'],
+    ] as const) {
+      if (typeof text !== 'string') continue;
+      const problem = jsonLimitProblem(text, {
+        maxDepth: MAX_JSON_DEPTH + 1,
+        maxStringLength: BODY_LIMIT_BYTES,
+      });
+      if (problem) return reply.code(400).send(restErrorBody('BAD_REQUEST', problem.message, path));
+    }
   });
   const caches: Caches = {
     evaluators: new EvaluatorCache(database.db),
@@ -94,11 +190,13 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
             : 'INTERNAL_SERVER_ERROR';
     if (code === 'INTERNAL_SERVER_ERROR') req.log.error(error);
     const message =
-      code === 'PAYLOAD_TOO_LARGE'
-        ? `The request body is larger than the limit of ${BODY_LIMIT_BYTES} bytes.`
-        : code === 'INTERNAL_SERVER_ERROR'
-          ? 'Something went wrong on our side.'
-          : error.message;
+      error instanceof AnonymousBodyTooLarge
+        ? error.message
+        : code === 'PAYLOAD_TOO_LARGE'
+          ? `The request body is larger than the limit of ${BODY_LIMIT_BYTES} bytes.`
+          : code === 'INTERNAL_SERVER_ERROR'
+            ? 'Something went wrong on our side.'
+            : error.message;
     return reply
       .code(STATUS_OF[code])
       .send(restErrorBody(code, message, code === 'BAD_REQUEST' ? 'body' : ''));
@@ -113,7 +211,10 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
     req: Context['req'] & object;
     res: Context['res'] & object;
   }): Promise<Context> => {
-    const found = await userForSessionToken(database.db, req.cookies[SESSION_COOKIE]);
+    const found =
+      req.trpcSession !== undefined
+        ? req.trpcSession
+        : await userForSessionToken(database.db, req.cookies[SESSION_COOKIE]);
     return {
       db: database.db,
       dbKind: database.kind,

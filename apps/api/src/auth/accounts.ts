@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { DB, NewAudit, Role, Transaction } from '@accord/db';
+import type { DB, Db, NewAudit, Role, Transaction } from '@accord/db';
 import { hashToken } from '../trpc';
 
 /** Appends one audit event for the acting user or tool, in the caller's transaction. */
 export type AuditFn = (event: Omit<NewAudit, 'actor'>) => Promise<void>;
 
-/** Thrown when the email already has an account; callers answer it in their own terms. */
+/** Thrown when the email already has an account in the workspace; callers answer it in their own terms. */
 export class EmailTaken extends Error {
   constructor(readonly email: string) {
     super(`${email} already has an account.`);
@@ -14,7 +14,8 @@ export class EmailTaken extends Error {
 
 /**
  * Adds a user (the API's `users.create` and the CLI's `users add`), audited as `user.create`.
- * Throws `EmailTaken` when the email has an account.
+ * Throws `EmailTaken` when the email has an account in the same workspace; accounts of other
+ * workspaces are neither consulted nor named (emails are unique per workspace, #18).
  */
 export async function createUser(
   trx: Transaction<DB>,
@@ -30,7 +31,8 @@ export async function createUser(
   const taken = await trx
     .selectFrom('users')
     .select('id')
-    .where('email', '=', input.email)
+    .where('workspace_id', '=', input.workspaceId)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
     .executeTakeFirst();
   if (taken) throw new EmailTaken(input.email);
   const user = await trx
@@ -53,6 +55,40 @@ export async function createUser(
     after: { email: user.email, role: user.role },
   });
   return user;
+}
+
+/**
+ * Most accounts of one email whose passwords a sign-in checks (in parallel, so the answer takes
+ * about one check's time); an email with more must name its workspace to reach the others.
+ */
+export const MAX_ACCOUNTS_PER_SIGN_IN = 16;
+
+/**
+ * The accounts of an email (any case) a sign-in may check, with their workspace: in the workspace
+ * whose slug is given, or else in every workspace (at most `MAX_ACCOUNTS_PER_SIGN_IN`, oldest first).
+ */
+export function signInAccounts(db: Db, email: string, workspaceSlug?: string) {
+  let query = db
+    .selectFrom('users')
+    .innerJoin('workspaces', 'workspaces.id', 'users.workspace_id')
+    .select([
+      'users.id',
+      'users.email',
+      'users.name',
+      'users.role',
+      'users.workspace_id',
+      'users.password_hash',
+      'users.disabled_at',
+      'workspaces.slug as workspace_slug',
+      'workspaces.name as workspace_name',
+    ])
+    .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email.toLowerCase()));
+  if (workspaceSlug !== undefined) query = query.where('workspaces.slug', '=', workspaceSlug);
+  return query
+    .orderBy('users.created_at')
+    .orderBy('users.id')
+    .limit(MAX_ACCOUNTS_PER_SIGN_IN)
+    .execute();
 }
 
 /**

@@ -1,5 +1,6 @@
 import { compile, type Evaluate, type Workflow } from '@accord/engine';
 import type { Db } from '@accord/db';
+import { LRUCache } from 'lru-cache';
 
 export interface CompiledVersion {
   versionId: string;
@@ -8,10 +9,30 @@ export interface CompiledVersion {
   workspaceId: string;
   slug: string;
   evaluate: Evaluate;
+  /** The version's node count: its weight in the cache. */
+  nodeCount: number;
 }
 
 /** Bounds how long a publish, rollback or switch made by another process (instance) goes unseen. */
 const RECHECK_AFTER_MS = 2_000;
+
+/**
+ * What the cache keeps. Compiled versions are weighed by their node count: 20,000 nodes hold ten
+ * workflows of the largest size a draft may have (2,000 nodes) or hundreds of typical ones, tens
+ * of MB at most, and a version pushed out is compiled again from the database (milliseconds) when
+ * it is asked for next. A published version also stays with its workflow's entry, so evicting
+ * an old pinned version never slows the live one. Workflows: one entry per workflow with traffic.
+ */
+export interface EvaluatorCacheLimits {
+  compiledNodes: number;
+  compiledVersions: number;
+  workflows: number;
+}
+export const EVALUATOR_CACHE_LIMITS: EvaluatorCacheLimits = {
+  compiledNodes: 20_000,
+  compiledVersions: 1_000,
+  workflows: 10_000,
+};
 
 interface WorkflowEntry {
   /** When it was read from the database. */
@@ -26,21 +47,37 @@ interface WorkflowEntry {
 
 /**
  * Compiled evaluators, one per version (versions are immutable, so an entry never goes stale),
- * and per workflow the pointer to its published version and its decision-log switch.
+ * and per workflow the pointer to its published version and its decision-log switch, both in
+ * bounded least-recently-used caches (`EvaluatorCacheLimits`).
  * `invalidateWorkflow` is called after a publish, a rollback or a decision-log switch commits, so
  * the very next request sees the change; one made through another API instance is seen within
  * 2 seconds (entries are read again once they are that old).
  */
 export class EvaluatorCache {
-  readonly #versions = new Map<string, CompiledVersion>();
-  readonly #workflows = new Map<string, WorkflowEntry>();
+  readonly #versions: LRUCache<string, CompiledVersion>;
+  readonly #workflows: LRUCache<string, WorkflowEntry>;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    limits: EvaluatorCacheLimits = EVALUATOR_CACHE_LIMITS,
+  ) {
+    this.#versions = new LRUCache({
+      max: limits.compiledVersions,
+      maxSize: limits.compiledNodes,
+      // A bigger workflow than the whole budget is still compiled, just not kept.
+      sizeCalculation: (entry) => entry.nodeCount,
+    });
+    this.#workflows = new LRUCache({ max: limits.workflows });
+  }
+
+  /** How many compiled versions are kept (besides the published ones their workflows hold). */
+  get compiledVersions(): number {
+    return this.#versions.size;
+  }
 
   invalidateWorkflow(workflowId: string) {
-    for (const [key, entry] of this.#workflows) {
-      if (entry.workflowId === workflowId) this.#workflows.delete(key);
-    }
+    const stale = [...this.#workflows.entries()].filter(([, e]) => e.workflowId === workflowId);
+    for (const [key] of stale) this.#workflows.delete(key);
   }
 
   /** The workflow `slug` of a workspace with its compiled published version; null if unknown. */
@@ -122,6 +159,7 @@ export class EvaluatorCache {
       workspaceId: workflow.workspace_id,
       slug: workflow.slug,
       evaluate: compiled.evaluate,
+      nodeCount: Math.max(1, (version.document as Workflow).nodes.length),
     };
     this.#versions.set(version.id, entry);
     return entry;

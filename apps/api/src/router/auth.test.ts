@@ -1,6 +1,7 @@
 import type { AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../auth/password';
 import { parseEnv } from '../env';
 import { DEMO_PASSWORD, seedDemo } from '../seed';
 import { buildServer, type AccordServer } from '../server';
@@ -82,5 +83,90 @@ describe.each(testBackends())('auth on $kind', ({ open }) => {
     });
     expect(out.statusCode).toBe(200);
     expect((await me(token)).json().result.data).toBeNull();
+  });
+
+  describe('#18: an email in several workspaces', () => {
+    const OTHER_PASSWORD = 'another-long-password';
+    let workspaces: { slug: string; id: string }[];
+    beforeAll(async () => {
+      workspaces = [];
+      for (const slug of ['beta', 'gamma']) {
+        workspaces.push(
+          await database.db
+            .insertInto('workspaces')
+            .values({ slug, name: `Workspace ${slug}` })
+            .returning(['id', 'slug'])
+            .executeTakeFirstOrThrow(),
+        );
+      }
+      const [beta, gamma] = workspaces;
+      const demoHash = await hashPassword(DEMO_PASSWORD);
+      const otherHash = await hashPassword(OTHER_PASSWORD);
+      const user = (workspaceId: string, email: string, role: 'sales' | 'admin', hash: string) => ({
+        workspace_id: workspaceId,
+        email,
+        name: email,
+        role,
+        password_hash: hash,
+        disabled_at: null,
+      });
+      await database.db
+        .insertInto('users')
+        .values([
+          // The demo auditor's email has a second account with another password.
+          user(beta!.id, 'auditor@acme.test', 'admin', otherHash),
+          // Same password in two workspaces.
+          user(beta!.id, 'both@acme.test', 'sales', demoHash),
+          user(gamma!.id, 'both@acme.test', 'admin', demoHash),
+        ])
+        .execute();
+    });
+
+    it('signs in to the one account the password opens, so the demo sign-in is unchanged', async () => {
+      const demo = await signIn('auditor@acme.test', DEMO_PASSWORD);
+      expect(demo.statusCode).toBe(200);
+      expect(demo.json().result.data).toMatchObject({ role: 'auditor' });
+      const other = await signIn('auditor@acme.test', OTHER_PASSWORD);
+      expect(other.statusCode).toBe(200);
+      expect(other.json().result.data).toMatchObject({
+        role: 'admin',
+        workspace_id: workspaces[0]!.id,
+      });
+    });
+
+    it('asks which workspace when the password opens several, then signs in to the one named', async () => {
+      const ask = await signIn('both@acme.test', DEMO_PASSWORD);
+      expect(ask.statusCode).toBe(400);
+      expect(ask.headers['set-cookie']).toBeUndefined();
+      expect(ask.json().error.data.workspaces).toEqual([
+        { slug: 'beta', name: 'Workspace beta' },
+        { slug: 'gamma', name: 'Workspace gamma' },
+      ]);
+      const chosen = await app.inject({
+        method: 'POST',
+        url: '/trpc/auth.signIn',
+        headers: { 'content-type': 'application/json' },
+        payload: { email: 'BOTH@acme.test', password: DEMO_PASSWORD, workspace: 'gamma' },
+      });
+      expect(chosen.statusCode).toBe(200);
+      expect(chosen.json().result.data).toMatchObject({
+        role: 'admin',
+        workspace_id: workspaces[1]!.id,
+      });
+    });
+
+    it('names no workspace to a wrong password, and a wrong workspace is a wrong sign-in', async () => {
+      const wrong = await signIn('both@acme.test', 'wrong-password');
+      expect(wrong.statusCode).toBe(401);
+      expect(wrong.body).not.toMatch(/beta|gamma/);
+      const elsewhere = await app.inject({
+        method: 'POST',
+        url: '/trpc/auth.signIn',
+        headers: { 'content-type': 'application/json' },
+        payload: { email: 'both@acme.test', password: DEMO_PASSWORD, workspace: 'acme-nowhere' },
+      });
+      expect(elsewhere.statusCode).toBe(401);
+      expect(elsewhere.json().error.message).toBe(wrong.json().error.message);
+    });
   });
 });

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { signInAccounts } from '../auth/accounts';
 import { hashPassword, verifyPassword } from '../auth/password';
-import { hashToken, publicProcedure, SESSION_COOKIE, type Context } from '../trpc';
+import { ChooseWorkspace, hashToken, publicProcedure, SESSION_COOKIE } from '../trpc';
 
 const SESSION_DAYS = 14;
 
@@ -14,21 +15,19 @@ function decoyHash() {
   return decoy;
 }
 
-function findUser(db: Context['db'], email: string) {
-  return db
-    .selectFrom('users')
-    .select(['id', 'email', 'name', 'role', 'workspace_id', 'password_hash', 'disabled_at'])
-    .where('email', '=', email)
-    .executeTakeFirst();
-}
-
 export const authRouter = {
-  /** Signs in with email and password; a fresh session token every time (no fixation). */
+  /**
+   * Signs in with email and password; a fresh session token every time (no fixation). An email
+   * may have accounts in several workspaces: the password decides which, and when it opens more
+   * than one the answer is BAD_REQUEST with `data.workspaces` to choose from (`workspace`).
+   */
   signIn: publicProcedure
     .input(
       z.object({
-        email: z.string().trim().toLowerCase().email().max(320),
+        email: z.string().max(320).trim().toLowerCase().email(),
         password: z.string().min(1).max(1000),
+        /** The slug of the workspace to sign in to; needed only when the answer asked for it. */
+        workspace: z.string().trim().min(1).max(100).optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -40,23 +39,34 @@ export const authRouter = {
           message: 'Too many failed sign-ins; try again in 15 minutes.',
         });
       }
-      let user: Awaited<ReturnType<typeof findUser>>;
-      let checked: boolean;
+      let opened: Awaited<ReturnType<typeof signInAccounts>>;
       try {
-        user = await findUser(ctx.db, input.email);
-        // Unknown and disabled accounts cost one scrypt too, so timing does not reveal which emails exist.
-        checked = await verifyPassword(
-          input.password,
-          user && !user.disabled_at ? user.password_hash : await decoyHash(),
+        const accounts = (await signInAccounts(ctx.db, input.email, input.workspace)).filter(
+          (a) => !a.disabled_at,
         );
+        // Unknown and disabled accounts cost one scrypt too, and several accounts are checked at
+        // once, so timing does not reveal which emails exist.
+        const checks = await Promise.all(
+          accounts.length
+            ? accounts.map((a) => verifyPassword(input.password, a.password_hash))
+            : [decoyHash().then((hash) => verifyPassword(input.password, hash))],
+        );
+        opened = accounts.filter((_, i) => checks[i]);
       } catch (error) {
         ctx.signInThrottle.cancel(key);
         throw error;
       }
-      const ok = user && !user.disabled_at && checked;
-      if (!user || !ok) {
+      const user = opened[0];
+      if (!user) {
         await ctx.signInThrottle.fail(key, now);
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password.' });
+      }
+      if (opened.length > 1) {
+        await ctx.signInThrottle.succeed(key);
+        const choice = new ChooseWorkspace(
+          opened.map((a) => ({ slug: a.workspace_slug, name: a.workspace_name })),
+        );
+        throw new TRPCError({ code: 'BAD_REQUEST', message: choice.message, cause: choice });
       }
       await ctx.signInThrottle.succeed(key);
       if (ctx.sessionHash)

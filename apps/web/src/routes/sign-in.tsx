@@ -10,6 +10,9 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  /** Workspaces to choose from, once the server said the password opens accounts in several. */
+  const [choices, setChoices] = useState<{ slug: string; name: string }[]>([]);
+  const [workspace, setWorkspace] = useState('');
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
       onSuccess: async (user) => {
@@ -20,11 +23,22 @@ export function SignInPage() {
           next && next.startsWith('/') && !next.startsWith('//') ? next : '/workflows',
         );
       },
+      onError: (error) => {
+        const offered = error.data?.workspaces;
+        if (offered?.length) {
+          setChoices(offered);
+          setWorkspace(offered[0]!.slug);
+        }
+      },
     }),
   );
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    signIn.mutate({ email, password });
+    signIn.mutate({ email, password, ...(choices.length ? { workspace } : {}) });
+  };
+  const changeEmail = (value: string) => {
+    setEmail(value);
+    setChoices([]);
   };
   return (
     <main className="signin">
@@ -37,7 +51,7 @@ export function SignInPage() {
             type="email"
             autoComplete="username"
             value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            onChange={(e) => changeEmail(e.target.value)}
             required
           />
         </label>
@@ -51,11 +65,28 @@ export function SignInPage() {
             required
           />
         </label>
-        {signIn.error && (
-          <p role="alert" className="error">
-            {signIn.error.message}
-          </p>
+        {choices.length > 0 && (
+          <label>
+            Workspace
+            <select value={workspace} onChange={(e) => setWorkspace(e.target.value)}>
+              {choices.map((c) => (
+                <option key={c.slug} value={c.slug}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
         )}
+        {signIn.error &&
+          (signIn.error.data?.workspaces ? (
+            <p role="status" className="muted">
+              Your email has accounts in several workspaces: choose one and sign in again.
+            </p>
+          ) : (
+            <p role="alert" className="error">
+              {signIn.error.message}
+            </p>
+          ))}
         <button type="submit" className="primary" disabled={signIn.isPending}>
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
