@@ -1,52 +1,113 @@
 import { AlertDialog } from 'radix-ui';
 import { useState } from 'react';
-import type { DraftSync } from './draft-sync';
+import { authorText, type DraftSync } from './draft-sync';
+import { allChosen, type MergeSide } from './merge-drafts';
 
 /**
- * Shown when someone else saved the draft since this editor loaded it. The user's edits stay on
- * screen; they choose to put them on top of the newest revision or to load that one instead.
+ * Shown when a teammate saved the draft while this editor had unsaved edits. Everything only one
+ * of them changed is merged on its own; this lists each value both changed differently, in plain
+ * words (step › row › field, theirs and mine), and the person picks one side per value before
+ * the merge is saved on top of the newest revision. "Load theirs" puts one's own edits aside
+ * (Ctrl+Z brings them back).
  */
+const FIELDSET = {
+  display: 'flex',
+  flexDirection: 'column',
+  gap: 4,
+  border: '1px solid #e3e3e3',
+  borderRadius: 6,
+} as const;
+
+const CHOICE = {
+  display: 'flex',
+  flexDirection: 'row',
+  alignItems: 'baseline',
+  gap: 6,
+  fontWeight: 'normal',
+} as const;
+
 export function ConflictDialog({ sync }: { sync: DraftSync }) {
   const { status } = sync;
-  const [busy, setBusy] = useState<'mine' | 'theirs' | null>(null);
+  const [busy, setBusy] = useState<'save' | 'theirs' | 'retry' | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [choices, setChoices] = useState<Record<string, MergeSide>>({});
   const open = status.state === 'conflict';
-  const who = status.conflict?.savedBy?.name ?? 'Someone';
-  const when = status.conflict ? new Date(status.conflict.savedAt).toLocaleTimeString() : '';
-  const run = async (which: 'mine' | 'theirs') => {
+  const merge = status.merge;
+  const author = status.conflict?.savedBy;
+  const who = author?.name ?? 'Someone';
+  const whoLong = author ? [author.name, author.role].filter(Boolean).join(', ') : 'them';
+  const revision = merge?.theirsRevision ?? status.conflict?.currentRevision;
+  const run = async (which: 'save' | 'theirs' | 'retry') => {
     setBusy(which);
     setError(null);
     try {
-      if (which === 'mine') await sync.keepMine();
+      if (which === 'save' && merge) await sync.resolve(choices);
+      else if (which === 'retry') await sync.mergeNow();
       else await sync.takeTheirs();
+      setChoices({});
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(null);
     }
   };
+  const ready = merge ? allChosen(merge.conflicts, choices) : false;
+  const shownError = error ?? status.error;
   return (
     <AlertDialog.Root open={open}>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog" data-testid="conflict-dialog">
+        <AlertDialog.Content className="dialog merge-dialog" data-testid="conflict-dialog">
           <AlertDialog.Title>{who} saved this draft while you were editing</AlertDialog.Title>
           <AlertDialog.Description>
-            {who} saved revision {status.conflict?.currentRevision} at {when}. Your edits are still
-            here and have not been saved.
+            {authorText(author)} saved revision {revision}. Everything only one of you changed is
+            kept.{' '}
+            {merge
+              ? merge.conflicts.length === 1
+                ? 'You both changed one value: choose which to keep.'
+                : `You both changed ${merge.conflicts.length} values: choose which to keep for each.`
+              : 'Merging your edits with theirs…'}
           </AlertDialog.Description>
-          <ul className="choices">
-            <li>
-              <strong>Keep mine on top</strong>: their changes are loaded and yours are applied on
-              top (where you both changed the same thing, yours wins).
-            </li>
-            <li>
-              <strong>Load theirs</strong>: your edits are put aside; press Ctrl+Z to get them back.
-            </li>
-          </ul>
-          {error && (
+          {merge && (
+            <ul
+              className="choices"
+              style={{ listStyle: 'none', paddingLeft: 0 }}
+              data-testid="merge-conflicts"
+            >
+              {merge.conflicts.map((c) => (
+                <li key={c.id} data-testid="merge-conflict">
+                  <fieldset style={FIELDSET}>
+                    <legend>{c.where.join(' › ')}</legend>
+                    <label style={CHOICE}>
+                      <input
+                        type="radio"
+                        name={c.id}
+                        checked={choices[c.id] === 'theirs'}
+                        onChange={() => setChoices((x) => ({ ...x, [c.id]: 'theirs' }))}
+                      />
+                      <span>
+                        theirs: <strong>{c.theirsText}</strong> ({whoLong})
+                      </span>
+                    </label>
+                    <label style={CHOICE}>
+                      <input
+                        type="radio"
+                        name={c.id}
+                        checked={choices[c.id] === 'mine'}
+                        onChange={() => setChoices((x) => ({ ...x, [c.id]: 'mine' }))}
+                      />
+                      <span>
+                        mine: <strong>{c.mineText}</strong>
+                      </span>
+                    </label>
+                  </fieldset>
+                </li>
+              ))}
+            </ul>
+          )}
+          {shownError && (
             <p className="error" role="alert">
-              {error}
+              {shownError}
             </p>
           )}
           <div className="dialog-actions">
@@ -55,19 +116,33 @@ export function ConflictDialog({ sync }: { sync: DraftSync }) {
                 {busy === 'theirs' ? 'Loading…' : 'Load theirs'}
               </button>
             </AlertDialog.Cancel>
-            <AlertDialog.Action asChild>
-              <button
-                type="button"
-                className="primary"
-                disabled={busy !== null}
-                onClick={(e) => {
-                  e.preventDefault();
-                  void run('mine');
-                }}
-              >
-                {busy === 'mine' ? 'Saving…' : 'Keep mine on top'}
-              </button>
-            </AlertDialog.Action>
+            {merge ? (
+              <AlertDialog.Action asChild>
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={busy !== null || !ready}
+                  title={ready ? undefined : 'Choose mine or theirs for every value first'}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    void run('save');
+                  }}
+                >
+                  {busy === 'save' ? 'Saving…' : 'Save with my choices'}
+                </button>
+              </AlertDialog.Action>
+            ) : (
+              shownError && (
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={busy !== null}
+                  onClick={() => void run('retry')}
+                >
+                  {busy === 'retry' ? 'Merging…' : 'Try the merge again'}
+                </button>
+              )
+            )}
           </div>
         </AlertDialog.Content>
       </AlertDialog.Portal>

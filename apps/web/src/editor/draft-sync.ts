@@ -3,16 +3,31 @@ import { TRPCClientError } from '@trpc/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppRouter } from '@accord/api';
 import { useTRPCClient } from '../lib/trpc';
-import { mergeDrafts } from './merge-drafts';
+import { allChosen, mergeDrafts, type MergeConflict, type MergeSide } from './merge-drafts';
 import type { EditorStore } from './store';
 
 /** How long after the last edit the draft is saved. */
 export const AUTOSAVE_MS = 1_000;
+/** How often an open editor asks whether a teammate saved (a tiny query, no document). */
+export const REVISION_POLL_MS = 2_500;
+
+export interface DraftAuthor {
+  id: string;
+  name: string;
+  role?: string;
+}
 
 export interface ConflictInfo {
   currentRevision: number;
-  savedBy: { id: string; name: string } | null;
+  savedBy: DraftAuthor | null;
   savedAt: string | Date;
+}
+
+/** A merge waiting for a person: values both sides changed differently. */
+export interface PendingMerge {
+  theirs: Workflow;
+  theirsRevision: number;
+  conflicts: MergeConflict[];
 }
 
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'conflict' | 'error';
@@ -22,9 +37,14 @@ export interface SaveStatus {
   revision: number;
   savedAt?: Date;
   error?: string;
+  /** Who saved the newer revision (a refused save, or one the revision check found). */
   conflict?: ConflictInfo;
-  /** After "keep mine on top": fields both sides changed, where mine was kept. */
-  overlaps?: string[];
+  /** With state `conflict`: the values to choose between once the newest draft is merged. */
+  merge?: PendingMerge;
+  /** A teammate saved while this tab has unsaved edits: offer to merge now. */
+  newer?: ConflictInfo;
+  /** What just happened to the draft, in words (a teammate's save loaded, a merge saved). */
+  notice?: string;
 }
 
 type ClientError = TRPCClientError<AppRouter>;
@@ -36,10 +56,20 @@ function conflictOf(error: unknown): ConflictInfo | undefined {
   return data?.code === 'CONFLICT' ? data.conflict : undefined;
 }
 
+/** "Maya Marketing (marketing)", or "Someone". */
+export function authorText(author: DraftAuthor | null | undefined): string {
+  if (!author) return 'Someone';
+  return author.role ? `${author.name} (${author.role})` : author.name;
+}
+
 /**
- * Autosaves the draft: every save names the revision it builds on; a CONFLICT stops autosave and
- * asks the user to keep their edits on top of the newest revision (a three-way merge, then a
- * save) or to load the newest one (undoable, so their own edits are one Ctrl+Z away).
+ * Autosaves the draft and keeps it in step with teammates. Every save names the revision it
+ * builds on. Every few seconds the editor asks for the draft's revision: when a teammate saved and
+ * this tab has no unsaved edits it loads their draft and says so; with unsaved edits it offers to
+ * merge. A refused save (CONFLICT) merges at once, three-way, row by row and field by field: when
+ * nothing overlaps the merge is saved; values both changed differently wait for a person's
+ * choice (`resolve`), never settled silently. `takeTheirs` loads the newest draft instead
+ * (undoable, so one's own edits are one Ctrl+Z away).
  */
 export function useDraftSync(options: {
   store: EditorStore;
@@ -56,6 +86,8 @@ export function useDraftSync(options: {
   /** The document object last known to equal the stored draft. */
   const saved = useRef<Workflow>(store.getState().doc);
   const inFlight = useRef<Promise<boolean> | null>(null);
+  /** Saves started so far: a revision answer older than a save is ignored. */
+  const saves = useRef(0);
   const conflicted = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -69,6 +101,7 @@ export function useDraftSync(options: {
     const doc = store.getState().doc;
     if (doc === saved.current) return true;
     setStatus((s) => ({ ...s, state: 'saving' }));
+    saves.current += 1;
     const attempt = (async () => {
       try {
         const result = await client.draft.save.mutate({
@@ -84,14 +117,20 @@ export function useDraftSync(options: {
           state: dirty ? 'unsaved' : 'saved',
           revision: result.revision,
           savedAt: new Date(),
-          overlaps: s.overlaps,
+          notice: s.notice,
         }));
         return true;
       } catch (error) {
         const conflict = conflictOf(error);
         if (conflict) {
           conflicted.current = true;
-          setStatus((s) => ({ ...s, state: 'conflict', conflict }));
+          setStatus((s) => ({
+            ...s,
+            state: 'conflict',
+            conflict,
+            newer: undefined,
+            notice: undefined,
+          }));
         } else {
           setStatus((s) => ({
             ...s,
@@ -143,34 +182,152 @@ export function useDraftSync(options: {
     const parsed = parseWorkflow(draft.document);
     if (!parsed.ok)
       throw new Error(`The saved draft is not readable: ${parsed.errors[0]?.message}`);
-    return { revision: draft.revision, doc: parsed.workflow };
+    return { revision: draft.revision, doc: parsed.workflow, savedBy: draft.updatedBy };
   }, [client, workflowId]);
 
-  /** Puts my edits on top of the newest revision and saves. */
-  const keepMine = useCallback(async () => {
-    const theirs = await fetchTheirs();
-    const { doc, report } = mergeDrafts(base.current, store.getState().doc, theirs.doc);
+  /** Makes `theirs` the revision we build on. */
+  const adopt = useCallback((theirs: { revision: number; doc: Workflow }) => {
     base.current = theirs.doc;
     saved.current = theirs.doc;
     revision.current = theirs.revision;
     conflicted.current = false;
-    store.getState().replaceDoc(doc);
-    setStatus({ state: 'unsaved', revision: theirs.revision, overlaps: report.overlaps });
-    return save();
-  }, [fetchTheirs, save, store]);
+  }, []);
+
+  /** Puts `doc` (a settled merge) on top of their revision and saves it. */
+  const saveMerged = useCallback(
+    async (doc: Workflow, theirs: { revision: number; doc: Workflow }, notice: string) => {
+      adopt(theirs);
+      store.getState().replaceDoc(doc);
+      setStatus({ state: 'unsaved', revision: theirs.revision, notice });
+      return save();
+    },
+    [adopt, save, store],
+  );
+
+  /**
+   * Merges my unsaved edits with the newest draft: saved at once when nothing overlaps, otherwise
+   * the conflicts wait for `resolve` (autosave stays off meanwhile).
+   */
+  const mergeNow = useCallback(async () => {
+    conflicted.current = true;
+    clearTimeout(timer.current);
+    if (inFlight.current) await inFlight.current;
+    let theirs: Awaited<ReturnType<typeof fetchTheirs>>;
+    try {
+      theirs = await fetchTheirs();
+    } catch (error) {
+      setStatus((s) => ({
+        ...s,
+        state: 'conflict',
+        conflict: s.conflict ?? s.newer,
+        error: error instanceof Error ? error.message : String(error),
+      }));
+      return false;
+    }
+    const who = authorText(theirs.savedBy);
+    const { doc, conflicts } = mergeDrafts(base.current, store.getState().doc, theirs.doc);
+    const info: ConflictInfo = {
+      currentRevision: theirs.revision,
+      savedBy: theirs.savedBy,
+      savedAt: new Date(),
+    };
+    if (conflicts.length === 0)
+      return saveMerged(
+        doc,
+        theirs,
+        `${who} saved revision ${theirs.revision} while you were editing; your edits were merged with theirs and nothing was lost.`,
+      );
+    setStatus((s) => ({
+      ...s,
+      state: 'conflict',
+      conflict: s.conflict ?? info,
+      newer: undefined,
+      error: undefined,
+      merge: { theirs: theirs.doc, theirsRevision: theirs.revision, conflicts },
+    }));
+    return false;
+  }, [fetchTheirs, saveMerged, store]);
+
+  /** Saves the merge with a person's choice for every conflict. */
+  const resolve = useCallback(
+    async (choices: Readonly<Record<string, MergeSide>>) => {
+      const pending = status.merge;
+      if (!pending) return false;
+      if (!allChosen(pending.conflicts, choices))
+        throw new Error('Choose mine or theirs for every value you both changed.');
+      const { doc } = mergeDrafts(base.current, store.getState().doc, pending.theirs, choices);
+      return saveMerged(
+        doc,
+        { revision: pending.theirsRevision, doc: pending.theirs },
+        `Your choices were merged with revision ${pending.theirsRevision} and saved.`,
+      );
+    },
+    [saveMerged, status.merge, store],
+  );
 
   /** Loads the newest revision in place of mine (one undo brings mine back). */
   const takeTheirs = useCallback(async () => {
     const theirs = await fetchTheirs();
-    base.current = theirs.doc;
-    saved.current = theirs.doc;
-    revision.current = theirs.revision;
-    conflicted.current = false;
+    adopt(theirs);
     store.getState().replaceDoc(theirs.doc);
     setStatus({ state: 'saved', revision: theirs.revision, savedAt: new Date() });
-  }, [fetchTheirs, store]);
+  }, [adopt, fetchTheirs, store]);
 
-  return { status, save, keepMine, takeTheirs };
+  // A refused save merges at once.
+  const mergeOnConflict = status.state === 'conflict' && !status.merge;
+  useEffect(() => {
+    if (mergeOnConflict) void mergeNow();
+  }, [mergeOnConflict, mergeNow]);
+
+  // Teammates' saves show at once: ask for the revision every few seconds.
+  useEffect(() => {
+    if (!enabled) return;
+    let stopped = false;
+    let asking = false;
+    const check = async () => {
+      if (asking || conflicted.current || inFlight.current) return;
+      asking = true;
+      const started = saves.current;
+      try {
+        const current = await client.draft.revision.query({ workflowId });
+        if (stopped || current.revision <= revision.current || saves.current !== started) return;
+        const info: ConflictInfo = {
+          currentRevision: current.revision,
+          savedBy: current.savedBy,
+          savedAt: current.savedAt,
+        };
+        if (store.getState().doc !== saved.current || conflicted.current) {
+          setStatus((s) => ({ ...s, newer: info }));
+          return;
+        }
+        const theirs = await fetchTheirs();
+        if (stopped || store.getState().doc !== saved.current || saves.current !== started) return;
+        adopt(theirs);
+        store.getState().replaceDoc(theirs.doc, { record: false });
+        // Undoing past a teammate's save would quietly save their change away.
+        store.temporal.getState().clear();
+        setStatus({
+          state: 'saved',
+          revision: theirs.revision,
+          savedAt: new Date(),
+          notice: `${authorText(theirs.savedBy)} saved a newer draft — now showing revision ${theirs.revision}.`,
+        });
+      } catch {
+        // Offline or signed out: the next save says so.
+      } finally {
+        asking = false;
+      }
+    };
+    const id = setInterval(() => void check(), REVISION_POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(id);
+    };
+  }, [adopt, client, enabled, fetchTheirs, store, workflowId]);
+
+  const dismissNotice = useCallback(() => setStatus((s) => ({ ...s, notice: undefined })), []);
+
+  return { status, save, mergeNow, resolve, takeTheirs, dismissNotice };
 }
 
 export type DraftSync = ReturnType<typeof useDraftSync>;

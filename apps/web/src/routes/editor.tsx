@@ -8,6 +8,7 @@ import { useStore } from 'zustand';
 import { CommentsContext, type CommentsValue, type NodeComment } from '../editor/comments-context';
 import { ConflictDialog } from '../editor/conflict-dialog';
 import { useDraftSync } from '../editor/draft-sync';
+import { DraftNotice } from '../editor/draft-notice';
 import { EditorLayout } from '../editor/editor-layout';
 import { useLiveValidation } from '../editor/live-validation';
 import { ProposeDialog } from '../editor/propose-dialog';
@@ -138,12 +139,9 @@ function LoadedEditor(props: {
                       ? 'You can read this draft and comment; marketing, sales and admins edit it.'
                       : 'This draft is read-only for you; marketing, sales and admins edit it.'}
                   </p>
-                ) : sync.status.overlaps && sync.status.overlaps.length > 0 ? (
-                  <p className="banner" data-testid="merge-report">
-                    Your edits are on top of the newest revision. You both changed{' '}
-                    {sync.status.overlaps.join(', ')}; your version was kept.
-                  </p>
-                ) : null
+                ) : (
+                  <DraftNotice sync={sync} />
+                )
               }
               toolbar={(actions) => (
                 <Toolbar
