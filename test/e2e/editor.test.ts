@@ -239,11 +239,11 @@ describe.runIf(browserAvailable())('workflow editor in Chromium (issue 7)', () =
     await page.waitForURL(/\/workflows\/[0-9a-f-]{36}$/);
     const editorUrl = page.url();
     await page.locator('[data-testid="canvas"][data-complete="true"]').waitFor();
-    // The zoom of React Flow's viewport transform.
-    const zoom = () =>
-      page
-        .locator('.react-flow__viewport')
-        .evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);
+    // The zoom of React Flow's viewport transform: `translate(…) scale(z)`.
+    const zoom = async () => {
+      const style = await page.locator('.react-flow__viewport').getAttribute('style');
+      return Number(/scale\(([\d.]+)\)/.exec(style ?? '')?.[1] ?? 0);
+    };
     await expect.poll(zoom).toBeGreaterThanOrEqual(0.55);
     const pane = (await page.locator('.react-flow').boundingBox())!;
     const cards = await page.locator('.react-flow__node').evaluateAll((els) =>
