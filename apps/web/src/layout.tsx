@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { NavLink, Outlet, useMatch, useNavigate } from 'react-router';
 import { useTRPC } from './lib/trpc';
 import type { Me } from './lib/types';
 
@@ -16,6 +16,8 @@ export function AppLayout({ user }: { user: NonNullable<Me> }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  // On a workflow's pages, its editor, versions and simulation are one click away.
+  const inWorkflow = useMatch('/workflows/:workflowId/*')?.params.workflowId;
   const signOut = useMutation(
     trpc.auth.signOut.mutationOptions({
       onSuccess: async () => {
@@ -36,6 +38,20 @@ export function AppLayout({ user }: { user: NonNullable<Me> }) {
               {item.label}
             </NavLink>
           ))}
+          {inWorkflow && (
+            <>
+              <span aria-hidden className="muted">
+                |
+              </span>
+              <NavLink end to={`/workflows/${inWorkflow}`}>
+                Editor
+              </NavLink>
+              <NavLink end to={`/workflows/${inWorkflow}/versions`}>
+                Versions
+              </NavLink>
+              <NavLink to={`/workflows/${inWorkflow}/simulate`}>Simulate</NavLink>
+            </>
+          )}
         </nav>
         <span className="user" data-testid="current-user">
           {user.name} <span className={`role role-${user.role}`}>{user.role}</span>

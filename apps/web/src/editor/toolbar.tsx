@@ -46,7 +46,7 @@ function ToolButton(props: {
   );
 }
 
-/** The editor's top bar: name, save state, undo/redo, layout, problems, versions, propose. */
+/** The editor's top bar: name, save state, undo/redo, layout, problems, simulate, versions, propose. */
 export function Toolbar(props: {
   workflow: RouterOutputs['workflows']['get'];
   versions: RouterOutputs['versions']['list'] | undefined;
@@ -139,6 +139,14 @@ export function Toolbar(props: {
             ? '✓ No problems'
             : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`}
         </button>
+        <Link
+          className="button"
+          data-testid="simulate"
+          to={`/workflows/${props.workflow.id}/simulate`}
+          title="Run the draft against the live version on sample leads"
+        >
+          Simulate
+        </Link>
         <DropdownMenu.Root>
           <DropdownMenu.Trigger asChild>
             <button type="button" data-testid="versions-menu">

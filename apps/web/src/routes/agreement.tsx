@@ -66,29 +66,45 @@ export function AgreementPage() {
               </tr>
               {signatures.map((a) => (
                 <tr key={a.id}>
-                  <th>{a.decision === 'approve' ? 'Signed' : 'Rejected'}</th>
+                  <th>
+                    {a.decision === 'reject'
+                      ? 'Rejected'
+                      : a.counts
+                        ? 'Signed'
+                        : 'Approved, does not count'}
+                  </th>
                   <td>
                     {a.userName} <span className="muted">({a.role})</span>
                   </td>
                   <td>{formatTime(a.created_at)}</td>
-                  <td className="muted">{a.comment}</td>
+                  <td className="muted">
+                    {a.decision === 'approve' && !a.counts && 'The author’s own approval. '}
+                    {a.comment}
+                  </td>
                 </tr>
               ))}
-              {signatures.length === 0 && (
+              {!listed && (
+                <tr>
+                  <td colSpan={4} className="muted">
+                    Loading the signatures…
+                  </td>
+                </tr>
+              )}
+              {listed && signatures.length === 0 && (
                 <tr>
                   <td colSpan={4} className="muted">
                     Not signed yet: it needs one marketing and one sales approval.
                   </td>
                 </tr>
               )}
-              {v.published_at && (
-                <tr>
-                  <th>Published</th>
-                  <td />
-                  <td>{formatTime(v.published_at)}</td>
-                  <td />
+              {(listed?.publications ?? []).map((p) => (
+                <tr key={p.id}>
+                  <th>{p.kind === 'rollback' ? 'Rolled back to' : 'Published'}</th>
+                  <td>{p.publishedByName}</td>
+                  <td>{formatTime(p.published_at)}</td>
+                  <td className="muted">{p.reason}</td>
                 </tr>
-              )}
+              ))}
             </tbody>
           </table>
           <p className="small muted">Document hash {v.compiled_hash}</p>

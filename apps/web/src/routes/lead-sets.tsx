@@ -1,6 +1,7 @@
 import type { Lead } from '@accord/engine';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import { DataTable } from '../pages/data-table';
 import { formatTime } from '../pages/format';
@@ -52,6 +53,7 @@ export function LeadSetsPage() {
               <td>{s.status}</td>
               <td className="muted">{formatTime(s.created_at)}</td>
               <td className="row">
+                {s.status === 'ready' && s.lead_count > 0 && <SimulateWithSet leadSetId={s.id} />}
                 <button onClick={() => setBrowsing(browsing === s.id ? null : s.id)}>
                   {browsing === s.id ? 'Hide leads' : 'Browse'}
                 </button>
@@ -79,6 +81,40 @@ export function LeadSetsPage() {
       {can('leadSets.generate') && <Generate onDone={refresh} />}
       {can('leadSets.import') && <ImportPanel onImported={refresh} />}
     </main>
+  );
+}
+
+/**
+ * "Simulate with this set": the Simulate page of a workflow with this set chosen (a link when
+ * the workspace has one workflow, a choice of workflow otherwise).
+ */
+function SimulateWithSet({ leadSetId }: { leadSetId: string }) {
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const workflows = useQuery(trpc.workflows.list.queryOptions({}));
+  const to = (workflowId: string) => `/workflows/${workflowId}/simulate?leadSet=${leadSetId}`;
+  if (!workflows.data?.length) return null;
+  if (workflows.data.length === 1)
+    return (
+      <Link className="button" to={to(workflows.data[0]!.id)}>
+        Simulate with this set
+      </Link>
+    );
+  return (
+    <select
+      aria-label="Simulate with this set"
+      value=""
+      onChange={(e) => {
+        if (e.target.value) void navigate(to(e.target.value));
+      }}
+    >
+      <option value="">Simulate with this set…</option>
+      {workflows.data.map((w) => (
+        <option key={w.id} value={w.id}>
+          {w.name}
+        </option>
+      ))}
+    </select>
   );
 }
 

@@ -19,8 +19,22 @@ import { usePermissions } from '../pages/use-permissions';
 import { VersionSelect } from '../pages/version-select';
 
 /**
- * `/workflows/:workflowId/simulate?run=`: run a candidate (a version or the draft) against a
- * baseline on a lead set, and read the comparison.
+ * The sides a link asked for: `?candidate=<versionId>|draft&baseline=live|<versionId>` (e.g.
+ * "Simulate against live" on the versions page preselects that version against the live one);
+ * without them the draft against the published version.
+ */
+function sidesFromSearch(search: URLSearchParams): SidesChoice {
+  const baseline = search.get('baseline');
+  return {
+    baseline: !baseline || baseline === 'live' || baseline === 'published' ? 'published' : baseline,
+    candidate: search.get('candidate') || 'draft',
+    asOf: '',
+  };
+}
+
+/**
+ * `/workflows/:workflowId/simulate?run=&candidate=&baseline=&leadSet=`: run a candidate (a
+ * version or the draft) against a baseline on a lead set, and read the comparison.
  */
 export function SimulatePage() {
   const { workflowId = '' } = useParams();
@@ -35,15 +49,11 @@ export function SimulatePage() {
   });
   const { can } = usePermissions();
   const openRun = (id: string) => setSearch(id ? { run: id } : {});
-  const [sides, setSides] = useState<SidesChoice>({
-    baseline: 'published',
-    candidate: 'draft',
-    asOf: '',
-  });
+  const [sides, setSides] = useState<SidesChoice>(() => sidesFromSearch(search));
   const leadSets = useQuery(trpc.leadSets.list.queryOptions());
   const ready = leadSets.data?.filter((s) => s.status === 'ready' && s.lead_count > 0) ?? [];
   // One lead set for the run and the quick test: a lead's number means the same in both.
-  const [leadSetId, setLeadSetId] = useState('');
+  const [leadSetId, setLeadSetId] = useState(() => search.get('leadSet') ?? '');
   const chosenSet = ready.some((s) => s.id === leadSetId) ? leadSetId : (ready[0]?.id ?? '');
   return (
     <main className="page">

@@ -95,6 +95,14 @@ function LoadedVersion({ version, doc }: { version: Version; doc: Workflow }) {
                       ?
                     </button>
                   </div>
+                  {version.status !== 'published' && (
+                    <Link
+                      className="button"
+                      to={`/workflows/${version.workflow_id}/simulate?candidate=${version.id}&baseline=live`}
+                    >
+                      Simulate against live
+                    </Link>
+                  )}
                   <Link className="button" to={`/workflows/${version.workflow_id}`}>
                     Open the draft
                   </Link>

@@ -5,6 +5,7 @@ import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
 import { CrmCall } from '../pages/crm-call';
 import { formatTime } from '../pages/format';
+import { GoLiveDialog, simulateAgainstLive } from '../pages/go-live-dialog';
 import { usePermissions } from '../pages/use-permissions';
 
 type Version = RouterOutputs['versions']['list'][number];
@@ -23,6 +24,7 @@ export function VersionsPage() {
       <div className="page-head">
         <h1>Versions{workflow.data ? ` of ${workflow.data.name}` : ''}</h1>
         <Link to={`/workflows/${workflowId}`}>Open the editor</Link>
+        <Link to={`/workflows/${workflowId}/simulate`}>Simulate</Link>
       </div>
       <CrmCall workflowId={workflowId} />
       <LiveAt workflowId={workflowId} />
@@ -36,7 +38,12 @@ export function VersionsPage() {
       )}
       <ol className="timeline" aria-label="Versions">
         {versions.data?.map((v) => (
-          <VersionCard key={v.id} version={v} workflowId={workflowId} />
+          <VersionCard
+            key={v.id}
+            version={v}
+            live={versions.data.find((l) => l.status === 'published')}
+            workflowId={workflowId}
+          />
         ))}
       </ol>
     </main>
@@ -73,7 +80,8 @@ function LiveAt({ workflowId }: { workflowId: string }) {
           <span>
             <strong>Version {live.data.number}</strong> was live:{' '}
             {live.data.kind === 'rollback' ? 'rolled back to' : 'published'} by{' '}
-            {live.data.publishedBy} on {formatTime(live.data.published_at)}.
+            {live.data.publishedBy} on {formatTime(live.data.published_at)}
+            {live.data.reason ? <>: “{live.data.reason}”</> : '.'}
           </span>
         )}
       </span>
@@ -81,36 +89,31 @@ function LiveAt({ workflowId }: { workflowId: string }) {
   );
 }
 
-/** Non-author approvals per team: the version is approved once both are there. */
+/** Approvals that count per team (not the author's own): the version is approved once both are there. */
 function signOff(version: Version) {
-  const counts = (role: string) =>
-    version.approvals.some(
-      (a) => a.decision === 'approve' && a.role === role && a.user_id !== version.author_id,
-    );
+  const counts = (role: string) => version.approvals.some((a) => a.counts && a.role === role);
   return { marketing: counts('marketing'), sales: counts('sales') };
 }
 
-function VersionCard({ version, workflowId }: { version: Version; workflowId: string }) {
+function VersionCard(props: { version: Version; live: Version | undefined; workflowId: string }) {
+  const { version, live, workflowId } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { me, can } = usePermissions();
   const [comment, setComment] = useState('');
+  const [goingLive, setGoingLive] = useState<'publish' | 'rollback' | null>(null);
   const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.versions.list.queryKey({ workflowId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.versions.liveAt.pathKey() }),
-    ]);
+    queryClient.invalidateQueries({ queryKey: trpc.versions.list.queryKey({ workflowId }) });
   const decide = useMutation(trpc.versions.approve.mutationOptions({ onSuccess: refresh }));
   const reject = useMutation(trpc.versions.reject.mutationOptions({ onSuccess: refresh }));
-  const publish = useMutation(trpc.versions.publish.mutationOptions({ onSuccess: refresh }));
-  const rollback = useMutation(trpc.versions.rollback.mutationOptions({ onSuccess: refresh }));
-  const error = decide.error ?? reject.error ?? publish.error ?? rollback.error;
-  const busy = decide.isPending || reject.isPending || publish.isPending || rollback.isPending;
+  const error = decide.error ?? reject.error;
+  const busy = decide.isPending || reject.isPending;
   const ownVersion = me?.id === version.author_id;
   const open = version.status === 'proposed' || version.status === 'approved';
   const mayDecide = open && can('versions.approve');
-  const alreadyDecided = version.approvals.some((a) => a.user_id === me?.id);
+  const mine = version.approvals.find((a) => a.user_id === me?.id);
   const teams = signOff(version);
+  const gate = version.publishGate;
   return (
     <li className="card version" data-testid={`version-${version.number}`}>
       <div className="version-head">
@@ -125,10 +128,21 @@ function VersionCard({ version, workflowId }: { version: Version; workflowId: st
           <Link to={`/workflows/${workflowId}/versions/compare?b=${version.id}`}>Changes</Link>
         )}
         <Link to={`/workflows/${workflowId}/versions/${version.id}/view`}>Graph</Link>
+        {live && live.id !== version.id && (
+          <Link to={simulateAgainstLive(workflowId, version.id)}>Simulate against live</Link>
+        )}
       </div>
       <p className="change-note">{version.change_note}</p>
-      {version.published_at && (
-        <p className="small muted">Published {formatTime(version.published_at)}</p>
+      {version.publications.length > 0 && (
+        <ul className="publications small" aria-label={`When version ${version.number} went live`}>
+          {version.publications.map((p) => (
+            <li key={p.id}>
+              <strong>{p.kind === 'rollback' ? 'Rolled back to' : 'Published'}</strong> by{' '}
+              {p.publishedByName} on {formatTime(p.published_at)}
+              {p.reason ? <>: “{p.reason}”</> : ''}
+            </li>
+          ))}
+        </ul>
       )}
       {open && (
         <p className="small signoff">
@@ -141,17 +155,23 @@ function VersionCard({ version, workflowId }: { version: Version; workflowId: st
         <ul className="decisions">
           {version.approvals.map((a) => (
             <li key={a.id}>
-              <span className={a.decision === 'approve' ? 'ok' : 'error'}>
+              <span className={a.decision === 'reject' ? 'error' : a.counts ? 'ok' : 'muted'}>
                 {a.decision === 'approve' ? '✓ Approved' : '✗ Rejected'}
               </span>{' '}
               by {a.userName} <span className={`role role-${a.role}`}>{a.role}</span>{' '}
+              {a.decision === 'approve' && !a.counts && (
+                <span className="muted small" data-testid="does-not-count">
+                  does not count (
+                  {a.user_id === me?.id ? 'you wrote this version' : 'the author’s own approval'})
+                </span>
+              )}{' '}
               <span className="muted small">{formatTime(a.created_at)}</span>
               {a.comment && <q>{a.comment}</q>}
             </li>
           ))}
         </ul>
       )}
-      {mayDecide && !alreadyDecided && (
+      {mayDecide && !mine && (
         <div className="decide">
           {ownVersion && (
             <p className="small muted">
@@ -184,16 +204,25 @@ function VersionCard({ version, workflowId }: { version: Version; workflowId: st
           </div>
         </div>
       )}
-      {mayDecide && alreadyDecided && (
-        <p className="small muted">You have signed off on this version.</p>
+      {mayDecide && mine && (
+        <p className="small muted">
+          {mine.decision === 'reject'
+            ? 'You rejected this version.'
+            : mine.counts
+              ? 'You have signed off on this version.'
+              : `You approved your own version: recorded, but it does not count; another ${me?.role ?? ''} member has to sign it off.`}
+        </p>
+      )}
+      {gate && !gate.simulated && (version.status === 'approved' || can('versions.publish')) && (
+        <p className="small muted" data-testid="gate-hint">
+          Not simulated against the live version {gate.liveVersionNumber} yet
+          {gate.required ? ' (publishing needs it)' : ''}:{' '}
+          <Link to={simulateAgainstLive(workflowId, version.id)}>simulate it now</Link>.
+        </p>
       )}
       {version.status === 'approved' && can('versions.publish') && (
         <div className="row">
-          <button
-            className="primary"
-            disabled={busy}
-            onClick={() => publish.mutate({ versionId: version.id })}
-          >
+          <button className="primary" onClick={() => setGoingLive('publish')}>
             Publish version {version.number}
           </button>
         </div>
@@ -203,10 +232,22 @@ function VersionCard({ version, workflowId }: { version: Version; workflowId: st
       )}
       {version.status === 'superseded' && can('versions.rollback') && (
         <div className="row">
-          <button disabled={busy} onClick={() => rollback.mutate({ versionId: version.id })}>
+          <button onClick={() => setGoingLive('rollback')}>
             Roll back to version {version.number}
           </button>
         </div>
+      )}
+      {goingLive && (
+        <GoLiveDialog
+          workflowId={workflowId}
+          kind={goingLive}
+          version={version}
+          live={live}
+          open
+          onOpenChange={(isOpen) => {
+            if (!isOpen) setGoingLive(null);
+          }}
+        />
       )}
       {error && (
         <p className="error" role="alert">
