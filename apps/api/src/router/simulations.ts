@@ -8,7 +8,14 @@ import {
   insertRun,
   listRuns,
 } from '@accord/db';
-import { leadSchema, type Lead, type Workflow } from '@accord/engine';
+import {
+  asOfOrNow,
+  checkLeadValues,
+  defaultCatalog,
+  leadSchema,
+  type Lead,
+  type Workflow,
+} from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -330,7 +337,10 @@ export const simulationsRouter = {
           candidate: candidateSchema,
           lead: leadSchema.optional(),
           fromSet: z
-            .object({ leadSetId: z.uuid(), leadNumber: z.number().int().min(1) })
+            .object({
+              leadSetId: z.uuid(),
+              leadNumber: z.number().int().min(1).max(2_147_483_647),
+            })
             .optional(),
           asOf: dateInput.optional(),
         })
@@ -340,10 +350,24 @@ export const simulationsRouter = {
         }),
     )
     .mutation(async ({ ctx, input }) => {
+      // A pasted lead's values are checked against the catalog as the REST API checks them, and
+      // it is evaluated as of the same default (now), so it answers here as it does there.
+      const check = input.lead ? checkLeadValues(input.lead, defaultCatalog) : undefined;
+      const wrong = check?.errors[0];
+      if (wrong)
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `lead.${wrong.path}: ${wrong.message}`,
+        });
       const sides = await resolveSides(ctx, input);
       const { lead, asOf } = input.fromSet
         ? await leadOfSet(ctx, input.fromSet, input.asOf)
-        : { lead: input.lead!, asOf: input.asOf ?? new Date() };
-      return { lead, asOf, ...explainOnBothSides(sides, lead, asOf) };
+        : { lead: input.lead!, asOf: new Date(asOfOrNow(input.asOf)) };
+      return {
+        lead,
+        asOf,
+        warnings: check?.warnings ?? [],
+        ...explainOnBothSides(sides, lead, asOf),
+      };
     }),
 } satisfies TRPCRouterRecord;
