@@ -115,7 +115,11 @@ export function AuditPage() {
           Export failed: {exportError}
         </p>
       )}
-      <form className="filters card" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+      <form
+        className="filters card audit-filters"
+        onSubmit={(e) => e.preventDefault()}
+        aria-label="Filters"
+      >
         <label>
           Action
           <input
@@ -201,7 +205,9 @@ function EventRow({ event, workflowName }: { event: AuditEvent; workflowName?: s
     <tr>
       <td className="muted">{event.id}</td>
       <td>{formatTime(event.at)}</td>
-      <td>{event.actor_label}</td>
+      <td>
+        <ActorLabel label={event.actor_label} />
+      </td>
       <td>
         <code className="audit-action">{event.action}</code>
         <span className="muted small clip" title={entity}>
@@ -210,7 +216,11 @@ function EventRow({ event, workflowName }: { event: AuditEvent; workflowName?: s
       </td>
       <td>
         {event.workflow_id && (
-          <Link to={`/workflows/${event.workflow_id}/versions`}>
+          <Link
+            to={`/workflows/${event.workflow_id}/versions`}
+            className="clip"
+            title={workflowName}
+          >
             {workflowName ?? event.workflow_id.slice(0, 8)}
           </Link>
         )}
@@ -219,5 +229,20 @@ function EventRow({ event, workflowName }: { event: AuditEvent; workflowName?: s
         <AuditChange event={event} />
       </td>
     </tr>
+  );
+}
+
+/** "Name <email> (role)" as the name, with the email and role below it, clipped. */
+function ActorLabel({ label }: { label: string }) {
+  const at = label.indexOf(' <');
+  if (at < 0) return label;
+  const rest = label.slice(at + 1);
+  return (
+    <>
+      {label.slice(0, at)}
+      <span className="muted small clip" title={rest}>
+        {rest}
+      </span>
+    </>
   );
 }
