@@ -315,8 +315,41 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await ops.goto(versionsUrl);
     const v2o = ops.getByTestId('version-2');
     expect(await v2o.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    // #15: "Simulate against live" opens the Simulate page with this version against the live one.
+    await v2o.getByRole('link', { name: 'Simulate against live' }).click();
+    await ops.waitForURL(/\/simulate\?candidate=/);
+    const runForm = ops.getByRole('form', { name: 'New simulation' });
+    await expect
+      .poll(async () => {
+        const select = runForm.getByLabel('Candidate');
+        return select.locator('option:checked').textContent();
+      })
+      .toBe('Version 2 (approved)');
+    expect(await runForm.getByLabel('Baseline').inputValue()).toBe('published');
+    await ops.goto(versionsUrl);
+    // #15: publishing asks why and says what goes live and what stops being live.
     await v2o.getByRole('button', { name: 'Publish version 2' }).click();
+    const confirm = ops.getByRole('dialog', { name: 'Publish version 2?' });
+    await confirm.waitFor();
+    expect(await confirm.getByTestId('goes-live').textContent()).toContain('Goes live: version 2');
+    expect(await confirm.getByTestId('stops-being-live').textContent()).toMatch(
+      /^Stops being live: version 1 .*published by Olu Ops/,
+    );
+    // The draft run of the first test had exactly version 2's content: it counts for the gate.
+    expect(await confirm.getByTestId('publish-blocker').count()).toBe(0);
+    expect(await confirm.getByRole('button', { name: 'Publish version 2' }).isDisabled()).toBe(
+      true,
+    );
+    await confirm.getByLabel(/Reason/).fill('Both teams signed off; pricing visits predict SQLs.');
+    await screenshot(ops, 'review-publish-confirm');
+    await confirm.getByRole('button', { name: 'Publish version 2' }).click();
+    await confirm.waitFor({ state: 'hidden' });
     await expect.poll(() => v2o.locator('.badge').textContent()).toBe('published');
+    await expect
+      .poll(() => v2o.getByRole('list', { name: 'When version 2 went live' }).textContent())
+      .toMatch(
+        /^Published by Olu Ops on .+: “Both teams signed off; pricing visits predict SQLs\.”$/,
+      );
     await expect
       .poll(() => ops.getByTestId('version-1').locator('.badge').textContent())
       .toBe('superseded');
@@ -324,6 +357,15 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
       .poll(() => ops.getByRole('button', { name: 'Roll back to version 1' }).count())
       .toBe(1);
     await screenshot(ops, 'review-versions-published');
+    // A rollback asks too; cancelled here, nothing changes.
+    await ops.getByRole('button', { name: 'Roll back to version 1' }).click();
+    const rollback = ops.getByRole('dialog', { name: 'Roll back to version 1?' });
+    expect(await rollback.getByTestId('stops-being-live').textContent()).toMatch(
+      /^Stops being live: version 2 /,
+    );
+    await rollback.getByRole('button', { name: 'Cancel' }).click();
+    await rollback.waitFor({ state: 'hidden' });
+    expect(await v2o.locator('.badge').textContent()).toBe('published');
     await Promise.all([marketing, sales, ops].map((p) => p.context().close()));
   });
 
@@ -376,10 +418,29 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     const signatures = auditor.getByRole('region', { name: 'Signatures' });
     await expect.poll(() => signatures.textContent()).toContain('SignedMaya Marketing (marketing)');
     await expect.poll(() => signatures.textContent()).toContain('SignedSam Sales (sales)');
+    // #15: the publication names who published it and why.
+    expect(await signatures.textContent()).toMatch(
+      /PublishedOlu Ops.+Both teams signed off; pricing visits predict SQLs\./,
+    );
     expect(await auditor.textContent('main')).toContain('How leads are scored');
     expect(await auditor.textContent('main')).toContain(`+${changedRow.points}`);
     expect(await changing()).toBe(0);
     await screenshot(auditor, 'review-agreement-auditor');
+    // #15: the seeded version 1 went live through real sign-offs, and says so.
+    await auditor.goto(`${app.url}/workflows/${workflowId}/versions`);
+    await auditor.getByTestId('version-1').getByRole('link', { name: 'Agreement' }).click();
+    await expect.poll(() => signatures.textContent()).toContain('SignedMia Marketing (marketing)');
+    expect(await signatures.textContent()).toContain('SignedSam Sales (sales)');
+    expect(await signatures.textContent()).toContain('PublishedOlu Ops');
+    expect(await signatures.textContent()).not.toContain('Not signed yet');
+    // A workflow's pages link its Simulate page from the navigation (#15).
+    expect(
+      await auditor
+        .getByRole('navigation')
+        .getByRole('link', { name: 'Simulate', exact: true })
+        .getAttribute('href'),
+    ).toBe(`/workflows/${workflowId}/simulate`);
+    await screenshot(auditor, 'review-agreement-v1-auditor');
 
     await auditor.goto(`${app.url}/workflows/${workflowId}/simulate`);
     await expect
@@ -400,8 +461,9 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
       .poll(() => auditor.getByTestId('verify-result').textContent())
       .toMatch(/chain is intact: all \d+ events/);
 
+    // Two approvals of version 2 here, and the two the seed's version 1 went live with (#15).
     await auditor.getByLabel('Action').fill('version.approve');
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(4);
     await screenshot(auditor, 'review-audit-auditor');
 
     const [download] = await Promise.all([
@@ -415,7 +477,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
       'id,at,actor,action,entity_type,entity_id,workflow_id,before,after,prev_hash,hash',
     );
     expect(lines.slice(1).every((l) => l.includes('version.approve'))).toBe(true);
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(5);
 
     await auditor.goto(`${app.url}/admin`);
     await expect.poll(() => auditor.textContent('main')).toContain('Only admins');
