@@ -1,6 +1,9 @@
 import {
+  cellTooLong,
   checkMapping,
+  columnNameTooLong,
   createRowMapper,
+  IMPORT_LIMITS,
   importColumns,
   importMappingSchema,
   inferColumnType,
@@ -14,8 +17,11 @@ import {
   type MappedRow,
   type MappingIssue,
   type SuggestedColumn,
+  tooManyColumns,
 } from '@accord/engine';
-import { csvRecords, detectDelimiter, type Delimiter } from './csv-rows';
+import { checkedText, checkText } from './checked-text';
+import { csvRecords, detectDelimiter, type CsvRecord, type Delimiter } from './csv-rows';
+import { ImportRefused } from './import-refused';
 import { jsonValues } from './json-values';
 
 export type ImportFormat = 'csv' | 'json';
@@ -49,6 +55,115 @@ function isLeadDocument(value: unknown): boolean {
     'attributes' in value &&
     typeof (value as { attributes: unknown }).attributes === 'object'
   );
+}
+
+/**
+ * Refuses a CSV record past the limits before anything reads its cells: the header (line 1) with
+ * too many columns or a name too long, any record with a cell too long.
+ */
+function checkRecord(record: CsvRecord, header: boolean): void {
+  if (header) {
+    const wide = tooManyColumns(record.cells);
+    if (wide) throw new ImportRefused(wide, { line: record.line });
+  }
+  for (let i = 0; i < record.cells.length; i++) {
+    const cell = record.cells[i]!;
+    const problem = header ? columnNameTooLong(cell) : cellTooLong(cell);
+    if (problem) throw new ImportRefused(problem, { line: record.line, column: i + 1 });
+  }
+}
+
+/**
+ * Refuses a JSON item past the limits: a record (or a lead document's attributes) with too many
+ * keys, or a text value too long.
+ */
+function checkJsonItem(value: unknown, line: number): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  const document = isLeadDocument(value);
+  const record = (document ? (value as { attributes: object }).attributes : value) as Record<
+    string,
+    unknown
+  >;
+  if (typeof record !== 'object' || record === null) return;
+  const keys = Object.keys(record);
+  if (keys.length > IMPORT_LIMITS.columns)
+    throw new ImportRefused(
+      `The ${document ? 'lead has' : 'record has'} ${keys.length.toLocaleString('en')} ${document ? 'attributes' : 'keys'}; an import takes at most ${IMPORT_LIMITS.columns.toLocaleString('en')}.`,
+      { line },
+    );
+  for (const key of keys) {
+    const problem = columnNameTooLong(key) ?? longText(record[key]);
+    if (problem)
+      throw new ImportRefused(`${JSON.stringify(key.slice(0, 40))}: ${problem}`, { line });
+  }
+}
+
+function longText(value: unknown): string | undefined {
+  if (typeof value === 'string') return cellTooLong(value);
+  if (Array.isArray(value))
+    for (const item of value) {
+      const problem = typeof item === 'string' ? cellTooLong(item) : undefined;
+      if (problem) return problem;
+    }
+  return undefined;
+}
+
+const PIECE_CHARS = 16_384;
+
+/**
+ * A text in pieces of 16 K characters (never splitting a surrogate pair), with a turn of the event
+ * loop between them: the CSV parser splits a piece at a time, so other requests are served
+ * meanwhile and a reader that stops early (a preview) leaves the rest unparsed.
+ * @example for await (const piece of textPieces(text)) …
+ */
+export async function* textPieces(text: string): AsyncGenerator<string> {
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + PIECE_CHARS);
+    const code = text.charCodeAt(end);
+    if (end < text.length && code >= 0xdc00 && code <= 0xdfff) end--;
+    yield text.slice(start, end);
+    start = end;
+    if (start < text.length) await turn();
+  }
+}
+
+/** A turn of the event loop, so a long run of buffered rows does not hold up other requests. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Rows mapped between turns of the event loop. */
+const ROWS_PER_TURN = 250;
+
+/**
+ * Refuses a CSV header wider than the column cap while it streams past, before the parser splits
+ * it into cells (a line of 100,000 cells would take it a long while).
+ */
+async function* narrowHeader(
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  delimiter: Delimiter,
+): AsyncGenerator<string | Uint8Array> {
+  const separator = delimiter.charCodeAt(0);
+  let counting = true;
+  let quoted = false;
+  let started = false;
+  let cells = 1;
+  for await (const chunk of chunks) {
+    if (counting && typeof chunk === 'string')
+      for (let i = 0; i < chunk.length; i++) {
+        const c = chunk.charCodeAt(i);
+        if (c === 34) quoted = !quoted;
+        else if (!quoted && (c === 10 || c === 13)) {
+          if (started) {
+            counting = false;
+            break;
+          }
+        } else if (!quoted && c === separator && ++cells > IMPORT_LIMITS.columns)
+          throw new ImportRefused(
+            `The file has more than ${IMPORT_LIMITS.columns.toLocaleString('en')} columns; an import takes at most ${IMPORT_LIMITS.columns.toLocaleString('en')}.`,
+            { line: 1 },
+          );
+        if (c > 32 && c !== 0xfeff) started = true;
+      }
+    yield chunk;
+  }
 }
 
 /** Reads the first chunk to detect the delimiter, then hands every chunk on. */
@@ -88,13 +203,16 @@ export async function openImport(
   source: Chunks,
   catalog: FieldCatalog,
 ): Promise<{ columns: string[]; rows: AsyncGenerator<ImportRow> }> {
+  const text = checkedText(source);
   if (input.format === 'json') {
     const columns = Object.keys(input.mapping.columns);
-    const issues = checkMapping(columns, input.mapping, catalog);
+    // Lead documents need no mapping; flat records mapped to nothing are refused row by row.
+    const issues = checkMapping(columns, input.mapping, catalog, { needsData: false });
     if (issues.length) throw new MappingError(issues);
     const mapRow = createRowMapper(columns, input.mapping, catalog);
     async function* rows(): AsyncGenerator<ImportRow> {
-      for await (const item of jsonValues(source)) {
+      let count = 0;
+      for await (const item of jsonValues(text)) {
         if (!item.ok) {
           yield {
             line: item.line,
@@ -104,6 +222,8 @@ export async function openImport(
           continue;
         }
         const value = item.value;
+        checkJsonItem(value, item.line);
+        if (++count % ROWS_PER_TURN === 0) await turn();
         if (isLeadDocument(value)) yield { line: item.line, ...mapLeadDocument(value, catalog) };
         else if (typeof value === 'object' && value !== null && !Array.isArray(value))
           yield { line: item.line, ...mapRow(value as Record<string, unknown>, item.line) };
@@ -120,11 +240,19 @@ export async function openImport(
 
   const peeked =
     input.delimiter && input.delimiter !== 'auto'
-      ? { delimiter: input.delimiter, chunks: source }
-      : await peekDelimiter(source);
+      ? { delimiter: input.delimiter, chunks: text }
+      : await peekDelimiter(text);
   const problems: { line: number; message: string }[] = [];
-  const records = csvRecords(peeked.chunks, peeked.delimiter, (p) => problems.push(p));
+  const records = csvRecords(narrowHeader(peeked.chunks, peeked.delimiter), peeked.delimiter, (p) =>
+    problems.push(p),
+  );
   const header = await records.next();
+  try {
+    if (!header.done) checkRecord(header.value, true);
+  } catch (error) {
+    await records.return(undefined);
+    throw error;
+  }
   const columns = header.done ? [] : importColumns(header.value.cells);
   const issues = checkMapping(columns, input.mapping, catalog);
   if (issues.length) {
@@ -133,6 +261,7 @@ export async function openImport(
   }
   const mapRow = createRowMapper(columns, input.mapping, catalog);
   async function* rows(): AsyncGenerator<ImportRow> {
+    let count = 0;
     for await (const record of records) {
       while (problems.length) {
         const p = problems.shift()!;
@@ -142,6 +271,8 @@ export async function openImport(
           errors: [{ column: '', columnIndex: 0, message: p.message }],
         };
       }
+      checkRecord(record, false);
+      if (++count % ROWS_PER_TURN === 0) await turn();
       yield { line: record.line, ...mapRow(record.cells, record.line) };
     }
     for (const p of problems.splice(0))
@@ -237,7 +368,12 @@ export async function previewImport(
   catalog: FieldCatalog,
 ): Promise<ImportPreview> {
   let text = input.text;
-  if (input.truncated) text = text.slice(0, Math.max(0, text.lastIndexOf('\n') + 1));
+  if (input.truncated) {
+    // The cut last line is left out, unless it is the only one (a header longer than the sample).
+    const lastLine = text.lastIndexOf('\n');
+    if (lastLine !== -1) text = text.slice(0, lastLine + 1);
+  }
+  checkText(text);
   let columns: string[];
   let samples: unknown[][];
   let delimiter: Delimiter | null = null;
@@ -248,28 +384,35 @@ export async function previewImport(
         ? input.delimiter
         : detectDelimiter(text.replace(/^\uFEFF/, ''));
     const records: string[][] = [];
-    for await (const record of csvRecords([text], delimiter, () => undefined)) {
+    const pieces = narrowHeader(textPieces(text), delimiter);
+    for await (const record of csvRecords(pieces, delimiter, () => undefined)) {
+      checkRecord(record, records.length === 0);
       records.push(record.cells);
+      if (records.length % ROWS_PER_TURN === 0) await turn();
       if (records.length > SAMPLE_ROWS) break;
     }
     columns = importColumns(records[0] ?? []);
     samples = columns.map((_, i) => records.slice(1).map((r) => r[i]));
   } else {
     const values: unknown[] = [];
-    for await (const item of jsonValues([text])) {
-      if (item.ok) values.push(item.value);
+    const keys = new Set<string>();
+    for await (const item of jsonValues(textPieces(text))) {
+      if (!item.ok) continue;
+      checkJsonItem(item.value, item.line);
+      values.push(item.value);
+      if (typeof item.value === 'object' && item.value !== null && !Array.isArray(item.value))
+        for (const key of Object.keys(item.value)) keys.add(key);
+      if (keys.size > IMPORT_LIMITS.columns)
+        throw new ImportRefused(
+          `The records have more than ${IMPORT_LIMITS.columns.toLocaleString('en')} different keys; an import takes at most ${IMPORT_LIMITS.columns.toLocaleString('en')} columns.`,
+          { line: item.line },
+        );
       if (values.length >= SAMPLE_ROWS) break;
     }
     documents = values.length > 0 && values.every(isLeadDocument);
-    const keys = new Set<string>();
-    for (const v of values)
-      if (!documents && typeof v === 'object' && v !== null && !Array.isArray(v))
-        for (const key of Object.keys(v)) keys.add(key);
-    columns = [...keys];
+    columns = documents ? [] : [...keys];
     samples = columns.map((key) =>
-      values.map((v) =>
-        typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined,
-      ),
+      values.map((v) => (typeof v === 'object' && v !== null ? ownValue(v, key) : undefined)),
     );
   }
   const suggestions = suggestMapping(columns, catalog);
@@ -289,7 +432,7 @@ export async function previewImport(
       input.format === 'json' ? { ...mapping, columns: pick(mapping.columns, columns) } : mapping;
     const opened = await openImport(
       { format: input.format, delimiter: delimiter ?? undefined, mapping: usable },
-      [text],
+      textPieces(text),
       catalog,
     );
     for await (const row of opened.rows) {
@@ -312,8 +455,8 @@ export async function previewImport(
       name,
       index: i + 1,
       samples: samples[i]!.filter((v) => v !== undefined && v !== null && v !== '')
-        .slice(0, 5)
-        .map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+        .slice(0, SAMPLES)
+        .map((v) => clipSample(typeof v === 'string' ? v : JSON.stringify(v))),
       inferredType: inferColumnType(samples[i]!.slice(0, 200)),
     })),
     suggestions,
@@ -326,5 +469,17 @@ export async function previewImport(
 }
 
 function pick<T>(record: Record<string, T>, keys: readonly string[]): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).filter(([k]) => keys.includes(k)));
+  const wanted = new Set(keys);
+  return Object.fromEntries(Object.entries(record).filter(([k]) => wanted.has(k)));
 }
+
+/** Samples a preview answers per column, and their longest text: what the page shows. */
+const SAMPLES = 3;
+const SAMPLE_CHARS = 120;
+
+function clipSample(text: string): string {
+  return text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text;
+}
+
+const ownValue = (value: object, key: string): unknown =>
+  Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;

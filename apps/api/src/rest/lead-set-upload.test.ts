@@ -103,4 +103,71 @@ describe.each(testBackends())('lead set upload on $kind', ({ open }) => {
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json().error.path).toBe('mapping');
   });
+
+  const upload = (payload: string | Buffer, query: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url: url({ name: 'Garbage', mapping, ...query }),
+      headers: { cookie: cookies.ops!, 'content-type': 'text/csv' },
+      payload,
+    });
+  const setCount = async () =>
+    (await database.db.selectFrom('lead_sets').select('id').execute()).length;
+
+  it('#15: refuses a binary file at the line and column where it starts, storing nothing', async () => {
+    const before = await setCount();
+    const nul = Buffer.concat([
+      Buffer.from('id,email\nL-1,ann@acme.com\nL-2,bo'),
+      Buffer.from([0x00, 0x01]),
+      Buffer.from('b@x.com\n'),
+    ]);
+    const res = await upload(nul);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toEqual({
+      code: 'BAD_REQUEST',
+      message:
+        'Line 3, column 7: the file is not text: it has a NUL byte here. Upload a CSV or JSON file saved as UTF-8.',
+      path: 'body',
+    });
+    // Bytes that are not UTF-8 (0xFF), the way an .xlsx or a UTF-16 file starts.
+    const latin = Buffer.concat([
+      Buffer.from('id,email\nL-1,J'),
+      Buffer.from([0xff]),
+      Buffer.from('rg@x.com\n'),
+    ]);
+    const invalid = await upload(latin);
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.message).toMatch(
+      /^Line 2, column 6: the file is not text: it has bytes that are not UTF-8/,
+    );
+    expect(await setCount()).toBe(before);
+  });
+
+  it('#15: refuses an empty file and one whose rows give no lead, storing nothing', async () => {
+    const before = await setCount();
+    const empty = await upload('');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error).toMatchObject({ message: 'The file is empty.', path: 'body' });
+    const bad = await upload('id,email,size,won\nL-1,nope,,\n');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(
+      /^None of the 1 row gave a lead; no lead set was made\. Line 2, column "email"/,
+    );
+    expect(await setCount()).toBe(before);
+  });
+
+  it('#18: refuses a header of 100,000 columns and an 80 KB cell, naming the cap', async () => {
+    const wide = await upload(
+      `${Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(',')}\n1\n`,
+    );
+    expect(wide.statusCode).toBe(400);
+    expect(wide.json().error.message).toBe(
+      'Line 1: The file has more than 2,000 columns; an import takes at most 2,000.',
+    );
+    const cell = await upload(`id,email,size,won\nL-1,${'a@'.repeat(40_000)}@,,\n`);
+    expect(cell.statusCode).toBe(400);
+    expect(cell.json().error.message).toBe(
+      'Line 2, column 2: The cell has 80,001 characters; a cell holds at most 65,536.',
+    );
+  });
 });

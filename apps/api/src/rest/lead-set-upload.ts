@@ -8,6 +8,7 @@ import type { SignInThrottle } from '../auth/sign-in-throttle';
 import type { Env } from '../env';
 import { ROLE_POLICY } from '../roles';
 import { MappingError } from '../imports/import-leads';
+import { ImportRefused } from '../imports/import-refused';
 import { importLeadSet } from '../router/lead-sets';
 import { mutate } from '../router/procedures';
 import { runManagerFor } from '../simulation/run-manager';
@@ -145,7 +146,11 @@ export async function registerLeadSetUpload(
           const code = TRPC_TO_REST[error.code] ?? 'INTERNAL_SERVER_ERROR';
           if (code === 'INTERNAL_SERVER_ERROR') req.log.error(error);
           const path =
-            error.cause instanceof MappingError ? (error.cause.issues[0]?.path ?? '') : '';
+            error.cause instanceof MappingError
+              ? (error.cause.issues[0]?.path ?? '')
+              : error.cause instanceof ImportRefused
+                ? 'body'
+                : '';
           return sendRestError(reply, code, error.message, path);
         }
         throw error;

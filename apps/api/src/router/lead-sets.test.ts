@@ -5,8 +5,11 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runManagerFor } from '../simulation/run-manager';
 import { codeOf, demoCallers, MESSY_CSV } from '../testing';
+import type { ImportMappingInput } from '@accord/engine';
 
 type Callers = Awaited<ReturnType<typeof demoCallers>>;
+
+const EMAIL = { kind: 'field' as const, field: 'email' };
 
 const MAPPING = {
   columns: {
@@ -313,5 +316,145 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
     expect(await codeOf(as.caller(stranger).leadSets.get({ leadSetId: mine.id }))).toBe(
       'NOT_FOUND',
     );
+  });
+
+  /** The error of a call that must fail with BAD_REQUEST, and proof that no set was stored. */
+  const refused = async (call: () => Promise<unknown>) => {
+    const before = (await database.db.selectFrom('lead_sets').select('id').execute()).length;
+    const error = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe('BAD_REQUEST');
+    const after = (await database.db.selectFrom('lead_sets').select('id').execute()).length;
+    expect(after).toBe(before);
+    return (error as TRPCError).message;
+  };
+  const csv = (text: string, mapping: ImportMappingInput = { columns: { email: EMAIL } }) =>
+    as.ops.leadSets.import({ name: 'Garbage', format: 'csv', text, mapping });
+
+  it('#15: a text file with no mappable column is refused, not three empty leads', async () => {
+    const text = 'Dear team,\nplease find attached\nthe notes\nof our meeting\n';
+    const preview = await as.ops.leadSets.previewImport({ format: 'csv', text });
+    expect(preview.mapping.columns).toEqual({});
+    expect(preview.mappingIssues).toEqual([
+      { path: 'mapping.columns', message: expect.stringMatching(/^No column is mapped/) },
+    ]);
+    expect(await refused(() => csv(text, preview.mapping))).toMatch(
+      /mapping\.columns: No column is mapped to a lead field/,
+    );
+  });
+
+  it('#15: an empty file, a header without rows and a file of blank rows are refused', async () => {
+    for (const text of ['', '\uFEFF', ' \r\n\n  \n'])
+      expect(await refused(() => csv(text))).toBe('The file is empty.');
+    expect(await refused(() => as.ops.leadSets.previewImport({ format: 'csv', text: '' }))).toBe(
+      'The file is empty.',
+    );
+    expect(await refused(() => csv('email\n'))).toBe(
+      'The file has no rows under its header; no lead set was made.',
+    );
+    expect(await refused(() => csv('email,note\n,hello\nN/A,\n'))).toBe(
+      'None of the 2 rows gave a lead; no lead set was made. Line 2: Every mapped cell of the row is blank.',
+    );
+    expect(
+      await refused(() =>
+        as.ops.leadSets.import({ name: 'J', format: 'json', text: '[]', mapping: { columns: {} } }),
+      ),
+    ).toBe('The file holds no leads; no lead set was made.');
+  });
+
+  it('#15: a file whose every row is refused makes no set and names the first problem', async () => {
+    expect(await refused(() => csv('email\nnot-an-email\nalso bad\n'))).toBe(
+      'None of the 2 rows gave a lead; no lead set was made. Line 2, column "email": "not-an-email" is not an email address',
+    );
+  });
+
+  it('#15: a binary file is refused at the line and column where it starts', async () => {
+    // What a browser's file.text() makes of bytes that are not UTF-8 (an .xlsx, a UTF-16 file).
+    const undecodable = 'email\nann@acme.com\nbob@\uFFFDglobex.com\n';
+    const message =
+      'Line 3, column 5: the file is not text: it has bytes that are not UTF-8 text (shown as \uFFFD) here. Upload a CSV or JSON file saved as UTF-8.';
+    expect(await refused(() => csv(undecodable))).toBe(message);
+    expect(
+      await refused(() => as.ops.leadSets.previewImport({ format: 'csv', text: undecodable })),
+    ).toBe(message);
+    expect(
+      await refused(() =>
+        as.ops.leadSets.import({
+          name: 'J',
+          format: 'json',
+          text: '[{"id":"a","attributes":{"x":1}},\n{"id":"b\uFFFD"}]',
+          mapping: { columns: {} },
+        }),
+      ),
+    ).toMatch(/^Line 2, column 9: /);
+    // A NUL byte is refused by the tRPC input check before the import reads it (the upload
+    // route, which reads bytes, names its line: see lead-set-upload.test.ts).
+    await refused(() => csv('email\nann@\u0000acme.com\n'));
+  });
+
+  it('#18: a cell or a header past the caps is refused before it is read, naming the cap', async () => {
+    const longCell = `email\n${'a@'.repeat(40_000)}@\n`;
+    const cellMessage =
+      'Line 2, column 1: The cell has 80,001 characters; a cell holds at most 65,536.';
+    expect(
+      await refused(() => as.ops.leadSets.previewImport({ format: 'csv', text: longCell })),
+    ).toBe(cellMessage);
+    expect(await refused(() => csv(longCell))).toBe(cellMessage);
+    const wide = `${Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(',')}\n1\n`;
+    const wideMessage =
+      'Line 1: The file has more than 2,000 columns; an import takes at most 2,000.';
+    expect(await refused(() => as.ops.leadSets.previewImport({ format: 'csv', text: wide }))).toBe(
+      wideMessage,
+    );
+    expect(await refused(() => csv(wide))).toBe(wideMessage);
+    const wideJson = JSON.stringify([
+      Object.fromEntries(Array.from({ length: 2_001 }, (_, i) => [`k${i}`, i])),
+    ]);
+    expect(
+      await refused(() => as.ops.leadSets.previewImport({ format: 'json', text: wideJson })),
+    ).toBe('Line 1: The record has 2,001 keys; an import takes at most 2,000.');
+    const longJson = JSON.stringify([{ id: 'L', attributes: { note: 'x'.repeat(70_000) } }]);
+    expect(
+      await refused(() =>
+        as.ops.leadSets.import({
+          name: 'J',
+          format: 'json',
+          text: longJson,
+          mapping: { columns: {} },
+        }),
+      ),
+    ).toBe('Line 1: "note": The cell has 70,000 characters; a cell holds at most 65,536.');
+  });
+
+  it('#18: the preview answer stays smaller than the text it reads', async () => {
+    const columns = Array.from({ length: 2_000 }, (_, i) => `Property ${i}`);
+    const cell = 'x'.repeat(250);
+    const text = [
+      columns.join(','),
+      ...Array.from({ length: 3 }, () => columns.map(() => cell).join(',')),
+    ].join('\n');
+    expect(text.length).toBeGreaterThan(1_500_000);
+    const preview = await as.ops.leadSets.previewImport({ format: 'csv', text });
+    expect(preview.columns).toHaveLength(2_000);
+    expect(preview.columns[0]!.samples[0]).toBe(`${'x'.repeat(120)}…`);
+    expect(JSON.stringify(preview).length).toBeLessThan(text.length);
+  });
+
+  it('#18: columns named like Object properties are plain columns', async () => {
+    const text = 'constructor,__proto__,toString,email\n1,2,3,ann@acme.com\n';
+    const preview = await as.ops.leadSets.previewImport({ format: 'csv', text });
+    expect(preview.rows[0]!.lead).toEqual({
+      id: 'row-2',
+      attributes: { email: 'ann@acme.com' },
+      events: [],
+    });
+    const flat = await as.ops.leadSets.previewImport({
+      format: 'json',
+      text: '[{"email":"ann@acme.com","toString":"x"}]',
+    });
+    expect(flat.rows[0]!.errors).toEqual([]);
   });
 });

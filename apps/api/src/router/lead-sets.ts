@@ -22,8 +22,10 @@ import {
   MappingError,
   openImport,
   previewImport,
+  textPieces,
   type ImportTally,
 } from '../imports/import-leads';
+import { ImportRefused } from '../imports/import-refused';
 import {
   LeadSetLoadError,
   loadLeadSet,
@@ -53,10 +55,16 @@ export async function requireLeadSet(ctx: Ctx, id: string) {
 
 /** Turns loading and mapping failures into tRPC errors that say what happened. */
 export function loadFailure(error: unknown): never {
-  if (error instanceof MappingError)
+  if (error instanceof MappingError || error instanceof ImportRefused)
     throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof LeadSetLoadError) {
     if (error.reason instanceof TRPCError) throw error.reason;
+    if (error.reason instanceof ImportRefused)
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: error.reason.message,
+        cause: error.reason,
+      });
     throw new TRPCError({
       code: 'INTERNAL_SERVER_ERROR',
       message: `Loading the lead set failed and it was emptied: ${error.message}`,
@@ -99,23 +107,38 @@ export async function importLeadSet(
       columns: opened.columns,
       mapping: input.mapping,
     };
-    const leadSet = await loadLeadSet(
-      ctx,
-      audited,
-      { name: input.name, source },
-      goodLeads(opened.rows, tally),
-      () => ({
-        ...source,
-        rows: tally.rows,
-        imported: tally.imported,
-        rejected: tally.rejected,
-        errors: tally.errors.slice(0, 100),
-      }),
-    );
+    // No set is made before the first good lead: a file that gives none is refused, not stored.
+    const batches = goodLeads(opened.rows, tally);
+    const first = await batches.next();
+    if (first.done) throw new ImportRefused(nothingImported(input.format, tally));
+    async function* all() {
+      yield first.value!;
+      yield* batches;
+    }
+    const leadSet = await loadLeadSet(ctx, audited, { name: input.name, source }, all(), () => ({
+      ...source,
+      rows: tally.rows,
+      imported: tally.imported,
+      rejected: tally.rejected,
+      errors: tally.errors.slice(0, 100),
+    }));
     return { leadSet, ...tally };
   } catch (error) {
     loadFailure(error);
   }
+}
+
+/** Why an import that kept no lead was refused, with its first problem. */
+function nothingImported(format: 'csv' | 'json', tally: ImportTally): string {
+  if (tally.rows === 0)
+    return format === 'csv'
+      ? 'The file has no rows under its header; no lead set was made.'
+      : 'The file holds no leads; no lead set was made.';
+  const first = tally.errors[0];
+  const problem = first
+    ? ` Line ${first.line}${first.column ? `, column "${first.column}"` : ''}: ${first.message}`
+    : '';
+  return `None of the ${tally.rows.toLocaleString('en')} row${tally.rows === 1 ? '' : 's'} gave a lead; no lead set was made.${problem}`;
 }
 
 export const leadSetsRouter = {
@@ -227,7 +250,7 @@ export const leadSetsRouter = {
         mapping: importMappingSchema.optional(),
       }),
     )
-    .mutation(({ input }) => previewImport(input, defaultCatalog)),
+    .mutation(({ input }) => previewImport(input, defaultCatalog).catch(loadFailure)),
 
   /**
    * Imports CSV or JSON text (up to the request body limit; bigger files go to
@@ -246,7 +269,7 @@ export const leadSetsRouter = {
       }),
     )
     .mutation(({ ctx, input }) =>
-      importLeadSet(ctx, (run) => mutate(ctx, run), input, [input.text]),
+      importLeadSet(ctx, (run) => mutate(ctx, run), input, textPieces(input.text)),
     ),
 
   /** Deletes a set that no simulation run used (runs are evidence for publishing). */

@@ -30,3 +30,4 @@ export {
 } from './row-mapper';
 export { inferColumnType, type InferredType } from './infer-type';
 export { IMPORT_LIMITS, cellTooLong, columnNameTooLong, tooManyColumns } from './limits';
+export { TextScanner, EMPTY_FILE, type NotText } from './text-scanner';

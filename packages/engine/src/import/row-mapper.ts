@@ -61,15 +61,6 @@ export function checkMapping(
   options: { needsData?: boolean } = {},
 ): MappingIssue[] {
   const issues: MappingIssue[] = [];
-  const givesData = Object.values(mapping.columns).some(
-    (t) => t.kind === 'field' || t.kind === 'events' || t.kind === 'outcome',
-  );
-  if (!givesData && options.needsData !== false)
-    issues.push({
-      path: 'mapping.columns',
-      message:
-        'No column is mapped to a lead field, events or an outcome, so every lead would be empty: choose what at least one column becomes.',
-    });
   const known = new Set(columns);
   const fields = new Set(catalog.fields.map((f) => f.id));
   const targets = new Map<string, string>();
@@ -93,6 +84,15 @@ export function checkMapping(
       });
     else targets.set(key, column);
   }
+  const givesData = Object.values(mapping.columns).some(
+    (t) => t.kind === 'field' || t.kind === 'events' || t.kind === 'outcome',
+  );
+  if (issues.length === 0 && !givesData && options.needsData !== false)
+    issues.push({
+      path: 'mapping.columns',
+      message:
+        'No column is mapped to a lead field, events or an outcome, so every lead would be empty: choose what at least one column becomes.',
+    });
   return issues;
 }
 
