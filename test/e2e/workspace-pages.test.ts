@@ -68,7 +68,7 @@ describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)
     await expect
       .poll(() => crm.getByRole('button', { name: 'Copy the curl example' }).textContent())
       .toBe('Copied ✓');
-    const copied = await admin.evaluate(() => navigator.clipboard.readText());
+    const copied = await admin.evaluate<string>('navigator.clipboard.readText()');
     expect(copied).toBe(await crm.getByTestId('crm-curl').textContent());
     expect(copied).toContain(`${app.url}/v1/workflows/${slug}/evaluate`);
     expect(copied).toContain('<your API key>');
@@ -158,8 +158,8 @@ describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)
     const main = await auditor.locator('main').boundingBox();
     expect(card!.x + card!.width).toBeLessThanOrEqual(main!.x + main!.width);
     expect(
-      await auditor.evaluate(
-        () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+      await auditor.evaluate<boolean>(
+        'document.documentElement.scrollWidth <= document.documentElement.clientWidth',
       ),
     ).toBe(true);
     await screenshot(auditor, 'audit-log-auditor');
