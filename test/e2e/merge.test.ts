@@ -26,7 +26,12 @@ async function openFromHome(page: Page, url: string, email?: string) {
 /** The Points box of one row of the Fit scorecard (opening the step and the row). */
 async function fitRowPoints(page: Page, rowId: string) {
   await page.getByTestId('tab-inspector').click();
-  await page.getByTestId('node-fit').click();
+  const title = page.getByTestId('inspector-title');
+  if ((await title.count()) === 0 || (await title.textContent()) !== 'Fit: who the lead is') {
+    // The whole workflow in view first: a reload or merge keeps the pan, which may hide the step.
+    await page.getByRole('button', { name: 'Fit the workflow in view' }).click();
+    await page.getByTestId('node-fit').click();
+  }
   const card = page.getByTestId(`score-row-${rowId}`);
   if ((await card.getAttribute('open')) === null) await card.locator('summary').click();
   return card.getByLabel('Points');
