@@ -1,8 +1,10 @@
 import {
+  asOfOrNow,
+  checkLeadValues,
   compile,
-  DEFAULT_SAMPLE_AS_OF,
   generateLeads,
   type Lead,
+  type LeadValueIssue,
   type Result,
 } from '@accord/engine';
 import { NumberInput } from '@accord/ui';
@@ -43,28 +45,39 @@ const EMPTY_FORM: Record<
 
 type FormLead = typeof EMPTY_FORM;
 
+/** A moment as the panel shows it: "2026-12-04 14:02 UTC". */
+const shownMoment = (ms: number) =>
+  `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 /**
  * "Try a lead": pick a generated sample lead, fill in a small form or paste JSON, and see what the
  * current draft makes of it (compiled in the browser by the engine): stage, scores, tags,
- * reasons, checklist; the path is highlighted on the canvas.
+ * reasons, checklist; the path is highlighted on the canvas. A lead is evaluated as of now (the
+ * moment it is tried, as the REST API does) unless a day is chosen; the panel shows which.
  */
 export function LeadPanel() {
   const store = useEditorStoreApi();
-  const { index } = useWorkflowContext();
+  const { index, catalog } = useWorkflowContext();
   const doc = useEditor((s) => s.checkedDoc);
   const compiled = useMemo(() => compile(doc), [doc]);
+  // Sample histories end when the panel opens, so "now" sees them as recent.
+  const [opened] = useState(() => asOfOrNow());
   const samples = useMemo(
-    () => generateLeads({ count: SAMPLE_COUNT, seed: SAMPLE_SEED, asOf: DEFAULT_SAMPLE_AS_OF }),
-    [],
+    () => generateLeads({ count: SAMPLE_COUNT, seed: SAMPLE_SEED, asOf: opened }),
+    [opened],
   );
-  const [lead, setLead] = useState<Lead | null>(null);
-  const [asOf, setAsOf] = useState(new Date(DEFAULT_SAMPLE_AS_OF).toISOString().slice(0, 10));
+  const [tried, setTried] = useState<{ lead: Lead; at: number } | null>(null);
+  const lead = tried?.lead ?? null;
+  /** The day chosen (YYYY-MM-DD), or '' for now. */
+  const [day, setDay] = useState('');
   const [json, setJson] = useState('');
   const [jsonError, setJsonError] = useState<string | null>(null);
+  const [warnings, setWarnings] = useState<readonly LeadValueIssue[]>([]);
   const [form, setForm] = useState<FormLead>(EMPTY_FORM);
+  const asOf = day === '' ? (tried?.at ?? null) : Date.parse(`${day}T00:00:00Z`);
 
   const outcome = useMemo((): { result?: Result; error?: string } => {
-    if (!lead || !compiled.ok) return {};
+    if (!lead || !compiled.ok || asOf === null) return {};
     try {
       return { result: compiled.evaluate(lead, { asOf }) };
     } catch (error) {
@@ -77,10 +90,11 @@ export function LeadPanel() {
   }, [outcome.result, doc, store]);
   useEffect(() => () => store.getState().setHighlight(null), [store]);
 
-  const choose = (next: Lead) => {
-    setLead(next);
+  const choose = (next: Lead, shownWarnings: readonly LeadValueIssue[] = []) => {
+    setTried({ lead: next, at: asOfOrNow() });
     setJson(JSON.stringify(next, null, 2));
     setJsonError(null);
+    setWarnings(shownWarnings);
   };
 
   if (!compiled.ok) {
@@ -198,8 +212,12 @@ export function LeadPanel() {
             className="primary"
             onClick={() => {
               const read = leadFromJson(json);
-              if ('error' in read) setJsonError(read.error);
-              else choose(read.lead);
+              if ('error' in read) return setJsonError(read.error);
+              // The values are checked against the catalog as the REST API checks them.
+              const check = checkLeadValues(read.lead, catalog);
+              if (check.errors.length > 0)
+                return setJsonError(check.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+              choose(read.lead, check.warnings);
             }}
           >
             Try this lead
@@ -208,8 +226,33 @@ export function LeadPanel() {
       </Tabs.Root>
       <label className="inline-field">
         <span className="field-label">Evaluate as of</span>
-        <input type="date" value={asOf} onChange={(e) => setAsOf(e.target.value)} />
+        <input
+          type="date"
+          value={day}
+          aria-label="Evaluate as of (empty: now)"
+          onChange={(e) => setDay(e.target.value)}
+        />
+        {day !== '' && (
+          <button type="button" className="small-button" onClick={() => setDay('')}>
+            Now
+          </button>
+        )}
       </label>
+      {asOf !== null && (
+        <p className="hint small" data-testid="lead-as-of">
+          Evaluated as of {shownMoment(asOf)}
+          {day === '' ? ' (now, when the lead was tried, as the REST API does)' : ''}
+        </p>
+      )}
+      {warnings.length > 0 && (
+        <ul className="hint small" data-testid="lead-warnings">
+          {warnings.map((w) => (
+            <li key={w.path}>
+              {w.path}: {w.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {outcome.error && <p className="error">{outcome.error}</p>}
       {outcome.result ? (
         <LeadResult result={outcome.result} />

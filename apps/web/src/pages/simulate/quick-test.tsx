@@ -30,7 +30,9 @@ export function QuickTest(props: {
     <section className="card quick-test" aria-label="Quick test of one lead">
       <h2>Quick test of one lead</h2>
       <p className="small muted">
-        One lead through the baseline and the candidate chosen at the top, without starting a run.
+        One lead through the baseline and the candidate chosen at the top, without starting a run,
+        as of the day chosen there. Without one, a pasted lead is evaluated as of now (as the REST
+        API does), a set's lead as of the set's own day (as a run does).
       </p>
       <Tabs.Root defaultValue="set">
         <Tabs.List className="segmented" aria-label="Where the lead comes from">
@@ -105,6 +107,20 @@ export function QuickTest(props: {
         <p className="error" role="alert">
           {tryLead.error.message}
         </p>
+      )}
+      {tried && (
+        <p className="small" data-testid="quick-test-as-of">
+          Evaluated as of {new Date(tried.asOf).toISOString().slice(0, 16).replace('T', ' ')} UTC
+        </p>
+      )}
+      {tried && tried.warnings.length > 0 && (
+        <ul className="small muted" data-testid="quick-test-warnings">
+          {tried.warnings.map((w) => (
+            <li key={w.path}>
+              lead.{w.path}: {w.message}
+            </li>
+          ))}
+        </ul>
       )}
       {tried && (
         <LeadExplanation
