@@ -29,6 +29,20 @@ export const pointsSchema = z
   .number()
   .refine((n) => Math.abs(n) <= MAX_POINTS, 'must be between -1000000000 and 1000000000');
 
+/**
+ * A decay half-life in days: an hour to a century. Shorter ones break the arithmetic (a
+ * half-life of 1e-320 days makes the decay rate infinite and the score NaN) and mean nothing for
+ * events stamped to the second.
+ */
+export const MIN_HALF_LIFE_DAYS = 1 / 24;
+export const MAX_HALF_LIFE_DAYS = 36_500;
+export const halfLifeDaysSchema = z
+  .number()
+  .refine(
+    (n) => n >= MIN_HALF_LIFE_DAYS && n <= MAX_HALF_LIFE_DAYS,
+    'must be from 1/24 (an hour) to 36500 days',
+  );
+
 export const tagAssignmentSchema = z.object({ tag: z.string(), value: z.string() });
 export type TagAssignment = z.infer<typeof tagAssignmentSchema>;
 
@@ -54,7 +68,7 @@ export const scorecardRowSchema = z.object({
   /** Points per matching event instead of once. */
   perEvent: eventFilterSchema.optional(),
   /** Per-event points halve every N days of the event's age (as of the evaluation date). */
-  decayHalfLifeDays: z.number().optional(),
+  decayHalfLifeDays: halfLifeDaysSchema.optional(),
   /** The row adds at most this many points (in absolute value). */
   cap: pointsSchema.optional(),
 });

@@ -128,8 +128,17 @@ const counter = <K>(map: Map<K, Counter>, key: K): Counter => {
   if (c === undefined) map.set(key, (c = { n: 0 }));
   return c;
 };
-const counts = <K>(map: Map<K, Counter>) =>
-  Object.fromEntries([...map].map(([key, c]) => [key, c.n]));
+/**
+ * A record keyed by user ids (stage ids, score ids) with no prototype, so a stage called
+ * `constructor`, `toString` or `__proto__` is a key like any other: reading one nobody reached
+ * gives undefined, not Object's function, and writing `__proto__` makes a key, not a prototype.
+ */
+export function idRecord<V>(entries: Iterable<readonly [string, V]> = []): Record<string, V> {
+  const out = Object.create(null) as Record<string, V>;
+  for (const [key, value] of entries) out[key] = value;
+  return out;
+}
+const counts = (map: Map<string, Counter>) => idRecord([...map].map(([key, c]) => [key, c.n]));
 
 /**
  * A streaming simulation: `add` chunks of leads, read `result()` at any time (e.g. for progress).
@@ -271,7 +280,7 @@ export function createSimulation<L extends SimulatedLead>(
           candidate: counts(tallies.candidate.stages),
         },
         stages,
-        matrix: Object.fromEntries([...matrix].map(([from, row]) => [from, counts(row)])),
+        matrix: idRecord([...matrix].map(([from, row]) => [from, counts(row)])),
         histograms: histograms(tallies, binWidth),
         coverage: coverage(sides.baseline.workflow, sides.candidate.workflow, {
           baseline: withCounters('baseline'),
@@ -319,15 +328,15 @@ export function mergeSimulationResults(
   const first = results[0];
   if (!first) throw new Error('Nothing to merge.');
   const sum = (records: Record<string, number>[]) => {
-    const out: Record<string, number> = {};
+    const out = idRecord<number>();
     for (const record of records)
       for (const key in record) out[key] = (out[key] ?? 0) + record[key]!;
     return out;
   };
-  const matrix: SimulationResult['matrix'] = {};
+  const matrix: SimulationResult['matrix'] = idRecord();
   for (const r of results)
     for (const from in r.matrix) matrix[from] = sum([matrix[from] ?? {}, r.matrix[from]!]);
-  const histograms: SimulationResult['histograms'] = {};
+  const histograms: SimulationResult['histograms'] = idRecord();
   for (const r of results)
     for (const scoreId in r.histograms) {
       const bins = new Map((histograms[scoreId] ?? []).map((b) => [b.from, { ...b }]));
@@ -445,7 +454,7 @@ function mergeStages(a: SimulatedWorkflow, b: SimulatedWorkflow) {
 }
 
 function histograms(tallies: { baseline: SideTally; candidate: SideTally }, binWidth: number) {
-  const out: Record<string, HistogramBin[]> = {};
+  const out = idRecord<HistogramBin[]>();
   const scoreIds = new Set([...tallies.baseline.bins.keys(), ...tallies.candidate.bins.keys()]);
   for (const scoreId of scoreIds) {
     const a = tallies.baseline.bins.get(scoreId) ?? new Map<number, Counter>();
@@ -516,7 +525,7 @@ function coverage(
 }
 
 function outcomeMetrics(side: SideTally, leads: number, converted: number): OutcomeMetrics {
-  const conversionByStage: OutcomeMetrics['conversionByStage'] = {};
+  const conversionByStage: OutcomeMetrics['conversionByStage'] = idRecord();
   let qualified = 0;
   let truePositives = 0;
   for (const [stage, entry] of side.stages) {
