@@ -39,8 +39,14 @@ function shown(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
-/** Blank text and null read as "not given" for every type. */
-const isMissing = (v: unknown) => v === null || (typeof v === 'string' && v.trim() === '');
+/** Blank text and null read as "not given" for every type (trimmed only when it may be blank). */
+const isMissing = (v: unknown) =>
+  v === null ||
+  (typeof v === 'string' && (v.length === 0 || (v.charCodeAt(0) <= 32 && v.trim() === '')));
+
+/** Whether text is one of an enum's values, compared as the evaluator compares text. */
+const isOption = (options: Set<string>, value: string) =>
+  options.has(value) || options.has(value.trim().toLowerCase());
 
 const checks: Record<FieldType, ValueCheck> = {
   string: (v) =>
@@ -130,7 +136,7 @@ export function checkLeadValues(
       (errors ??= []).push({ path: formatPath(['attributes', key]), message: problem });
     else if (typeof value === 'string') {
       const options = checker.enums.get(key);
-      if (options !== undefined && !options.has(value.trim().toLowerCase()))
+      if (options !== undefined && !isOption(options, value))
         (warnings ??= []).push({
           path: formatPath(['attributes', key]),
           message: `${shown(value)} is not one of the catalog's values; it matches none`,
@@ -155,11 +161,10 @@ export function checkLeadValues(
     const props = event.props;
     if (def === undefined || props === undefined) continue;
     for (const key in props) {
-      const path = () => formatPath(['events', i, 'props', key]);
       const check = def.props.get(key);
       if (check === undefined) {
         (warnings ??= []).push({
-          path: path(),
+          path: formatPath(['events', i, 'props', key]),
           message: `"${key}" is not a property of ${event.type} events; it is ignored`,
         });
         continue;
@@ -167,12 +172,13 @@ export function checkLeadValues(
       const value = props[key];
       if (isMissing(value)) continue;
       const problem = check(value);
-      if (problem !== undefined) (errors ??= []).push({ path: path(), message: problem });
+      if (problem !== undefined)
+        (errors ??= []).push({ path: formatPath(['events', i, 'props', key]), message: problem });
       else if (typeof value === 'string') {
         const options = def.enums.get(key);
-        if (options !== undefined && !options.has(value.trim().toLowerCase()))
+        if (options !== undefined && !isOption(options, value))
           (warnings ??= []).push({
-            path: path(),
+            path: formatPath(['events', i, 'props', key]),
             message: `${shown(value)} is not one of the catalog's values; it matches none`,
           });
       }
