@@ -138,6 +138,17 @@ export function idRecord<V>(entries: Iterable<readonly [string, V]> = []): Recor
   for (const [key, value] of entries) out[key] = value;
   return out;
 }
+/**
+ * The value a record keyed by user ids holds for `id`, own keys only: a result that went through
+ * JSON has Object's prototype again, and `funnel.constructor` must not read its function.
+ * @example idValue(result.funnel.baseline, 'constructor') ?? 0
+ */
+export function idValue<V>(
+  record: Readonly<Record<string, V>> | undefined,
+  id: string,
+): V | undefined {
+  return record !== undefined && Object.hasOwn(record, id) ? record[id] : undefined;
+}
 const counts = (map: Map<string, Counter>) => idRecord([...map].map(([key, c]) => [key, c.n]));
 
 /**

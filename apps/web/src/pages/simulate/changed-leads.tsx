@@ -1,3 +1,4 @@
+import { idValue } from '@accord/engine';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
@@ -68,7 +69,7 @@ export function ChangedLeads(props: {
                 <td className="small">
                   {Object.keys(l.candidateScores).map((s) => (
                     <span key={s} className="score-pair">
-                      {s} {l.baselineScores[s] ?? '—'} → {l.candidateScores[s]}
+                      {s} {idValue(l.baselineScores, s) ?? '—'} → {idValue(l.candidateScores, s)}
                     </span>
                   ))}
                 </td>

@@ -8,6 +8,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { idValue } from '@accord/engine';
 import type { RouterOutputs } from '../../lib/types';
 import { DataTable } from '../data-table';
 
@@ -17,13 +18,26 @@ export type MatrixCell = { from: string; to: string } | null;
 const BASELINE = '#8a94a6';
 const CANDIDATE = '#3756d4';
 
+/**
+ * Leads per stage on each side in funnel order. Stage ids are read as own keys only (#18): a
+ * stage called `constructor` that no lead reached has 0 leads, not Object's function.
+ */
+export function funnelRows(result: SimulationResult) {
+  return result.stages.map((s) => ({
+    stage: s.label,
+    baseline: idValue(result.funnel.baseline, s.id) ?? 0,
+    candidate: idValue(result.funnel.candidate, s.id) ?? 0,
+  }));
+}
+
+/** Leads that went from baseline stage `from` to candidate stage `to`. */
+export function matrixCount(matrix: SimulationResult['matrix'], from: string, to: string): number {
+  return idValue(idValue(matrix, from), to) ?? 0;
+}
+
 /** Leads per stage on each side, as grouped bars in funnel order. */
 export function FunnelChart({ result }: { result: SimulationResult }) {
-  const data = result.stages.map((s) => ({
-    stage: s.label,
-    baseline: result.funnel.baseline[s.id] ?? 0,
-    candidate: result.funnel.candidate[s.id] ?? 0,
-  }));
+  const data = funnelRows(result);
   return (
     <ResponsiveContainer width="100%" height={260}>
       <BarChart data={data} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
@@ -80,7 +94,10 @@ export function TransitionMatrix(props: {
   onSelect: (cell: MatrixCell) => void;
 }) {
   const { stages, matrix } = props.result;
-  const max = Math.max(1, ...stages.flatMap((a) => stages.map((b) => matrix[a.id]?.[b.id] ?? 0)));
+  const max = Math.max(
+    1,
+    ...stages.flatMap((a) => stages.map((b) => matrixCount(matrix, a.id, b.id))),
+  );
   return (
     <table className="matrix" aria-label="Transition matrix">
       <thead>
@@ -96,7 +113,7 @@ export function TransitionMatrix(props: {
           <tr key={from.id}>
             <th>{from.label}</th>
             {stages.map((to) => {
-              const count = matrix[from.id]?.[to.id] ?? 0;
+              const count = matrixCount(matrix, from.id, to.id);
               const moved = from.id !== to.id;
               const selected = props.selected?.from === from.id && props.selected.to === to.id;
               const alpha = count ? 0.12 + 0.88 * Math.sqrt(count / max) : 0;
@@ -171,8 +188,8 @@ export function OutcomeMetrics({ result }: { result: SimulationResult }) {
           {result.stages.map((s) => (
             <tr key={s.id}>
               <th>Conversion at {s.label}</th>
-              <td>{rateText(baseline.conversionByStage[s.id])}</td>
-              <td>{rateText(candidate.conversionByStage[s.id])}</td>
+              <td>{rateText(idValue(baseline.conversionByStage, s.id))}</td>
+              <td>{rateText(idValue(candidate.conversionByStage, s.id))}</td>
             </tr>
           ))}
         </tbody>
