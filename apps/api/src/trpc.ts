@@ -1,5 +1,5 @@
+import { sha256Hex } from '@accord/engine';
 import type {} from '@fastify/cookie';
-import { createHash } from 'node:crypto';
 import type { AccordDatabase, Db, Role, User } from '@accord/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -37,7 +37,7 @@ export interface Context {
 
 /** SHA-256 of a secret token, as stored for sessions and API keys. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }
 
 /** Finds the signed-in user of a session token, or null when unknown, expired or disabled. */

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@accord/engine';
 import type { Transaction } from 'kysely';
 import type { Db } from '../create-db';
 import type { DB } from '../database';
 
 /** SHA-256 (hex) of a raw API key: the only form in which keys are stored. */
 export function hashApiKey(rawKey: string): string {
-  return createHash('sha256').update(rawKey).digest('hex');
+  return sha256Hex(rawKey);
 }
 
 /**

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '@accord/engine';
+import { canonicalJson, sha256Hex } from '@accord/engine';
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../create-db';
 import type { DB } from '../database';
@@ -41,7 +40,7 @@ function eventHash(prevHash: string, e: Omit<AuditEvent, 'id' | 'hash' | 'prev_h
     before: e.before ?? null,
     after: e.after ?? null,
   });
-  return createHash('sha256').update(body).digest('hex');
+  return sha256Hex(body);
 }
 
 /**

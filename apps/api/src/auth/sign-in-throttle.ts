@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@accord/engine';
 import { clearSignInFailures, countSignInFailures, recordSignInFailure, type Db } from '@accord/db';
 
 /** What is stored of an email and client address: their SHA-256, not the texts. */
-const stored = (key: string) => createHash('sha256').update(key).digest('hex');
+const stored = (key: string) => sha256Hex(key);
 
 const MAX_FAILURES = 5;
 const WINDOW_MS = 15 * 60_000;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json';
 import { hashWorkflow } from './hash-workflow';
@@ -62,3 +64,17 @@ function collectKeys(v: unknown, out = new Set<string>()): string[] {
     }
   return [...out].sort().reverse();
 }
+
+describe('sha256Hex against node:crypto', () => {
+  it('agrees on any text, lone surrogates included (#16: one hash for the project)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        const expected = createHash('sha256')
+          .update(Buffer.from(new TextEncoder().encode(text)))
+          .digest('hex');
+        expect(sha256Hex(text)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
