@@ -1,4 +1,4 @@
-import { defaultCatalog, type ColumnTarget, type ImportMapping } from '@accord/engine';
+import { defaultCatalog, TextScanner, type ColumnTarget, type ImportMapping } from '@accord/engine';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
@@ -22,31 +22,70 @@ function keyTarget(key: string): ColumnTarget {
   return { kind: key as 'ignore' | 'id' | 'events' };
 }
 
-/** Upload CSV or JSON: preview with a column mapping to edit, then import with per-row errors. */
+/**
+ * Where a file stops being text, as the server says it (#15): checked here before the text is
+ * sent, since the API's input check refuses a NUL character without naming its line. A cut last
+ * line (the preview reads the start of a file) is left out, as the server leaves it out.
+ */
+export function notTextMessage(text: string, truncated = false): string | null {
+  const end = truncated ? text.lastIndexOf('\n') + 1 : text.length;
+  const notText = new TextScanner().scan(end > 0 ? text.slice(0, end) : text);
+  return notText ? `Line ${notText.line}, column ${notText.column}: ${notText.message}` : null;
+}
+
+/**
+ * Upload CSV or JSON: preview with a column mapping to edit, then import with per-row errors.
+ * A file is imported once: the button stays disabled from the click (reading the file takes a
+ * moment) until another file is chosen.
+ */
 export function ImportPanel({ onImported }: { onImported: () => Promise<void> }) {
   const trpc = useTRPC();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [mapping, setMapping] = useState<ImportMapping | null>(null);
+  const [notText, setNotText] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
   const preview = useMutation(
     trpc.leadSets.previewImport.mutationOptions({ onSuccess: (p) => setMapping(p.mapping) }),
   );
-  const importSet = useMutation(trpc.leadSets.import.mutationOptions({ onSuccess: onImported }));
+  const importSet = useMutation(
+    trpc.leadSets.import.mutationOptions({
+      onSuccess: onImported,
+      onError: () => setImporting(false),
+    }),
+  );
   const format = file?.name.toLowerCase().endsWith('.json') ? 'json' : 'csv';
 
   const pick = async (picked: File | null) => {
     setFile(picked);
     setMapping(null);
+    setNotText(null);
+    setImporting(false);
     importSet.reset();
+    preview.reset();
     if (!picked) return;
     setName(picked.name.replace(/\.[^.]+$/, ''));
     const text = await picked.slice(0, PREVIEW_BYTES).text();
+    const truncated = picked.size > PREVIEW_BYTES;
+    const problem = notTextMessage(text, truncated);
+    if (problem) return setNotText(problem);
     preview.mutate({
       format: picked.name.toLowerCase().endsWith('.json') ? 'json' : 'csv',
       text,
-      truncated: picked.size > PREVIEW_BYTES,
+      truncated,
       delimiter: 'auto',
     });
+  };
+  const submit = async () => {
+    if (!file || !mapping || importing) return;
+    setImporting(true);
+    const text = await file.text();
+    const problem = notTextMessage(text);
+    if (problem) {
+      setNotText(problem);
+      return;
+    }
+    importSet.mutate({ name, format, text, delimiter: 'auto', mapping, fileName: file.name });
   };
   const remap = async (column: string, key: string) => {
     if (!file || !mapping) return;
@@ -73,8 +112,9 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
         />
         {preview.isPending && <span className="muted">Reading…</span>}
       </div>
+      {notText && <p className="error">{notText}</p>}
       {preview.error && <p className="error">{preview.error.message}</p>}
-      {p && mapping && (
+      {p && mapping && !notText && (
         <>
           {!p.documents && (
             <table className="data-table mapping" aria-label="Column mapping">
@@ -136,24 +176,19 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
             className="row"
             onSubmit={(e) => {
               e.preventDefault();
-              void file!.text().then((text) =>
-                importSet.mutate({
-                  name,
-                  format,
-                  text,
-                  delimiter: 'auto',
-                  mapping,
-                  fileName: file!.name,
-                }),
-              );
+              void submit();
             }}
           >
             <label className="inline">
               Name
               <input required value={name} onChange={(e) => setName(e.target.value)} />
             </label>
-            <button className="primary" type="submit" disabled={importSet.isPending}>
-              Import {file?.name}
+            <button
+              className="primary"
+              type="submit"
+              disabled={importing || p.mappingIssues.length > 0}
+            >
+              {importSet.isSuccess ? `Imported ${file?.name}` : `Import ${file?.name}`}
             </button>
           </form>
         </>
