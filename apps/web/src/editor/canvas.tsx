@@ -25,7 +25,7 @@ import {
   type FlowEdge,
   type FlowNode,
 } from './flow-mapping';
-import { NODE_SPECS } from './node-specs';
+import { NODE_SPECS } from './kinds';
 import { useEditor, useEditorStoreApi } from './store';
 import { edgeTypes, nodeTypes, useMeasuredFlow } from './use-flow';
 

@@ -10,7 +10,7 @@ import {
   removeElements,
 } from './doc-ops';
 import { autoLayout, estimatedSize } from './auto-layout';
-import { NODE_SPECS } from './node-specs';
+import { NODE_SPECS } from './kinds';
 import type { EditorStore, Fragment } from './store';
 
 /** The editor's clipboard, shared by every editor in the tab (copy here, paste there). */

@@ -4,7 +4,7 @@ import { useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useRef, type ComponentType } from 'react';
 import type { FlowNode } from './flow-mapping';
 import { NodeComments } from './node-comments';
-import { NODE_SPECS } from './node-specs';
+import { NODE_SPECS } from './kinds';
 import { useEditor, useEditorStoreApi } from './store';
 
 /** A workflow node on the canvas: its kind's card, content, labelled handles and badges. */

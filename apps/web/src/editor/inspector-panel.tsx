@@ -2,9 +2,8 @@ import { assignedTags, type NodeKind, type WorkflowNode } from '@accord/engine';
 import { useMemo, type ComponentType } from 'react';
 import { deleteSelection, duplicateSelection } from './commands';
 import { updateNode } from './doc-ops';
-import type { InspectorProps } from './inspector/kind-inspectors';
 import { Field, withOptional } from './inspector/form-parts';
-import { NODE_SPECS } from './node-specs';
+import { NODE_SPECS, type InspectorProps } from './kinds';
 import { useEditor, useEditorStoreApi } from './store';
 
 /** The form for what is selected: one node, several, an edge, or nothing. */

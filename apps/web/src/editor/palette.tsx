@@ -4,7 +4,7 @@ import type { CSSProperties } from 'react';
 import { NODE_KIND_MIME } from './canvas';
 import { addNodeOfKind } from './commands';
 import { freeSpot } from './doc-ops';
-import { NODE_SPECS } from './node-specs';
+import { NODE_SPECS } from './kinds';
 import { useEditorStoreApi } from './store';
 
 /** The node kinds to drag onto the canvas, or click to add in the middle of the view. */

@@ -3,7 +3,8 @@ import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatPoints, formatScore } from './inspector/form-parts';
 import { InspectorPanel } from './inspector-panel';
-import { conditionText, NODE_BODIES } from './node-bodies';
+import { NODE_SPECS } from './kinds';
+import { conditionText } from './kinds/condition/body';
 import { ProblemsPanel } from './problems-panel';
 import { createEditorStore, EditorStoreContext } from './store';
 import { renderWithWorkflow } from './testing';
@@ -36,7 +37,7 @@ describe('#15: words people read in the editor', () => {
     const doc = defaultWorkflow();
     const node = doc.nodes.find((n) => n.id === 'handed_back')!;
     if (node.kind !== 'condition') throw new Error('expected a condition');
-    const Body = NODE_BODIES.condition;
+    const Body = NODE_SPECS.condition.Body;
     renderWithWorkflow(<Body node={{ ...node, data: { when: { all: [] } } }} />);
     expect(screen.getByText('Always yes')).toBeTruthy();
   });
@@ -44,7 +45,7 @@ describe('#15: words people read in the editor', () => {
   it('a stage card shows its reason in words, without {placeholders}', () => {
     const node = defaultWorkflow().nodes.find((n) => n.id === 'stage_mql')!;
     if (node.kind !== 'stage') throw new Error('expected a stage');
-    const Body = NODE_BODIES.stage;
+    const Body = NODE_SPECS.stage.Body;
     const { container } = renderWithWorkflow(<Body node={node} />);
     expect(container.textContent).toContain('MQL: fit [Fit score]');
     expect(container.textContent).not.toMatch(/[{}]/);
