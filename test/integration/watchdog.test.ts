@@ -4,74 +4,21 @@
  * 50 ms from here. No probe may wait more than 200 ms, and every hostile request must get a 4xx
  * within 1 s.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../apps/api/src/seed';
 import { startApp, type RunningApp } from '../e2e/harness';
 import { HttpClient } from './support/http-client';
+import { sendRaw, type RawRequest } from './support/raw-request';
 
 const PROBE_EVERY_MS = 50;
 const PROBE_LIMIT_MS = 200;
 const ANSWER_LIMIT_MS = 1_000;
 const MB = 1024 * 1024;
 
-interface Hostile {
+interface Hostile extends RawRequest {
   name: string;
-  method?: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-  /** Sent as a session of this demo user. */
+  /** Sent with the session of the signed-in ops user. */
   signedIn?: boolean;
-}
-
-/**
- * One request over node:http. The headers go first and the body only if no answer came within
- * 150 ms: a server refuses a body too large by its announced length (413) before reading it and
- * closes the connection, which would otherwise fail the upload before its answer is read.
- */
-function send(url: string, hostile: Hostile, cookie: string) {
-  return new Promise<{ status: number; ms: number; body: string }>((resolve) => {
-    const started = performance.now();
-    const body = Buffer.from(hostile.body ?? '');
-    let answered = false;
-    const req = request(`${url}${hostile.path}`, {
-      method: hostile.method ?? 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'content-length': String(body.length),
-        ...(hostile.signedIn ? { cookie } : {}),
-        ...hostile.headers,
-      },
-    });
-    req.on('response', (res) => {
-      answered = true;
-      let text = '';
-      res.on('data', (chunk: Buffer) => {
-        if (text.length < 2_000) text += chunk.toString();
-      });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body: text }),
-      );
-    });
-    req.on('error', (error) => {
-      // No answer at all: reported as status 0 with the error.
-      if (!answered) resolve({ status: 0, ms: performance.now() - started, body: error.message });
-    });
-    req.setTimeout(5_000, () => req.destroy(new Error('no answer within 5 s')));
-    void (async () => {
-      // Headers first: a body refused by its announced length is answered before it is sent.
-      req.flushHeaders();
-      await new Promise((r) => {
-        const timer = setTimeout(r, 150);
-        req.once('response', () => {
-          clearTimeout(timer);
-          r(undefined);
-        });
-      });
-      if (!answered && !req.destroyed) req.end(body);
-    })();
-  });
 }
 
 const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
@@ -210,7 +157,10 @@ describe('#18: event-loop watchdog', () => {
     try {
       for (const h of hostile) {
         during = h.name;
-        const res = await send(app.url, h, ops.cookie);
+        const res = await sendRaw(app.url, {
+          ...h,
+          headers: { ...(h.signedIn ? { cookie: ops.cookie } : {}), ...h.headers },
+        });
         if (res.status < 400 || res.status >= 500 || res.ms > ANSWER_LIMIT_MS)
           answers.push(`${h.name}: ${res.status} in ${Math.round(res.ms)} ms ${res.body}`);
       }

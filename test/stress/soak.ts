@@ -5,6 +5,11 @@
  * sampled every few seconds. Prints one summary line and exits 1 on any error or when RSS grows
  * more than SOAK_RSS_GROWTH_MB (default 150) between the end of the warm-up and the end.
  *
+ * Next to them one hostile client (issue #18) sends, at most SOAK_HOSTILE_PER_SECOND (default 4)
+ * a second, what no real client sends: deeply nested JSON signed in and out, bodies over the
+ * limits, long strings, percent-encoded and undecodable paths. Each must get a 4xx; the normal
+ * traffic must still see no error and memory must stay flat.
+ *
  * Uses embedded PGlite in a fresh data directory, or PostgreSQL when DATABASE_URL is set.
  */
 import { readFileSync } from 'node:fs';
@@ -14,14 +19,71 @@ import { DEMO_PASSWORD } from '../../apps/api/src/seed';
 import { startApp } from '../e2e/harness';
 import { procedures } from '../integration/support/accord';
 import { HttpClient } from '../integration/support/http-client';
+import { sendRaw, type RawRequest } from '../integration/support/raw-request';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const RSS_GROWTH_MB = Number(process.env.SOAK_RSS_GROWTH_MB ?? 150);
 const SAMPLE_MS = 3_000;
 const CONNECTIONS = 8;
 const LEADS_PER_REQUEST = 10;
+const HOSTILE_PER_SECOND = Number(process.env.SOAK_HOSTILE_PER_SECOND ?? 4);
 /** The first fifth of the run (at least 10 s) warms caches and the JIT; growth counts after it. */
 const WARMUP_MS = Math.max(10_000, (SECONDS * 1000) / 5);
+
+const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+
+/** The hostile client's requests, built once; `cookie` and `key` are a real session and API key. */
+function hostileRequests(cookie: string, key: string, slug: string): RawRequest[] {
+  const signedIn = { cookie };
+  const rest = { authorization: `Bearer ${key}` };
+  return [
+    { name: 'signed-out deep nesting', path: '/trpc/auth.signIn', body: `{"x":${deep(30_000)}}` },
+    {
+      name: 'signed-out 1 MB body',
+      path: '/trpc/auth.signIn',
+      body: JSON.stringify({ email: 'a@acme.test', password: 'x'.repeat(1024 * 1024) }),
+    },
+    {
+      name: 'signed-in deep nesting',
+      path: '/trpc/draft.save',
+      headers: signedIn,
+      body: `{"document":${deep(100_000)}}`,
+    },
+    {
+      name: 'signed-in body over 10 MB',
+      path: '/trpc/comments.add',
+      headers: signedIn,
+      body: 'x'.repeat(10 * 1024 * 1024 + 1),
+      // Refused by its length before it is read; under load the answer may take a while.
+      earlyAnswerMs: 2_000,
+    },
+    {
+      name: 'deep query input',
+      method: 'GET',
+      path: `/trpc/workflows.list?input=${encodeURIComponent(`{"x":${deep(1_000)}}`)}`,
+      headers: signedIn,
+    },
+    {
+      name: 'REST deep nesting',
+      path: `/v1/workflows/${slug}/evaluate`,
+      headers: rest,
+      body: `{"lead":${deep(100_000)}}`,
+    },
+    {
+      name: 'REST 2 MB string',
+      path: `/v1/workflows/${slug}/evaluate`,
+      headers: rest,
+      body: JSON.stringify({ lead: { id: 'x'.repeat(2 * 1024 * 1024) } }),
+    },
+    {
+      name: 'percent-encoded tRPC path',
+      path: '/%74rpc/auth.signOut',
+      headers: { ...signedIn, 'content-type': 'text/plain' },
+      body: '{}',
+    },
+    { name: 'undecodable path', method: 'GET', path: '/trpc/%E0%A4%A' },
+  ];
+}
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -113,6 +175,22 @@ async function main() {
       }
     })();
 
+    // A session of its own, so signing out by mistake would show up as errors of the others.
+    const hostileSession = await signIn('ops@acme.test');
+    const hostile = hostileRequests(hostileSession.cookie, key, live.slug);
+    const hostileErrors: string[] = [];
+    let hostileSent = 0;
+    const attacking = (async () => {
+      for (let k = 0; !stop; k++) {
+        const request = hostile[k % hostile.length]!;
+        const answer = await sendRaw(app.url, request);
+        hostileSent++;
+        if (answer.status < 400 || answer.status >= 500)
+          hostileErrors.push(`${request.name}: ${answer.status} ${answer.body.slice(0, 200)}`);
+        await new Promise((r) => setTimeout(r, 1000 / HOSTILE_PER_SECOND));
+      }
+    })();
+
     const leads = generateLeads({ count: LEADS_PER_REQUEST, seed: 'soak' });
     const result = await autocannon({
       url: `${app.url}/v1/workflows/${live.slug}/evaluate`,
@@ -124,6 +202,10 @@ async function main() {
     });
     stop = true;
     await editing;
+    await attacking;
+    if ((await hostileSession.trpc('auth.me')).data === null)
+      errors.push('the hostile client signed its own session out');
+    errors.push(...hostileErrors.map((e) => `hostile ${e}`));
     clearInterval(sampler);
     samples.push(rssMb(app.pid));
     const verified = await auditor.ok<{ ok: boolean }>('audit.verify');
@@ -143,6 +225,7 @@ async function main() {
     console.log(
       `soak ${SECONDS} s: ${result.requests.total} evaluate requests (${LEADS_PER_REQUEST} leads each, ` +
         `${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms), ${edits} tRPC edits/reads, ` +
+        `${hostileSent} hostile requests (${hostileErrors.length} not refused with a 4xx), ` +
         `${errors.length} errors; RSS start ${mb(samples[0]!)}, after warm-up ${mb(start)}, end ${mb(end)}, ` +
         `max ${mb(max)} (bound: +${RSS_GROWTH_MB} MB after warm-up) — ${errors.length ? 'FAIL' : 'PASS'}`,
     );
