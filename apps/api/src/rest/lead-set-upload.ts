@@ -53,17 +53,27 @@ const TRPC_TO_REST: Partial<Record<TRPCError['code'], RestErrorCode>> = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 };
 
-/** Counts the bytes of an upload and stops it past the limit. */
+/**
+ * Counts the bytes of an upload and stops it past the limit. A file refused before its end (not
+ * text, too wide) leaves the rest of the body unread: it is drained and dropped rather than the
+ * request destroyed, which would close the connection before the answer is sent.
+ */
 async function* limited(body: Readable, limit: number): AsyncGenerator<Uint8Array> {
   let bytes = 0;
-  for await (const chunk of body as AsyncIterable<Uint8Array>) {
-    bytes += chunk.length;
-    if (bytes > limit)
-      throw new TRPCError({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `The file is larger than the limit of ${limit} bytes.`,
-      });
-    yield chunk;
+  try {
+    for await (const chunk of body.iterator({
+      destroyOnReturn: false,
+    }) as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      if (bytes > limit)
+        throw new TRPCError({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `The file is larger than the limit of ${limit} bytes.`,
+        });
+      yield chunk;
+    }
+  } finally {
+    if (!body.readableEnded) body.resume();
   }
 }
 
@@ -151,6 +161,8 @@ export async function registerLeadSetUpload(
               : error.cause instanceof ImportRefused
                 ? 'body'
                 : '';
+          // The rest of a refused upload is not worth reading: close once answered.
+          if (!(req.body as Readable).readableEnded) reply.header('connection', 'close');
           return sendRestError(reply, code, error.message, path);
         }
         throw error;
