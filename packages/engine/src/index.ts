@@ -6,6 +6,7 @@ export * from './schema/workflow';
 export * from './schema/lead';
 export * from './schema/result';
 export { nodeHandles, type NodeHandle } from './handles';
+export { assertNever } from './assert-never';
 export { defaultCatalog, FREE_MAIL_DOMAINS } from './catalog/default-catalog';
 export * from './simulate/simulate';
 export { simulationSide } from './simulate/simulation-side';

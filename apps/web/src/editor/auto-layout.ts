@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import type { Workflow, WorkflowNode } from '@accord/engine';
+import { assertNever, type Workflow, type WorkflowNode } from '@accord/engine';
 
 type Size = { width: number; height: number };
 
@@ -37,6 +37,8 @@ export function estimatedSize(node: WorkflowNode): Size {
       return card(header + lines(node.data.tags.length) * 19 + output);
     case 'stage':
       return card(!node.data.reason ? 85 : node.data.reason.length > 30 ? 118 : 103);
+    default:
+      return assertNever(node);
   }
 }
 

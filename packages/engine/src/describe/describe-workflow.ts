@@ -5,7 +5,7 @@ import { nodeHandles } from '../handles';
 import { templateInWords } from '../runtime/template';
 import { formatPoints } from '../runtime/values';
 import type { FieldCatalog } from '../schema/field-catalog';
-import type { NodeOf, WorkflowNode } from '../schema/node';
+import type { NodeKind, NodeOf, WorkflowNode } from '../schema/node';
 import type { Workflow } from '../schema/workflow';
 import { cellText, eventFilterLabel, predicateText, type TextContext } from './predicate-text';
 
@@ -51,52 +51,70 @@ function scorecardLines(node: NodeOf<'scorecard'>, workflow: Workflow, ctx: Text
   return lines;
 }
 
+type DecisionText<K extends NodeKind> = (
+  node: NodeOf<K>,
+  handles: string[],
+  ctx: TextContext,
+) => string | undefined;
+
+/** How a decision names its step. */
+const nameOf = (node: WorkflowNode) => node.label || node.id;
+
+/** A step with one way out decides nothing. */
+const noDecision = () => undefined;
+
+/** What taking some of a node's handles says about the lead, for each kind. */
+const decisionTexts = {
+  start: noDecision,
+  condition: (node, handles, ctx) =>
+    handles[0] === 'true'
+      ? `${nameOf(node)}: yes (${predicateText(node.data.when, ctx)})`
+      : `${nameOf(node)}: no (not: ${predicateText(node.data.when, ctx)})`,
+  switch: (node, handles, ctx) => {
+    const parts = handles.map((h) => {
+      if (h === 'default') return `none of ${node.data.cases.map((c) => c.label).join(', ')}`;
+      const c = node.data.cases.find((x) => x.id === h);
+      return c ? `${c.label} (${predicateText(c.when, ctx)})` : h;
+    });
+    return `${nameOf(node)}: ${parts.join(' or ')}`;
+  },
+  scorecard: noDecision,
+  checklist: (node, handles) => {
+    const required = node.data.criteria.filter((c) => !c.optional).map((c) => c.label);
+    const need =
+      node.data.mode === 'all'
+        ? `all of ${required.join(', ')}`
+        : `at least ${node.data.atLeast} of ${required.join(', ')}`;
+    return handles[0] === 'pass'
+      ? `${nameOf(node)}: met (${need})`
+      : `${nameOf(node)}: not met (${need})`;
+  },
+  table: (node, handles, ctx) => {
+    const parts = handles.map((h) => {
+      if (h === 'default') return 'no row matches';
+      const row = node.data.rows.find((r) => r.id === h);
+      if (!row) return h;
+      const cells = row.cells
+        .map((cell, i) => {
+          const input = node.data.inputs[i];
+          return cell.op === 'any' || !input
+            ? undefined
+            : cellText(input.operand, { op: cell.op, value: cell.value }, ctx);
+        })
+        .filter(Boolean);
+      return `${row.label}${cells.length ? ` (${cells.join(' and ')})` : ''}`;
+    });
+    return `${nameOf(node)}: ${parts.join(' or ')}`;
+  },
+  assign: noDecision,
+  stage: noDecision,
+} satisfies { [K in NodeKind]: DecisionText<K> };
+
 /** What taking a set of a node's handles says about the lead. */
 function decisionText(node: WorkflowNode, handles: string[], ctx: TextContext): string | undefined {
   const all = nodeHandles(node);
   if (handles.length === all.length) return undefined; // every way out leads here: no decision
-  const name = node.label || node.id;
-  switch (node.kind) {
-    case 'condition':
-      return handles[0] === 'true'
-        ? `${name}: yes (${predicateText(node.data.when, ctx)})`
-        : `${name}: no (not: ${predicateText(node.data.when, ctx)})`;
-    case 'switch': {
-      const parts = handles.map((h) => {
-        if (h === 'default') return `none of ${node.data.cases.map((c) => c.label).join(', ')}`;
-        const c = node.data.cases.find((x) => x.id === h);
-        return c ? `${c.label} (${predicateText(c.when, ctx)})` : h;
-      });
-      return `${name}: ${parts.join(' or ')}`;
-    }
-    case 'checklist': {
-      const required = node.data.criteria.filter((c) => !c.optional).map((c) => c.label);
-      const need =
-        node.data.mode === 'all'
-          ? `all of ${required.join(', ')}`
-          : `at least ${node.data.atLeast} of ${required.join(', ')}`;
-      return handles[0] === 'pass' ? `${name}: met (${need})` : `${name}: not met (${need})`;
-    }
-    case 'table': {
-      const parts = handles.map((h) => {
-        if (h === 'default') return 'no row matches';
-        const row = node.data.rows.find((r) => r.id === h);
-        if (!row) return h;
-        const cells = row.cells
-          .map((cell, i) => {
-            const input = node.data.inputs[i];
-            return cell.op === 'any' || !input
-              ? undefined
-              : cellText(input.operand, { op: cell.op, value: cell.value }, ctx);
-          })
-          .filter(Boolean);
-        return `${row.label}${cells.length ? ` (${cells.join(' and ')})` : ''}`;
-      });
-      return `${name}: ${parts.join(' or ')}`;
-    }
-    default:
-      return undefined;
-  }
+  return (decisionTexts[node.kind] as DecisionText<NodeKind>)(node, handles, ctx);
 }
 
 /**

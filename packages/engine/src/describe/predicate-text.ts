@@ -1,3 +1,4 @@
+import { assertNever } from '../assert-never';
 import type { CatalogIndex } from '../catalog/catalog-index';
 import type { EnumOption, FieldType } from '../schema/field-catalog';
 import { LIST_OPERATOR_LABELS, OPERATOR_LABELS, type Operator } from '../schema/operators';
@@ -32,6 +33,8 @@ export function operandType(operand: Operand, ctx: TextContext): FieldType | und
       return 'number';
     case 'tag':
       return 'string';
+    default:
+      return assertNever(operand);
   }
 }
 
@@ -75,13 +78,16 @@ export function operandLabel(operand: Operand, ctx: TextContext): string {
           return `First ${events}`;
         case 'last':
           return `Last ${events}`;
+        default:
+          return assertNever(operand.agg);
       }
-      return events;
     }
     case 'score':
       return `${ctx.scores.get(operand.score)?.label ?? quote(operand.score)} score`;
     case 'tag':
       return `Tag ${quote(operand.tag)}`;
+    default:
+      return assertNever(operand);
   }
 }
 

@@ -1,3 +1,4 @@
+import { assertNever } from '../assert-never';
 import type { CatalogIndex } from '../catalog/catalog-index';
 import { operandLabel, operandType, type TextContext } from '../describe/predicate-text';
 import type { EnumOption, FieldType } from '../schema/field-catalog';
@@ -197,6 +198,8 @@ function checkValue(
           }
         : undefined;
     }
+    default:
+      return assertNever(kind);
   }
 }
 

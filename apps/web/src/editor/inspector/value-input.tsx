@@ -1,4 +1,4 @@
-import type { ComparisonValue, EnumOption, ValueKind } from '@accord/engine';
+import { assertNever, type ComparisonValue, type EnumOption, type ValueKind } from '@accord/engine';
 import { ListInput, NumberInput } from '@accord/ui';
 
 export interface ValueInputProps {
@@ -22,8 +22,18 @@ export function initialValue(kind: ValueKind | undefined): ComparisonValue | und
     case 'enumList':
     case 'domainList':
       return [];
-    default:
+    case undefined:
+    case 'none':
+    case 'text':
+    case 'number':
+    case 'numberRange':
+    case 'date':
+    case 'dateRange':
+    case 'days':
+    case 'enum':
       return undefined;
+    default:
+      return assertNever(kind);
   }
 }
 
@@ -191,5 +201,7 @@ export function ValueInput({
         </fieldset>
       );
     }
+    default:
+      return assertNever(kind);
   }
 }
