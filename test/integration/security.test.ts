@@ -404,27 +404,27 @@ describe.each(testBackends())('security on $kind', ({ open }) => {
         '/trpc/auth%2EsignOut',
       ];
       const attacks = [
-        ...encoded.map((url) => ({ url, payload: '{}' })),
-        {
-          url: '/%74rpc/workflows.rename',
-          payload: JSON.stringify({ workflowId: published.workflowId, name: 'renamed' }),
-        },
+        ...encoded.flatMap((url) => formPosts(url, {})),
+        ...formPosts('/%74rpc/workflows.rename', {
+          workflowId: published.workflowId,
+          name: 'renamed by a cross-site form',
+        }),
       ];
       const answers: string[] = [];
-      for (const { url, payload } of attacks) {
+      for (const attack of attacks) {
         const res = await accord.app.inject({
           method: 'POST',
-          url,
-          headers: {
-            'content-type': 'text/plain',
-            cookie: accord.cookie.admin,
-            origin: 'https://evil.test',
-          },
-          payload,
+          url: attack.path,
+          headers: { ...attack.headers, cookie: accord.cookie.admin, origin: 'https://evil.test' },
+          payload: attack.payload,
         });
-        answers.push(`${url}: ${res.statusCode}`);
+        answers.push(
+          `${attack.path} as ${attack.headers['content-type'].split(';')[0]}: ${res.statusCode}`,
+        );
       }
-      expect(answers).toEqual(attacks.map(({ url }) => `${url}: 415`));
+      expect(answers).toEqual(
+        attacks.map((a) => `${a.path} as ${a.headers['content-type'].split(';')[0]}: 415`),
+      );
       expect((await accord.trpc(accord.cookie.admin, 'auth.me')).data).toMatchObject({
         role: 'admin',
       });
