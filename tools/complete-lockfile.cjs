@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Adds lock entries for foreign-platform optional packages the registry mirror does not serve, so
-// `npm ci` sees a complete lock; on linux-x64 npm skips them by their os/cpu fields.
+// `npm ci` sees a complete lock; on linux-x64 npm skips them by their os/cpu fields. Run it after
+// `npm install` on package-lock.json (turbo's builds) and on bench/package-lock.json
+// (zen-engine's): `node tools/complete-lockfile.cjs bench/package-lock.json`.
 const fs = require('fs');
 const file = process.argv[2] ?? 'package-lock.json';
 const lock = JSON.parse(fs.readFileSync(file, 'utf8'));

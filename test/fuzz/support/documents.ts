@@ -6,7 +6,7 @@
  */
 import { defaultWorkflow, type WorkflowInput } from '@accord/engine';
 import fc from 'fast-check';
-import { benchWorkflow } from '../../bench/bench-rules';
+import { benchWorkflow } from '../../../bench/bench-rules';
 import { hostileNumber, hostileString, hostileValue, protoObject } from './hostile';
 
 type Json = Record<string, unknown>;

@@ -14,7 +14,7 @@ import {
   type Workflow,
 } from '@accord/engine';
 import fc from 'fast-check';
-import { benchWorkflow } from '../../bench/bench-rules';
+import { benchWorkflow } from '../../../bench/bench-rules';
 import { fuzzDocument, hostileValidDocument } from './documents';
 import { checkDocumentCase, checkLeadCase, emptyStats, type FuzzStats } from './engine-checks';
 import { fuzzAsOf, fuzzLead } from './leads';

@@ -10,14 +10,14 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compile, defaultWorkflow, generateLeads, type Lead } from '@accord/engine';
 import autocannon from 'autocannon';
-import { resultItem } from '../../apps/api/src/rest/evaluate-route';
+import { resultItem } from '@accord/api/rest/evaluate-route';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const SINGLE_CONNECTIONS = 32;
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../', import.meta.url));
 
 async function startServer(): Promise<{ url: string; key: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/api-bench-server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/api-bench-server.ts'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: process.env,

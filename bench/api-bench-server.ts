@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, migrateToLatest, sql } from '@accord/db';
 import { defaultWorkflow } from '@accord/engine';
-import { parseEnv } from '../../apps/api/src/env';
-import { buildServer } from '../../apps/api/src/server';
-import { hashToken } from '../../apps/api/src/trpc';
+import { parseEnv } from '@accord/api/env';
+import { buildServer } from '@accord/api/server';
+import { hashToken } from '@accord/api/trpc';
 
 // The bench loads one key far past the per-key rate limit a CRM gets.
 const env = parseEnv({

@@ -13,7 +13,7 @@ import {
   type SimulationResult,
   type Workflow,
 } from '@accord/engine';
-import { lowerMqlThreshold } from '../../apps/api/src/simulation/sample-candidate';
+import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
 
 export const SIM_AS_OF = Date.UTC(2026, 0, 1);
 

@@ -19,13 +19,10 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { createDb, migrateToLatest, sql, type AccordDatabase } from '@accord/db';
 import { mergeSimulationResults, type SimulationResult } from '@accord/engine';
-import { runManagerFor } from '../../apps/api/src/simulation/run-manager';
-import { lowerMqlThreshold } from '../../apps/api/src/simulation/sample-candidate';
-import {
-  SIMULATION_WORKER_OPTIONS,
-  typescriptWorker,
-} from '../../apps/api/src/simulation/worker-pool';
-import { demoCallers } from '../../apps/api/src/testing';
+import { runManagerFor } from '@accord/api/simulation/run-manager';
+import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
+import { SIMULATION_WORKER_OPTIONS, typescriptWorker } from '@accord/api/simulation/worker-pool';
+import { demoCallers } from '@accord/api/testing';
 import { simulateShare, type SimulatedShare } from './simulate-lane';
 
 const SIM_LEADS = 1_000_000;

@@ -20,7 +20,7 @@ import {
   type WorkflowNode,
 } from '@accord/engine';
 import type { Page } from 'playwright-core';
-import { launchBrowser, startApp } from '../e2e/harness';
+import { launchBrowser, startApp } from '../test/e2e/harness';
 
 const NODES = 500;
 const { when, field, events, score } = build;
