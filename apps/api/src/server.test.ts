@@ -92,9 +92,21 @@ describe.each(testBackends())('#18: hostile input over HTTP on $kind', ({ open }
       `{"email":"a@acme.test","password":"x","extra":${deep(30_000)}}`,
     );
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.message).toBe(
-      `The JSON is nested deeper than ${MAX_JSON_DEPTH + 1} levels.`,
-    );
+    expect(res.json().error).toMatchObject({
+      message: `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+      data: { code: 'BAD_REQUEST', path: 'auth.signIn' },
+    });
+  });
+
+  it('#18: lets an input of exactly the cap through, also inside a batch envelope', async () => {
+    // The input object is level 1, so `extra` holds 63 more.
+    const input = `{"email":"a@acme.test","password":"x","extra":${deep(MAX_JSON_DEPTH - 1)}}`;
+    const single = await post('/trpc/auth.signIn', input);
+    expect(single.json().error.data.code).toBe('UNAUTHORIZED');
+    const batch = await post('/trpc/auth.signIn?batch=1', `{"0":${input}}`);
+    expect(batch.json()[0].error.data.code).toBe('UNAUTHORIZED');
+    const deeper = await post('/trpc/auth.signIn?batch=1', `{"0":{"x":${deep(MAX_JSON_DEPTH)}}}`);
+    expect(deeper.statusCode).toBe(400);
   });
 
   it('#18: refuses a deep `?input=` of a query the same way', async () => {
@@ -103,7 +115,10 @@ describe.each(testBackends())('#18: hostile input over HTTP on $kind', ({ open }
       headers: { cookie },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error).toMatchObject({ code: 'BAD_REQUEST', path: 'input' });
+    expect(res.json().error).toMatchObject({
+      message: `The input in the URL is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+      data: { code: 'BAD_REQUEST' },
+    });
   });
 
   it('#18: caps a signed-out tRPC body at 64 KB, also when it is sent chunked', async () => {

@@ -156,20 +156,34 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
     return req.trpcSession ? payload : capped(payload, ANONYMOUS_BODY_LIMIT_BYTES);
   });
   // tRPC parses its own JSON (body or `?input=`): the same depth check runs before it does (one
-  // level more for the batch envelope `{"0": input}`); inputs are checked again after sign-in.
+  // level more for a batch's envelope `{"0": input}`), answered as tRPC answers a bad input.
   app.addHook('preValidation', async (req, reply) => {
     if (!isTrpcRoute(req)) return;
-    const query = (req.query ?? {}) as { input?: unknown };
-    for (const [text, path] of [
-      [req.body, 'body'],
-      [query.input, 'input'],
+    const query = (req.query ?? {}) as { input?: unknown; batch?: unknown };
+    const envelope = query.batch === undefined ? 0 : 1;
+    for (const [text, where] of [
+      [req.body, 'The request body'],
+      [query.input, 'The input in the URL'],
     ] as const) {
       if (typeof text !== 'string') continue;
       const problem = jsonLimitProblem(text, {
-        maxDepth: MAX_JSON_DEPTH + 1,
+        maxDepth: MAX_JSON_DEPTH + envelope,
         maxStringLength: BODY_LIMIT_BYTES,
       });
-      if (problem) return reply.code(400).send(restErrorBody('BAD_REQUEST', problem.message, path));
+      if (problem) {
+        const levels = `nested deeper than ${MAX_JSON_DEPTH} levels`;
+        return reply.code(400).send({
+          error: {
+            message: `${where} is ${levels}.`,
+            code: -32600,
+            data: {
+              code: 'BAD_REQUEST',
+              httpStatus: 400,
+              path: (req.params as { path?: string }).path,
+            },
+          },
+        });
+      }
     }
   });
   const caches: Caches = {

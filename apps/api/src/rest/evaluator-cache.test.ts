@@ -17,7 +17,7 @@ describe.each(testBackends())('evaluator cache on $kind', ({ open }) => {
 
   it("sees another instance's publish and archive within 2 seconds", async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const workflow = await as.admin.workflows.create({ name: 'Bounded', from: 'default' });
+    const workflow = (await as.admin.workflows.list({})).find((w) => w.publishedVersion)!;
     const workspaceId = as.users.admin.workspace_id;
     // Another API instance: its own cache over the same database.
     const elsewhere = new EvaluatorCache(database.db);
