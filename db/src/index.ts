@@ -1,6 +1,7 @@
 export { createDb, DatabaseStartError } from './create-db';
 export type { AccordDatabase, CreateDbOptions, Db, DbKind } from './create-db';
 export type { DB } from './database';
+export type { Executor } from './executor';
 export { migrateDown, migrateToLatest } from './migrate';
 export * from './tables/api-keys.table';
 export * from './tables/approvals.table';

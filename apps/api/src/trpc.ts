@@ -1,4 +1,4 @@
-import { sha256Hex } from '@accord/engine';
+import { formatPath, sha256Hex } from '@accord/engine';
 import type {} from '@fastify/cookie';
 import type { AccordDatabase, Db, Role, User } from '@accord/db';
 import { initTRPC, TRPCError } from '@trpc/server';
@@ -122,15 +122,6 @@ export const dateInput = z.coerce
     (d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999,
     'Give a date between the years 1 and 9999',
   );
-
-/** `nodes[3].data.rows[2].points` from a zod issue path. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) =>
-      typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`,
-    )
-    .join('');
-}
 
 /**
  * Whether a string can be stored: no NUL character and no unpaired UTF-16 surrogate (json/jsonb

@@ -1,7 +1,5 @@
+import type { Executor } from '../executor';
 import { sha256Hex } from '@accord/engine';
-import type { Transaction } from 'kysely';
-import type { Db } from '../create-db';
-import type { DB } from '../database';
 
 /** SHA-256 (hex) of a raw API key: the only form in which keys are stored. */
 export function hashApiKey(rawKey: string): string {
@@ -13,7 +11,7 @@ export function hashApiKey(rawKey: string): string {
  * for unknown and revoked keys.
  * @example const key = await findApiKey(db, 'acc_…'); if (!key) reply.code(401);
  */
-export async function findApiKey(db: Db | Transaction<DB>, rawKey: string) {
+export async function findApiKey(db: Executor, rawKey: string) {
   return db
     .selectFrom('api_keys')
     .select(['id', 'workspace_id as workspaceId', 'name', 'prefix'])

@@ -1,4 +1,4 @@
-import type { Executor } from './workflows';
+import type { Executor } from '../executor';
 
 /** One evaluation to log: what the REST API answered for one lead. */
 export interface NewDecision {

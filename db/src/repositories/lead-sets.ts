@@ -1,8 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import type { Executor } from '../executor';
+import { sql } from 'kysely';
 import type { Db } from '../create-db';
-import type { DB } from '../database';
-
-type Executor = Db | Transaction<DB>;
 
 /**
  * Lead sets and their leads. A set's leads are numbered 0, 1, 2 … in `seq` with no gaps (every

@@ -1,8 +1,6 @@
+import type { Executor } from '../executor';
 import { sql, type Transaction } from 'kysely';
-import type { Db } from '../create-db';
 import type { DB } from '../database';
-
-type Executor = Db | Transaction<DB>;
 
 /**
  * Simulation runs: queued → running → done | failed | cancelled. Only `completeRun` writes a

@@ -1,9 +1,7 @@
+import type { Executor } from '../executor';
 import type { Transaction } from 'kysely';
-import type { Db } from '../create-db';
 import type { DB } from '../database';
 import type { VersionStatus } from '../tables/versions.table';
-
-type Executor = Db | Transaction<DB>;
 
 /** Creates the next numbered version of a workflow from a document (status `proposed`). */
 export async function insertVersion(

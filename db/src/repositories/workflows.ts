@@ -1,8 +1,6 @@
+import type { Executor } from '../executor';
 import { sql, type Transaction } from 'kysely';
-import type { Db } from '../create-db';
 import type { DB } from '../database';
-
-export type Executor = Db | Transaction<DB>;
 
 /** A URL-safe slug from a name: "Inbound B2B qualification" → "inbound-b2b-qualification". */
 export function slugify(name: string): string {

@@ -12,12 +12,12 @@ import {
   leadSchema,
   type Lead,
   type LeadInput,
+  formatPath,
   type Result,
 } from '@accord/engine';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { formatPath } from '../trpc';
 import { isValidLead } from './lead-check';
 import type { ApiKeyCache, ApiKeyIdentity } from './api-key-cache';
 import type { EvaluatorCache } from './evaluator-cache';

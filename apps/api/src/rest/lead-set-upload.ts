@@ -1,5 +1,5 @@
 import type { AccordDatabase } from '@accord/db';
-import { importMappingSchema } from '@accord/engine';
+import { formatPath, importMappingSchema } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
@@ -12,13 +12,7 @@ import { ImportRefused } from '../imports/import-refused';
 import { importLeadSet } from '../router/lead-sets';
 import { mutate } from '../router/procedures';
 import { runManagerFor } from '../simulation/run-manager';
-import {
-  formatPath,
-  SESSION_COOKIE,
-  userForSessionToken,
-  type Caches,
-  type Context,
-} from '../trpc';
+import { SESSION_COOKIE, userForSessionToken, type Caches, type Context } from '../trpc';
 import { sendRestError, type RestErrorCode } from './rest-error';
 
 /** Largest file the upload route takes. */
