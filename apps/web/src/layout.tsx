@@ -2,13 +2,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useMatch, useNavigate } from 'react-router';
 import { useTRPC } from './lib/trpc';
 import type { Me } from './lib/types';
+import { usePermissions } from './pages/use-permissions';
 
 const NAV = [
   { to: '/workflows', label: 'Workflows' },
   { to: '/lead-sets', label: 'Lead sets' },
   { to: '/audit', label: 'Audit log' },
   { to: '/decisions', label: 'Decisions' },
-  { to: '/admin', label: 'Admin', roles: ['admin'] },
+  { to: '/admin', label: 'Admin', needs: 'users.list' },
 ] as const;
 
 /** The frame around every signed-in page: product name, navigation, who is signed in. */
@@ -16,6 +17,7 @@ export function AppLayout({ user }: { user: NonNullable<Me> }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const { can } = usePermissions();
   // On a workflow's pages, its editor, versions and simulation are one click away.
   const inWorkflow = useMatch('/workflows/:workflowId/*')?.params.workflowId;
   const signOut = useMutation(
@@ -31,9 +33,7 @@ export function AppLayout({ user }: { user: NonNullable<Me> }) {
       <header className="topbar">
         <span className="brand">Accord</span>
         <nav>
-          {NAV.filter(
-            (item) => !('roles' in item) || (item.roles as readonly string[]).includes(user.role),
-          ).map((item) => (
+          {NAV.filter((item) => !('needs' in item) || can(item.needs)).map((item) => (
             <NavLink key={item.to} to={item.to}>
               {item.label}
             </NavLink>

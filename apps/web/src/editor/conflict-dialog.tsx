@@ -1,5 +1,5 @@
-import { AlertDialog } from 'radix-ui';
 import { useState } from 'react';
+import { Dialog } from '../pages/dialog';
 import { authorText, type DraftSync } from './draft-sync';
 import { allChosen, type MergeSide } from './merge-drafts';
 
@@ -54,98 +54,91 @@ export function ConflictDialog({ sync }: { sync: DraftSync }) {
   const ready = merge ? allChosen(merge.conflicts, choices) : false;
   const shownError = error ?? status.error;
   return (
-    <AlertDialog.Root open={open}>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog merge-dialog" data-testid="conflict-dialog">
-          <AlertDialog.Title>{who} saved this draft while you were editing</AlertDialog.Title>
-          <AlertDialog.Description>
-            {authorText(author)} saved revision {revision}. Everything only one of you changed is
-            kept.{' '}
-            {merge
-              ? merge.conflicts.length === 1
-                ? 'You both changed one value: choose which to keep.'
-                : `You both changed ${merge.conflicts.length} values: choose which to keep for each.`
-              : 'Merging your edits with theirs…'}
-          </AlertDialog.Description>
-          {merge && (
-            <ul
-              className="choices"
-              style={{ listStyle: 'none', paddingLeft: 0 }}
-              data-testid="merge-conflicts"
+    <Dialog
+      open={open}
+      alert
+      testId="conflict-dialog"
+      className="merge-dialog"
+      title={`${who} saved this draft while you were editing`}
+      description={
+        <>
+          {authorText(author)} saved revision {revision}. Everything only one of you changed is
+          kept.{' '}
+          {merge
+            ? merge.conflicts.length === 1
+              ? 'You both changed one value: choose which to keep.'
+              : `You both changed ${merge.conflicts.length} values: choose which to keep for each.`
+            : 'Merging your edits with theirs…'}
+        </>
+      }
+      error={shownError}
+      actions={
+        <>
+          <button type="button" disabled={busy !== null} onClick={() => void run('theirs')}>
+            {busy === 'theirs' ? 'Loading…' : 'Load theirs'}
+          </button>
+          {merge ? (
+            <button
+              type="button"
+              className="primary"
+              disabled={busy !== null || !ready}
+              title={ready ? undefined : 'Choose mine or theirs for every value first'}
+              onClick={() => void run('save')}
             >
-              {merge.conflicts.map((c) => (
-                <li key={c.id} data-testid="merge-conflict">
-                  <fieldset style={FIELDSET}>
-                    <legend>{c.where.join(' › ')}</legend>
-                    <label style={CHOICE}>
-                      <input
-                        type="radio"
-                        name={c.id}
-                        checked={choices[c.id] === 'theirs'}
-                        onChange={() => setChoices((x) => ({ ...x, [c.id]: 'theirs' }))}
-                      />
-                      <span>
-                        theirs: <strong>{c.theirsText}</strong> ({whoLong})
-                      </span>
-                    </label>
-                    <label style={CHOICE}>
-                      <input
-                        type="radio"
-                        name={c.id}
-                        checked={choices[c.id] === 'mine'}
-                        onChange={() => setChoices((x) => ({ ...x, [c.id]: 'mine' }))}
-                      />
-                      <span>
-                        mine: <strong>{c.mineText}</strong>
-                      </span>
-                    </label>
-                  </fieldset>
-                </li>
-              ))}
-            </ul>
-          )}
-          {shownError && (
-            <p className="error" role="alert">
-              {shownError}
-            </p>
-          )}
-          <div className="dialog-actions">
-            <AlertDialog.Cancel asChild>
-              <button type="button" disabled={busy !== null} onClick={() => void run('theirs')}>
-                {busy === 'theirs' ? 'Loading…' : 'Load theirs'}
+              {busy === 'save' ? 'Saving…' : 'Save with my choices'}
+            </button>
+          ) : (
+            shownError && (
+              <button
+                type="button"
+                className="primary"
+                disabled={busy !== null}
+                onClick={() => void run('retry')}
+              >
+                {busy === 'retry' ? 'Merging…' : 'Try the merge again'}
               </button>
-            </AlertDialog.Cancel>
-            {merge ? (
-              <AlertDialog.Action asChild>
-                <button
-                  type="button"
-                  className="primary"
-                  disabled={busy !== null || !ready}
-                  title={ready ? undefined : 'Choose mine or theirs for every value first'}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    void run('save');
-                  }}
-                >
-                  {busy === 'save' ? 'Saving…' : 'Save with my choices'}
-                </button>
-              </AlertDialog.Action>
-            ) : (
-              shownError && (
-                <button
-                  type="button"
-                  className="primary"
-                  disabled={busy !== null}
-                  onClick={() => void run('retry')}
-                >
-                  {busy === 'retry' ? 'Merging…' : 'Try the merge again'}
-                </button>
-              )
-            )}
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+            )
+          )}
+        </>
+      }
+    >
+      {merge && (
+        <ul
+          className="choices"
+          style={{ listStyle: 'none', paddingLeft: 0 }}
+          data-testid="merge-conflicts"
+        >
+          {merge.conflicts.map((c) => (
+            <li key={c.id} data-testid="merge-conflict">
+              <fieldset style={FIELDSET}>
+                <legend>{c.where.join(' › ')}</legend>
+                <label style={CHOICE}>
+                  <input
+                    type="radio"
+                    name={c.id}
+                    checked={choices[c.id] === 'theirs'}
+                    onChange={() => setChoices((x) => ({ ...x, [c.id]: 'theirs' }))}
+                  />
+                  <span>
+                    theirs: <strong>{c.theirsText}</strong> ({whoLong})
+                  </span>
+                </label>
+                <label style={CHOICE}>
+                  <input
+                    type="radio"
+                    name={c.id}
+                    checked={choices[c.id] === 'mine'}
+                    onChange={() => setChoices((x) => ({ ...x, [c.id]: 'mine' }))}
+                  />
+                  <span>
+                    mine: <strong>{c.mineText}</strong>
+                  </span>
+                </label>
+              </fieldset>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Dialog>
   );
 }

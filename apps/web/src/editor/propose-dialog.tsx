@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Dialog } from 'radix-ui';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTRPC } from '../lib/trpc';
+import { Dialog } from '../pages/dialog';
 
 interface RefusedDiagnostic {
   message: string;
@@ -49,93 +49,82 @@ export function ProposeDialog(props: {
       if (propose.isSuccess) setNote('');
     }
   };
+  if (propose.isSuccess)
+    return (
+      <Dialog
+        open={props.open}
+        onOpenChange={close}
+        testId="propose-dialog"
+        title="Propose this draft as a version"
+        actions={
+          <Link
+            className="button"
+            to={`/workflows/${props.workflowId}/versions/${propose.data.id}/view`}
+          >
+            View version {propose.data.number}
+          </Link>
+        }
+        closeLabel="Back to the draft"
+      >
+        <p data-testid="propose-success">
+          Version <strong>{propose.data.number}</strong> is proposed. It goes live after a marketing
+          and a sales approval and a publish by ops.
+        </p>
+      </Dialog>
+    );
   return (
-    <Dialog.Root open={props.open} onOpenChange={close}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog" data-testid="propose-dialog">
-          <Dialog.Title>Propose this draft as a version</Dialog.Title>
-          {propose.isSuccess ? (
-            <>
-              <p data-testid="propose-success">
-                Version <strong>{propose.data.number}</strong> is proposed. It goes live after a
-                marketing and a sales approval and a publish by ops.
-              </p>
-              <div className="dialog-actions">
-                <Link
-                  className="button"
-                  to={`/workflows/${props.workflowId}/versions/${propose.data.id}/view`}
-                >
-                  View version {propose.data.number}
-                </Link>
-                <Dialog.Close asChild>
-                  <button className="primary">Back to the draft</button>
-                </Dialog.Close>
-              </div>
-            </>
-          ) : (
-            <form onSubmit={submit}>
-              <Dialog.Description className="muted">
-                Both teams review a version before it goes live. Say what changed and why.
-              </Dialog.Description>
-              <label className="field">
-                <span className="field-label">Change note</span>
-                <textarea
-                  data-testid="change-note"
-                  rows={4}
-                  required
-                  value={note}
-                  placeholder="e.g. Pricing-page visits now count 15 points: they predict SQLs."
-                  onChange={(e) => setNote(e.target.value)}
-                />
-              </label>
-              {saveError && (
-                <p className="error" role="alert">
-                  The draft could not be saved; resolve the save problem first.
-                </p>
-              )}
-              {propose.error && (
-                <div className="refused" role="alert" data-testid="propose-refused">
-                  <p className="error">{propose.error.message}</p>
-                  {refused && refused.length > 0 && (
-                    <ul className="problems compact">
-                      {refused.map((d, i) => (
-                        <li key={i}>
-                          <button
-                            type="button"
-                            className="problem severity-error"
-                            disabled={!d.nodeId}
-                            onClick={() => {
-                              if (!d.nodeId) return;
-                              close(false);
-                              props.onFocusNode(d.nodeId);
-                            }}
-                          >
-                            <span className="problem-icon">!</span>
-                            <span className="problem-text">{d.message}</span>
-                          </button>
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </div>
-              )}
-              <div className="dialog-actions">
-                <Dialog.Close asChild>
-                  <button type="button">Cancel</button>
-                </Dialog.Close>
-                <button
-                  type="submit"
-                  className="primary"
-                  disabled={propose.isPending || !note.trim()}
-                >
-                  {propose.isPending ? 'Proposing…' : 'Propose version'}
-                </button>
-              </div>
-            </form>
+    <Dialog
+      open={props.open}
+      onOpenChange={close}
+      testId="propose-dialog"
+      title="Propose this draft as a version"
+      description="Both teams review a version before it goes live. Say what changed and why."
+      error={saveError && 'The draft could not be saved; resolve the save problem first.'}
+      submit={{
+        label: 'Propose version',
+        busyLabel: 'Proposing…',
+        busy: propose.isPending,
+        disabled: !note.trim(),
+        onSubmit: submit,
+      }}
+    >
+      <label className="field">
+        <span className="field-label">Change note</span>
+        <textarea
+          data-testid="change-note"
+          rows={4}
+          required
+          value={note}
+          placeholder="e.g. Pricing-page visits now count 15 points: they predict SQLs."
+          onChange={(e) => setNote(e.target.value)}
+        />
+      </label>
+      {propose.error && (
+        <div className="refused" role="alert" data-testid="propose-refused">
+          <p className="error">{propose.error.message}</p>
+          {refused && refused.length > 0 && (
+            <ul className="problems compact">
+              {refused.map((d, i) => (
+                <li key={i}>
+                  <button
+                    type="button"
+                    className="problem severity-error"
+                    disabled={!d.nodeId}
+                    onClick={() => {
+                      if (!d.nodeId) return;
+                      close(false);
+                      props.onFocusNode(d.nodeId);
+                    }}
+                  >
+                    <span className="problem-icon">!</span>
+                    <span className="problem-text">{d.message}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
           )}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+        </div>
+      )}
+    </Dialog>
   );
 }

@@ -1,5 +1,5 @@
-import { Dialog } from 'radix-ui';
 import { useEffect } from 'react';
+import { Dialog } from '../pages/dialog';
 import {
   copySelection,
   deleteSelection,
@@ -88,38 +88,31 @@ export function useEditorShortcuts(
 /** The list of shortcuts, opened with "?" or the toolbar's help button. */
 export function ShortcutsDialog(props: { open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
-    <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog" data-testid="shortcuts-dialog">
-          <Dialog.Title>Keyboard shortcuts</Dialog.Title>
-          <Dialog.Description className="muted">
-            On a Mac, use ⌘ where this says Ctrl.
-          </Dialog.Description>
-          <table className="shortcuts">
-            <tbody>
-              {SHORTCUTS.map((s) => (
-                <tr key={s.what}>
-                  <td>
-                    {s.keys.map((k, i) => (
-                      <span key={k}>
-                        {i > 0 && ' + '}
-                        <kbd>{k}</kbd>
-                      </span>
-                    ))}
-                  </td>
-                  <td>{s.what}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <div className="dialog-actions">
-            <Dialog.Close asChild>
-              <button className="primary">Close</button>
-            </Dialog.Close>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Dialog
+      open={props.open}
+      onOpenChange={props.onOpenChange}
+      testId="shortcuts-dialog"
+      title="Keyboard shortcuts"
+      description="On a Mac, use ⌘ where this says Ctrl."
+      closeLabel="Close"
+    >
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.what}>
+              <td>
+                {s.keys.map((k, i) => (
+                  <span key={k}>
+                    {i > 0 && ' + '}
+                    <kbd>{k}</kbd>
+                  </span>
+                ))}
+              </td>
+              <td>{s.what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Dialog>
   );
 }

@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Dialog } from 'radix-ui';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
+import { Dialog } from './dialog';
 import { formatTime } from './format';
 
 type Version = RouterOutputs['versions']['list'][number];
@@ -62,85 +62,72 @@ export function GoLiveDialog(props: {
   const signers = version.approvals.filter((a) => a.counts).map((a) => a.userName);
   const liveSince = live?.publications.at(-1);
   return (
-    <Dialog.Root open={props.open} onOpenChange={close}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog" data-testid="go-live-dialog">
-          <Dialog.Title>{action}?</Dialog.Title>
-          <Dialog.Description className="muted">
-            CRMs calling the evaluation API get the new version on their next request.
-          </Dialog.Description>
-          <form onSubmit={submit} className="stack">
-            <p data-testid="goes-live">
-              <strong>Goes live:</strong> version {version.number} “{version.change_note}” by{' '}
-              {version.authorName}
-              {signers.length > 0 && <>, signed off by {signers.join(' and ')}</>}
-              {kind === 'rollback' && ' (again: this is a rollback)'}.
-            </p>
-            <p data-testid="stops-being-live">
-              <strong>Stops being live:</strong>{' '}
-              {live ? (
-                <>
-                  version {live.number} “{live.change_note}”
-                  {liveSince && (
-                    <>
-                      , live since {formatTime(liveSince.published_at)} (
-                      {liveSince.kind === 'rollback' ? 'rolled back to' : 'published'} by{' '}
-                      {liveSince.publishedByName})
-                    </>
-                  )}
-                  .
-                </>
-              ) : (
-                'nothing, no version is live yet.'
-              )}
-            </p>
-            {gate && !gate.simulated && (
-              <p className={gate.required ? 'error' : 'muted'} data-testid="publish-blocker">
-                Version {version.number} has not been simulated against the live version{' '}
-                {gate.liveVersionNumber}
-                {gate.required ? '; publishing needs that run first. ' : '. '}
-                <Link to={simulateAgainstLive(props.workflowId, version.id)}>
-                  Simulate version {version.number} against live version {gate.liveVersionNumber}
-                </Link>
-              </p>
+    <Dialog
+      open={props.open}
+      onOpenChange={close}
+      testId="go-live-dialog"
+      title={`${action}?`}
+      description="CRMs calling the evaluation API get the new version on their next request."
+      error={mutation.error?.message}
+      submit={{
+        label: action,
+        busyLabel: 'Working…',
+        busy: mutation.isPending,
+        disabled: !reason.trim(),
+        tone: kind === 'publish' ? 'primary' : 'danger',
+        onSubmit: submit,
+      }}
+    >
+      <p data-testid="goes-live">
+        <strong>Goes live:</strong> version {version.number} “{version.change_note}” by{' '}
+        {version.authorName}
+        {signers.length > 0 && <>, signed off by {signers.join(' and ')}</>}
+        {kind === 'rollback' && ' (again: this is a rollback)'}.
+      </p>
+      <p data-testid="stops-being-live">
+        <strong>Stops being live:</strong>{' '}
+        {live ? (
+          <>
+            version {live.number} “{live.change_note}”
+            {liveSince && (
+              <>
+                , live since {formatTime(liveSince.published_at)} (
+                {liveSince.kind === 'rollback' ? 'rolled back to' : 'published'} by{' '}
+                {liveSince.publishedByName})
+              </>
             )}
-            <label className="field">
-              <span className="field-label">Reason (kept in the audit log)</span>
-              <textarea
-                data-testid="go-live-reason"
-                rows={3}
-                required
-                maxLength={500}
-                value={reason}
-                placeholder={
-                  kind === 'publish'
-                    ? 'e.g. Both teams signed off; the simulation shows 4% more SQLs.'
-                    : 'e.g. Sales got too many unqualified MQLs since Monday.'
-                }
-                onChange={(e) => setReason(e.target.value)}
-              />
-            </label>
-            {mutation.error && (
-              <p className="error" role="alert">
-                {mutation.error.message}
-              </p>
-            )}
-            <div className="dialog-actions">
-              <Dialog.Close asChild>
-                <button type="button">Cancel</button>
-              </Dialog.Close>
-              <button
-                type="submit"
-                className={kind === 'publish' ? 'primary' : 'danger'}
-                disabled={mutation.isPending || !reason.trim()}
-              >
-                {mutation.isPending ? 'Working…' : action}
-              </button>
-            </div>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+            .
+          </>
+        ) : (
+          'nothing, no version is live yet.'
+        )}
+      </p>
+      {gate && !gate.simulated && (
+        <p className={gate.required ? 'error' : 'muted'} data-testid="publish-blocker">
+          Version {version.number} has not been simulated against the live version{' '}
+          {gate.liveVersionNumber}
+          {gate.required ? '; publishing needs that run first. ' : '. '}
+          <Link to={simulateAgainstLive(props.workflowId, version.id)}>
+            Simulate version {version.number} against live version {gate.liveVersionNumber}
+          </Link>
+        </p>
+      )}
+      <label className="field">
+        <span className="field-label">Reason (kept in the audit log)</span>
+        <textarea
+          data-testid="go-live-reason"
+          rows={3}
+          required
+          maxLength={500}
+          value={reason}
+          placeholder={
+            kind === 'publish'
+              ? 'e.g. Both teams signed off; the simulation shows 4% more SQLs.'
+              : 'e.g. Sales got too many unqualified MQLs since Monday.'
+          }
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </label>
+    </Dialog>
   );
 }

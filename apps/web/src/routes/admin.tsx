@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Dialog } from 'radix-ui';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
 import { DataTable } from '../pages/data-table';
+import { Dialog } from '../pages/dialog';
 import { formatTime } from '../pages/format';
 import { usePermissions } from '../pages/use-permissions';
 
@@ -297,7 +297,7 @@ function NewKeyDialog({ created, onClose }: { created: CreatedKey | null; onClos
     setCopied(true);
   };
   return (
-    <Dialog.Root
+    <Dialog
       open={!!created}
       onOpenChange={(open) => {
         if (!open) {
@@ -305,27 +305,16 @@ function NewKeyDialog({ created, onClose }: { created: CreatedKey | null; onClos
           onClose();
         }
       }}
+      title={<>API key “{created?.name}” created</>}
+      description="Copy it now: this is the only time it is shown. Only its hash is kept."
+      closeLabel="I have stored it"
     >
-      <Dialog.Portal>
-        <Dialog.Overlay className="modal-overlay" />
-        <Dialog.Content className="modal">
-          <Dialog.Title>API key “{created?.name}” created</Dialog.Title>
-          <Dialog.Description>
-            Copy it now: this is the only time it is shown. Only its hash is kept.
-          </Dialog.Description>
-          <div className="row">
-            <code className="secret" data-testid="new-api-key">
-              {created?.key}
-            </code>
-            <button onClick={() => void copy()}>{copied ? 'Copied ✓' : 'Copy'}</button>
-          </div>
-          <div className="row end">
-            <Dialog.Close asChild>
-              <button className="primary">I have stored it</button>
-            </Dialog.Close>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      <div className="row">
+        <code className="secret" data-testid="new-api-key">
+          {created?.key}
+        </code>
+        <button onClick={() => void copy()}>{copied ? 'Copied ✓' : 'Copy'}</button>
+      </div>
+    </Dialog>
   );
 }

@@ -1,5 +1,4 @@
 import { parseWorkflow, type Workflow } from '@accord/engine';
-import { ROLE_POLICY, type PolicyName } from '@accord/api/roles';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useMemo, useState } from 'react';
@@ -17,11 +16,8 @@ import { Toolbar } from '../editor/toolbar';
 import { WorkflowContextProvider } from '../editor/workflow-context';
 import '../editor/editor.css';
 import { useTRPC } from '../lib/trpc';
-import type { Me, RouterOutputs } from '../lib/types';
-
-/** Whether a role may call a procedure: the server's own policy table. */
-const allowed = (procedure: PolicyName, role: string) =>
-  (ROLE_POLICY[procedure] as readonly string[]).includes(role);
+import type { RouterOutputs } from '../lib/types';
+import { usePermissions } from '../pages/use-permissions';
 
 /** Groups comments by the node they are about. */
 export function commentsByNode(comments: readonly NodeComment[] | undefined) {
@@ -56,6 +52,7 @@ export function EditorPage() {
         <p className="error">{error.message}</p>
       </main>
     );
+  // The signed-in user's permissions decide, on the editor's first render, whether it is read only.
   if (!workflow.data || !draft.data || !parsed || !me.data)
     return <p className="page muted">Opening the workflow…</p>;
   if (!parsed.ok)
@@ -77,7 +74,6 @@ export function EditorPage() {
       workflow={workflow.data}
       doc={parsed.workflow}
       revision={draft.data.revision}
-      me={me.data}
     />
   );
 }
@@ -86,11 +82,11 @@ function LoadedEditor(props: {
   workflow: RouterOutputs['workflows']['get'];
   doc: Workflow;
   revision: number;
-  me: Me;
 }) {
   const workflowId = props.workflow.id;
-  const role = props.me?.role ?? 'auditor';
-  const canEdit = allowed('draft.save', role) && !props.workflow.archived_at;
+  const { can } = usePermissions();
+  const canEdit = can('draft.save') && !props.workflow.archived_at;
+  const canComment = can('comments.add');
   const [store] = useState(() => createEditorStore(props.doc, { readOnly: !canEdit }));
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -109,13 +105,13 @@ function LoadedEditor(props: {
   const commentsValue = useMemo<CommentsValue>(
     () => ({
       byNode: commentsByNode(comments.data),
-      add: allowed('comments.add', role)
+      add: canComment
         ? async (nodeId, body) => {
             await mutateAsync({ workflowId, nodeId, body });
           }
         : undefined,
     }),
-    [comments.data, role, mutateAsync, workflowId],
+    [comments.data, canComment, mutateAsync, workflowId],
   );
   const { save } = sync;
   const onSave = useCallback(() => void save(), [save]);
@@ -135,7 +131,7 @@ function LoadedEditor(props: {
                   </p>
                 ) : !canEdit ? (
                   <p className="banner" data-testid="read-only-banner">
-                    {allowed('comments.add', role)
+                    {canComment
                       ? 'You can read this draft and comment; marketing, sales and admins edit it.'
                       : 'This draft is read-only for you; marketing, sales and admins edit it.'}
                   </p>

@@ -1,25 +1,23 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ROLE_POLICY } from '@accord/api/roles';
-import { Dialog } from 'radix-ui';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import '@accord/ui/styles.css';
 import './workflows.css';
 import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
+import { Dialog } from '../pages/dialog';
+import { usePermissions } from '../pages/use-permissions';
 
 type WorkflowRow = RouterOutputs['workflows']['list'][number];
-
-const AUTHORS: readonly string[] = ROLE_POLICY['workflows.create'];
 
 /** `/workflows`: every agreement of the workspace; create, rename, archive. */
 export function WorkflowsPage() {
   const trpc = useTRPC();
-  const me = useQuery(trpc.auth.me.queryOptions());
+  const { can } = usePermissions();
   const [showArchived, setShowArchived] = useState(false);
   const workflows = useQuery(trpc.workflows.list.queryOptions({ includeArchived: showArchived }));
   const [creating, setCreating] = useState(false);
-  const canAuthor = !!me.data && AUTHORS.includes(me.data.role);
+  const canAuthor = can('workflows.create');
   const rows = workflows.data ?? [];
   return (
     <main className="page workflows-page">
@@ -213,73 +211,63 @@ function CreateWorkflowDialog(props: { open: boolean; onOpenChange: (open: boole
     create.mutate({ name, from });
   };
   return (
-    <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog" data-testid="create-workflow-dialog">
-          <Dialog.Title>New workflow</Dialog.Title>
-          <Dialog.Description className="muted">
-            A workflow is one agreement; it gets a draft you edit and versions both teams sign.
-          </Dialog.Description>
-          <form onSubmit={submit} className="stack">
-            <label className="field">
-              <span className="field-label">Name</span>
-              <input
-                data-testid="workflow-name"
-                value={name}
-                required
-                placeholder="e.g. Inbound B2B qualification 2026"
-                onChange={(e) => setName(e.target.value)}
-              />
-            </label>
-            <fieldset className="choice-cards">
-              <legend className="field-label">Start from</legend>
-              <label className={`choice-card${from === 'default' ? ' is-on' : ''}`}>
-                <input
-                  type="radio"
-                  name="from"
-                  value="default"
-                  checked={from === 'default'}
-                  onChange={() => setFrom('default')}
-                />
-                <span>
-                  <strong>The default agreement</strong>
-                  <span className="muted small">
-                    Disqualifiers, fit and engagement scorecards, MQL threshold, SAL and SQL
-                    checklists. Recommended.
-                  </span>
-                </span>
-              </label>
-              <label className={`choice-card${from === 'blank' ? ' is-on' : ''}`}>
-                <input
-                  type="radio"
-                  name="from"
-                  value="blank"
-                  checked={from === 'blank'}
-                  onChange={() => setFrom('blank')}
-                />
-                <span>
-                  <strong>Blank</strong>
-                  <span className="muted small">Only a start and a Nurture stage.</span>
-                </span>
-              </label>
-            </fieldset>
-            {create.error && (
-              <p className="error" role="alert">
-                {create.error.message}
-              </p>
-            )}
-            <div className="dialog-actions">
-              <Dialog.Close asChild>
-                <button type="button">Cancel</button>
-              </Dialog.Close>
-              <button type="submit" className="primary" disabled={create.isPending || !name.trim()}>
-                {create.isPending ? 'Creating…' : 'Create and open'}
-              </button>
-            </div>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Dialog
+      open={props.open}
+      onOpenChange={props.onOpenChange}
+      testId="create-workflow-dialog"
+      title="New workflow"
+      description="A workflow is one agreement; it gets a draft you edit and versions both teams sign."
+      error={create.error?.message}
+      submit={{
+        label: 'Create and open',
+        busyLabel: 'Creating…',
+        busy: create.isPending,
+        disabled: !name.trim(),
+        onSubmit: submit,
+      }}
+    >
+      <label className="field">
+        <span className="field-label">Name</span>
+        <input
+          data-testid="workflow-name"
+          value={name}
+          required
+          placeholder="e.g. Inbound B2B qualification 2026"
+          onChange={(e) => setName(e.target.value)}
+        />
+      </label>
+      <fieldset className="choice-cards">
+        <legend className="field-label">Start from</legend>
+        <label className={`choice-card${from === 'default' ? ' is-on' : ''}`}>
+          <input
+            type="radio"
+            name="from"
+            value="default"
+            checked={from === 'default'}
+            onChange={() => setFrom('default')}
+          />
+          <span>
+            <strong>The default agreement</strong>
+            <span className="muted small">
+              Disqualifiers, fit and engagement scorecards, MQL threshold, SAL and SQL checklists.
+              Recommended.
+            </span>
+          </span>
+        </label>
+        <label className={`choice-card${from === 'blank' ? ' is-on' : ''}`}>
+          <input
+            type="radio"
+            name="from"
+            value="blank"
+            checked={from === 'blank'}
+            onChange={() => setFrom('blank')}
+          />
+          <span>
+            <strong>Blank</strong>
+            <span className="muted small">Only a start and a Nurture stage.</span>
+          </span>
+        </label>
+      </fieldset>
+    </Dialog>
   );
 }
