@@ -15,7 +15,8 @@ export function VersionsPage() {
   const { workflowId = '' } = useParams();
   const trpc = useTRPC();
   const workflow = useQuery(trpc.workflows.get.queryOptions({ workflowId }));
-  const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }));
+  // Asked afresh on every visit: the publish gate changes with runs finished on the Simulate page.
+  const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }, { staleTime: 0 }));
   return (
     <main className="page">
       <p className="crumbs small">
