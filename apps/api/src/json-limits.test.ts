@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { jsonLimitProblem } from './json-limits';
+import { jsonLimitProblem, JsonLimitScanner } from './json-limits';
 
-const limits = { maxDepth: 3, maxStringLength: 5 };
+const limits = { maxDepth: 3, maxStringBytes: 5 };
 
 describe('jsonLimitProblem', () => {
   it('accepts JSON within the limits, brackets inside strings and escaped quotes included', () => {
@@ -13,6 +13,7 @@ describe('jsonLimitProblem', () => {
 
   it('#18: refuses nesting past the cap, naming it and where', () => {
     expect(jsonLimitProblem('[[[[1]]]]', limits)).toEqual({
+      kind: 'depth',
       message: 'The JSON is nested deeper than 3 levels.',
       offset: 3,
     });
@@ -20,21 +21,37 @@ describe('jsonLimitProblem', () => {
     expect(jsonLimitProblem('["\\\\",[[[1]]]]', limits)?.offset).toBe(8);
   });
 
-  it('#18: refuses a string longer than the cap', () => {
-    expect(jsonLimitProblem('{"k":"123456"}', limits)).toEqual({
-      message: 'A string in the JSON is longer than the limit of 5 characters.',
-      offset: 5,
+  it('#18: refuses a string longer than the cap, counting bytes', () => {
+    expect(jsonLimitProblem('{"k":"123456"}', limits)).toMatchObject({
+      kind: 'string',
+      message: 'A string in the JSON is longer than the limit of 5 bytes.',
     });
     expect(jsonLimitProblem('{"k":"12345"}', limits)).toBeNull();
+    expect(jsonLimitProblem('{"k":"éé"}', limits)).toBeNull();
+    expect(jsonLimitProblem('{"k":"ééé"}', limits)?.kind).toBe('string');
   });
 
   it('leaves malformed JSON to the parser', () => {
-    expect(jsonLimitProblem('["unterminated', limits)).toBeNull();
+    expect(jsonLimitProblem('["unte', limits)).toBeNull();
     expect(jsonLimitProblem(']]]', limits)).toBeNull();
   });
+});
 
-  it('#18: judges a 10 MB body of nesting by its first 4 levels', () => {
-    const deep = '['.repeat(5_000_000) + ']'.repeat(5_000_000);
-    expect(jsonLimitProblem(deep, limits)?.offset).toBe(3);
+describe('JsonLimitScanner', () => {
+  it('#18: judges a body piece by piece, across strings and escapes split between pieces', () => {
+    const text = '{"a":"x\\"[[[[","b":[[1]]}';
+    for (let cut = 0; cut <= text.length; cut++) {
+      const scanner = new JsonLimitScanner({ maxDepth: 3, maxStringBytes: 100 });
+      expect(scanner.push(Buffer.from(text.slice(0, cut)))).toBeNull();
+      expect(scanner.push(Buffer.from(text.slice(cut)))).toBeNull();
+    }
+    const deep = new JsonLimitScanner(limits);
+    expect(deep.push(Buffer.from('[['))).toBeNull();
+    expect(deep.push(Buffer.from('[['))).toMatchObject({ kind: 'depth', offset: 3 });
+  });
+
+  it('#18: refuses 5 MB of nesting at its fourth byte', () => {
+    const scanner = new JsonLimitScanner(limits);
+    expect(scanner.push(Buffer.from('['.repeat(5_000_000)))?.offset).toBe(3);
   });
 });

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from './env';
 import { MAX_JSON_DEPTH } from './json-limits';
 import { DEMO_PASSWORD, seedDemo } from './seed';
-import { ANONYMOUS_BODY_LIMIT_BYTES, buildServer, MAX_REST_STRING_LENGTH } from './server';
+import {
+  ANONYMOUS_BODY_LIMIT_BYTES,
+  buildServer,
+  MAX_REST_STRING_LENGTH,
+  TRPC_BODY_LIMIT_BYTES,
+} from './server';
 
 describe('parseEnv', () => {
   it('applies defaults', () => {
@@ -145,6 +150,35 @@ describe.each(testBackends())('#18: hostile input over HTTP on $kind', ({ open }
     expect(signedIn.json().error.data.code).toBe('BAD_REQUEST');
   });
 
+  it('#18: caps a signed-in body by procedure: 1 MB for most, the whole limit for files and documents', async () => {
+    const comment = JSON.stringify({
+      workflowId: crypto.randomUUID(),
+      body: 'x'.repeat(2 * 1024 * 1024),
+    });
+    const refused = await post('/trpc/comments.add', comment, { cookie });
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json().error.message).toBe(
+      `This request body may have at most ${TRPC_BODY_LIMIT_BYTES} bytes.`,
+    );
+    // A preview of a 2 MB file reaches its procedure (which answers it).
+    const preview = await post(
+      '/trpc/leadSets.previewImport',
+      JSON.stringify({ format: 'csv', text: `id\n${'L1\n'.repeat(600_000)}` }),
+      { cookie },
+    );
+    expect(preview.statusCode).toBe(200);
+    // A batch gets the sum of its calls' limits.
+    const batch = await post(
+      '/trpc/comments.add,leadSets.previewImport?batch=1',
+      JSON.stringify({
+        0: { workflowId: crypto.randomUUID(), body: 'x' },
+        1: { format: 'csv', text: 'x'.repeat(2 * 1024 * 1024) },
+      }),
+      { cookie },
+    );
+    expect(batch.statusCode).not.toBe(413);
+  });
+
   it('#18: checks the session and the role before the input: signed out is UNAUTHORIZED, the wrong role FORBIDDEN', async () => {
     const hostile = JSON.stringify({ name: 'a\u0000b', from: 'blank' });
     const anonymous = await post('/trpc/workflows.create', hostile);
@@ -171,6 +205,6 @@ describe.each(testBackends())('#18: hostile input over HTTP on $kind', ({ open }
       JSON.stringify({ lead: { id: 'x'.repeat(MAX_REST_STRING_LENGTH + 1) } }),
     );
     expect(longText.statusCode).toBe(400);
-    expect(longText.json().error.message).toMatch(`limit of ${MAX_REST_STRING_LENGTH} characters`);
+    expect(longText.json().error.message).toMatch(`limit of ${MAX_REST_STRING_LENGTH} bytes`);
   });
 });

@@ -8,7 +8,14 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { SignInThrottle } from './auth/sign-in-throttle';
 import type { Env } from './env';
-import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits';
+import {
+  JsonLimitError,
+  jsonLimited,
+  jsonLimitProblem,
+  MAX_JSON_DEPTH,
+  type JsonLimitProblem,
+  type JsonLimits,
+} from './json-limits';
 import { ApiKeyCache } from './rest/api-key-cache';
 import { registerEvaluateRoute } from './rest/evaluate-route';
 import { registerLeadSetUpload } from './rest/lead-set-upload';
@@ -26,33 +33,81 @@ export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
  */
 export const ANONYMOUS_BODY_LIMIT_BYTES = 64 * 1024;
 /**
- * Longest string in a JSON body of the REST API (a lead's values, a CRM field each). tRPC bodies
- * have no such cap: `leadSets.import` takes a file's text up to the body limit, and every
- * procedure caps its own fields once the caller is known.
+ * Largest tRPC body of a signed-in caller, by procedure. Reading, decoding and parsing a 10 MB body
+ * holds the event loop for about 200 ms even on an idle machine, so only the procedures that take
+ * files or documents get the whole body limit: `draft.save` (documents up to 2 MB, 4 MB leaves
+ * room for escapes), the import procedures (file text; bigger files go to the upload route) and
+ * `simulations.tryLead` (a pasted lead with its event history). Every other input is a few fields,
+ * each capped far below 1 MB.
  */
+export const TRPC_BODY_LIMIT_BYTES = 1024 * 1024;
+const LARGE_TRPC_BODIES: Readonly<Record<string, number>> = {
+  'draft.save': 4 * 1024 * 1024,
+  'leadSets.previewImport': BODY_LIMIT_BYTES,
+  'leadSets.import': BODY_LIMIT_BYTES,
+  'simulations.tryLead': BODY_LIMIT_BYTES,
+};
+
+/** The body limit of a tRPC request: by session, and for a batch (`a,b`) the sum of its calls. */
+function trpcBodyLimit(signedIn: boolean, path: string | undefined): number {
+  if (!signedIn) return ANONYMOUS_BODY_LIMIT_BYTES;
+  const calls = (path ?? '').split(',');
+  const sum = calls.reduce(
+    (total, call) => total + (LARGE_TRPC_BODIES[call] ?? TRPC_BODY_LIMIT_BYTES),
+    0,
+  );
+  return Math.min(sum, BODY_LIMIT_BYTES);
+}
+
+/** Longest string, in bytes, in a JSON body of the REST API (a lead's values, a CRM field each). */
 export const MAX_REST_STRING_LENGTH = 1024 * 1024;
 
-/** A tRPC body from a caller without a session grew past ANONYMOUS_BODY_LIMIT_BYTES. */
-class AnonymousBodyTooLarge extends Error {
+/** A tRPC body grew past its limit (`trpcBodyLimit`). */
+class TrpcBodyTooLarge extends Error {
   readonly statusCode = 413;
-  constructor() {
+  constructor(signedIn: boolean, limit: number) {
     super(
-      `Without a session a request body may have at most ${ANONYMOUS_BODY_LIMIT_BYTES} bytes; sign in first.`,
+      signedIn
+        ? `This request body may have at most ${limit} bytes.`
+        : `Without a session a request body may have at most ${limit} bytes; sign in first.`,
     );
   }
 }
 
 /** Passes a body through and fails it once it passes `limit` bytes. */
-function capped(payload: NodeJS.ReadableStream, limit: number): Transform {
+function capped(payload: NodeJS.ReadableStream, limit: number, tooLarge: () => Error): Transform {
   let bytes = 0;
   const out = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      done(bytes > limit ? new AnonymousBodyTooLarge() : null, chunk);
+      done(bytes > limit ? tooLarge() : null, chunk);
     },
   });
   payload.on('error', (error) => out.destroy(error));
   return payload.pipe(out);
+}
+
+/**
+ * The JSON limits of a request. tRPC: depth counted from the input (one level more for a batch's
+ * envelope `{"0": input}`), strings up to the body limit (`leadSets.import` takes a file's text;
+ * each procedure caps its own fields once the caller is known). REST: strings up to
+ * MAX_REST_STRING_LENGTH.
+ */
+function jsonLimitsOf(req: FastifyRequest): JsonLimits {
+  if (!isTrpcRoute(req))
+    return { maxDepth: MAX_JSON_DEPTH, maxStringBytes: MAX_REST_STRING_LENGTH };
+  const batch = ((req.query ?? {}) as { batch?: unknown }).batch !== undefined;
+  return { maxDepth: MAX_JSON_DEPTH + (batch ? 1 : 0), maxStringBytes: BODY_LIMIT_BYTES };
+}
+
+/** A JSON limit answered as tRPC answers a bad input (its client shows the message). */
+function trpcLimitError(req: FastifyRequest, problem: JsonLimitProblem, where: string) {
+  const message =
+    problem.kind === 'depth'
+      ? `${where} is nested deeper than ${MAX_JSON_DEPTH} levels.`
+      : `${where} has a string longer than the limit.`;
+  const path = (req.params as { path?: string }).path;
+  return { error: { message, code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400, path } } };
 }
 
 /**
@@ -96,26 +151,6 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
         .send(restErrorBody('BAD_REQUEST', error.message, 'url')),
   });
   await app.register(fastifyCookie);
-  // REST JSON bodies: depth and string lengths are checked before the parse (V8's JSON.parse and
-  // every recursive walk after it slow down with depth), then Fastify's own parser runs.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const text = body as string; // parseAs: 'string'
-    const problem = jsonLimitProblem(text, {
-      maxDepth: MAX_JSON_DEPTH,
-      maxStringLength: MAX_REST_STRING_LENGTH,
-    });
-    if (problem) {
-      done(
-        Object.assign(new Error(`${problem.message} (at character ${problem.offset})`), {
-          statusCode: 400,
-        }),
-      );
-      return;
-    }
-    parseJson(req, text, done);
-  });
   app.addHook('onRequest', async (req, reply) => {
     if (!isTrpcRoute(req)) return;
     // tRPC mutations take JSON only: a cross-site form (urlencoded, multipart, text/plain) can
@@ -132,59 +167,48 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
         });
       }
     }
-    // The session before the body: a signed-out caller's body is capped before it is read.
+    // The session before the body: a body is capped by who sends it before it is read.
     req.trpcSession = await userForSessionToken(database.db, req.cookies[SESSION_COOKIE]);
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (!req.trpcSession && length > ANONYMOUS_BODY_LIMIT_BYTES) {
-      return reply
-        .code(413)
-        .send(restErrorBody('PAYLOAD_TOO_LARGE', new AnonymousBodyTooLarge().message, 'body'));
+    const signedIn = req.trpcSession !== null;
+    const limit = trpcBodyLimit(signedIn, (req.params as { path?: string }).path);
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      const message = new TrpcBodyTooLarge(signedIn, limit).message;
+      return reply.code(413).send(restErrorBody('PAYLOAD_TOO_LARGE', message, 'body'));
     }
   });
   app.addHook('preParsing', async (req, _reply, payload) => {
-    if (req.method !== 'POST' || !isTrpcRoute(req)) return payload;
-    // A tRPC client without batching sends an input-less mutation (auth.signOut) as a JSON POST
-    // with no body; the tRPC adapter would fail to parse the empty string, so it reads as `{}`.
-    const length = req.headers['content-length'];
-    if (
-      req.headers['transfer-encoding'] === undefined &&
-      (length === undefined || length === '0')
-    ) {
-      delete req.headers['content-length'];
-      return Readable.from([Buffer.from('{}')]);
+    const trpc = isTrpcRoute(req);
+    if (trpc && req.method === 'POST') {
+      // A tRPC client without batching sends an input-less mutation (auth.signOut) as a JSON
+      // POST with no body; the tRPC adapter would fail to parse the empty string: it reads `{}`.
+      const length = req.headers['content-length'];
+      if (
+        req.headers['transfer-encoding'] === undefined &&
+        (length === undefined || length === '0')
+      ) {
+        delete req.headers['content-length'];
+        return Readable.from([Buffer.from('{}')]);
+      }
+      const signedIn = Boolean(req.trpcSession);
+      const limit = trpcBodyLimit(signedIn, (req.params as { path?: string }).path);
+      if (limit < BODY_LIMIT_BYTES)
+        payload = capped(payload, limit, () => new TrpcBodyTooLarge(signedIn, limit));
     }
-    return req.trpcSession ? payload : capped(payload, ANONYMOUS_BODY_LIMIT_BYTES);
+    // JSON bodies of tRPC and the REST API are checked as they arrive, before anything parses
+    // them (V8's JSON.parse and every recursive walk after it slow down with depth): from its
+    // first byte past the limits a hostile body is only read and dropped, then refused.
+    if (!trpc && !req.routeOptions.url?.startsWith('/v1/')) return payload;
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') return payload;
+    return jsonLimited(payload, jsonLimitsOf(req), BODY_LIMIT_BYTES);
   });
-  // tRPC parses its own JSON (body or `?input=`): the same depth check runs before it does (one
-  // level more for a batch's envelope `{"0": input}`), answered as tRPC answers a bad input.
+  // tRPC parses `?input=` itself: the same check runs on it first.
   app.addHook('preValidation', async (req, reply) => {
     if (!isTrpcRoute(req)) return;
-    const query = (req.query ?? {}) as { input?: unknown; batch?: unknown };
-    const envelope = query.batch === undefined ? 0 : 1;
-    for (const [text, where] of [
-      [req.body, 'The request body'],
-      [query.input, 'The input in the URL'],
-    ] as const) {
-      if (typeof text !== 'string') continue;
-      const problem = jsonLimitProblem(text, {
-        maxDepth: MAX_JSON_DEPTH + envelope,
-        maxStringLength: BODY_LIMIT_BYTES,
-      });
-      if (problem) {
-        const levels = `nested deeper than ${MAX_JSON_DEPTH} levels`;
-        return reply.code(400).send({
-          error: {
-            message: `${where} is ${levels}.`,
-            code: -32600,
-            data: {
-              code: 'BAD_REQUEST',
-              httpStatus: 400,
-              path: (req.params as { path?: string }).path,
-            },
-          },
-        });
-      }
-    }
+    const input = ((req.query ?? {}) as { input?: unknown }).input;
+    if (typeof input !== 'string') return;
+    const problem = jsonLimitProblem(input, jsonLimitsOf(req));
+    if (problem) return reply.code(400).send(trpcLimitError(req, problem, 'The input in the URL'));
   });
   const caches: Caches = {
     evaluators: new EvaluatorCache(database.db),
@@ -193,6 +217,18 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
   app.decorate('caches', caches);
   const signInThrottle = new SignInThrottle(database.db);
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (error instanceof JsonLimitError && isTrpcRoute(req))
+      return reply.code(400).send(trpcLimitError(req, error.problem, 'The request body'));
+    if (error instanceof JsonLimitError)
+      return reply
+        .code(400)
+        .send(
+          restErrorBody(
+            'BAD_REQUEST',
+            `${error.message} (at byte ${error.problem.offset})`,
+            'body',
+          ),
+        );
     const status = error.statusCode ?? 500;
     const code: RestErrorCode =
       status === 413
@@ -204,7 +240,7 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
             : 'INTERNAL_SERVER_ERROR';
     if (code === 'INTERNAL_SERVER_ERROR') req.log.error(error);
     const message =
-      error instanceof AnonymousBodyTooLarge
+      error instanceof TrpcBodyTooLarge
         ? error.message
         : code === 'PAYLOAD_TOO_LARGE'
           ? `The request body is larger than the limit of ${BODY_LIMIT_BYTES} bytes.`
