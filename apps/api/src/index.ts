@@ -1,14 +1,7 @@
-import {
-  createDb,
-  DatabaseStartError,
-  failLeadSet,
-  isLeadSetLoadAbandoned,
-  loadingLeadSetIds,
-  migrateToLatest,
-  type AccordDatabase,
-} from '@accord/db';
+import { createDb, DatabaseStartError, migrateToLatest } from '@accord/db';
 import { EnvError, parseEnv } from './env';
 import { seedDemo } from './seed';
+import { repairAbandonedWork, startRepairJob } from './services/repairs';
 import { runManagerFor } from './simulation/run-manager';
 import { buildServer } from './server';
 
@@ -21,10 +14,11 @@ async function main() {
   } catch (error) {
     throw new DatabaseStartError((error as Error).message);
   }
-  await failAbandonedImports(database);
+  await repairAbandonedWork(database);
   const seeded = env.ACCORD_SEED === 'demo' ? await seedDemo(database.db) : null;
   const app = await buildServer({ database, env });
   const address = await app.listen({ port: env.PORT, host: env.HOST });
+  const stopRepairs = startRepairJob(database);
   // Simulation worker threads boot while the server waits for its first run.
   runManagerFor(database.db).warm();
   const where =
@@ -35,29 +29,13 @@ async function main() {
     for (const user of seeded.users) console.log(`  ${user.role.padEnd(10)} ${user.email}`);
   }
   const stop = async () => {
+    stopRepairs();
     await app.close();
     await database.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-}
-
-/**
- * A lead set left `loading` by a process that died (kill -9, power loss) is emptied and marked
- * failed, so no set is ever half loaded. On PostgreSQL a set another live instance is still
- * loading holds its advisory lock and is left alone; embedded PGlite has one process only.
- */
-async function failAbandonedImports(database: AccordDatabase) {
-  for (const id of await loadingLeadSetIds(database.db)) {
-    const abandoned = database.kind === 'pglite' || (await isLeadSetLoadAbandoned(database.db, id));
-    if (abandoned)
-      await failLeadSet(
-        database.db,
-        id,
-        'The server stopped while this set was loading; import it again.',
-      );
-  }
 }
 
 main().catch((error: unknown) => {

@@ -17,7 +17,7 @@ import type { Lead } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import type { Context, SessionUser } from '../trpc';
 
-/** Runs a change and its audit event in one transaction (see `mutate` in router/procedures). */
+/** Runs a change and its audit event in one transaction (see `mutate` in services/audited). */
 export type Audited = <T>(
   run: (
     trx: Transaction<DB>,
@@ -154,19 +154,22 @@ async function load(
   }
 }
 
+/** What a set emptied by `repairAbandonedLeadSets` says happened. */
+export const ABANDONED_LOAD_MESSAGE =
+  'The load stopped before it finished (the server stopped); its leads were removed.';
+
 /**
- * Empties the sets left `loading` by a process that died mid-load (marked failed, leads
- * removed), so no set is ever half written for long: called before lead sets are listed or read.
+ * Empties the sets left `loading` by a process that died mid-load (kill -9, power loss): marked
+ * failed, leads removed, so no set is ever half written for long. On PostgreSQL a set another
+ * live instance is still loading holds its advisory lock and is left alone; on PGlite only this
+ * process loads, and a set it is loading now is left alone. Run by `repairAbandonedWork`
+ * (services/repairs.ts) at start-up and every minute, never by a read.
  */
 export async function repairAbandonedLeadSets(ctx: Pick<Context, 'db' | 'dbKind'>) {
   const mine = here(ctx.db);
   for (const id of await loadingLeadSetIds(ctx.db)) {
     if (mine.has(id)) continue;
     if (ctx.dbKind === 'postgres' && !(await isLeadSetLoadAbandoned(ctx.db, id))) continue;
-    await failLeadSet(
-      ctx.db,
-      id,
-      'The load stopped before it finished (the server stopped); its leads were removed.',
-    );
+    await failLeadSet(ctx.db, id, ABANDONED_LOAD_MESSAGE);
   }
 }

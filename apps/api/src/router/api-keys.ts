@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { createApiKey } from '../auth/accounts';
 import { protectedProcedure } from '../trpc';
-import { mutate } from './procedures';
+import { mutate } from '../services/audited';
 
 export const apiKeysRouter = {
   list: protectedProcedure('apiKeys.list').query(({ ctx }) =>

@@ -2,7 +2,8 @@ import type { Db, DB, Transaction } from '@accord/db';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { protectedProcedure } from '../trpc';
-import { mutate, requireWorkflow } from './procedures';
+import { mutate } from '../services/audited';
+import { requireWorkflow } from '../services/workflows';
 
 export const commentsRouter = {
   list: protectedProcedure('comments.list')

@@ -2,7 +2,7 @@ import { listDecisions } from '@accord/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { protectedProcedure } from '../trpc';
-import { requireWorkflow } from './procedures';
+import { requireWorkflow } from '../services/workflows';
 
 export const decisionsRouter = {
   /**

@@ -4,7 +4,8 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { DraftConflict, protectedProcedure } from '../trpc';
-import { mutate, requireActiveWorkflow, requireWorkflow } from './procedures';
+import { mutate } from '../services/audited';
+import { requireActiveWorkflow, requireWorkflow } from '../services/workflows';
 
 /** Largest workflow document accepted, as JSON text and as a node count. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;

@@ -3,6 +3,7 @@ import { testBackends } from '@accord/db/testing';
 import { generateLeads } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repairAbandonedWork } from '../services/repairs';
 import { runManagerFor } from '../simulation/run-manager';
 import { codeOf, demoCallers, MESSY_CSV } from '../testing';
 import type { ImportMappingInput } from '@accord/engine';
@@ -266,7 +267,7 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
     expect(await codeOf(as.ops.leadSets.get({ leadSetId: copy.id }))).toBe('NOT_FOUND');
   });
 
-  it('empties a set left loading by a process that died, but not one being loaded now', async () => {
+  it('#16: the repair job empties a set left loading by a process that died, but not one being loaded now', async () => {
     const workspaceId = as.users.ops.workspace_id;
     const orphan = await createLeadSet(database.db, {
       workspaceId,
@@ -283,6 +284,11 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
       if (!sawLoading) await new Promise((r) => setTimeout(r, 10));
     }
     expect(sawLoading).toBe(true);
+    // #16: a read repairs nothing; the repair runs at start-up and every minute.
+    expect(await as.auditor.leadSets.get({ leadSetId: orphan.id })).toMatchObject({
+      status: 'loading',
+    });
+    await repairAbandonedWork(database);
     const repaired = await as.auditor.leadSets.get({ leadSetId: orphan.id });
     expect(repaired).toMatchObject({ status: 'failed', lead_count: 0 });
     expect(repaired.error).toMatch(/stopped before it finished/);

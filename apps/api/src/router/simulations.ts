@@ -1,7 +1,6 @@
 import {
   cancelRun,
   changedLeadsPage,
-  failStaleRuns,
   findLead,
   findRun,
   findVersion,
@@ -27,8 +26,9 @@ import {
   resolveSides,
 } from '../simulation/sides';
 import { protectedProcedure, type Context, type SessionUser, dateInput } from '../trpc';
-import { requireLeadSet } from './lead-sets';
-import { mutate, requireWorkflow } from './procedures';
+import { requireLeadSet } from '../services/lead-sets';
+import { mutate } from '../services/audited';
+import { requireWorkflow } from '../services/workflows';
 
 type Ctx = Context & { user: SessionUser };
 
@@ -57,24 +57,14 @@ async function leadOfSet(
   return { lead: row.data as Lead, asOf: asOf ?? defaultAsOf(set) };
 }
 
-/** A run whose process sent no heartbeat for this long is reported failed (it died). */
-export const STALE_RUN_MS = 60_000;
-
 const runId = z.object({ runId: z.uuid() });
 
+/** The run of the caller's workspace, or NOT_FOUND. A read: stale runs are failed by the repair job. */
 async function requireRun(ctx: Ctx, id: string) {
-  let run = await findRun(ctx.db, ctx.user.workspace_id, id);
+  const run = await findRun(ctx.db, ctx.user.workspace_id, id);
   if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `No simulation run ${id}.` });
-  if (isStale(run)) {
-    await failStaleRuns(ctx.db, new Date(Date.now() - STALE_RUN_MS));
-    run = (await findRun(ctx.db, ctx.user.workspace_id, id))!;
-  }
   return run;
 }
-
-const isStale = (run: { status: string; heartbeat_at: Date }) =>
-  (run.status === 'queued' || run.status === 'running') &&
-  run.heartbeat_at.getTime() < Date.now() - STALE_RUN_MS;
 
 function summary(run: Omit<Awaited<ReturnType<typeof listRuns>>[number], 'changedTotal'>) {
   return {
@@ -210,11 +200,7 @@ export const simulationsRouter = {
     .input(z.object({ workflowId: z.uuid() }))
     .query(async ({ ctx, input }) => {
       await requireWorkflow(ctx, input.workflowId);
-      let runs = await listRuns(ctx.db, input.workflowId);
-      if (runs.some(isStale)) {
-        await failStaleRuns(ctx.db, new Date(Date.now() - STALE_RUN_MS));
-        runs = await listRuns(ctx.db, input.workflowId);
-      }
+      const runs = await listRuns(ctx.db, input.workflowId);
       return runs.map((run) => ({ ...summary(run), changedTotal: run.changedTotal }));
     }),
 

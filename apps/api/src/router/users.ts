@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { hashPassword } from '../auth/password';
 import { protectedProcedure } from '../trpc';
 import { createUser, EmailTaken } from '../auth/accounts';
-import { mutate } from './procedures';
+import { mutate } from '../services/audited';
 
 export const usersRouter = {
   list: protectedProcedure('users.list').query(({ ctx }) =>

@@ -33,7 +33,8 @@ import {
   type SessionUser,
   dateInput,
 } from '../trpc';
-import { mutate, requireActiveWorkflow, requireWorkflow } from './procedures';
+import { mutate } from '../services/audited';
+import { requireActiveWorkflow, requireWorkflow } from '../services/workflows';
 
 const versionId = z.object({ versionId: z.uuid() });
 /** One side of a diff: a version of the workflow, or its current draft. */

@@ -3,7 +3,8 @@ import { blankWorkflow, defaultWorkflow } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { protectedProcedure } from '../trpc';
-import { mutate, requireWorkflow } from './procedures';
+import { mutate } from '../services/audited';
+import { requireWorkflow } from '../services/workflows';
 
 const workflowId = z.object({ workflowId: z.uuid() });
 const name = z.string().trim().min(1, 'Give the workflow a name').max(120);

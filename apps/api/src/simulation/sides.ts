@@ -12,7 +12,7 @@ import {
 } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { requireWorkflow } from '../router/procedures';
+import { requireWorkflow } from '../services/workflows';
 import { InvalidWorkflow, type Context, type SessionUser } from '../trpc';
 
 export const baselineSchema = z.union([z.literal('published'), z.object({ versionId: z.uuid() })]);
