@@ -64,7 +64,9 @@ export const authRouter = {
       if (opened.length > 1) {
         await ctx.signInThrottle.succeed(key);
         const choice = new ChooseWorkspace(
-          opened.map((a) => ({ slug: a.workspace_slug, name: a.workspace_name })),
+          opened
+            .map((a) => ({ slug: a.workspace_slug, name: a.workspace_name }))
+            .sort((a, b) => a.name.localeCompare(b.name) || a.slug.localeCompare(b.slug)),
         );
         throw new TRPCError({ code: 'BAD_REQUEST', message: choice.message, cause: choice });
       }
