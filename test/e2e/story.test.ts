@@ -266,7 +266,7 @@ describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromiu
     const v1 = ops.getByTestId('version-1');
     await eventually(() => v1.locator('.badge').textContent()).toBe('published');
     expect(await v1.getByRole('list', { name: 'When version 1 went live' }).textContent()).toMatch(
-      new RegExp(`Rolled back to by Olu Ops on .+: “${ROLLBACK_REASON}”$`),
+      new RegExp(`Live again \\(rollback\\) by Olu Ops on .+: “${ROLLBACK_REASON}”$`),
     );
     await screenshot(ops, 'story-07-rollback');
     const onVersion1 = await evaluateOverRest(app, slug, key);
@@ -305,7 +305,7 @@ describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromiu
     await screenshot(auditor, 'story-08-versions');
     await v1a.getByRole('link', { name: 'Agreement' }).click();
     const signatures = auditor.getByRole('region', { name: 'Signatures' });
-    await eventually(() => signatures.textContent()).toContain(`Rolled back toOlu Ops`);
+    await eventually(() => signatures.textContent()).toContain(`Live againOlu Ops`);
     expect(await signatures.textContent()).toContain(ROLLBACK_REASON);
     await screenshot(auditor, 'story-08-agreement-live');
     await auditor.getByRole('link', { name: '← All versions' }).click();

@@ -34,7 +34,8 @@ export function AppLayout({ user }: { user: NonNullable<Me> }) {
         <span className="brand">Accord</span>
         <nav>
           {NAV.filter((item) => !('needs' in item) || can(item.needs)).map((item) => (
-            <NavLink key={item.to} to={item.to}>
+            // `end`: on a workflow's own pages, Editor / Versions / Simulate are the active ones.
+            <NavLink key={item.to} to={item.to} end>
               {item.label}
             </NavLink>
           ))}

@@ -99,7 +99,7 @@ export function AgreementPage() {
               )}
               {(listed?.publications ?? []).map((p) => (
                 <tr key={p.id}>
-                  <th>{p.kind === 'rollback' ? 'Rolled back to' : 'Published'}</th>
+                  <th>{p.kind === 'rollback' ? 'Live again' : 'Published'}</th>
                   <td>{p.publishedByName}</td>
                   <td>{formatTime(p.published_at)}</td>
                   <td className="muted">{p.reason}</td>

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import { formatTime } from '../pages/format';
@@ -227,6 +227,12 @@ function Run({ runId }: { runId: string }) {
   });
   const cancel = useMutation(trpc.simulations.cancel.mutationOptions());
   const { can } = usePermissions();
+  // A finished run may open a version's publish gate: pages showing it must not keep the old one.
+  const queryClient = useQueryClient();
+  const finished = run.data?.status === 'done';
+  useEffect(() => {
+    if (finished) void queryClient.invalidateQueries({ queryKey: trpc.versions.list.pathKey() });
+  }, [finished, queryClient, trpc]);
   if (run.error) return <p className="error">{run.error.message}</p>;
   if (!run.data) return <p className="muted">Loading the run…</p>;
   const r = run.data;

@@ -138,7 +138,7 @@ function VersionCard(props: { version: Version; live: Version | undefined; workf
         <ul className="publications small" aria-label={`When version ${version.number} went live`}>
           {version.publications.map((p) => (
             <li key={p.id}>
-              <strong>{p.kind === 'rollback' ? 'Rolled back to' : 'Published'}</strong> by{' '}
+              <strong>{p.kind === 'rollback' ? 'Live again (rollback)' : 'Published'}</strong> by{' '}
               {p.publishedByName} on {formatTime(p.published_at)}
               {p.reason ? <>: “{p.reason}”</> : ''}
             </li>

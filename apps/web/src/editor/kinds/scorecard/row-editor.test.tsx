@@ -42,4 +42,23 @@ describe('scorecard row editor', () => {
     await userEvent.type(screen.getByRole('textbox', { name: /Row cap/ }), '12');
     expect(changes.at(-1)).toMatchObject({ decayHalfLifeDays: 30, cap: 12 });
   });
+
+  it('#18: never reports a half-life the schema refuses (0 while typing would fail the autosave)', async () => {
+    const row = { ...nodeOf<'scorecard'>('fit').data.rows[0]!, perEvent: { event: 'page_view' } };
+    const changes: (typeof row)[] = [];
+    renderWithWorkflow(
+      <Controlled initial={row} changes={changes}>
+        {(value, onChange) => (
+          <ScorecardRowEditor row={value} onChange={onChange} tags={[]} firstEvent="page_view" />
+        )}
+      </Controlled>,
+    );
+    const halfLife = screen.getByRole('textbox', { name: /half-life/ });
+    await userEvent.type(halfLife, '0');
+    expect(changes.some((c) => c.decayHalfLifeDays === 0)).toBe(false);
+    expect(halfLife.getAttribute('aria-invalid')).toBe('true');
+    await userEvent.type(halfLife, '.5');
+    expect(changes.at(-1)?.decayHalfLifeDays).toBe(0.5);
+    expect(halfLife.getAttribute('aria-invalid')).toBeNull();
+  });
 });

@@ -1,4 +1,10 @@
-import { SCORE_CATEGORIES, type ScoreCategory, type ScorecardRow } from '@accord/engine';
+import {
+  MAX_HALF_LIFE_DAYS,
+  MIN_HALF_LIFE_DAYS,
+  SCORE_CATEGORIES,
+  type ScoreCategory,
+  type ScorecardRow,
+} from '@accord/engine';
 import { NumberInput } from '@accord/ui';
 import { EventFilterEditor } from '../../inspector/comparison-editor';
 import { Field } from '../../inspector/form-parts';
@@ -86,6 +92,8 @@ export function ScorecardRowEditor(props: {
             <Field label="Decay: half-life (days)" hint="Older events count less.">
               <NumberInput
                 placeholder="no decay"
+                min={MIN_HALF_LIFE_DAYS}
+                max={MAX_HALF_LIFE_DAYS}
                 value={row.decayHalfLifeDays}
                 onChange={(n) => {
                   const next = { ...row, decayHalfLifeDays: n };
