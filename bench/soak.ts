@@ -15,11 +15,11 @@
 import { readFileSync } from 'node:fs';
 import { generateLeads, type Workflow } from '@accord/engine';
 import autocannon from 'autocannon';
-import { DEMO_PASSWORD } from '../../apps/api/src/seed';
-import { startApp } from '../e2e/harness';
-import { procedures } from '../integration/support/accord';
-import { HttpClient } from '../integration/support/http-client';
-import { sendRaw, type RawRequest } from '../integration/support/raw-request';
+import { DEMO_PASSWORD } from '@accord/api/seed';
+import { startApp } from '../test/e2e/harness';
+import { procedures } from '../test/integration/support/accord';
+import { HttpClient } from '../test/integration/support/http-client';
+import { sendRaw, type RawRequest } from '../test/integration/support/raw-request';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const RSS_GROWTH_MB = Number(process.env.SOAK_RSS_GROWTH_MB ?? 150);
