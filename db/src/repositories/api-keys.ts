@@ -19,3 +19,8 @@ export async function findApiKey(db: Executor, rawKey: string) {
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
 }
+
+/** Records when an API key was last used. */
+export async function touchApiKey(db: Executor, keyId: string, at: Date): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', keyId).execute();
+}

@@ -254,13 +254,23 @@ export async function publish(
   return { previous: previous ?? null, publishedAt: now };
 }
 
-/** The published version of a workflow, or undefined. */
+/** The published version of a workflow (with its document), or undefined. */
 export async function publishedVersion(db: Executor, workflowId: string) {
   return db
     .selectFrom('versions')
-    .select(['id', 'number', 'compiled_hash'])
+    .select(['id', 'number', 'compiled_hash', 'document'])
     .where('workflow_id', '=', workflowId)
     .where('status', '=', 'published')
+    .executeTakeFirst();
+}
+
+/** Version `number` of a workflow (with its document), or undefined. */
+export async function versionByNumber(db: Executor, workflowId: string, number: number) {
+  return db
+    .selectFrom('versions')
+    .select(['id', 'number', 'compiled_hash', 'document'])
+    .where('workflow_id', '=', workflowId)
+    .where('number', '=', number)
     .executeTakeFirst();
 }
 

@@ -224,3 +224,29 @@ export async function getDraftRevision(db: Executor, workflowId: string) {
   if (!row) return undefined;
   return { revision: row.revision, savedAt: row.updated_at, savedBy: authorOf(row) };
 }
+
+/** The active (not archived) workflow `slug` of a workspace, as the REST API names it; or undefined. */
+export async function findActiveWorkflowBySlug(db: Executor, workspaceId: string, slug: string) {
+  return db
+    .selectFrom('workflows')
+    .select(['id', 'workspace_id', 'slug', 'decision_log'])
+    .where('workspace_id', '=', workspaceId)
+    .where('slug', '=', slug)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Whether a workflow `slug` exists in a workspace other than `workspaceId`. */
+export async function slugExistsElsewhere(
+  db: Executor,
+  workspaceId: string,
+  slug: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('workflows')
+    .select('id')
+    .where('workspace_id', '!=', workspaceId)
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,6 +1,5 @@
-import type { Db } from '@accord/db';
+import { findApiKey, hashApiKey, touchApiKey, type Db } from '@accord/db';
 import { LRUCache } from 'lru-cache';
-import { hashToken } from '../trpc';
 
 export interface ApiKeyIdentity {
   id: string;
@@ -50,7 +49,7 @@ export class ApiKeyCache {
   }
 
   async identify(rawKey: string): Promise<ApiKeyIdentity | null> {
-    const hash = hashToken(rawKey);
+    const hash = hashApiKey(rawKey);
     const now = Date.now();
     const fresh = (at: number | undefined) => at !== undefined && now - at < RECHECK_AFTER_MS;
     const known = this.#known.get(hash);
@@ -59,13 +58,8 @@ export class ApiKeyCache {
       : undefined;
     if (identity === undefined && fresh(this.#unknown.get(hash))) identity = null;
     if (identity === undefined) {
-      const row = await this.db
-        .selectFrom('api_keys')
-        .select(['id', 'workspace_id'])
-        .where('key_hash', '=', hash)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      identity = row ? { id: row.id, workspaceId: row.workspace_id } : null;
+      const row = await findApiKey(this.db, rawKey);
+      identity = row ? { id: row.id, workspaceId: row.workspaceId } : null;
       if (identity) {
         this.#known.set(hash, { identity, at: now });
         this.#unknown.delete(hash);
@@ -82,11 +76,6 @@ export class ApiKeyCache {
     const now = Date.now();
     if (now - (this.#touched.get(id) ?? 0) < TOUCH_EVERY_MS) return;
     this.#touched.set(id, now);
-    void this.db
-      .updateTable('api_keys')
-      .set({ last_used_at: new Date(now) })
-      .where('id', '=', id)
-      .execute()
-      .catch(() => undefined);
+    void touchApiKey(this.db, id, new Date(now)).catch(() => undefined);
   }
 }

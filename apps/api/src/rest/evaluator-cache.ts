@@ -1,5 +1,11 @@
 import { compile, type Evaluate, type Workflow } from '@accord/engine';
-import type { Db } from '@accord/db';
+import {
+  findActiveWorkflowBySlug,
+  publishedVersion,
+  slugExistsElsewhere,
+  versionByNumber,
+  type Db,
+} from '@accord/db';
 import { LRUCache } from 'lru-cache';
 
 export interface CompiledVersion {
@@ -85,23 +91,12 @@ export class EvaluatorCache {
     const key = `${workspaceId}/${slug}`;
     const cached = this.#workflows.get(key);
     if (cached && Date.now() - cached.loadedAt < RECHECK_AFTER_MS) return cached;
-    const row = await this.db
-      .selectFrom('workflows')
-      .select(['id', 'workspace_id', 'slug', 'decision_log'])
-      .where('workspace_id', '=', workspaceId)
-      .where('slug', '=', slug)
-      .where('archived_at', 'is', null)
-      .executeTakeFirst();
+    const row = await findActiveWorkflowBySlug(this.db, workspaceId, slug);
     if (!row) {
       this.#workflows.delete(key);
       return null;
     }
-    const published = await this.db
-      .selectFrom('versions')
-      .select(['id', 'number', 'document'])
-      .where('workflow_id', '=', row.id)
-      .where('status', '=', 'published')
-      .executeTakeFirst();
+    const published = await publishedVersion(this.db, row.id);
     const entry: WorkflowEntry = {
       loadedAt: Date.now(),
       workflowId: row.id,
@@ -116,24 +111,13 @@ export class EvaluatorCache {
 
   /** Whether a workflow `slug` exists in a workspace other than `workspaceId` (for a 403). */
   async existsInOtherWorkspace(workspaceId: string, slug: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('workflows')
-      .select('id')
-      .where('workspace_id', '!=', workspaceId)
-      .where('slug', '=', slug)
-      .executeTakeFirst();
-    return row !== undefined;
+    return slugExistsElsewhere(this.db, workspaceId, slug);
   }
 
   /** A named version of the workflow, compiled; null when the workflow has no such number. */
   async version(entry: WorkflowEntry, number: number): Promise<CompiledVersion | null> {
     if (entry.published?.number === number) return entry.published;
-    const row = await this.db
-      .selectFrom('versions')
-      .select(['id', 'number', 'document'])
-      .where('workflow_id', '=', entry.workflowId)
-      .where('number', '=', number)
-      .executeTakeFirst();
+    const row = await versionByNumber(this.db, entry.workflowId, number);
     return row
       ? this.#compiled(
           { id: entry.workflowId, workspace_id: entry.workspaceId, slug: entry.slug },
