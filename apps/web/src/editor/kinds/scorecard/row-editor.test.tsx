@@ -1,4 +1,4 @@
-import { defaultWorkflow, type NodeOf, type WorkflowNode } from '@accord/engine';
+import { defaultWorkflow, type NodeOf, type ScorecardRow, type WorkflowNode } from '@accord/engine';
 import { cleanup, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,7 +44,10 @@ describe('scorecard row editor', () => {
   });
 
   it('#18: never reports a half-life the schema refuses (0 while typing would fail the autosave)', async () => {
-    const row = { ...nodeOf<'scorecard'>('fit').data.rows[0]!, perEvent: { event: 'page_view' } };
+    const row: ScorecardRow = {
+      ...nodeOf<'scorecard'>('fit').data.rows[0]!,
+      perEvent: { event: 'page_view' },
+    };
     const changes: (typeof row)[] = [];
     renderWithWorkflow(
       <Controlled initial={row} changes={changes}>
