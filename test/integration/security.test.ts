@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { testBackends } from '@accord/db/testing';
 import { defaultWorkflow } from '@accord/engine';
-import { ROLE_POLICY } from '@accord/api/roles';
+import { ROLE_POLICY } from '@accord/access';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../apps/api/src/seed';

@@ -1,12 +1,11 @@
-import type { AccordDatabase, Role } from '@accord/db';
+import type { AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from './root';
-import { ROLE_POLICY, type PolicyName } from './roles';
+import { ROLE_POLICY, ROLES, type PolicyName } from '@accord/access';
 import { demoCallers } from './testing';
 
-const ROLES: Role[] = ['admin', 'marketing', 'sales', 'ops', 'auditor'];
 const PUBLIC = ['system.info', 'auth.signIn', 'auth.signOut', 'auth.me'];
 const uuid = '00000000-0000-4000-8000-000000000000';
 

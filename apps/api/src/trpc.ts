@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z, ZodError } from 'zod';
 import type { SignInThrottle } from './auth/sign-in-throttle';
 import type { Env } from './env';
-import { ROLE_POLICY, type PolicyName } from './roles';
+import { ROLE_POLICY, type PolicyName } from '@accord/access';
 import type { ApiKeyCache } from './rest/api-key-cache';
 import type { EvaluatorCache } from './rest/evaluator-cache';
 import { MAX_JSON_DEPTH } from './json-limits';

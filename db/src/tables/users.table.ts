@@ -1,7 +1,9 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export const ROLES = ['admin', 'marketing', 'sales', 'ops', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@accord/access';
+
+/** The roles live in @accord/access, shared with the web app; re-exported for db's readers. */
+export { ROLES, type Role } from '@accord/access';
 
 export interface UsersTable {
   id: Generated<string>;

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { SignInThrottle } from '../auth/sign-in-throttle';
 import type { Env } from '../env';
-import { ROLE_POLICY } from '../roles';
+import { ROLE_POLICY } from '@accord/access';
 import { MappingError } from '../imports/import-leads';
 import { ImportRefused } from '../imports/import-refused';
 import { importLeadSet } from '../services/lead-sets';

@@ -20,7 +20,9 @@ const filesWhere = (pattern: RegExp) =>
 
 describe('#16: one home each in the web app', () => {
   it('permissions: only usePermissions reads ROLE_POLICY or checks the user’s role', () => {
-    expect(filesWhere(/@accord\/api\/roles|ROLE_POLICY/)).toEqual(['pages/use-permissions.ts']);
+    expect(filesWhere(/@accord\/access|@accord\/api\/roles|ROLE_POLICY/)).toEqual([
+      'pages/use-permissions.ts',
+    ]);
     expect(
       filesWhere(/\b(?:me|user)(?:\.data)?\??\.role\s*[!=]==|\.includes\((?:me|user)\b/),
     ).toEqual(['pages/use-permissions.ts']);

@@ -1,4 +1,4 @@
-import { ROLE_POLICY, type PolicyName } from '@accord/api/roles';
+import { ROLE_POLICY, type PolicyName } from '@accord/access';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../lib/trpc';
 

@@ -1,13 +1,14 @@
-import type { Role } from '@accord/db';
+import { ROLES, type Role } from './roles';
 
-const EVERYONE: readonly Role[] = ['admin', 'marketing', 'sales', 'ops', 'auditor'];
+const EVERYONE: readonly Role[] = ROLES;
 const AUTHORS: readonly Role[] = ['admin', 'marketing', 'sales'];
 const OPERATORS: readonly Role[] = ['admin', 'ops'];
 const ADMINS: readonly Role[] = ['admin'];
 
 /**
- * Who may call each procedure: the one table the routers, the role-matrix test and the README
- * read. Auditors read everything and change nothing.
+ * Who may call each procedure: the one table the API enforces and the web app reads (through
+ * `usePermissions`), kept in a package so the web app needs nothing of the server at run time.
+ * Auditors read everything and change nothing.
  */
 export const ROLE_POLICY = {
   'workflows.list': EVERYONE,

@@ -1,0 +1,2 @@
+export { ROLES, type Role } from './roles';
+export { ROLE_POLICY, type PolicyName } from './role-policy';
