@@ -1,5 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { jsonLimitProblem, JsonLimitScanner } from './json-limits';
+import { JsonLimitError, jsonLimited, jsonLimitProblem, JsonLimitScanner } from './json-limits';
 
 const limits = { maxDepth: 3, maxStringBytes: 5 };
 
@@ -53,5 +54,24 @@ describe('JsonLimitScanner', () => {
   it('#18: refuses 5 MB of nesting at its fourth byte', () => {
     const scanner = new JsonLimitScanner(limits);
     expect(scanner.push(Buffer.from('['.repeat(5_000_000)))?.offset).toBe(3);
+  });
+});
+
+describe('jsonLimited', () => {
+  it('#18: a refusal after the consumer stopped listening (Fastify answered 413) is no uncaught exception', async () => {
+    const source = new PassThrough();
+    const out = jsonLimited(source, { maxDepth: 64, maxStringBytes: 10 }, 1_000_000);
+    const seen: unknown[] = [];
+    const consumer = (error: unknown) => seen.push(error);
+    out.on('error', consumer);
+    out.resume();
+    source.write(`{"a":"${'x'.repeat(100)}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    out.off('error', consumer); // the consumer has answered and stopped listening
+    const closed = new Promise((resolve) => out.once('close', resolve));
+    source.end('"}');
+    await closed; // without a listener of its own, the end-of-body refusal would be thrown here
+    expect(seen).toEqual([]);
+    expect(out.errored).toBeInstanceOf(JsonLimitError);
   });
 });

@@ -138,5 +138,9 @@ export function jsonLimited(
     },
   });
   payload.on('error', (error) => out.destroy(error));
+  // Fastify stops listening once it has answered (e.g. 413 past its own body limit) while the
+  // client may still be sending; the refusal that comes at the body's end must not then become an
+  // uncaught exception, which would end the process.
+  out.on('error', () => {});
   return payload.pipe(out);
 }
