@@ -7,6 +7,7 @@ import * as addDecisionLog from './2026_11_25_0900_add_decision_log';
 import * as addSignInFailures from './2026_11_26_0900_add_sign_in_failures';
 import * as recordGoLiveReasons from './2026_11_27_1000_record_go_live_reasons';
 import * as scopeUserEmails from './2026_11_27_1100_scope_user_emails';
+import * as workspaceFieldCatalogs from './2026_12_04_0900_workspace_field_catalogs';
 
 /** Every migration, by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_0900_add_sign_in_failures': addSignInFailures,
   '2026_11_27_1000_record_go_live_reasons': recordGoLiveReasons,
   '2026_11_27_1100_scope_user_emails': scopeUserEmails,
+  '2026_12_04_0900_workspace_field_catalogs': workspaceFieldCatalogs,
 };

@@ -3,6 +3,11 @@ import { migrations } from '../migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccordDatabase } from './create-db';
 import { migrateDown, migrateToLatest } from './migrate';
+import {
+  findCatalogSnapshot,
+  findWorkspaceCatalog,
+  storeCatalogSnapshot,
+} from './repositories/catalogs';
 import { testBackends } from './testing';
 
 describe.each(testBackends())('migrations on $kind', ({ open }) => {
@@ -62,12 +67,14 @@ describe.each(testBackends())('migrations on $kind', ({ open }) => {
       .values({ workspace_id: ws.id, slug: 'f', name: 'F', archived_at: null, created_by: user.id })
       .returning('id')
       .executeTakeFirstOrThrow();
+    const catalogHash = await storeCatalogSnapshot(db, { fields: [], events: [] });
     const version = (number: number) => ({
       workflow_id: wf.id,
       number,
       status: 'published' as const,
       document: sql<string>`'{}'::jsonb`,
       compiled_hash: 'h',
+      catalog_hash: catalogHash,
       change_note: 'n',
       based_on_revision: null,
       author_id: user.id,
@@ -78,6 +85,38 @@ describe.each(testBackends())('migrations on $kind', ({ open }) => {
     await expect(db.insertInto('versions').values(version(2)).execute()).rejects.toThrow(
       /versions_one_published_idx/,
     );
+  });
+
+  it('#17: gives workspaces and versions that predate catalogs the frozen demo catalog', async () => {
+    const { db } = database;
+    const last = Object.keys(migrations).sort().at(-1);
+    expect(await migrateDown(db)).toEqual([last]);
+    await sql`insert into workspaces (slug, name) values ('old', 'Old')`.execute(db);
+    const ws = await sql<{ id: string }>`select id from workspaces where slug = 'old'`.execute(db);
+    const wsId = ws.rows[0]!.id;
+    await sql`insert into users (workspace_id, email, name, role, password_hash) values (${wsId}, 'o@x.io', 'O', 'ops', 'x')`.execute(
+      db,
+    );
+    const user = await sql<{ id: string }>`select id from users where email = 'o@x.io'`.execute(db);
+    const userId = user.rows[0]!.id;
+    await sql`insert into workflows (workspace_id, slug, name, created_by) values (${wsId}, 'old-flow', 'Old flow', ${userId})`.execute(
+      db,
+    );
+    await sql`insert into versions (workflow_id, number, status, document, compiled_hash, change_note, author_id)
+      select id, 1, 'proposed', '{}'::jsonb, 'h', 'n', ${userId} from workflows where slug = 'old-flow'`.execute(
+      db,
+    );
+    expect(await migrateToLatest(db)).toEqual([last]);
+    const live = await findWorkspaceCatalog(db, wsId);
+    expect(live.revision).toBe(1);
+    expect(live.catalog.fields.map((f) => f.id)).toContain('job_title');
+    const version = await db
+      .selectFrom('versions')
+      .innerJoin('workflows', 'workflows.id', 'versions.workflow_id')
+      .select('versions.catalog_hash')
+      .where('workflows.slug', '=', 'old-flow')
+      .executeTakeFirstOrThrow();
+    expect(await findCatalogSnapshot(db, version.catalog_hash)).toEqual(live.catalog);
   });
 
   it('runs down and up again', async () => {

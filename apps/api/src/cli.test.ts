@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, sql } from '@accord/db';
-import { defaultWorkflow } from '@accord/engine';
+import { createDb, sql, storeCatalogSnapshot } from '@accord/db';
+import { CATALOG_TEMPLATES, defaultWorkflow } from '@accord/engine';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'csv-parse/sync';
@@ -40,6 +40,7 @@ describe('accord CLI', () => {
         status: 'published',
         document: sql`${JSON.stringify(defaultWorkflow())}::jsonb` as never,
         compiled_hash: 'h',
+        catalog_hash: await storeCatalogSnapshot(db, CATALOG_TEMPLATES.b2b.catalog),
         change_note: 'first',
         based_on_revision: null,
         author_id: user.id,

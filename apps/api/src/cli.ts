@@ -15,11 +15,11 @@ import {
   asOfOrNow,
   checkLeadValues,
   compile,
-  defaultCatalog,
   leadSchema,
+  parseWorkflow,
   type Lead,
-  type Workflow,
 } from '@accord/engine';
+import { pinnedCatalog } from './services/catalogs';
 import { Command, CommanderError } from 'commander';
 import { parse as parseCsv } from 'csv-parse';
 import { stringify as stringifyCsv } from 'csv-stringify';
@@ -61,7 +61,7 @@ async function findVersion(db: Db, slug: string, number: number | undefined) {
     );
   let query = db
     .selectFrom('versions')
-    .select(['id', 'number', 'status', 'document'])
+    .select(['id', 'number', 'status', 'document', 'catalog_hash'])
     .where('workflow_id', '=', workflows[0]!.id);
   query =
     number === undefined
@@ -182,7 +182,12 @@ export function buildCli() {
             throw new CliError(`--as-of "${opts.asOf}" is not a date.`, 2);
           }
           const version = await findVersion(db, opts.workflow, opts.version);
-          const compiled = compile(version.document as Workflow);
+          // The version's own catalog: a field changed since does not change what it does.
+          const catalog = await pinnedCatalog(db, version.catalog_hash);
+          const parsedVersion = parseWorkflow(version.document);
+          if (!parsedVersion.ok)
+            throw new CliError(`Version ${version.number} is not a valid workflow document.`);
+          const compiled = compile(parsedVersion.workflow, catalog);
           if (!compiled.ok) throw new CliError(`Version ${version.number} does not compile.`);
           const out = stringifyCsv({
             header: true,
@@ -194,7 +199,7 @@ export function buildCli() {
           const ignored = new Set<string>();
           for await (const { line, raw } of readLeads(opts.in)) {
             const parsed = leadSchema.safeParse(raw);
-            const check = parsed.success ? checkLeadValues(parsed.data, defaultCatalog) : null;
+            const check = parsed.success ? checkLeadValues(parsed.data, catalog) : null;
             const problem = !parsed.success
               ? `${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}`
               : check!.errors.length > 0

@@ -4,6 +4,7 @@ import { authRouter } from './router/auth';
 import { commentsRouter } from './router/comments';
 import { decisionsRouter } from './router/decisions';
 import { draftRouter } from './router/draft';
+import { fieldsRouter } from './router/fields';
 import { leadSetsRouter } from './router/lead-sets';
 import { simulationsRouter } from './router/simulations';
 import { usersRouter } from './router/users';
@@ -18,6 +19,7 @@ export const appRouter = router({
   users: usersRouter,
   workflows: workflowsRouter,
   draft: draftRouter,
+  fields: fieldsRouter,
   comments: commentsRouter,
   versions: versionsRouter,
   audit: auditRouter,

@@ -5,12 +5,14 @@ import {
   insertVersion,
   publish,
   recordDecision,
+  saveWorkspaceCatalog,
   setVersionStatus,
+  storeCatalogSnapshot,
   type Actor,
   type Db,
   type Role,
 } from '@accord/db';
-import { defaultWorkflow, hashWorkflow } from '@accord/engine';
+import { CATALOG_TEMPLATES, defaultWorkflow, hashWorkflow } from '@accord/engine';
 import { hashPassword } from './auth/password';
 
 export const DEMO_PASSWORD = 'accord-demo';
@@ -101,6 +103,14 @@ export async function seedDemo(db: Db) {
       const author = user('marketing@acme.test');
       const signers = [user('marketing2@acme.test'), user('sales@acme.test')];
       const ops = user('ops@acme.test');
+      // The demo workspace starts from the B2B template; its catalog is its own from then on.
+      await saveWorkspaceCatalog(trx, {
+        workspaceId: workspace.id,
+        baseRevision: 0,
+        catalog: CATALOG_TEMPLATES.b2b.catalog,
+        userId: null,
+      });
+      const catalogHash = await storeCatalogSnapshot(trx, CATALOG_TEMPLATES.b2b.catalog);
       const document = defaultWorkflow();
       const workflow = await createWorkflow(trx, {
         workspaceId: workspace.id,
@@ -118,6 +128,7 @@ export async function seedDemo(db: Db) {
         workflowId: workflow.id,
         document,
         hash: hashWorkflow(document),
+        catalogHash,
         changeNote,
         basedOnRevision: 1,
         authorId: author.id,

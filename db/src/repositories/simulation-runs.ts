@@ -48,6 +48,8 @@ export async function insertRun(
     /** `hashWorkflow` of the candidate's document (what the publish gate compares). */
     candidateHash: string;
     candidateDocument: unknown;
+    /** The catalog snapshot a draft candidate is compiled with (null for a version). */
+    candidateCatalogHash: string | null;
     leadSetId: string;
     leadCount: number;
     asOf: Date;
@@ -64,6 +66,7 @@ export async function insertRun(
       candidate_hash: input.candidateHash,
       candidate_document:
         input.candidateDocument === null ? null : JSON.stringify(input.candidateDocument),
+      candidate_catalog_hash: input.candidateCatalogHash,
       lead_set_id: input.leadSetId,
       lead_count: input.leadCount,
       as_of: input.asOf,
@@ -205,7 +208,11 @@ const runWithNames = (db: Executor) =>
 /** One run of a workspace with its result, or undefined. */
 export async function findRun(db: Executor, workspaceId: string, runId: string) {
   return runWithNames(db)
-    .select(['simulation_runs.result', 'simulation_runs.candidate_document'])
+    .select([
+      'simulation_runs.result',
+      'simulation_runs.candidate_document',
+      'simulation_runs.candidate_catalog_hash',
+    ])
     .where('workflows.workspace_id', '=', workspaceId)
     .where('simulation_runs.id', '=', runId)
     .executeTakeFirst();

@@ -10,6 +10,8 @@ export async function insertVersion(
     workflowId: string;
     document: unknown;
     hash: string;
+    /** The catalog snapshot it was validated and compiled with (`storeCatalogSnapshot`). */
+    catalogHash: string;
     changeNote: string;
     basedOnRevision: number | null;
     authorId: string;
@@ -28,6 +30,7 @@ export async function insertVersion(
       status: 'proposed',
       document: JSON.stringify(input.document),
       compiled_hash: input.hash,
+      catalog_hash: input.catalogHash,
       change_note: input.changeNote,
       based_on_revision: input.basedOnRevision,
       author_id: input.authorId,
@@ -44,6 +47,7 @@ const versionColumns = [
   'versions.number',
   'versions.status',
   'versions.compiled_hash',
+  'versions.catalog_hash',
   'versions.change_note',
   'versions.based_on_revision',
   'versions.author_id',
@@ -258,7 +262,7 @@ export async function publish(
 export async function publishedVersion(db: Executor, workflowId: string) {
   return db
     .selectFrom('versions')
-    .select(['id', 'number', 'compiled_hash', 'document'])
+    .select(['id', 'number', 'compiled_hash', 'catalog_hash', 'document'])
     .where('workflow_id', '=', workflowId)
     .where('status', '=', 'published')
     .executeTakeFirst();
@@ -268,7 +272,7 @@ export async function publishedVersion(db: Executor, workflowId: string) {
 export async function versionByNumber(db: Executor, workflowId: string, number: number) {
   return db
     .selectFrom('versions')
-    .select(['id', 'number', 'compiled_hash', 'document'])
+    .select(['id', 'number', 'compiled_hash', 'catalog_hash', 'document'])
     .where('workflow_id', '=', workflowId)
     .where('number', '=', number)
     .executeTakeFirst();
@@ -322,4 +326,15 @@ export async function hasSimulationRun(
     )
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** The newest version of a workflow (number and pinned catalog), or undefined. */
+export async function latestVersion(db: Executor, workflowId: string) {
+  return db
+    .selectFrom('versions')
+    .select(['id', 'number', 'catalog_hash'])
+    .where('workflow_id', '=', workflowId)
+    .orderBy('number', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }

@@ -24,6 +24,8 @@ export interface SimulationRunsTable {
   finished_at: Date | null;
   /** The draft document a run with a draft candidate ran (drafts change afterwards). */
   candidate_document: ColumnType<unknown, string | null, string | null>;
+  /** The catalog snapshot a draft candidate ran with (null for a version: it pins its own). */
+  candidate_catalog_hash: string | null;
   lead_count: Generated<number>;
   started_at: Date | null;
   /** Refreshed while a process works on the run; a stale one means the process died. */

@@ -17,6 +17,8 @@ export interface VersionsTable {
   status: VersionStatus;
   document: ColumnType<unknown, string, never>;
   compiled_hash: string;
+  /** The catalog snapshot (`catalog_snapshots.hash`) it was validated and compiled with. */
+  catalog_hash: string;
   change_note: string;
   based_on_revision: number | null;
   author_id: string;

@@ -43,6 +43,16 @@ export const ROLE_POLICY = {
   'apiKeys.list': ADMINS,
   'apiKeys.create': ADMINS,
   'apiKeys.revoke': ADMINS,
+  'fields.catalog': EVERYONE,
+  'fields.usage': EVERYONE,
+  // Adding a field changes no version (each pins its catalog) and is audited, so authors add
+  // fields directly; changing or retiring one, or replacing the catalog, is for admins and ops.
+  'fields.add': ['admin', 'marketing', 'sales', 'ops'],
+  'fields.addMany': ['admin', 'marketing', 'sales', 'ops'],
+  'fields.update': OPERATORS,
+  'fields.setRetired': OPERATORS,
+  'fields.replace': OPERATORS,
+  'fields.applyTemplate': OPERATORS,
   'leadSets.list': EVERYONE,
   'leadSets.get': EVERYONE,
   'leadSets.leads': EVERYONE,

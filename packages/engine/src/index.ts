@@ -8,6 +8,7 @@ export * from './schema/result';
 export { nodeHandles, type NodeHandle } from './handles';
 export { assertNever } from './assert-never';
 export { defaultCatalog, FREE_MAIL_DOMAINS } from './catalog/default-catalog';
+export { CATALOG_TEMPLATES, type CatalogTemplate } from './catalog/templates';
 export * from './simulate/simulate';
 export { simulationSide } from './simulate/simulation-side';
 export {
@@ -60,6 +61,14 @@ export { defaultStages, defaultScores } from './defaults/default-stages';
 export * as build from './defaults/builders';
 export { canonicalJson } from './hash/canonical-json';
 export { hashWorkflow } from './hash/hash-workflow';
+export { hashCatalog } from './hash/hash-catalog';
+export {
+  catalogChanges,
+  fieldChanges,
+  fieldChangeText,
+  usedCatalogIds,
+  type CatalogFieldChange,
+} from './catalog/catalog-changes';
 export { sha256Hex } from './hash/sha256';
 export { checkDocument } from './validate/validate';
 export {

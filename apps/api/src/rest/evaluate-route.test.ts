@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type AccordDatabase } from '@accord/db';
+import { sql, storeCatalogSnapshot, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
-import { blankWorkflow, defaultWorkflow, parseWorkflow, type Workflow } from '@accord/engine';
+import {
+  blankWorkflow,
+  CATALOG_TEMPLATES,
+  defaultWorkflow,
+  parseWorkflow,
+  type Workflow,
+} from '@accord/engine';
 
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +71,7 @@ describe.each(testBackends())('REST evaluation API on $kind', ({ open }) => {
         status,
         document: sql`${JSON.stringify(document)}::jsonb` as never,
         compiled_hash: 'h',
+        catalog_hash: await storeCatalogSnapshot(database.db, CATALOG_TEMPLATES.b2b.catalog),
         change_note: `v${number}`,
         based_on_revision: null,
         author_id: ids.user,

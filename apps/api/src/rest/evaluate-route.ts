@@ -8,7 +8,6 @@ import {
 import {
   asOfOrNow,
   checkLeadValues,
-  defaultCatalog,
   leadSchema,
   type Lead,
   type LeadInput,
@@ -213,7 +212,7 @@ export async function registerEvaluateRoute(
             path: at(i, formatPath(issue?.path ?? [])),
           };
         } else {
-          const { errors } = checkLeadValues(input, defaultCatalog);
+          const { errors } = checkLeadValues(input, version.catalog);
           if (errors.length > 0)
             problem = {
               message:

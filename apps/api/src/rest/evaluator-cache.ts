@@ -1,11 +1,6 @@
-import { compile, type Evaluate, type Workflow } from '@accord/engine';
-import {
-  findActiveWorkflowBySlug,
-  publishedVersion,
-  slugExistsElsewhere,
-  versionByNumber,
-  type Db,
-} from '@accord/db';
+import { compile, parseWorkflow, type Evaluate, type FieldCatalog } from '@accord/engine';
+import { pinnedCatalog } from '../services/catalogs';
+import { findActiveWorkflowBySlug, publishedVersion, versionByNumber, type Db } from '@accord/db';
 import { LRUCache } from 'lru-cache';
 
 export interface CompiledVersion {
@@ -15,6 +10,8 @@ export interface CompiledVersion {
   workspaceId: string;
   slug: string;
   evaluate: Evaluate;
+  /** The catalog the version pinned: leads are checked against it. */
+  catalog: FieldCatalog;
   /** The version's node count: its weight in the cache. */
   nodeCount: number;
 }
@@ -103,15 +100,10 @@ export class EvaluatorCache {
       workspaceId: row.workspace_id,
       slug: row.slug,
       decisionLog: row.decision_log,
-      published: published ? this.#compiled(row, published) : null,
+      published: published ? await this.#compiled(row, published) : null,
     };
     this.#workflows.set(key, entry);
     return entry;
-  }
-
-  /** Whether a workflow `slug` exists in a workspace other than `workspaceId` (for a 403). */
-  async existsInOtherWorkspace(workspaceId: string, slug: string): Promise<boolean> {
-    return slugExistsElsewhere(this.db, workspaceId, slug);
   }
 
   /** A named version of the workflow, compiled; null when the workflow has no such number. */
@@ -119,20 +111,24 @@ export class EvaluatorCache {
     if (entry.published?.number === number) return entry.published;
     const row = await versionByNumber(this.db, entry.workflowId, number);
     return row
-      ? this.#compiled(
+      ? await this.#compiled(
           { id: entry.workflowId, workspace_id: entry.workspaceId, slug: entry.slug },
           row,
         )
       : null;
   }
 
-  #compiled(
+  async #compiled(
     workflow: { id: string; workspace_id: string; slug: string },
-    version: { id: string; number: number; document: unknown },
-  ): CompiledVersion {
+    version: { id: string; number: number; document: unknown; catalog_hash: string },
+  ): Promise<CompiledVersion> {
     const hit = this.#versions.get(version.id);
     if (hit) return hit;
-    const compiled = compile(version.document as Workflow);
+    const parsed = parseWorkflow(version.document);
+    if (!parsed.ok)
+      throw new Error(`Version ${version.number} of ${workflow.slug} is not a valid document`);
+    const catalog = await pinnedCatalog(this.db, version.catalog_hash);
+    const compiled = compile(parsed.workflow, catalog);
     if (!compiled.ok) {
       throw new Error(`Version ${version.number} of ${workflow.slug} does not compile`);
     }
@@ -143,7 +139,8 @@ export class EvaluatorCache {
       workspaceId: workflow.workspace_id,
       slug: workflow.slug,
       evaluate: compiled.evaluate,
-      nodeCount: Math.max(1, (version.document as Workflow).nodes.length),
+      catalog,
+      nodeCount: Math.max(1, parsed.workflow.nodes.length),
     };
     this.#versions.set(version.id, entry);
     return entry;

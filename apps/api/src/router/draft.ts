@@ -1,10 +1,11 @@
 import { getDraft, getDraftRevision, saveDraft } from '@accord/db';
-import { auditChanges, defaultCatalog, parseWorkflow, validate } from '@accord/engine';
+import { auditChanges, parseWorkflow } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { DraftConflict, protectedProcedure } from '../trpc';
 import { mutate } from '../services/audited';
+import { draftDiagnostics } from '../services/catalogs';
 import { requireActiveWorkflow, requireWorkflow } from '../services/workflows';
 
 /** Largest workflow document accepted, as JSON text and as a node count. */
@@ -52,7 +53,9 @@ export const draftRouter = {
         document: draft.document,
         updatedAt: draft.updated_at,
         updatedBy: draft.updatedBy,
-        diagnostics: parsed.ok ? validate(parsed.workflow, defaultCatalog) : [],
+        diagnostics: parsed.ok
+          ? await draftDiagnostics(ctx.db, ctx.user.workspace_id, input.workflowId, parsed.workflow)
+          : [],
       };
     }),
 
@@ -117,7 +120,15 @@ export const draftRouter = {
             ...changes,
           },
         });
-        return { revision: saved.revision, diagnostics: validate(document, defaultCatalog) };
+        return {
+          revision: saved.revision,
+          diagnostics: await draftDiagnostics(
+            trx,
+            ctx.user.workspace_id,
+            input.workflowId,
+            document,
+          ),
+        };
       });
     }),
 } satisfies TRPCRouterRecord;

@@ -1,7 +1,8 @@
-import { defaultCatalog, importMappingSchema } from '@accord/engine';
+import { importMappingSchema } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { previewImport, textPieces } from '../imports/import-leads';
+import { liveCatalog } from '../services/catalogs';
 import { mutate } from '../services/audited';
 import {
   copyLeadSet,
@@ -78,7 +79,9 @@ export const leadSetsRouter = {
         mapping: importMappingSchema.optional(),
       }),
     )
-    .mutation(({ input }) => previewImport(input, defaultCatalog).catch(loadFailure)),
+    .mutation(async ({ ctx, input }) =>
+      previewImport(input, await liveCatalog(ctx.db, ctx.user.workspace_id)).catch(loadFailure),
+    ),
 
   /**
    * Imports CSV or JSON text (up to the request body limit; bigger files go to

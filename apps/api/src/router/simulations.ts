@@ -6,15 +6,9 @@ import {
   findVersion,
   insertRun,
   listRuns,
+  storeCatalogSnapshot,
 } from '@accord/db';
-import {
-  asOfOrNow,
-  checkLeadValues,
-  defaultCatalog,
-  leadSchema,
-  type Lead,
-  type Workflow,
-} from '@accord/engine';
+import { asOfOrNow, checkLeadValues, leadSchema, type Lead } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -24,10 +18,12 @@ import {
   candidateSchema,
   explainOnBothSides,
   resolveSides,
+  storedWorkflow,
 } from '../simulation/sides';
 import { protectedProcedure, type Context, type SessionUser, dateInput } from '../trpc';
 import { requireLeadSet } from '../services/lead-sets';
 import { mutate } from '../services/audited';
+import { pinnedCatalog } from '../services/catalogs';
 import { requireWorkflow } from '../services/workflows';
 
 type Ctx = Context & { user: SessionUser };
@@ -99,17 +95,23 @@ async function runSides(ctx: Ctx, run: Awaited<ReturnType<typeof requireRun>>) {
     : undefined;
   if (!baselineVersion)
     throw new TRPCError({ code: 'NOT_FOUND', message: 'The run has no baseline version.' });
-  const candidateDocument = (candidateVersion?.document ?? run.candidate_document) as Workflow;
+  const baselineLabel = `Version ${baselineVersion.number}`;
   const baseline = {
-    label: `Version ${baselineVersion.number}`,
-    document: baselineVersion.document as Workflow,
+    label: baselineLabel,
+    document: storedWorkflow(baselineVersion.document, baselineLabel),
+    catalog: await pinnedCatalog(ctx.db, baselineVersion.catalog_hash),
     cacheKey: `version:${baselineVersion.id}`,
   };
+  const candidateLabel = candidateVersion
+    ? `Version ${candidateVersion.number}`
+    : `Draft (revision ${run.candidate_draft_revision})`;
+  const candidateCatalog = candidateVersion?.catalog_hash ?? run.candidate_catalog_hash;
+  if (!candidateCatalog)
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'The run has no candidate catalog.' });
   const candidate = {
-    label: candidateVersion
-      ? `Version ${candidateVersion.number}`
-      : `Draft (revision ${run.candidate_draft_revision})`,
-    document: candidateDocument,
+    label: candidateLabel,
+    document: storedWorkflow(candidateVersion?.document ?? run.candidate_document, candidateLabel),
+    catalog: await pinnedCatalog(ctx.db, candidateCatalog),
     cacheKey: candidateVersion ? `version:${candidateVersion.id}` : `run:${run.id}:candidate`,
   };
   return { baseline, candidate };
@@ -154,6 +156,9 @@ export const simulationsRouter = {
           // counts for that version.
           candidateHash: candidate.contentHash(),
           candidateDocument: candidate.versionId ? null : candidate.document,
+          candidateCatalogHash: candidate.versionId
+            ? null
+            : await storeCatalogSnapshot(trx, candidate.catalog),
           leadSetId: set.id,
           leadCount: set.lead_count,
           asOf,
@@ -180,6 +185,8 @@ export const simulationsRouter = {
         asOf,
         baseline: baseline.document,
         candidate: candidate.document,
+        baselineCatalog: baseline.catalog,
+        candidateCatalog: candidate.catalog,
       });
       return { runId: run.id, status: run.status };
     }),
@@ -336,16 +343,17 @@ export const simulationsRouter = {
         }),
     )
     .mutation(async ({ ctx, input }) => {
-      // A pasted lead's values are checked against the catalog as the REST API checks them, and
-      // it is evaluated as of the same default (now), so it answers here as it does there.
-      const check = input.lead ? checkLeadValues(input.lead, defaultCatalog) : undefined;
+      const sides = await resolveSides(ctx, input);
+      // A pasted lead's values are checked against the candidate's catalog as the REST API
+      // checks them, and it is evaluated as of the same default (now), so it answers here as it
+      // does there.
+      const check = input.lead ? checkLeadValues(input.lead, sides.candidate.catalog) : undefined;
       const wrong = check?.errors[0];
       if (wrong)
         throw new TRPCError({
           code: 'BAD_REQUEST',
           message: `lead.${wrong.path}: ${wrong.message}`,
         });
-      const sides = await resolveSides(ctx, input);
       const { lead, asOf } = input.fromSet
         ? await leadOfSet(ctx, input.fromSet, input.asOf)
         : { lead: input.lead!, asOf: new Date(asOfOrNow(input.asOf)) };

@@ -15,12 +15,15 @@ import {
 } from '@accord/db';
 import {
   agreementToMarkdown,
+  catalogChanges,
   compile,
-  defaultCatalog,
   describeWorkflow,
   diffLines,
   diffWorkflows,
+  fieldChangeText,
   parseWorkflow,
+  usedCatalogIds,
+  type FieldCatalog,
   type Workflow,
 } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
@@ -34,6 +37,7 @@ import {
   dateInput,
 } from '../trpc';
 import { mutate } from '../services/audited';
+import { liveCatalog, pinLiveCatalog, pinnedCatalog } from '../services/catalogs';
 import { requireActiveWorkflow, requireWorkflow } from '../services/workflows';
 
 const versionId = z.object({ versionId: z.uuid() });
@@ -106,8 +110,8 @@ function decide(decision: 'approve' | 'reject') {
     );
 }
 
-/** The errors that keep a stored document from compiling now (empty when it compiles). */
-function compileErrors(document: unknown) {
+/** The errors that keep a stored document from compiling with its catalog (empty when it compiles). */
+function compileErrors(document: unknown, catalog: FieldCatalog) {
   const parsed = parseWorkflow(document);
   if (!parsed.ok)
     return parsed.errors.map((e) => ({
@@ -116,7 +120,7 @@ function compileErrors(document: unknown) {
       message: `${e.path || 'The document'} ${e.message}`,
       path: e.path,
     }));
-  const compiled = compile(parsed.workflow, defaultCatalog);
+  const compiled = compile(parsed.workflow, catalog);
   return compiled.ok ? [] : compiled.diagnostics.filter((d) => d.severity === 'error');
 }
 
@@ -141,7 +145,10 @@ function goLive(kind: 'publish' | 'rollback') {
         }
         // A stored version can stop compiling (an engine or catalog change): going live would
         // make every evaluation fail, so it is refused with what is wrong.
-        const diagnostics = compileErrors(version.document);
+        const diagnostics = compileErrors(
+          version.document,
+          await pinnedCatalog(trx, version.catalog_hash),
+        );
         if (diagnostics.length > 0) {
           throw new TRPCError({
             code: 'PRECONDITION_FAILED',
@@ -201,14 +208,16 @@ async function sideDocument(
   ctx: Context & { user: SessionUser },
   workflowId: string,
   which: z.infer<typeof side>,
-): Promise<{ label: string; workflow: Workflow }> {
+): Promise<{ label: string; workflow: Workflow; catalog: FieldCatalog }> {
   let label: string;
   let document: unknown;
+  let catalog: FieldCatalog;
   if (which === 'draft') {
     const draft = await getDraft(ctx.db, workflowId);
     if (!draft) throw new TRPCError({ code: 'NOT_FOUND', message: 'This workflow has no draft.' });
     label = `draft revision ${draft.revision}`;
     document = draft.document;
+    catalog = await liveCatalog(ctx.db, ctx.user.workspace_id);
   } else {
     const version = await requireVersion(ctx, which.versionId);
     if (version.workflow_id !== workflowId)
@@ -218,6 +227,7 @@ async function sideDocument(
       });
     label = `version ${version.number}`;
     document = version.document;
+    catalog = await pinnedCatalog(ctx.db, version.catalog_hash);
   }
   const parsed = parseWorkflow(document);
   if (!parsed.ok)
@@ -225,7 +235,7 @@ async function sideDocument(
       code: 'PRECONDITION_FAILED',
       message: `The stored ${label} is not a valid workflow document.`,
     });
-  return { label, workflow: parsed.workflow };
+  return { label, workflow: parsed.workflow, catalog };
 }
 
 export const versionsRouter = {
@@ -279,7 +289,10 @@ export const versionsRouter = {
             message: 'The draft is not a valid workflow document.',
           });
         // Compiling validates too, and proves the version will run before anyone signs it off.
-        const compiled = compile(parsed.workflow, defaultCatalog);
+        // The version pins the workspace's catalog as it is now: later field changes never
+        // change what it does.
+        const pinned = await pinLiveCatalog(trx, ctx.user.workspace_id);
+        const compiled = compile(parsed.workflow, pinned.catalog);
         if (!compiled.ok) {
           const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
           throw new TRPCError({
@@ -292,6 +305,7 @@ export const versionsRouter = {
           workflowId: input.workflowId,
           document: parsed.workflow,
           hash: compiled.hash,
+          catalogHash: pinned.hash,
           changeNote: input.changeNote,
           basedOnRevision: draft.revision,
           authorId: ctx.user.id,
@@ -305,6 +319,7 @@ export const versionsRouter = {
             number: version.number,
             changeNote: input.changeNote,
             hash: version.compiled_hash,
+            catalogHash: pinned.hash,
             draftRevision: draft.revision,
           },
         });
@@ -324,8 +339,16 @@ export const versionsRouter = {
       await requireWorkflow(ctx, input.workflowId);
       const from = await sideDocument(ctx, input.workflowId, input.from);
       const to = await sideDocument(ctx, input.workflowId, input.to);
-      const diff = diffWorkflows(from.workflow, to.workflow, defaultCatalog);
-      return { from: from.label, to: to.label, diff, lines: diffLines(diff) };
+      const diff = diffWorkflows(from.workflow, to.workflow, to.catalog);
+      // The definitions of the fields either side reads, as each side's catalog has them.
+      const used = usedCatalogIds(from.workflow).fields;
+      for (const id of usedCatalogIds(to.workflow).fields) used.add(id);
+      const fields = catalogChanges(from.catalog, to.catalog, used);
+      const lines = [
+        ...diffLines(diff),
+        ...fields.map((change) => `Field ${fieldChangeText(change)}`),
+      ];
+      return { from: from.label, to: to.label, diff, fields, lines };
     }),
 
   /** The plain-language agreement of a version, structured and as Markdown, for signing. */
@@ -339,7 +362,10 @@ export const versionsRouter = {
           code: 'PRECONDITION_FAILED',
           message: `The stored version ${version.number} is not a valid workflow document.`,
         });
-      const doc = describeWorkflow(parsed.workflow, defaultCatalog);
+      const doc = describeWorkflow(
+        parsed.workflow,
+        await pinnedCatalog(ctx.db, version.catalog_hash),
+      );
       return {
         versionId: version.id,
         number: version.number,

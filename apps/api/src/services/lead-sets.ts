@@ -8,12 +8,8 @@ import {
   finishLeadSet,
   listLeadSets,
 } from '@accord/db';
-import {
-  DEFAULT_SAMPLE_AS_OF,
-  defaultCatalog,
-  leadBatches,
-  type importMappingSchema,
-} from '@accord/engine';
+import { DEFAULT_SAMPLE_AS_OF, leadBatches, type importMappingSchema } from '@accord/engine';
+import { liveCatalog } from './catalogs';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import { goodLeads, MappingError, openImport, type ImportTally } from '../imports/import-leads';
@@ -73,7 +69,11 @@ export async function importLeadSet(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
 ) {
   try {
-    const opened = await openImport(input, chunks, defaultCatalog);
+    const opened = await openImport(
+      input,
+      chunks,
+      await liveCatalog(ctx.db, ctx.user.workspace_id),
+    );
     const tally: ImportTally = {
       rows: 0,
       imported: 0,

@@ -1,4 +1,4 @@
-import type { SimulationResult } from '@accord/engine';
+import type { FieldCatalog, SimulationResult } from '@accord/engine';
 
 /** What the run manager sends a simulation worker. */
 export type ToWorker =
@@ -6,6 +6,8 @@ export type ToWorker =
       type: 'start';
       baseline: unknown;
       candidate: unknown;
+      baselineCatalog: FieldCatalog;
+      candidateCatalog: FieldCatalog;
       asOf: number;
       keepChanged: number;
     }

@@ -9,7 +9,7 @@ import {
   setRunProgress,
   type Db,
 } from '@accord/db';
-import { mergeSimulationResults, type SimulationResult } from '@accord/engine';
+import { mergeSimulationResults, type FieldCatalog, type SimulationResult } from '@accord/engine';
 import type { FromWorker, ToWorker } from './protocol';
 import { WorkerPool } from './worker-pool';
 
@@ -21,6 +21,9 @@ export interface RunSpec {
   asOf: Date;
   baseline: unknown;
   candidate: unknown;
+  /** The catalogs the two documents are compiled with (a version's pinned one, or the live one). */
+  baselineCatalog: FieldCatalog;
+  candidateCatalog: FieldCatalog;
 }
 
 /** Reads leads `fromSeq … fromSeq + limit - 1` of a set as one JSON array text. */
@@ -301,6 +304,8 @@ export class RunManager {
           type: 'start',
           baseline: spec.baseline,
           candidate: spec.candidate,
+          baselineCatalog: spec.baselineCatalog,
+          candidateCatalog: spec.candidateCatalog,
           asOf: spec.asOf.getTime(),
           keepChanged,
         });

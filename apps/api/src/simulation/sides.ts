@@ -1,10 +1,10 @@
-import { findVersion, getDraft } from '@accord/db';
+import { findVersion, findWorkspaceCatalog, getDraft } from '@accord/db';
 import {
   compile,
-  defaultCatalog,
   hashWorkflow,
   parseWorkflow,
   type Evaluate,
+  type FieldCatalog,
   type Lead,
   type Result,
   type Workflow,
@@ -12,6 +12,7 @@ import {
 } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { pinnedCatalog } from '../services/catalogs';
 import { requireWorkflow } from '../services/workflows';
 import { InvalidWorkflow, type Context, type SessionUser } from '../trpc';
 
@@ -26,7 +27,12 @@ export interface ResolvedSide {
   /** "Version 3 (published)", "Draft (revision 12)". */
   label: string;
   document: Workflow;
-  /** Key for the compile cache: versions never change; a draft revision never changes. */
+  /** A version's pinned catalog; the workspace's live catalog for the draft. */
+  catalog: FieldCatalog;
+  /**
+   * Key for the compile cache: versions never change; a draft revision read with one catalog
+   * revision never changes.
+   */
   cacheKey: string;
   /**
    * `hashWorkflow` of the document (a version's stored hash; a draft's computed when asked, as
@@ -45,21 +51,28 @@ async function versionSide(ctx: Ctx, workflowId: string, versionId: string): Pro
       code: 'NOT_FOUND',
       message: `No version ${versionId} of this workflow.`,
     });
+  const label = `Version ${version.number} (${version.status})`;
   return {
     versionId: version.id,
     versionNumber: version.number,
     draftRevision: null,
-    label: `Version ${version.number} (${version.status})`,
-    document: version.document as Workflow,
+    label,
+    document: storedWorkflow(version.document, label),
+    catalog: await pinnedCatalog(ctx.db, version.catalog_hash),
     cacheKey: `version:${version.id}`,
     contentHash: () => version.compiled_hash,
   };
 }
 
-/** The content hash of a stored document, as `propose` computes it for a version. */
-function hashOfDocument(document: unknown): string {
+/** A stored document parsed; PRECONDITION_FAILED naming the side when it no longer parses. */
+export function storedWorkflow(document: unknown, label: string): Workflow {
   const parsed = parseWorkflow(document);
-  return hashWorkflow(parsed.ok ? parsed.workflow : (document as Workflow));
+  if (!parsed.ok)
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: `${label} is not a valid workflow document (${parsed.errors[0]?.path || 'document'}: ${parsed.errors[0]?.message ?? 'unreadable'}).`,
+    });
+  return parsed.workflow;
 }
 
 /**
@@ -90,14 +103,18 @@ export async function resolveSides(
   if (input.candidate === 'draft') {
     const draft = await getDraft(ctx.db, workflow.id);
     if (!draft) throw new TRPCError({ code: 'NOT_FOUND', message: 'This workflow has no draft.' });
+    const live = await findWorkspaceCatalog(ctx.db, ctx.user.workspace_id);
+    const label = `Draft (revision ${draft.revision})`;
+    const document = storedWorkflow(draft.document, label);
     candidate = {
       versionId: null,
       versionNumber: null,
       draftRevision: draft.revision,
-      label: `Draft (revision ${draft.revision})`,
-      document: draft.document as Workflow,
-      cacheKey: `draft:${workflow.id}:${draft.revision}`,
-      contentHash: () => hashOfDocument(draft.document),
+      label,
+      document,
+      catalog: live.catalog,
+      cacheKey: `draft:${workflow.id}:${draft.revision}:catalog:${live.revision}`,
+      contentHash: () => hashWorkflow(document),
     };
   } else candidate = await versionSide(ctx, workflow.id, input.candidate.versionId);
 
@@ -114,7 +131,7 @@ const CACHE_SIZE = 64;
  * PRECONDITION_FAILED with the diagnostics when it does not compile.
  */
 export function compiledSide(
-  side: Pick<ResolvedSide, 'cacheKey' | 'document' | 'label'>,
+  side: Pick<ResolvedSide, 'cacheKey' | 'document' | 'catalog' | 'label'>,
   name: string,
 ) {
   const hit = compiledCache.get(side.cacheKey);
@@ -123,7 +140,7 @@ export function compiledSide(
     compiledCache.set(side.cacheKey, hit);
     return hit;
   }
-  const compiled = compile(side.document, defaultCatalog);
+  const compiled = compile(side.document, side.catalog);
   if (!compiled.ok)
     throw new TRPCError({
       code: 'PRECONDITION_FAILED',
@@ -152,7 +169,7 @@ function explained(document: Workflow, result: Result) {
   return { ...result, steps };
 }
 
-type ExplainableSide = Pick<ResolvedSide, 'cacheKey' | 'document' | 'label'>;
+type ExplainableSide = Pick<ResolvedSide, 'cacheKey' | 'document' | 'catalog' | 'label'>;
 
 /**
  * One lead through both sides, each with its label, the document it ran (so both paths can be

@@ -21,10 +21,12 @@ port.on('message', (message: ToWorker) => {
           {
             baseline: simulationSide<Lead>(message.baseline, {
               asOf: message.asOf,
+              catalog: message.baselineCatalog,
               name: 'baseline',
             }),
             candidate: simulationSide<Lead>(message.candidate, {
               asOf: message.asOf,
+              catalog: message.candidateCatalog,
               name: 'candidate',
             }),
           },

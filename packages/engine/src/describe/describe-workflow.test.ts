@@ -48,7 +48,7 @@ describe('describeWorkflow', () => {
   });
 
   it('orders stage sections by funnel order and renders Markdown', () => {
-    expect(doc.sections.slice(1).map((s) => s.stage)).toEqual([
+    expect(doc.sections.slice(1, -1).map((s) => s.stage)).toEqual([
       'nurture',
       'mql',
       'sal',
@@ -62,6 +62,30 @@ describe('describeWorkflow', () => {
     ).toBe(true);
     expect(md).toContain('\n## MQL\n\n- Marketing-qualified');
     expect(md).toContain('\n  - +10 Fit (profile): First and last name given');
+  });
+
+  it('#17: ends with the definitions of the fields it reads, from the catalog it is given', () => {
+    const fields = doc.sections.at(-1)!;
+    expect(fields.heading).toBe('Fields this agreement reads');
+    expect(fields.lines).toContain(
+      'Seniority (seniority): enum, profile; one of C-level, VP, Director, Manager, Individual contributor, Student',
+    );
+    expect(fields.lines.some((l) => l.startsWith('First name'))).toBe(true);
+    const renamed = describeWorkflow(defaultWorkflow(), {
+      fields: [
+        {
+          id: 'seniority',
+          label: 'Level',
+          type: 'string',
+          category: 'profile',
+          missing: ['Select'],
+        },
+      ],
+      events: [],
+    });
+    const lines = renamed.sections.at(-1)!.lines;
+    expect(lines).toContain('Level (seniority): string, profile; "Select" count as missing');
+    expect(lines).toContain('job_title: not in the field catalog');
   });
 
   it('handles a blank agreement', () => {

@@ -1,3 +1,4 @@
+import { usedCatalogIds } from '../catalog/catalog-changes';
 import { defaultCatalog } from '../catalog/default-catalog';
 import { indexCatalog } from '../catalog/catalog-index';
 import { buildGraph } from '../validate/graph';
@@ -220,10 +221,41 @@ export function describeWorkflow(
         );
     sections.push({ stage: stage.id, heading: `${stage.label}`, lines });
   }
+  const definitions = fieldDefinitionLines(workflow, ctx);
+  if (definitions.length)
+    sections.push({ stage: null, heading: 'Fields this agreement reads', lines: definitions });
   return {
     title: workflow.name ? `${workflow.name}: the agreement` : 'Lead qualification agreement',
     sections,
   };
+}
+
+/** What each field and event type the workflow reads means, as its catalog defines it. */
+function fieldDefinitionLines(workflow: Workflow, ctx: TextContext): string[] {
+  const used = usedCatalogIds(workflow);
+  const lines: string[] = [];
+  for (const id of [...used.fields].sort()) {
+    const field = ctx.catalog.fields.get(id);
+    if (!field) {
+      lines.push(`${id}: not in the field catalog`);
+      continue;
+    }
+    const parts = [`${field.label} (${field.id}): ${field.type}, ${field.category}`];
+    if (field.values?.length) parts.push(`one of ${field.values.map((o) => o.label).join(', ')}`);
+    if (field.missing?.length)
+      parts.push(`${field.missing.map((t) => `"${t}"`).join(', ')} count as missing`);
+    if (field.retired) parts.push('retired');
+    lines.push(`${parts.join('; ')}${field.description ? ` — ${field.description}` : ''}`);
+  }
+  for (const id of [...used.events].sort()) {
+    const event = ctx.catalog.events.get(id);
+    lines.push(
+      event
+        ? `${event.def.label} (${id}): ${event.def.category} event${event.def.description ? ` — ${event.def.description}` : ''}`
+        : `${id}: not in the field catalog`,
+    );
+  }
+  return lines;
 }
 
 /**

@@ -43,6 +43,13 @@ export const fieldDefSchema = z.object({
   description: z.string().optional(),
   /** Allowed values of `enum` fields (and suggestions for `list` fields). */
   values: z.array(enumOptionSchema).optional(),
+  /**
+   * Texts that mean "no answer" for this field in imports, e.g. `Select`, `N/A`, `-` (compared
+   * trimmed and ignoring case); a blank always does.
+   */
+  missing: z.array(z.string().max(64)).max(50).optional(),
+  /** A retired field stays readable by the versions that use it; new rules should not use it. */
+  retired: z.boolean().optional(),
 });
 export type FieldDef = z.infer<typeof fieldDefSchema>;
 
@@ -60,6 +67,7 @@ export const eventDefSchema = z.object({
   category: z.enum(['channel', 'behaviour']),
   description: z.string().optional(),
   props: z.array(eventPropDefSchema).default([]),
+  retired: z.boolean().optional(),
 });
 export type EventDef = z.infer<typeof eventDefSchema>;
 

@@ -298,6 +298,14 @@ export function checkOperand(
         });
         return undefined;
       }
+      if (field.retired)
+        ctx.report({
+          severity: 'warning',
+          code: 'retired-field',
+          message: `${field.label} is retired in the field catalog; rules should stop using it`,
+          nodeId: at.nodeId,
+          path: `${at.path}.field`,
+        });
       return { type: field.type, label: field.label, options: field.values };
     }
     case 'events': {

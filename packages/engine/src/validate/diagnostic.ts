@@ -17,6 +17,8 @@ export const DIAGNOSTIC_CODES = [
   'unconnected-handle',
   'path-without-stage',
   'unknown-field',
+  'retired-field',
+  'field-changed',
   'unknown-event',
   'unknown-event-prop',
   'unknown-score',

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validate } from './validate';
+import { defaultCatalog } from '../catalog/default-catalog';
 import { hasErrors, type DiagnosticCode } from './diagnostic';
 import { defaultWorkflow, blankWorkflow } from '../defaults/default-workflow';
 import { all, events, eventFilter, field, score, tag, when, where } from '../defaults/builders';
@@ -219,6 +220,19 @@ describe('validate: rules and values', () => {
         ?.code,
     ).toBe('unknown-event-prop');
     expect(onCondition(when(score('karma'), 'gte', 1))[0]?.code).toBe('unknown-score');
+  });
+
+  it('#17: a retired field is a warning naming it, not an error', () => {
+    const catalog = structuredClone(defaultCatalog);
+    catalog.fields.find((f) => f.id === 'job_title')!.retired = true;
+    const w = conditionWorkflow(when(field('job_title'), 'contains', 'VP'));
+    expect(validate(w, catalog).filter((d) => d.code === 'retired-field')).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringContaining('Job title'),
+      }),
+    ]);
+    expect(validate(w).some((d) => d.code === 'retired-field')).toBe(false);
   });
 
   it('unknown-tag is a warning', () => {

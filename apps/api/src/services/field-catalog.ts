@@ -1,0 +1,139 @@
+import {
+  activeDrafts,
+  findWorkspaceCatalog,
+  saveWorkspaceCatalog,
+  versionsInForce,
+  type Executor,
+} from '@accord/db';
+import {
+  catalogChanges,
+  fieldChangeText,
+  usedCatalogIds,
+  type CatalogFieldChange,
+  type FieldCatalog,
+} from '@accord/engine';
+import { TRPCError } from '@trpc/server';
+import type { Context, SessionUser } from '../trpc';
+import { mutate } from './audited';
+
+type Ctx = Context & { user: SessionUser };
+
+/** Where a field is read: a workflow's draft, or one of its versions (with its status). */
+export interface FieldUse {
+  workflowId: string;
+  workflowName: string;
+  kind: 'draft' | 'version';
+  number: number;
+  status: string;
+}
+
+/** For each field and event id, the drafts and versions in force (proposed, approved, published) that read it. */
+export async function catalogUsage(
+  db: Executor,
+  workspaceId: string,
+): Promise<Record<string, FieldUse[]>> {
+  const uses: Record<string, FieldUse[]> = {};
+  const add = (ids: Set<string>, use: FieldUse) => {
+    for (const id of ids) (uses[id] ??= []).push(use);
+  };
+  for (const draft of await activeDrafts(db, workspaceId)) {
+    const used = usedCatalogIds(draft.document);
+    const use: FieldUse = {
+      workflowId: draft.workflowId,
+      workflowName: draft.workflowName,
+      kind: 'draft',
+      number: draft.revision,
+      status: 'draft',
+    };
+    add(used.fields, use);
+    add(used.events, use);
+  }
+  for (const version of await versionsInForce(db, workspaceId)) {
+    const used = usedCatalogIds(version.document);
+    const use: FieldUse = {
+      workflowId: version.workflowId,
+      workflowName: version.workflowName,
+      kind: 'version',
+      number: version.number,
+      status: version.status,
+    };
+    add(used.fields, use);
+    add(used.events, use);
+  }
+  return uses;
+}
+
+/** Changes that would break what a version in force means: retyping, retiring, removing, dropping options. */
+function breaking(change: CatalogFieldChange): boolean {
+  return (
+    change.kind === 'retyped' ||
+    change.kind === 'retired' ||
+    change.kind === 'removed' ||
+    (change.kind === 'options-changed' && change.removed.length > 0)
+  );
+}
+
+/**
+ * Saves a new live catalog for the caller's workspace in one transaction with its audit event,
+ * if the workspace is still at `baseRevision` (CONFLICT otherwise). A change that retypes,
+ * retires, removes or drops options of a field read by a proposed, approved or published version
+ * is refused, naming the version: that version keeps its pinned catalog, but the field it was
+ * signed off on must keep meaning the same for the next one and for the CRMs that send it.
+ */
+export async function saveCatalog(
+  ctx: Ctx,
+  input: {
+    baseRevision: number;
+    next: (current: FieldCatalog) => FieldCatalog;
+    action: string;
+    detail?: Record<string, unknown>;
+  },
+) {
+  return mutate(ctx, async (trx, audit) => {
+    const current = await findWorkspaceCatalog(trx, ctx.user.workspace_id);
+    if (current.revision !== input.baseRevision)
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: `The field catalog changed (revision ${current.revision}) since you loaded revision ${input.baseRevision}; reload and try again.`,
+      });
+    const next = input.next(current.catalog);
+    const changes = catalogChanges(current.catalog, next);
+    if (changes.length === 0) return { revision: current.revision, changes: [] as string[] };
+    const risky = changes.filter(breaking);
+    if (risky.length > 0) {
+      const versions = await versionsInForce(trx, ctx.user.workspace_id);
+      for (const change of risky)
+        for (const version of versions)
+          if (usedCatalogIds(version.document).fields.has(change.field))
+            throw new TRPCError({
+              code: 'PRECONDITION_FAILED',
+              message: `${change.label} is used by version ${version.number} of ${version.workflowName} (${version.status}); it cannot be ${change.kind === 'options-changed' ? 'stripped of options' : change.kind}. ${fieldChangeText(change)}.`,
+            });
+    }
+    const revision = await saveWorkspaceCatalog(trx, {
+      workspaceId: ctx.user.workspace_id,
+      baseRevision: current.revision,
+      catalog: next,
+      userId: ctx.user.id,
+    });
+    if (revision === undefined)
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: 'Someone saved the field catalog at the same moment; reload and try again.',
+      });
+    const texts = changes.map(fieldChangeText);
+    await audit({
+      action: input.action,
+      entityType: 'field_catalog',
+      entityId: ctx.user.workspace_id,
+      before: { revision: current.revision },
+      after: {
+        revision,
+        changes: texts.slice(0, 100),
+        more: Math.max(0, texts.length - 100),
+        ...input.detail,
+      },
+    });
+    return { revision, changes: texts };
+  });
+}
