@@ -29,6 +29,7 @@ export const ROLE_POLICY = {
   'versions.liveAt': EVERYONE,
   'versions.diff': EVERYONE,
   'versions.agreement': EVERYONE,
+  'versions.catalog': EVERYONE,
   'versions.propose': AUTHORS,
   'versions.approve': ['marketing', 'sales'],
   'versions.reject': ['marketing', 'sales'],

@@ -351,6 +351,18 @@ export const versionsRouter = {
       return { from: from.label, to: to.label, diff, fields, lines };
     }),
 
+  /** The field catalog a version pinned when it was proposed: what its rules read. */
+  catalog: protectedProcedure('versions.catalog')
+    .input(versionId)
+    .query(async ({ ctx, input }) => {
+      const version = await requireVersion(ctx, input.versionId);
+      return {
+        versionId: version.id,
+        hash: version.catalog_hash,
+        catalog: await pinnedCatalog(ctx.db, version.catalog_hash),
+      };
+    }),
+
   /** The plain-language agreement of a version, structured and as Markdown, for signing. */
   agreement: protectedProcedure('versions.agreement')
     .input(versionId)

@@ -172,8 +172,9 @@ function explained(document: Workflow, result: Result) {
 type ExplainableSide = Pick<ResolvedSide, 'cacheKey' | 'document' | 'catalog' | 'label'>;
 
 /**
- * One lead through both sides, each with its label, the document it ran (so both paths can be
- * drawn on exactly what was evaluated) and its result with the path in node labels.
+ * One lead through both sides, each with its label, the document and catalog it ran (so both
+ * paths can be drawn, and named, on exactly what was evaluated) and its result with the path in
+ * node labels.
  */
 export function explainOnBothSides(
   sides: { baseline: ExplainableSide; candidate: ExplainableSide },
@@ -181,9 +182,9 @@ export function explainOnBothSides(
   asOf: Date,
 ) {
   const side = (which: 'baseline' | 'candidate') => {
-    const { label, document } = sides[which];
+    const { label, document, catalog } = sides[which];
     const result = compiledSide(sides[which], which)(lead, { asOf });
-    return { label, document, ...explained(document, result) };
+    return { label, document, catalog, ...explained(document, result) };
   };
   const baseline = side('baseline');
   const candidate = side('candidate');
