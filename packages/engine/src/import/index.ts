@@ -29,5 +29,15 @@ export {
   type MappingIssue,
 } from './row-mapper';
 export { inferColumnType, type InferredType } from './infer-type';
+export {
+  ColumnProfiler,
+  proposeField,
+  fieldSlug,
+  valueKey,
+  MAX_DISTINCT,
+  MAX_DISTINCT_CHARS,
+  type ColumnProfile,
+  type ProposedField,
+} from './column-profile';
 export { IMPORT_LIMITS, cellTooLong, columnNameTooLong, tooManyColumns } from './limits';
 export { TextScanner, EMPTY_FILE, type NotText } from './text-scanner';
