@@ -31,3 +31,4 @@ export * from './repositories/api-keys';
 export * from './repositories/decisions';
 export * from './repositories/sign-in-failures';
 export * from './repositories/catalogs';
+export * from './repositories/sessions';

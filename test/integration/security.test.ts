@@ -223,7 +223,7 @@ describe.each(testBackends())('security on $kind', ({ open }) => {
         .returning('id')
         .executeTakeFirstOrThrow();
       const foreignKey = `acc_foreign_${Date.now()}`;
-      const { hashToken } = await import('../../apps/api/src/trpc');
+      const { hashToken } = await import('@accord/api/auth/session');
       await accord.database.db
         .insertInto('api_keys')
         .values({

@@ -23,7 +23,8 @@ import { EvaluatorCache } from './rest/evaluator-cache';
 import { openApiDocument } from './rest/openapi';
 import { restErrorBody, STATUS_OF, type RestErrorCode } from './rest/rest-error';
 import { appRouter, type AppRouter } from './root';
-import { SESSION_COOKIE, userForSessionToken, type Caches, type Context } from './trpc';
+import { sessionFromRequest, type SignedInSession } from './auth/session';
+import type { Caches, Context } from './trpc';
 
 /** Largest request body the API accepts (tRPC and REST); bigger ones get 413. */
 export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -128,7 +129,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** The session of a tRPC request, looked up before its body is read; null when signed out. */
-    trpcSession?: Awaited<ReturnType<typeof userForSessionToken>>;
+    trpcSession?: SignedInSession | null;
   }
 }
 
@@ -168,7 +169,7 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
       }
     }
     // The session before the body: a body is capped by who sends it before it is read.
-    req.trpcSession = await userForSessionToken(database.db, req.cookies[SESSION_COOKIE]);
+    req.trpcSession = await sessionFromRequest(database.db, req);
     const signedIn = req.trpcSession !== null;
     const limit = trpcBodyLimit(signedIn, (req.params as { path?: string }).path);
     if (Number(req.headers['content-length'] ?? 0) > limit) {
@@ -262,9 +263,7 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
     res: Context['res'] & object;
   }): Promise<Context> => {
     const found =
-      req.trpcSession !== undefined
-        ? req.trpcSession
-        : await userForSessionToken(database.db, req.cookies[SESSION_COOKIE]);
+      req.trpcSession !== undefined ? req.trpcSession : await sessionFromRequest(database.db, req);
     return {
       db: database.db,
       dbKind: database.kind,

@@ -1,5 +1,4 @@
-import { formatPath, sha256Hex } from '@accord/engine';
-import type {} from '@fastify/cookie';
+import { formatPath } from '@accord/engine';
 import type { AccordDatabase, Db, Role, User } from '@accord/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -17,8 +16,6 @@ export interface Caches {
   apiKeys: ApiKeyCache;
 }
 
-export const SESSION_COOKIE = 'accord_session';
-
 export type SessionUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'workspace_id'>;
 
 /** What every procedure sees. `req`/`res` are absent when called through `createCaller`. */
@@ -33,26 +30,6 @@ export interface Context {
   sessionHash: string | null;
   req?: FastifyRequest;
   res?: FastifyReply;
-}
-
-/** SHA-256 of a secret token, as stored for sessions and API keys. */
-export function hashToken(token: string): string {
-  return sha256Hex(token);
-}
-
-/** Finds the signed-in user of a session token, or null when unknown, expired or disabled. */
-export async function userForSessionToken(db: Db, token: string | undefined) {
-  if (!token) return null;
-  const idHash = hashToken(token);
-  const user = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.workspace_id'])
-    .where('sessions.id_hash', '=', idHash)
-    .where('sessions.expires_at', '>', new Date())
-    .where('users.disabled_at', 'is', null)
-    .executeTakeFirst();
-  return user ? { user, sessionHash: idHash } : null;
 }
 
 /** The cause of a CONFLICT on a stale draft save: the revision now stored and who saved it. */
@@ -248,6 +225,3 @@ export function protectedProcedure(roles: readonly Role[] | PolicyName) {
     })
     .use(checkedInput);
 }
-
-/** Every role, for procedures any signed-in user may call (auditors included). */
-export const ANY_ROLE: readonly Role[] = ['admin', 'marketing', 'sales', 'ops', 'auditor'];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DB, Db, NewAudit, Role, Transaction } from '@accord/db';
-import { hashToken } from '../trpc';
+import { hashToken } from './session';
 
 /** Appends one audit event for the acting user or tool, in the caller's transaction. */
 export type AuditFn = (event: Omit<NewAudit, 'actor'>) => Promise<void>;

@@ -13,7 +13,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env';
 import { buildServer, type AccordServer } from '../server';
-import { hashToken } from '../trpc';
+import { hashToken } from '../auth/session';
 import {
   MAX_BATCH,
   registerEvaluateRoute,

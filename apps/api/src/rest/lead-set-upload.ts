@@ -12,7 +12,8 @@ import { ImportRefused } from '../imports/import-refused';
 import { importLeadSet } from '../services/lead-sets';
 import { mutate } from '../services/audited';
 import { runManagerFor } from '../simulation/run-manager';
-import { SESSION_COOKIE, userForSessionToken, type Caches, type Context } from '../trpc';
+import { sessionFromRequest } from '../auth/session';
+import type { Caches, Context } from '../trpc';
 import { sendRestError, type RestErrorCode } from './rest-error';
 
 /** Largest file the upload route takes. */
@@ -110,7 +111,7 @@ export async function registerLeadSetUpload(
           },
         });
       }
-      const found = await userForSessionToken(deps.database.db, req.cookies[SESSION_COOKIE]);
+      const found = await sessionFromRequest(deps.database.db, req);
       if (!found) return sendRestError(reply, 'UNAUTHORIZED', 'Sign in first.');
       const allowed = ROLE_POLICY['leadSets.import'] as readonly string[];
       if (!allowed.includes(found.user.role))

@@ -4,7 +4,9 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { signInAccounts } from '../auth/accounts';
 import { hashPassword, verifyPassword } from '../auth/password';
-import { ChooseWorkspace, hashToken, publicProcedure, SESSION_COOKIE } from '../trpc';
+import { createSession, deleteSession } from '@accord/db';
+import { hashToken, SESSION_COOKIE } from '../auth/session';
+import { ChooseWorkspace, publicProcedure } from '../trpc';
 
 const SESSION_DAYS = 14;
 
@@ -71,14 +73,14 @@ export const authRouter = {
         throw new TRPCError({ code: 'BAD_REQUEST', message: choice.message, cause: choice });
       }
       await ctx.signInThrottle.succeed(key);
-      if (ctx.sessionHash)
-        await ctx.db.deleteFrom('sessions').where('id_hash', '=', ctx.sessionHash).execute();
+      if (ctx.sessionHash) await deleteSession(ctx.db, ctx.sessionHash);
       const token = randomBytes(32).toString('base64url');
       const expires = new Date(now + SESSION_DAYS * 86_400_000);
-      await ctx.db
-        .insertInto('sessions')
-        .values({ id_hash: hashToken(token), user_id: user.id, expires_at: expires })
-        .execute();
+      await createSession(ctx.db, {
+        idHash: hashToken(token),
+        userId: user.id,
+        expiresAt: expires,
+      });
       ctx.res?.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -97,8 +99,7 @@ export const authRouter = {
 
   /** Ends the current session. */
   signOut: publicProcedure.mutation(async ({ ctx }) => {
-    if (ctx.sessionHash)
-      await ctx.db.deleteFrom('sessions').where('id_hash', '=', ctx.sessionHash).execute();
+    if (ctx.sessionHash) await deleteSession(ctx.db, ctx.sessionHash);
     ctx.res?.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   }),
