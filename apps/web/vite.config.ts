@@ -7,7 +7,7 @@ export default defineConfig({
   plugins: [react()],
   server: {
     port: 5173,
-    proxy: { '/trpc': api, '/v1': api, '/healthz': api },
+    proxy: { '/trpc': api, '/v1': api, '/api': api, '/healthz': api },
   },
   build: { outDir: 'dist', sourcemap: true },
 });

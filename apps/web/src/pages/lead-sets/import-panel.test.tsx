@@ -2,11 +2,19 @@ import type { AppRouter } from '@accord/api';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, type TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TRPCProvider } from '../../lib/trpc';
 import { ImportPanel, notTextMessage } from './import-panel';
+import type * as UploadModule from './upload-file';
+import { uploadLeadFile, UploadError, type UploadProgress } from './upload-file';
+
+vi.mock('./upload-file', async (actual) => ({
+  ...(await actual<typeof UploadModule>()),
+  uploadLeadFile: vi.fn(),
+}));
+const upload = vi.mocked(uploadLeadFile);
 
 const PREVIEW = {
   format: 'csv',
@@ -29,7 +37,9 @@ const IMPORTED = {
   errorsTruncated: false,
 };
 
-/** A tRPC client answering previewImport and import from memory, counting the calls. */
+const CATALOG = { catalog: { fields: [], events: [] }, revision: 0, templates: [] };
+
+/** A tRPC client answering previewImport and the catalog from memory, counting the calls. */
 function fakeServer() {
   const calls: string[] = [];
   const link: TRPCLink<AppRouter> =
@@ -37,8 +47,7 @@ function fakeServer() {
     ({ op }) =>
       observable((observer) => {
         calls.push(op.path);
-        const data = op.path === 'leadSets.previewImport' ? PREVIEW : IMPORTED;
-        // The import answers a moment later, as a server does.
+        const data = op.path === 'leadSets.previewImport' ? PREVIEW : CATALOG;
         setTimeout(() => {
           observer.next({ result: { type: 'data', data } });
           observer.complete();
@@ -62,9 +71,16 @@ function renderPanel() {
 }
 
 describe('ImportPanel', () => {
-  afterEach(cleanup);
+  afterEach(() => {
+    cleanup();
+    upload.mockReset();
+  });
 
-  it('#15: imports a file once: a double click sends one import and the button stays disabled', async () => {
+  it('#15: imports a file once: a double click sends one upload and the button stays disabled', async () => {
+    // The upload answers a moment later, as a server does.
+    upload.mockImplementation(
+      () => new Promise((resolve) => setTimeout(() => resolve(IMPORTED as never), 20)),
+    );
     const user = userEvent.setup();
     const server = renderPanel();
     const file = new File(['email\nann@acme.com\n'], 'leads.csv', { type: 'text/csv' });
@@ -72,12 +88,46 @@ describe('ImportPanel', () => {
     const button = await screen.findByRole('button', { name: 'Import leads.csv' });
     await user.dblClick(button);
     await screen.findByTestId('import-result');
-    expect(server.calls.filter((c) => c === 'leadSets.import')).toHaveLength(1);
+    expect(upload).toHaveBeenCalledTimes(1);
+    expect(upload.mock.calls[0]![0]).toMatchObject({ file, name: 'leads', format: 'csv' });
+    expect(server.calls).not.toContain('leadSets.import');
     expect(server.imported()).toBe(1);
     const done = screen.getByRole('button', { name: 'Imported leads.csv' });
     expect((done as HTMLButtonElement).disabled).toBe(true);
     await user.click(done);
-    expect(server.calls.filter((c) => c === 'leadSets.import')).toHaveLength(1);
+    expect(upload).toHaveBeenCalledTimes(1);
+  });
+
+  it('#16: shows the bytes sent as the file streams, cancels, and says why an upload failed', async () => {
+    let report: ((p: UploadProgress) => void) | undefined;
+    upload.mockImplementation(
+      (_request, events) =>
+        new Promise((_resolve, reject) => {
+          report = events?.onProgress;
+          events?.signal?.addEventListener('abort', () =>
+            reject(new UploadError('The upload was cancelled.', 'ABORTED')),
+          );
+        }),
+    );
+    const user = userEvent.setup();
+    renderPanel();
+    const file = new File(['email\nann@acme.com\n'], 'leads.csv', { type: 'text/csv' });
+    await user.upload(screen.getByLabelText('Lead file'), file);
+    await user.click(await screen.findByRole('button', { name: 'Import leads.csv' }));
+    act(() => report!({ sent: 1_500_000, total: 4_000_000 }));
+    const bar = screen.getByRole('progressbar', { name: 'Upload' }) as HTMLProgressElement;
+    expect(bar.value).toBe(37);
+    expect(screen.getByTestId('upload-progress').textContent).toContain('1.5 MB of 4.0 MB (37%)');
+    await user.click(screen.getByRole('button', { name: 'Cancel upload' }));
+    await screen.findByText('The upload was cancelled.');
+    expect(screen.queryByRole('progressbar')).toBeNull();
+    // A cancelled upload may be started again.
+    upload.mockRejectedValueOnce(
+      new UploadError('mapping.columns.email: no field "mail"', 'BAD_REQUEST'),
+    );
+    await user.click(screen.getByRole('button', { name: 'Import leads.csv' }));
+    await screen.findByText('mapping.columns.email: no field "mail"');
+    expect(upload).toHaveBeenCalledTimes(2);
   });
 
   it('#15: names the line and column where a binary file starts, sending nothing', async () => {
@@ -88,7 +138,8 @@ describe('ImportPanel', () => {
     await waitFor(() =>
       expect(screen.getByText(/^Line 2, column 5: the file is not text/)).toBeTruthy(),
     );
-    expect(server.calls).toEqual([]);
+    expect(server.calls).not.toContain('leadSets.previewImport');
+    expect(upload).not.toHaveBeenCalled();
   });
 
   it('leaves out the cut last line of a preview', () => {

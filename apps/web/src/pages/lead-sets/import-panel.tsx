@@ -1,10 +1,11 @@
-import { defaultCatalog, TextScanner, type ColumnTarget, type ImportMapping } from '@accord/engine';
-import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { TextScanner, type ColumnTarget, type ImportMapping } from '@accord/engine';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
 import { DataTable } from '../data-table';
+import { formatBytes, uploadLeadFile, type UploadProgress } from './upload-file';
 
-/** How much of a file the preview reads; the whole file is sent only on import. */
+/** How much of a file the preview reads; the whole file is streamed to the server on import. */
 const PREVIEW_BYTES = 256 * 1024;
 
 /** Column targets as one select value each: `ignore`, `id`, `events`, `outcome:…`, `field:<id>`. */
@@ -34,9 +35,10 @@ export function notTextMessage(text: string, truncated = false): string | null {
 }
 
 /**
- * Upload CSV or JSON: preview with a column mapping to edit, then import with per-row errors.
- * A file is imported once: the button stays disabled from the click (reading the file takes a
- * moment) until another file is chosen.
+ * Upload CSV or JSON: preview (from the start of the file) with a column mapping to edit, then
+ * the whole file streams to the upload route with a progress bar and a cancel button, and the
+ * import answers with per-row errors. A file is imported once: the button stays disabled from
+ * the click until another file is chosen (or the upload failed or was cancelled).
  */
 export function ImportPanel({ onImported }: { onImported: () => Promise<void> }) {
   const trpc = useTRPC();
@@ -45,15 +47,21 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
   const [mapping, setMapping] = useState<ImportMapping | null>(null);
   const [notText, setNotText] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const upload = useRef<AbortController | null>(null);
+  const catalog = useQuery(trpc.fields.catalog.queryOptions());
   const preview = useMutation(
     trpc.leadSets.previewImport.mutationOptions({ onSuccess: (p) => setMapping(p.mapping) }),
   );
-  const importSet = useMutation(
-    trpc.leadSets.import.mutationOptions({
-      onSuccess: onImported,
-      onError: () => setImporting(false),
-    }),
-  );
+  const importSet = useMutation({
+    mutationFn: (request: Parameters<typeof uploadLeadFile>[0]) => {
+      upload.current = new AbortController();
+      return uploadLeadFile(request, { onProgress: setProgress, signal: upload.current.signal });
+    },
+    onSuccess: onImported,
+    onError: () => setImporting(false),
+    onSettled: () => (upload.current = null),
+  });
   const format = file?.name.toLowerCase().endsWith('.json') ? 'json' : 'csv';
 
   const pick = async (picked: File | null) => {
@@ -61,6 +69,8 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
     setMapping(null);
     setNotText(null);
     setImporting(false);
+    setProgress(null);
+    upload.current?.abort();
     importSet.reset();
     preview.reset();
     if (!picked) return;
@@ -76,16 +86,11 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
       delimiter: 'auto',
     });
   };
-  const submit = async () => {
+  const submit = () => {
     if (!file || !mapping || importing) return;
     setImporting(true);
-    const text = await file.text();
-    const problem = notTextMessage(text);
-    if (problem) {
-      setNotText(problem);
-      return;
-    }
-    importSet.mutate({ name, format, text, delimiter: 'auto', mapping, fileName: file.name });
+    setProgress({ sent: 0, total: file.size });
+    importSet.mutate({ file, name, format, delimiter: 'auto', mapping });
   };
   const remap = async (column: string, key: string) => {
     if (!file || !mapping) return;
@@ -144,7 +149,7 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
                         <option value="outcome:converted">Outcome: converted yes/no</option>
                         <option value="outcome:won">Outcome: won/lost</option>
                         <option value="outcome:stage">Outcome: stage reached</option>
-                        {defaultCatalog.fields.map((f) => (
+                        {catalog.data?.catalog.fields.map((f) => (
                           <option key={f.id} value={`field:${f.id}`}>
                             {f.label}
                           </option>
@@ -176,7 +181,7 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
             className="row"
             onSubmit={(e) => {
               e.preventDefault();
-              void submit();
+              submit();
             }}
           >
             <label className="inline">
@@ -193,6 +198,9 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
           </form>
         </>
       )}
+      {importSet.isPending && progress && (
+        <UploadBar progress={progress} onCancel={() => upload.current?.abort()} />
+      )}
       {importSet.error && <p className="error">{importSet.error.message}</p>}
       {importSet.data && (
         <div data-testid="import-result">
@@ -206,6 +214,31 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
         </div>
       )}
     </section>
+  );
+}
+
+/** Bytes sent of the file's size, as a bar and in words; then "Importing…" while the server finishes. */
+function UploadBar({ progress, onCancel }: { progress: UploadProgress; onCancel: () => void }) {
+  const percent = progress.total ? Math.floor((progress.sent / progress.total) * 100) : 0;
+  const sent = progress.sent >= progress.total;
+  return (
+    <div className="row" data-testid="upload-progress">
+      <progress
+        className="upload-bar"
+        aria-label="Upload"
+        max={100}
+        value={percent}
+        style={{ width: 360 }}
+      />
+      <span className="small" aria-live="polite">
+        {sent
+          ? `Sent ${formatBytes(progress.total)}; the server is storing the last leads…`
+          : `${formatBytes(progress.sent)} of ${formatBytes(progress.total)} (${percent}%)`}
+      </span>
+      <button type="button" onClick={onCancel}>
+        Cancel upload
+      </button>
+    </div>
   );
 }
 
