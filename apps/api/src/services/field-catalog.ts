@@ -6,6 +6,7 @@ import {
   type Executor,
 } from '@accord/db';
 import {
+  canonicalJson,
   catalogChanges,
   fieldChangeText,
   usedCatalogIds,
@@ -23,8 +24,11 @@ export interface FieldUse {
   workflowId: string;
   workflowName: string;
   kind: 'draft' | 'version';
+  /** The draft's revision, or the version's number. */
   number: number;
   status: string;
+  /** Set for a version, so a page can link to it. */
+  versionId?: string;
 }
 
 /** For each field and event id, the drafts and versions in force (proposed, approved, published) that read it. */
@@ -56,6 +60,7 @@ export async function catalogUsage(
       kind: 'version',
       number: version.number,
       status: version.status,
+      versionId: version.id,
     };
     add(used.fields, use);
     add(used.events, use);
@@ -71,6 +76,40 @@ function breaking(change: CatalogFieldChange): boolean {
     change.kind === 'removed' ||
     (change.kind === 'options-changed' && change.removed.length > 0)
   );
+}
+
+/**
+ * The event types `next` removes or retires: like a field, an event type a version in force reads
+ * must keep existing for the next version and for the CRMs that send it.
+ */
+function eventsLost(before: FieldCatalog, next: FieldCatalog) {
+  const after = new Map(next.events.map((e) => [e.id, e]));
+  return before.events.flatMap((event) => {
+    const now = after.get(event.id);
+    if (!now) return [{ id: event.id, label: event.label, how: 'removed' }];
+    if (now.retired && !event.retired)
+      return [{ id: event.id, label: event.label, how: 'retired' }];
+    return [];
+  });
+}
+
+/** How the event types of `next` differ from those of `before`, in words (catalogChanges covers fields). */
+function eventChangeTexts(before: FieldCatalog, next: FieldCatalog): string[] {
+  const old = new Map(before.events.map((e) => [e.id, e]));
+  const texts: string[] = [];
+  for (const event of next.events) {
+    const prior = old.get(event.id);
+    old.delete(event.id);
+    if (!prior) texts.push(`The event type ${event.label} was added`);
+    else if (!prior.retired && event.retired)
+      texts.push(`The event type ${event.label} was retired`);
+    else if (prior.retired && !event.retired)
+      texts.push(`The event type ${event.label} is in use again (no longer retired)`);
+    else if (canonicalJson(prior) !== canonicalJson(event))
+      texts.push(`The event type ${event.label} was changed`);
+  }
+  for (const gone of old.values()) texts.push(`The event type ${gone.label} was removed`);
+  return texts;
 }
 
 /**
@@ -98,17 +137,28 @@ export async function saveCatalog(
       });
     const next = input.next(current.catalog);
     const changes = catalogChanges(current.catalog, next);
-    if (changes.length === 0) return { revision: current.revision, changes: [] as string[] };
+    const eventTexts = eventChangeTexts(current.catalog, next);
+    if (changes.length === 0 && eventTexts.length === 0)
+      return { revision: current.revision, changes: [] as string[] };
     const risky = changes.filter(breaking);
-    if (risky.length > 0) {
+    const lostEvents = eventsLost(current.catalog, next);
+    if (risky.length > 0 || lostEvents.length > 0) {
       const versions = await versionsInForce(trx, ctx.user.workspace_id);
-      for (const change of risky)
-        for (const version of versions)
-          if (usedCatalogIds(version.document).fields.has(change.field))
-            throw new TRPCError({
-              code: 'PRECONDITION_FAILED',
-              message: `${change.label} is used by version ${version.number} of ${version.workflowName} (${version.status}); it cannot be ${change.kind === 'options-changed' ? 'stripped of options' : change.kind}. ${fieldChangeText(change)}.`,
-            });
+      for (const version of versions) {
+        const used = usedCatalogIds(version.document);
+        const change = risky.find((c) => used.fields.has(c.field));
+        if (change)
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: `${change.label} is used by version ${version.number} of ${version.workflowName} (${version.status}); it cannot be ${change.kind === 'options-changed' ? 'stripped of options' : change.kind}. ${fieldChangeText(change)}.`,
+          });
+        const event = lostEvents.find((e) => used.events.has(e.id));
+        if (event)
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: `The event type ${event.label} (${event.id}) is used by version ${version.number} of ${version.workflowName} (${version.status}); it cannot be ${event.how}.`,
+          });
+      }
     }
     const revision = await saveWorkspaceCatalog(trx, {
       workspaceId: ctx.user.workspace_id,
@@ -121,7 +171,7 @@ export async function saveCatalog(
         code: 'CONFLICT',
         message: 'Someone saved the field catalog at the same moment; reload and try again.',
       });
-    const texts = changes.map(fieldChangeText);
+    const texts = [...changes.map(fieldChangeText), ...eventTexts];
     await audit({
       action: input.action,
       entityType: 'field_catalog',
