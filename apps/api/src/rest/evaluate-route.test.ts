@@ -9,6 +9,8 @@ import {
   type Workflow,
 } from '@accord/engine';
 
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env';
@@ -16,6 +18,7 @@ import { buildServer, type AccordServer } from '../server';
 import { hashToken } from '../auth/session';
 import {
   MAX_BATCH,
+  MAX_WARNINGS_PER_LEAD,
   registerEvaluateRoute,
   UNKNOWN_KEY_REQUESTS_PER_MINUTE,
 } from './evaluate-route';
@@ -305,6 +308,166 @@ describe.each(testBackends())('REST evaluation API on $kind', ({ open }) => {
     });
   });
 
+  it("#17: ignores attributes the version's catalog does not know and lists them as warnings of that lead", async () => {
+    const single = await post('inbound', {
+      lead: lead('W', { shoe_size: 44, job_title: 'VP Marketing', seniority: 'Overlord' }),
+      asOf,
+    });
+    expect(single.statusCode).toBe(200);
+    const [result] = single.json().results;
+    expect(result.warnings).toEqual([
+      {
+        path: 'attributes.shoe_size',
+        message: '"shoe_size" is not a field of the catalog; it is ignored',
+      },
+      {
+        path: 'attributes.seniority',
+        message: '"Overlord" is not one of the catalog\'s values; it matches none',
+      },
+    ]);
+    // The ignored attribute changes nothing: the same lead without it gets the same answer.
+    const without = (
+      await post('inbound', {
+        lead: lead('W', { job_title: 'VP Marketing', seniority: 'Overlord' }),
+        asOf,
+      })
+    ).json().results[0];
+    expect({ ...without, warnings: null }).toEqual({ ...result, warnings: null });
+
+    const batch = (
+      await post('inbound', {
+        leads: [
+          lead('A', { email: 'a@acme.com' }),
+          lead('B', { 'shoe size': 1 }),
+          lead('C', { email: 42 }),
+        ],
+        asOf,
+      })
+    ).json().results;
+    expect(batch[0].warnings).toEqual([]);
+    expect(batch[1].warnings.map((w: { path: string }) => w.path)).toEqual([
+      'attributes["shoe size"]',
+    ]);
+    expect(batch[2].error.path).toBe('leads[2].attributes.email');
+  });
+
+  it(`#17: lists at most ${MAX_WARNINGS_PER_LEAD} warnings per lead, then how many more`, async () => {
+    const attributes = Object.fromEntries(
+      Array.from({ length: MAX_WARNINGS_PER_LEAD + 5 }, (_, i) => [`extra_${i}`, i]),
+    );
+    const [result] = (await post('inbound', { lead: lead('many', attributes), asOf })).json()
+      .results;
+    expect(result.warnings).toHaveLength(MAX_WARNINGS_PER_LEAD + 1);
+    expect(result.warnings[0].path).toBe('attributes.extra_0');
+    expect(result.warnings.at(-1)).toEqual({ path: '', message: 'and 5 more warnings' });
+  });
+
+  it('#17: answers the JSON Schema of the lead the published version reads, which accepts a valid lead and refuses a wrong type', async () => {
+    const get = (url: string, bearer: string | null = key) =>
+      app.inject({
+        method: 'GET',
+        url,
+        headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+      });
+    const res = await get('/v1/workflows/inbound/schema');
+    expect(res.statusCode).toBe(200);
+    const schema = res.json();
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.title).toBe('Lead read by inbound version 1');
+    const attributes = schema.properties.attributes.properties;
+    expect(Object.keys(attributes)).toEqual([
+      'asked_for_follow_up',
+      'budget_confirmed',
+      'business_plausible',
+      'buying_cycle',
+      'company_size',
+      'email',
+      'first_name',
+      'follow_up_permission',
+      'industry',
+      'influencer_engaged',
+      'is_competitor',
+      'is_student',
+      'job_title',
+      'last_name',
+      'opportunity_size',
+      'phone',
+      'reachable',
+      'sales_status',
+      'seniority',
+      'timeframe_known',
+    ]);
+    const b2b = CATALOG_TEMPLATES.b2b.catalog;
+    expect(attributes.company_size.title).toBe(
+      b2b.fields.find((f) => f.id === 'company_size')!.label,
+    );
+    expect(attributes.seniority.anyOf[0].enum).toEqual(
+      b2b.fields.find((f) => f.id === 'seniority')!.values!.map((o) => o.value),
+    );
+    expect(attributes.email.anyOf[0]).toEqual({ type: 'string', format: 'email' });
+    expect(schema.properties.events.items.properties.type.enum).toContain('page_view');
+
+    const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
+    addFormats(ajv);
+    const check = ajv.compile(schema);
+    const valid = {
+      id: 'L-1',
+      attributes: {
+        company_size: '250',
+        opportunity_size: 1200.5,
+        is_student: 'No',
+        reachable: true,
+        seniority: 'vp',
+        email: 'ann@acme.com',
+        phone: '0301234',
+        job_title: null,
+        industry: '',
+        shoe_size: 44,
+      },
+      events: [{ type: 'page_view', at: '2026-11-01T10:00:00Z', props: { seconds: 40 } }],
+    };
+    expect(check(valid), JSON.stringify(check.errors)).toBe(true);
+    // What the schema accepts, the evaluate endpoint accepts.
+    const accepted = await post('inbound', { lead: valid, asOf });
+    expect(accepted.statusCode).toBe(200);
+    for (const [path, wrong] of [
+      ['company_size', true],
+      ['company_size', 'lots'],
+      ['is_student', 'perhaps'],
+      ['email', 42],
+    ] as const) {
+      const lead = { ...valid, attributes: { ...valid.attributes, [path]: wrong } };
+      expect(check(lead)).toBe(false);
+      expect(check.errors!.some((e) => e.instancePath === `/attributes/${path}`)).toBe(true);
+      // ...and the API refuses the same value, naming the same path.
+      const refused = await post('inbound', { lead, asOf });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.path).toBe(`lead.attributes.${path}`);
+    }
+    expect(
+      check({
+        ...valid,
+        events: [{ type: 'page_view', at: '2026-11-01T10:00:00Z', props: { seconds: 'long' } }],
+      }),
+    ).toBe(false);
+    expect(check({ ...valid, events: [{ type: 'page_view', at: true }] })).toBe(false);
+    expect(check({ attributes: {} })).toBe(false);
+
+    expect((await get('/v1/workflows/inbound/schema?version=1')).json()).toEqual(schema);
+    const missing = await get('/v1/workflows/inbound/schema?version=99');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.path).toBe('query.version');
+    const bad = await get('/v1/workflows/inbound/schema?version=two');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.path).toBe('query.version');
+    const unknownParam = await get('/v1/workflows/inbound/schema?versoin=1');
+    expect(unknownParam.statusCode).toBe(400);
+    expect(unknownParam.json().error.path).toBe('query');
+    expect((await get('/v1/workflows/inbound/schema', null)).statusCode).toBe(401);
+    expect((await get('/v1/workflows/theirs/schema')).statusCode).toBe(404);
+    expect((await get('/v1/workflows/unpublished/schema')).statusCode).toBe(409);
+  });
+
   it('#18: logs all answered leads of a request or none; unstorable values are per-lead errors found before any write', async () => {
     await setDecisionLog(true);
     try {
@@ -448,7 +611,20 @@ describe.each(testBackends())('REST evaluation API on $kind', ({ open }) => {
     const res = await app.inject({ url: '/v1/openapi.json' });
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/v1/workflows/{slug}/evaluate']);
+    expect(Object.keys(doc.paths)).toEqual([
+      '/v1/workflows/{slug}/schema',
+      '/v1/workflows/{slug}/evaluate',
+    ]);
+    const schemaRoute = doc.paths['/v1/workflows/{slug}/schema'].get;
+    expect(
+      schemaRoute.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`),
+    ).toEqual(['path:slug', 'query:version']);
+    expect(schemaRoute.responses).toHaveProperty('404');
+    const item =
+      doc.paths['/v1/workflows/{slug}/evaluate'].post.responses['200'].content['application/json']
+        .schema.properties.results.items.oneOf[0].allOf[1];
+    expect(item.properties.warnings.items).toEqual({ $ref: '#/components/schemas/Warning' });
+    expect(doc.components.schemas.Warning.required).toEqual(['path', 'message']);
     expect(doc.components.schemas.Lead.properties).toHaveProperty('attributes');
     const responses = doc.paths['/v1/workflows/{slug}/evaluate'].post.responses;
     expect(responses).toHaveProperty('409');

@@ -11,16 +11,18 @@ import {
   leadSchema,
   type Lead,
   type LeadInput,
+  type LeadValueIssue,
   formatPath,
   type Result,
 } from '@accord/engine';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isValidLead } from './lead-check';
+import { leadJsonSchema } from './lead-json-schema';
 import type { ApiKeyCache, ApiKeyIdentity } from './api-key-cache';
 import type { EvaluatorCache } from './evaluator-cache';
-import { restErrorBody, sendRestError, type RestErrorBody } from './rest-error';
+import { restErrorBody, sendRestError, type RestErrorBody, type RestErrorCode } from './rest-error';
 
 /** Most leads one request may carry. */
 export const MAX_BATCH = 10_000;
@@ -63,6 +65,19 @@ export const evaluateRequestSchema = z
     path: ['lead'],
   });
 
+/** The query of GET /v1/workflows/:slug/schema. */
+export const schemaQuerySchema = z
+  .object({
+    version: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(MAX_VERSION)
+      .optional()
+      .describe('Version number; default: the published one'),
+  })
+  .strict();
+
 export interface EvaluateResultItem {
   leadId: string;
   stage: string;
@@ -72,17 +87,39 @@ export interface EvaluateResultItem {
   checklist: Result['checklist'] | null;
   workflow: string;
   version: number;
+  /**
+   * What the version's catalog ignores in this lead: attributes and event properties it does not
+   * know, enum values outside its options (paths relative to the lead, e.g. `attributes.shoe_size`).
+   */
+  warnings: readonly LeadValueIssue[];
+}
+
+/** Most warnings listed per lead; past it, one last entry says how many more there were. */
+export const MAX_WARNINGS_PER_LEAD = 20;
+
+const NO_WARNINGS: readonly LeadValueIssue[] = Object.freeze([]);
+
+/** A lead's warnings, at most `MAX_WARNINGS_PER_LEAD` of them plus a count of the rest. */
+function cappedWarnings(warnings: readonly LeadValueIssue[]): readonly LeadValueIssue[] {
+  if (warnings.length === 0) return NO_WARNINGS;
+  if (warnings.length <= MAX_WARNINGS_PER_LEAD) return warnings;
+  const more = warnings.length - MAX_WARNINGS_PER_LEAD;
+  return [
+    ...warnings.slice(0, MAX_WARNINGS_PER_LEAD),
+    { path: '', message: `and ${more} more warning${more === 1 ? '' : 's'}` },
+  ];
 }
 
 /**
  * One lead's entry in the answer.
- * @example resultItem('L-1', version.evaluate(lead, { asOf }), 'inbound', 3)
+ * @example resultItem('L-1', version.evaluate(lead, { asOf }), 'inbound', 3, check.warnings)
  */
 export function resultItem(
   leadId: string,
   result: Result,
   workflow: string,
   version: number,
+  warnings: readonly LeadValueIssue[] = NO_WARNINGS,
 ): EvaluateResultItem {
   return {
     leadId,
@@ -93,6 +130,7 @@ export function resultItem(
     checklist: result.checklist ?? null,
     workflow,
     version,
+    warnings: cappedWarnings(warnings),
   };
 }
 
@@ -103,8 +141,10 @@ const identities = new WeakMap<FastifyRequest, ApiKeyIdentity | null>();
 
 /**
  * POST /v1/workflows/:slug/evaluate — evaluates one lead or a batch with the published version
- * (or the one named) for the workspace of the bearer key. A bad lead in a batch is answered with
- * its own error; the good ones are evaluated. Rate limited per API key (after looking it up), and
+ * (or the one named) for the workspace of the bearer key. Each lead is checked against the
+ * catalog that version pinned: a value of the wrong type is an error naming its path, an attribute
+ * the catalog does not know is ignored and listed in the lead's `warnings`. A bad lead in a batch
+ * is answered with its own error; the good ones are evaluated. Rate limited per API key (after looking it up), and
  * per address for requests without a known key.
  */
 export async function registerEvaluateRoute(
@@ -139,61 +179,97 @@ export async function registerEvaluateRoute(
       }),
     });
 
-    scope.post<{ Params: { slug: string } }>('/v1/workflows/:slug/evaluate', async (req, reply) => {
+    /**
+     * The key's identity, the workflow `slug` of its workspace and the version asked for (the
+     * published one by default); null once an error is sent.
+     */
+    const resolve = async (
+      req: FastifyRequest<{ Params: { slug: string } }>,
+      reply: FastifyReply,
+      versionOf: () => { ok: true; number: number | undefined; path: string } | { ok: false },
+    ) => {
+      const refuse = (code: RestErrorCode, message: string, path: string) => {
+        sendRestError(reply, code, message, path);
+        return null;
+      };
       const key = bearer(req.headers.authorization);
       if (!key)
-        return sendRestError(
-          reply,
+        return refuse(
           'UNAUTHORIZED',
           'Send an API key as "Authorization: Bearer <key>".',
           'headers.authorization',
         );
       const identity = identities.has(req) ? identities.get(req) : await deps.apiKeys.identify(key);
       if (!identity)
-        return sendRestError(
-          reply,
+        return refuse(
           'UNAUTHORIZED',
           'This API key is unknown or revoked.',
           'headers.authorization',
         );
-
-      const body = evaluateRequestSchema.safeParse(req.body);
-      if (!body.success) {
-        const issue = body.error.issues[0]!;
-        return sendRestError(reply, 'BAD_REQUEST', issue.message, formatPath(issue.path));
-      }
+      const asked = versionOf();
+      if (!asked.ok) return null;
 
       const { slug } = req.params;
       if (!/^[\w-]{1,120}$/.test(slug)) {
-        return sendRestError(reply, 'NOT_FOUND', 'No such workflow.', 'params.slug');
+        return refuse('NOT_FOUND', 'No such workflow.', 'params.slug');
       }
       // Another workspace's workflow answers as one that does not exist: a key learns nothing
       // about other workspaces.
       const workflow = await deps.evaluators.workflow(identity.workspaceId, slug);
-      if (!workflow)
-        return sendRestError(reply, 'NOT_FOUND', `No workflow "${slug}".`, 'params.slug');
+      if (!workflow) return refuse('NOT_FOUND', `No workflow "${slug}".`, 'params.slug');
       let version = workflow.published;
-      if (body.data.version !== undefined) {
-        version = await deps.evaluators.version(workflow, body.data.version);
+      if (asked.number !== undefined) {
+        version = await deps.evaluators.version(workflow, asked.number);
         if (!version)
-          return sendRestError(
-            reply,
+          return refuse(
             'NOT_FOUND',
-            `Workflow "${slug}" has no version ${body.data.version}.`,
-            'body.version',
+            `Workflow "${slug}" has no version ${asked.number}.`,
+            asked.path,
           );
       } else if (!version) {
-        return sendRestError(
-          reply,
+        return refuse(
           'CONFLICT',
           `Workflow "${slug}" has no published version yet.`,
           'params.slug',
         );
       }
+      return { identity, workflow, version, slug };
+    };
 
-      const asOf = asOfOrNow(body.data.asOf);
-      const single = body.data.lead !== undefined;
-      const inputs = single ? [body.data.lead] : body.data.leads!;
+    scope.get<{ Params: { slug: string }; Querystring: Record<string, unknown> }>(
+      '/v1/workflows/:slug/schema',
+      async (req, reply) => {
+        const found = await resolve(req, reply, () => {
+          const query = schemaQuerySchema.safeParse(req.query);
+          if (query.success) return { ok: true, number: query.data.version, path: 'query.version' };
+          const issue = query.error.issues[0]!;
+          const at = formatPath(issue.path);
+          sendRestError(reply, 'BAD_REQUEST', issue.message, at ? `query.${at}` : 'query');
+          return { ok: false };
+        });
+        if (!found) return reply;
+        return reply.send(leadJsonSchema(found.version));
+      },
+    );
+
+    scope.post<{ Params: { slug: string } }>('/v1/workflows/:slug/evaluate', async (req, reply) => {
+      let body: z.infer<typeof evaluateRequestSchema> | undefined;
+      const found = await resolve(req, reply, () => {
+        const parsed = evaluateRequestSchema.safeParse(req.body);
+        if (parsed.success) {
+          body = parsed.data;
+          return { ok: true, number: parsed.data.version, path: 'body.version' };
+        }
+        const issue = parsed.error.issues[0]!;
+        sendRestError(reply, 'BAD_REQUEST', issue.message, formatPath(issue.path));
+        return { ok: false };
+      });
+      if (!found || body === undefined) return reply;
+      const { identity, workflow, version, slug } = found;
+
+      const asOf = asOfOrNow(body.asOf);
+      const single = body.lead !== undefined;
+      const inputs = single ? [body.lead] : body.leads!;
       // A path into the body from one relative to the lead: `leads[3]` + `attributes.email`.
       const at = (i: number, rel: string) => {
         const base = single ? 'lead' : `leads[${i}]`;
@@ -205,6 +281,7 @@ export async function registerEvaluateRoute(
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i];
         let problem: { message: string; path: string } | undefined;
+        let warnings = NO_WARNINGS;
         if (!isValidLead(input)) {
           const issue = leadSchema.safeParse(input).error?.issues[0];
           problem = {
@@ -212,7 +289,9 @@ export async function registerEvaluateRoute(
             path: at(i, formatPath(issue?.path ?? [])),
           };
         } else {
-          const { errors } = checkLeadValues(input, version.catalog);
+          const check = checkLeadValues(input, version.catalog);
+          const errors = check.errors;
+          warnings = check.warnings;
           if (errors.length > 0)
             problem = {
               message:
@@ -229,7 +308,9 @@ export async function registerEvaluateRoute(
         }
         const lead = input as Lead;
         leads[i] = lead;
-        results.push(resultItem(lead.id, version.evaluate(lead, { asOf }), slug, version.number));
+        results.push(
+          resultItem(lead.id, version.evaluate(lead, { asOf }), slug, version.number, warnings),
+        );
       }
       if (workflow.decisionLog) {
         // Every value is checked before anything is written, and all of the request's decisions

@@ -1,4 +1,10 @@
-import { compile, parseWorkflow, type Evaluate, type FieldCatalog } from '@accord/engine';
+import {
+  compile,
+  parseWorkflow,
+  usedCatalogIds,
+  type Evaluate,
+  type FieldCatalog,
+} from '@accord/engine';
 import { pinnedCatalog } from '../services/catalogs';
 import { findActiveWorkflowBySlug, publishedVersion, versionByNumber, type Db } from '@accord/db';
 import { LRUCache } from 'lru-cache';
@@ -12,6 +18,8 @@ export interface CompiledVersion {
   evaluate: Evaluate;
   /** The catalog the version pinned: leads are checked against it. */
   catalog: FieldCatalog;
+  /** The field and event ids the version reads (its lead schema lists them). */
+  reads: { fields: readonly string[]; events: readonly string[] };
   /** The version's node count: its weight in the cache. */
   nodeCount: number;
 }
@@ -132,6 +140,7 @@ export class EvaluatorCache {
     if (!compiled.ok) {
       throw new Error(`Version ${version.number} of ${workflow.slug} does not compile`);
     }
+    const reads = usedCatalogIds(parsed.workflow);
     const entry: CompiledVersion = {
       versionId: version.id,
       number: version.number,
@@ -140,6 +149,7 @@ export class EvaluatorCache {
       slug: workflow.slug,
       evaluate: compiled.evaluate,
       catalog,
+      reads: { fields: [...reads.fields], events: [...reads.events] },
       nodeCount: Math.max(1, parsed.workflow.nodes.length),
     };
     this.#versions.set(version.id, entry);

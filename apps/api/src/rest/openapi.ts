@@ -3,6 +3,8 @@ import { z } from 'zod';
 import {
   evaluateRequestSchema,
   MAX_BATCH,
+  MAX_VERSION,
+  MAX_WARNINGS_PER_LEAD,
   REQUESTS_PER_KEY_PER_MINUTE,
   UNKNOWN_KEY_REQUESTS_PER_MINUTE,
 } from './evaluate-route';
@@ -55,11 +57,58 @@ export function openApiDocument() {
           },
         },
         Result: json(resultSchema),
+        Warning: {
+          type: 'object',
+          required: ['path', 'message'],
+          properties: {
+            path: {
+              type: 'string',
+              description:
+                'Where in the lead, e.g. attributes.shoe_size (empty for the count of the rest)',
+            },
+            message: { type: 'string' },
+          },
+        },
         Error: json(errorSchema),
       },
     },
     security: [{ bearer: [] }],
     paths: {
+      '/v1/workflows/{slug}/schema': {
+        get: {
+          operationId: 'leadSchema',
+          summary: 'The JSON Schema of the lead a version reads',
+          description:
+            "A JSON Schema (draft 2020-12) of the lead the published version (or the one named) reads: `id`, an `attributes` property per field it reads (title = the field's label, the value types evaluate accepts, enum options), the event types it reads with their properties. Built from the field catalog the version pinned, so a change of the workspace's fields does not change it. Check a CRM integration against it.",
+          parameters: [
+            { name: 'slug', in: 'path', required: true, schema: { type: 'string' } },
+            {
+              name: 'version',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: MAX_VERSION },
+              description: 'Version number; default: the published one',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'A JSON Schema (draft 2020-12) of a lead.',
+              content: {
+                'application/json': {
+                  schema: { $ref: 'https://json-schema.org/draft/2020-12/schema' },
+                },
+              },
+            },
+            '400': errorResponse('The query is malformed; `path` names the parameter.'),
+            '401': errorResponse('Missing, unknown or revoked API key.'),
+            '404': errorResponse(
+              "Unknown workflow or version (another workspace's workflows answer the same).",
+            ),
+            '409': errorResponse('The workflow has no published version.'),
+            '429': errorResponse('Rate limited, as evaluate (the two share the budget).'),
+          },
+        },
+      },
       '/v1/workflows/{slug}/evaluate': {
         post: {
           operationId: 'evaluate',
@@ -93,6 +142,11 @@ export function openApiDocument() {
                                     leadId: { type: 'string' },
                                     workflow: { type: 'string' },
                                     version: { type: 'integer' },
+                                    warnings: {
+                                      type: 'array',
+                                      description: `What the version's field catalog ignores in this lead: attributes and event properties it does not know, enum values outside its options. At most ${MAX_WARNINGS_PER_LEAD}, then one entry counting the rest.`,
+                                      items: { $ref: '#/components/schemas/Warning' },
+                                    },
                                   },
                                 },
                               ],
@@ -107,7 +161,7 @@ export function openApiDocument() {
               },
             },
             '400': errorResponse(
-              'The request or a lead is malformed, or a lead value does not fit its field type; `path` names the field.',
+              "The request or a lead is malformed, or a lead value does not fit its field type in the version's field catalog; `path` names the field.",
             ),
             '401': errorResponse('Missing, unknown or revoked API key.'),
             '404': errorResponse(
