@@ -161,11 +161,24 @@ export interface CoerceTarget {
   /** For enum fields: `enumLookup(field.values)`. */
   lookup?: Map<string, string>;
   dateOrder?: DateOrder;
+  /** The field's own texts for "no answer" (`missingTexts(field.missing)`), besides the placeholders. */
+  missing?: ReadonlySet<string>;
+}
+
+/**
+ * A field's missing-value texts as `coerceValue` compares them: trimmed, lower case.
+ * @example missingTexts(['Select one', ' ?? ']) // Set { 'select one', '??' }
+ */
+export function missingTexts(
+  texts: readonly string[] | undefined,
+): ReadonlySet<string> | undefined {
+  if (!texts || texts.length === 0) return undefined;
+  return new Set(texts.map((t) => t.trim().toLowerCase()));
 }
 
 /**
  * One cell as the field's type: blanks and placeholders are missing (undefined), numbers lose
- * their thousands separators, Yes/No become booleans, dates become ISO 8601 text, enum labels
+ * their thousands separators, the field's own missing texts (`target.missing`) are missing too, Yes/No become booleans, dates become ISO 8601 text, enum labels
  * become their values, lists split on `;`, `|` or `,`. Text that cannot be read is an error
  * with a message for the person who made the file. Values already typed (JSON) are checked.
  * @example coerceValue('1.250', { type: 'number' }) // { ok: true, value: 1250 }
@@ -184,6 +197,7 @@ export function coerceValue(raw: unknown, target: CoerceTarget): Coerced {
   const tooLong = cellTooLong(raw);
   if (tooLong !== undefined) return fail(tooLong);
   if (isPlaceholder(raw)) return MISSING;
+  if (target.missing?.has(raw.trim().toLowerCase())) return MISSING;
   const text = raw.trim();
   switch (target.type) {
     case 'string':

@@ -21,6 +21,8 @@ export interface ColumnProfile {
   emails: number;
   /** Filled cells that are exactly 0 or 1 (read as yes/no only when nothing else is numeric). */
   zeroOnes: number;
+  /** Filled cells that look like JSON arrays (`[…]`), as an events column holds. */
+  jsonArrays: number;
   /** Over numeric cells. */
   min?: number;
   max?: number;
@@ -57,6 +59,7 @@ class ColumnCounter {
   dates = 0;
   emails = 0;
   zeroOnes = 0;
+  jsonArrays = 0;
   min = Infinity;
   max = -Infinity;
   maxLength = 0;
@@ -89,6 +92,7 @@ class ColumnCounter {
     // Each parser runs only on text that could be its kind, so a wide file is read quickly.
     if (text.length <= 12 && parseBoolean(text) !== undefined) this.booleans++;
     if (text === '0' || text === '1') this.zeroOnes++;
+    if (text.startsWith('[') && text.endsWith(']')) this.jsonArrays++;
     if (text.length <= 40) {
       const n = parseNumber(text);
       if (n !== undefined) {
@@ -176,6 +180,7 @@ export class ColumnProfiler {
         dates: column.dates,
         emails: column.emails,
         zeroOnes: column.zeroOnes,
+        jsonArrays: column.jsonArrays,
         distinct: null,
         variants: [],
         maxLength: column.maxLength,

@@ -3,6 +3,7 @@ export {
   coerceValue,
   enumLookup,
   isEmailAddress,
+  missingTexts,
   parseBoolean,
   parseDate,
   parseNumber,
@@ -19,11 +20,14 @@ export {
   type ImportMapping,
   type ImportMappingInput,
 } from './mapping';
-export { suggestMapping, nameSimilarity, type SuggestedColumn } from './suggest-mapping';
+export { suggestMapping, nameSimilarity, fitsField, type SuggestedColumn } from './suggest-mapping';
 export {
   checkMapping,
   createRowMapper,
   mapLeadDocument,
+  BAD_CELLS,
+  ISSUE_VALUE_CHARS,
+  type BadCells,
   type CellError,
   type MappedRow,
   type MappingIssue,

@@ -138,15 +138,94 @@ describe('createRowMapper', () => {
     });
   });
 
-  it('reports every bad cell with its column', () => {
-    expect(map(['L', 'ann', 'lots', 'maybe', '', '[{"type":1}]', ''], 4)).toEqual({
+  it('#17: a bad cell costs the cell, not the row: the lead keeps the rest, each bad cell is reported', () => {
+    expect(map(['L', 'ann', 'lots', 'maybe', 'Won', '[{"type":1}]', ''], 4)).toEqual({
+      ok: true,
+      lead: { id: 'L', attributes: {}, events: [], outcome: { converted: true, stage: 'Won' } },
+      issues: [
+        { column: 'Email', columnIndex: 2, message: '"ann" is not an email address', value: 'ann' },
+        { column: 'Employees', columnIndex: 3, message: '"lots" is not a number', value: 'lots' },
+        { column: 'Student', columnIndex: 4, message: '"maybe" is not yes or no', value: 'maybe' },
+        {
+          column: 'Events',
+          columnIndex: 6,
+          message: expect.stringMatching(/^Event \[0\]/),
+          value: '[{"type":1}]',
+        },
+      ],
+    });
+  });
+
+  it('#17: a row with nothing left but bad cells is refused with those cells', () => {
+    expect(map(['L', 'ann', '', '', '', '', ''], 4)).toEqual({
       ok: false,
       errors: [
-        { column: 'Email', columnIndex: 2, message: '"ann" is not an email address' },
-        { column: 'Employees', columnIndex: 3, message: '"lots" is not a number' },
-        { column: 'Student', columnIndex: 4, message: '"maybe" is not yes or no' },
-        { column: 'Events', columnIndex: 6, message: expect.stringMatching(/^Event \[0\]/) },
+        { column: 'Email', columnIndex: 2, message: '"ann" is not an email address', value: 'ann' },
       ],
+    });
+  });
+
+  it('refuses the whole row for a bad cell when asked to (refuse-row)', () => {
+    const strict = createRowMapper(
+      ['Email', 'Employees'],
+      mapping({
+        columns: {
+          Email: { kind: 'field', field: 'email' },
+          Employees: { kind: 'field', field: 'company_size' },
+        },
+      }),
+      defaultCatalog,
+      { badCells: 'refuse-row' },
+    );
+    expect(strict(['ann@acme.com', 'lots'], 2)).toEqual({
+      ok: false,
+      errors: [
+        { column: 'Employees', columnIndex: 2, message: '"lots" is not a number', value: 'lots' },
+      ],
+    });
+  });
+
+  it('#17: a cell longer than the cell limit costs the cell, with its value clipped in the report', () => {
+    const long = 'x'.repeat(70_000);
+    const row = map([long, 'ann@acme.com', '12', '', '', '', ''], 2);
+    expect(row).toMatchObject({
+      ok: true,
+      lead: { id: 'row-2', attributes: { email: 'ann@acme.com', company_size: 12 } },
+      issues: [
+        { column: 'id', columnIndex: 1, message: expect.stringMatching(/70,000 characters/) },
+      ],
+    });
+    expect(row.ok && row.issues?.[0]?.value).toHaveLength(200);
+  });
+
+  it("#17: a field's own missing texts count as blanks", () => {
+    const catalog = {
+      ...defaultCatalog,
+      fields: defaultCatalog.fields.map((f) =>
+        f.id === 'company_size' ? { ...f, missing: ['Unknown size', '??'] } : f,
+      ),
+    };
+    const withMissing = createRowMapper(
+      ['Employees', 'Email'],
+      mapping({
+        columns: {
+          Employees: { kind: 'field', field: 'company_size' },
+          Email: { kind: 'field', field: 'email' },
+        },
+      }),
+      catalog,
+    );
+    expect(withMissing([' unknown SIZE ', 'a@b.co'], 2)).toEqual({
+      ok: true,
+      lead: { id: 'row-2', attributes: { email: 'a@b.co' }, events: [] },
+    });
+    expect(withMissing(['??', 'a@b.co'], 3)).toMatchObject({
+      ok: true,
+      lead: { attributes: { email: 'a@b.co' } },
+    });
+    expect(mapLeadDocument({ id: 'L', attributes: { company_size: '??' } }, catalog)).toEqual({
+      ok: true,
+      lead: { id: 'L', attributes: {}, events: [] },
     });
   });
 
@@ -188,13 +267,19 @@ describe('mapLeadDocument with a catalog', () => {
         events: [],
       },
     });
+    const issue = {
+      column: 'attributes.company_size',
+      columnIndex: 0,
+      message: '"lots" is not a number',
+      value: 'lots',
+    };
     expect(
-      mapLeadDocument({ id: 'L', attributes: { company_size: 'lots' } }, defaultCatalog),
-    ).toEqual({
-      ok: false,
-      errors: [
-        { column: 'attributes.company_size', columnIndex: 0, message: '"lots" is not a number' },
-      ],
-    });
+      mapLeadDocument({ id: 'L', attributes: { company_size: 'lots', x: 1 } }, defaultCatalog),
+    ).toEqual({ ok: true, lead: { id: 'L', attributes: { x: 1 }, events: [] }, issues: [issue] });
+    expect(
+      mapLeadDocument({ id: 'L', attributes: { company_size: 'lots' } }, defaultCatalog, {
+        badCells: 'refuse-row',
+      }),
+    ).toEqual({ ok: false, errors: [issue] });
   });
 });

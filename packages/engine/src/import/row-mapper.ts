@@ -2,7 +2,8 @@ import type { FieldCatalog } from '../schema/field-catalog';
 import { leadEventSchema, type AttributeValue, type Lead, type LeadEvent } from '../schema/lead';
 import { formatPath, parseLead } from '../schema/parse-workflow';
 import { ownValue, setOwn } from '../runtime/values';
-import { coerceValue, enumLookup, parseBoolean, type CoerceTarget } from './coerce';
+import { coerceValue, enumLookup, missingTexts, parseBoolean, type CoerceTarget } from './coerce';
+import { cellTooLong } from './limits';
 import { DEFAULT_CONVERTED_STAGES, type ColumnTarget, type ImportMapping } from './mapping';
 import { isPlaceholder } from './placeholders';
 
@@ -13,9 +14,26 @@ export interface CellError {
   /** 1-based position of the column; 0 for the whole row. */
   columnIndex: number;
   message: string;
+  /** The cell as written, at most `ISSUE_VALUE_CHARS` characters (absent for the whole row). */
+  value?: string;
 }
 
-export type MappedRow = { ok: true; lead: Lead } | { ok: false; errors: CellError[] };
+/**
+ * What a cell that does not fit its field costs: the cell (the field stays missing for that lead,
+ * the problem is reported, the row is kept) or the whole row.
+ */
+export type BadCells = 'skip-cell' | 'refuse-row';
+export const BAD_CELLS: readonly BadCells[] = ['skip-cell', 'refuse-row'];
+
+/** Characters of a bad cell's value kept in its report. */
+export const ISSUE_VALUE_CHARS = 200;
+
+/**
+ * A mapped row: a lead (with `issues`, the cells left out of it, when any were), or the errors
+ * that kept it out.
+ */
+export type MappedRow =
+  { ok: true; lead: Lead; issues?: CellError[] } | { ok: false; errors: CellError[] };
 
 /** A problem with the mapping itself, before any row is read. */
 export interface MappingIssue {
@@ -96,10 +114,18 @@ export function checkMapping(
   return issues;
 }
 
+function shownValue(raw: unknown): string {
+  const text = typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? String(raw));
+  return text.length > ISSUE_VALUE_CHARS ? text.slice(0, ISSUE_VALUE_CHARS) : text;
+}
+
 /**
  * Turns rows of an import into leads by a checked mapping. A row is either a list of cells in
  * the order of `columns` (CSV) or an object keyed by column name (flat JSON). Every cell that
- * cannot be read gives an error naming its column; a row with an error gives no lead.
+ * cannot be read gives an error naming its column and value. With `badCells: 'skip-cell'` (the
+ * default) such a cell is left out of the lead and reported in `issues`, and the row is kept if
+ * anything else of it is left; with `'refuse-row'` a row with an error gives no lead. A field's
+ * own `missing` texts count as blanks. A row of the wrong width is always refused.
  * @example
  * const map = createRowMapper(['Email'], mapping, defaultCatalog);
  * map(['ann@acme.com'], 2) // { ok: true, lead: { id: 'row-2', attributes: { email: 'ann@acme.com' }, events: [] } }
@@ -108,7 +134,9 @@ export function createRowMapper(
   columns: readonly string[],
   mapping: ImportMapping,
   catalog: FieldCatalog,
+  options: { badCells?: BadCells } = {},
 ): (row: readonly unknown[] | Record<string, unknown>, rowNumber: number) => MappedRow {
+  const refuseRow = options.badCells === 'refuse-row';
   const fields = new Map(catalog.fields.map((f) => [f.id, f]));
   const plans: (Plan | null)[] = columns.map((column) => {
     // A column named `constructor` or `__proto__` is a name, not Object's property.
@@ -124,6 +152,7 @@ export function createRowMapper(
           type: def.type,
           lookup: def.values ? enumLookup(def.values) : undefined,
           dateOrder: mapping.dateOrder,
+          missing: missingTexts(def.missing),
         },
       };
     }
@@ -139,6 +168,7 @@ export function createRowMapper(
 
   return (row, rowNumber) => {
     const errors: CellError[] = [];
+    const cellErrors: CellError[] = [];
     const cells: readonly unknown[] = Array.isArray(row)
       ? row
       : columns.map((c) => ownValue(row, c));
@@ -160,11 +190,14 @@ export function createRowMapper(
       if (!plan) continue;
       const raw = cells[i];
       const column = columns[i]!;
-      const cellError = (message: string) => errors.push({ column, columnIndex: i + 1, message });
+      const cellError = (message: string) =>
+        cellErrors.push({ column, columnIndex: i + 1, message, value: shownValue(raw) });
       switch (plan.kind) {
         case 'id': {
           const text = raw === undefined || raw === null ? '' : String(raw).trim();
-          if (text) id = text;
+          const tooLong = cellTooLong(text);
+          if (tooLong !== undefined) cellError(tooLong);
+          else if (text) id = text;
           break;
         }
         case 'field': {
@@ -187,24 +220,27 @@ export function createRowMapper(
         }
       }
     }
-    if (errors.length) return { ok: false, errors };
+    if (errors.length || (refuseRow && cellErrors.length))
+      return { ok: false, errors: [...errors, ...cellErrors] };
     if (!outcome && events.length === 0 && Object.keys(attributes).length === 0)
       return {
         ok: false,
-        errors: [
-          {
-            column: '',
-            columnIndex: 0,
-            message:
-              id === undefined
-                ? 'Every mapped cell of the row is blank.'
-                : 'The row has an id but every other mapped cell is blank.',
-          },
-        ],
+        errors: cellErrors.length
+          ? cellErrors
+          : [
+              {
+                column: '',
+                columnIndex: 0,
+                message:
+                  id === undefined
+                    ? 'Every mapped cell of the row is blank.'
+                    : 'The row has an id but every other mapped cell is blank.',
+              },
+            ],
       };
     const lead: Lead = { id: id ?? `row-${rowNumber}`, attributes, events };
     if (outcome) lead.outcome = outcome;
-    return { ok: true, lead };
+    return cellErrors.length ? { ok: true, lead, issues: cellErrors } : { ok: true, lead };
   };
 }
 
@@ -230,6 +266,14 @@ function readEvents(raw: unknown): LeadEvent[] | string {
     events.push(parsed.data);
   }
   return events;
+}
+
+/**
+ * Whether a cell reads as an outcome of that kind (yes/no, won/lost, any stage); blanks do.
+ * @example readsAsOutcome('Closed Won', 'won') // true
+ */
+export function readsAsOutcome(text: string, as: 'converted' | 'won' | 'stage'): boolean {
+  return typeof readOutcome(text, { kind: 'outcome', as, converted: new Set() }) !== 'string';
 }
 
 function readOutcome(
@@ -261,10 +305,15 @@ function readOutcome(
 /**
  * A lead document of a JSON import (`{id, attributes, events, outcome}`), checked by the lead
  * schema; text values of catalog fields are coerced like CSV cells ("1,200" → 1200, "Select" →
- * left out). Each problem names its path as the column.
+ * left out). A value that does not fit costs the value (reported in `issues`) unless `badCells`
+ * is `'refuse-row'`. Each problem names its path as the column.
  * @example mapLeadDocument({ id: 'L-1', attributes: { company_size: '1,200' } }, defaultCatalog)
  */
-export function mapLeadDocument(value: unknown, catalog?: FieldCatalog): MappedRow {
+export function mapLeadDocument(
+  value: unknown,
+  catalog?: FieldCatalog,
+  options: { badCells?: BadCells } = {},
+): MappedRow {
   const parsed = parseLead(value);
   if (!parsed.ok)
     return {
@@ -277,6 +326,18 @@ export function mapLeadDocument(value: unknown, catalog?: FieldCatalog): MappedR
   const attributes: Record<string, AttributeValue> = {};
   for (const [key, raw] of Object.entries(parsed.lead.attributes)) {
     const def = fields.get(key);
+    const fail = (message: string) =>
+      errors.push({
+        column: formatPath(['attributes', key]),
+        columnIndex: 0,
+        message,
+        value: shownValue(raw),
+      });
+    const tooLong = typeof raw === 'string' ? cellTooLong(raw) : undefined;
+    if (tooLong !== undefined) {
+      fail(tooLong);
+      continue;
+    }
     if (!def || typeof raw !== 'string') {
       setOwn(attributes, key, raw);
       continue;
@@ -284,15 +345,12 @@ export function mapLeadDocument(value: unknown, catalog?: FieldCatalog): MappedR
     const coerced = coerceValue(raw, {
       type: def.type,
       lookup: def.values ? enumLookup(def.values) : undefined,
+      missing: missingTexts(def.missing),
     });
-    if (!coerced.ok)
-      errors.push({
-        column: formatPath(['attributes', key]),
-        columnIndex: 0,
-        message: coerced.message,
-      });
+    if (!coerced.ok) fail(coerced.message);
     else if (coerced.value !== undefined) setOwn(attributes, key, coerced.value);
   }
-  if (errors.length) return { ok: false, errors };
-  return { ok: true, lead: { ...parsed.lead, attributes } };
+  if (errors.length && options.badCells === 'refuse-row') return { ok: false, errors };
+  const lead = { ...parsed.lead, attributes };
+  return errors.length ? { ok: true, lead, issues: errors } : { ok: true, lead };
 }

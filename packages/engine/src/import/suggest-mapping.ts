@@ -1,6 +1,9 @@
-import type { FieldCatalog } from '../schema/field-catalog';
+import type { FieldCatalog, FieldDef } from '../schema/field-catalog';
+import { coerceValue, enumLookup, missingTexts } from './coerce';
+import type { ColumnProfile } from './column-profile';
 import { IMPORT_LIMITS } from './limits';
 import type { ColumnTarget } from './mapping';
+import { readsAsOutcome } from './row-mapper';
 
 export interface SuggestedColumn {
   column: string;
@@ -153,29 +156,112 @@ export function nameSimilarity(a: string, b: string): number {
 }
 
 const THRESHOLD = 0.72;
+/** A column named exactly like a synonym scores a little below one named like the field itself. */
+const SYNONYM_WEIGHT = 0.98;
+/** Share of a column's filled cells that must fit a field for it to be suggested. */
+const FITS_SHARE = 0.95;
+
+/**
+ * Whether a column's values fit a field: for numbers, yes/no, dates and email addresses at least
+ * 95 % of the filled cells read as that type; for an enum, at least 95 % are among its options
+ * (or its own missing texts). A column with no filled cell, or a text field, fits anything.
+ * @example fitsField(profileOfOrigins, leadSourceField) // false: "API" is not a lead source
+ */
+export function fitsField(profile: ColumnProfile, field: FieldDef): boolean {
+  const { filled } = profile;
+  if (filled === 0) return true;
+  const atLeast = (n: number) => n >= FITS_SHARE * filled;
+  switch (field.type) {
+    case 'number':
+      return atLeast(profile.numbers);
+    case 'boolean':
+      return atLeast(profile.booleans);
+    case 'date':
+      return atLeast(profile.dates);
+    case 'email':
+      return atLeast(profile.emails);
+    case 'enum': {
+      if (profile.distinct === null) return false;
+      const target = {
+        type: 'enum' as const,
+        lookup: enumLookup(field.values ?? []),
+        missing: missingTexts(field.missing),
+      };
+      let fit = 0;
+      for (const { value, count } of profile.distinct)
+        if (coerceValue(value, target).ok) fit += count;
+      return atLeast(fit);
+    }
+    default:
+      return true;
+  }
+}
+
+/** Whether a column can be an outcome: its values read as yes/no or won/lost. */
+const fitsOutcome = (as: 'converted' | 'won') => (profile: ColumnProfile) => {
+  if (profile.filled === 0) return true;
+  if (profile.distinct === null) return false;
+  let fit = 0;
+  for (const { value, count } of profile.distinct) if (readsAsOutcome(value, as)) fit += count;
+  return fit >= FITS_SHARE * profile.filled;
+};
+
+/** Whether a column can hold events: JSON arrays. */
+const fitsEvents = (profile: ColumnProfile) => profile.jsonArrays >= FITS_SHARE * profile.filled;
 
 /**
  * A mapping of columns to catalog fields (and to the lead id, events and outcome) by similarity of
- * the column name to field ids, labels and common export names. Each target is used once, by the
- * column most like it; columns like nothing are ignored, and so are columns past
- * `IMPORT_LIMITS.columns` and names longer than `IMPORT_LIMITS.columnNameChars`.
+ * the column name to field ids, labels and common export names; a field's own id or label beats
+ * a synonym. Given the columns' `profiles` (by position), a column whose values do not fit a
+ * field (`fitsField`) is not suggested for it. Each target is used once, by the column most like
+ * it; columns like nothing are ignored, and so are columns past `IMPORT_LIMITS.columns` and names
+ * longer than `IMPORT_LIMITS.columnNameChars`.
  * @example suggestMapping(['E-Mail', 'Job Title'], defaultCatalog)[0].target // { kind: 'field', field: 'email' }
  */
 export function suggestMapping(
   columns: readonly string[],
   catalog: FieldCatalog,
+  profiles?: readonly ColumnProfile[],
 ): SuggestedColumn[] {
-  const candidates: { key: string; target: ColumnTarget; names: readonly string[] }[] = [
-    { key: 'id', target: { kind: 'id' }, names: ID_NAMES },
-    { key: 'events', target: { kind: 'events' }, names: EVENT_NAMES },
-    ...OUTCOMES.map(([target, names]) => ({ key: 'outcome', target, names })),
-    ...catalog.fields.map((field) => ({
-      key: `field:${field.id}`,
-      target: { kind: 'field' as const, field: field.id },
-      names: [field.id, field.label, ...(SYNONYMS[field.id] ?? [])],
+  type Candidate = {
+    key: string;
+    target: ColumnTarget;
+    names: readonly string[];
+    /** How many of `names` are the field's own (id, label); the rest are synonyms. */
+    own: number;
+    fits: (profile: ColumnProfile) => boolean;
+  };
+  const any = () => true;
+  const candidates: Candidate[] = [
+    { key: 'id', target: { kind: 'id' }, names: ID_NAMES, own: ID_NAMES.length, fits: any },
+    {
+      key: 'events',
+      target: { kind: 'events' },
+      names: EVENT_NAMES,
+      own: EVENT_NAMES.length,
+      fits: fitsEvents,
+    },
+    ...OUTCOMES.map(([target, names]) => ({
+      key: 'outcome',
+      target,
+      names,
+      own: names.length,
+      fits: target.as === 'stage' ? any : fitsOutcome(target.as),
     })),
+    ...catalog.fields
+      .filter((field) => !field.retired)
+      .map((field) => ({
+        key: `field:${field.id}`,
+        target: { kind: 'field' as const, field: field.id },
+        names: [field.id, field.label, ...(SYNONYMS[field.id] ?? [])],
+        own: 2,
+        fits: (profile: ColumnProfile) => fitsField(profile, field),
+      })),
   ];
   const owner = candidates.flatMap((candidate, k) => candidate.names.map(() => k));
+  const weight = candidates.flatMap((candidate) =>
+    candidate.names.map((_, n) => (n < candidate.own ? 1 : SYNONYM_WEIGHT)),
+  );
   const matcher = new NameMatcher(candidates.flatMap((candidate) => candidate.names));
   const scored: { column: number; candidate: number; score: number }[] = [];
   columns.forEach((column, c) => {
@@ -183,9 +269,12 @@ export function suggestMapping(
     const scores = matcher.similarities(column);
     const best = new Float64Array(candidates.length);
     for (let i = 0; i < scores.length; i++)
-      best[owner[i]!] = Math.max(best[owner[i]!]!, scores[i]!);
+      best[owner[i]!] = Math.max(best[owner[i]!]!, scores[i]! * weight[i]!);
+    const profile = profiles?.[c];
     best.forEach((score, k) => {
-      if (score >= THRESHOLD) scored.push({ column: c, candidate: k, score });
+      if (score < THRESHOLD) return;
+      if (profile !== undefined && !candidates[k]!.fits(profile)) return;
+      scored.push({ column: c, candidate: k, score });
     });
   });
   scored.sort((a, b) => b.score - a.score || a.column - b.column || a.candidate - b.candidate);
