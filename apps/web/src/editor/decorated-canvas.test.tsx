@@ -1,4 +1,4 @@
-import { defaultWorkflow, diffWorkflows, type Workflow } from '@accord/engine';
+import { defaultCatalog, defaultWorkflow, diffWorkflows, type Workflow } from '@accord/engine';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DecoratedCanvas } from './decorated-canvas';
@@ -48,6 +48,7 @@ describe('decorated canvas', () => {
     render(
       <DecoratedCanvas
         doc={doc}
+        catalog={defaultCatalog}
         decorations={decorations}
         label="Changes"
         legend={[{ className: 'is-changed', label: 'changed', count: 1 }]}
@@ -72,7 +73,13 @@ describe('decorated canvas', () => {
       ['start', 'disqualifiers', 'fit', 'engagement', 'name_and_title', 'mql_threshold'],
     );
     render(
-      <DecoratedCanvas doc={shown.doc} decorations={shown.decorations} label="Paths" legend={[]} />,
+      <DecoratedCanvas
+        doc={shown.doc}
+        catalog={defaultCatalog}
+        decorations={shown.decorations}
+        label="Paths"
+        legend={[]}
+      />,
     );
     expect(card('fit').className).toContain('on-both');
     expect(card('stage_nurture').className).toContain('on-baseline');

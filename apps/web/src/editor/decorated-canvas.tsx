@@ -1,4 +1,4 @@
-import type { Workflow } from '@accord/engine';
+import type { FieldCatalog, Workflow } from '@accord/engine';
 import {
   Background,
   BackgroundVariant,
@@ -32,6 +32,8 @@ export interface LegendItem {
  */
 export function DecoratedCanvas(props: {
   doc: Workflow;
+  /** The catalog the document is read with (its fields' names and types). */
+  catalog: FieldCatalog;
   decorations: Decorations;
   legend: readonly LegendItem[];
   /** What the canvas shows, for screen readers, e.g. "Changes on the canvas". */
@@ -54,7 +56,7 @@ export function DecoratedCanvas(props: {
       data-testid={props.testId}
     >
       <EditorStoreContext.Provider value={store}>
-        <WorkflowContextProvider stages={doc.stages} scores={doc.scores}>
+        <WorkflowContextProvider stages={doc.stages} scores={doc.scores} catalog={props.catalog}>
           <ReactFlowProvider>
             <ReadOnlyFlow onNodeClick={props.onNodeClick} />
           </ReactFlowProvider>

@@ -1,8 +1,9 @@
-import { parseWorkflow, type Workflow } from '@accord/engine';
+import { parseWorkflow, type FieldCatalog, type Workflow } from '@accord/engine';
 import { TRPCClientError } from '@trpc/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppRouter } from '@accord/api';
 import { useTRPCClient } from '../lib/trpc';
+import { serverOnlyDiagnostics } from './live-validation';
 import { allChosen, mergeDrafts, type MergeConflict, type MergeSide } from './merge-drafts';
 import type { EditorStore } from './store';
 
@@ -76,8 +77,12 @@ export function useDraftSync(options: {
   workflowId: string;
   revision: number;
   enabled: boolean;
+  /** The workspace's live catalog (merge conflicts name fields with it). */
+  catalog: FieldCatalog;
 }) {
   const { store, workflowId, enabled } = options;
+  const catalog = useRef(options.catalog);
+  catalog.current = options.catalog;
   const client = useTRPCClient();
   const [status, setStatus] = useState<SaveStatus>({ state: 'saved', revision: options.revision });
   const revision = useRef(options.revision);
@@ -112,6 +117,7 @@ export function useDraftSync(options: {
         revision.current = result.revision;
         base.current = doc;
         saved.current = doc;
+        store.getState().setServerDiagnostics(serverOnlyDiagnostics(result.diagnostics));
         const dirty = store.getState().doc !== doc;
         setStatus((s) => ({
           state: dirty ? 'unsaved' : 'saved',
@@ -182,8 +188,9 @@ export function useDraftSync(options: {
     const parsed = parseWorkflow(draft.document);
     if (!parsed.ok)
       throw new Error(`The saved draft is not readable: ${parsed.errors[0]?.message}`);
+    store.getState().setServerDiagnostics(serverOnlyDiagnostics(draft.diagnostics));
     return { revision: draft.revision, doc: parsed.workflow, savedBy: draft.updatedBy };
-  }, [client, workflowId]);
+  }, [client, store, workflowId]);
 
   /** Makes `theirs` the revision we build on. */
   const adopt = useCallback((theirs: { revision: number; doc: Workflow }) => {
@@ -225,7 +232,12 @@ export function useDraftSync(options: {
       return false;
     }
     const who = authorText(theirs.savedBy);
-    const { doc, conflicts } = mergeDrafts(base.current, store.getState().doc, theirs.doc);
+    const { doc, conflicts } = mergeDrafts(
+      base.current,
+      store.getState().doc,
+      theirs.doc,
+      catalog.current,
+    );
     const info: ConflictInfo = {
       currentRevision: theirs.revision,
       savedBy: theirs.savedBy,
@@ -255,7 +267,13 @@ export function useDraftSync(options: {
       if (!pending) return false;
       if (!allChosen(pending.conflicts, choices))
         throw new Error('Choose mine or theirs for every value you both changed.');
-      const { doc } = mergeDrafts(base.current, store.getState().doc, pending.theirs, choices);
+      const { doc } = mergeDrafts(
+        base.current,
+        store.getState().doc,
+        pending.theirs,
+        catalog.current,
+        choices,
+      );
       return saveMerged(
         doc,
         { revision: pending.theirsRevision, doc: pending.theirs },

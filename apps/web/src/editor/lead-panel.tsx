@@ -59,7 +59,7 @@ export function LeadPanel() {
   const store = useEditorStoreApi();
   const { index, catalog } = useWorkflowContext();
   const doc = useEditor((s) => s.checkedDoc);
-  const compiled = useMemo(() => compile(doc), [doc]);
+  const compiled = useMemo(() => compile(doc, catalog), [doc, catalog]);
   // Sample histories end when the panel opens, so "now" sees them as recent.
   const [opened] = useState(() => asOfOrNow());
   const samples = useMemo(

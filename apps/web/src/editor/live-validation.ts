@@ -1,5 +1,5 @@
-import { defaultCatalog, validate, type FieldCatalog, type Workflow } from '@accord/engine';
-import { useEffect } from 'react';
+import { validate, type Diagnostic, type FieldCatalog, type Workflow } from '@accord/engine';
+import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import type { EditorStore } from './store';
 
@@ -24,20 +24,34 @@ export function sameContent(a: Workflow, b: Workflow): boolean {
   });
 }
 
-/** Runs the engine's `validate` on the draft shortly after each edit (not after mere moves). */
-export function useLiveValidation(store: EditorStore, catalog: FieldCatalog = defaultCatalog) {
+/**
+ * Runs the engine's `validate` on the draft with the given catalog shortly after each edit (not
+ * after mere moves), and at once when the catalog itself changes (a field added in another tab).
+ */
+export function useLiveValidation(store: EditorStore, catalog: FieldCatalog) {
   const doc = useStore(store, (s) => s.doc);
+  /** What the store's diagnostics were last computed from. */
+  const checked = useRef<{ doc: Workflow; catalog: FieldCatalog } | null>(null);
   useEffect(() => {
-    const state = store.getState();
-    const fresh = state.diagnostics.length === 0 && state.checkedDoc === doc;
-    if (!fresh && sameContent(state.checkedDoc, doc)) return;
+    const last = checked.current;
+    const sameCatalog = last?.catalog === catalog;
+    if (last && sameCatalog && sameContent(last.doc, doc)) return;
     const timer = setTimeout(
       () => {
         const current = store.getState().doc;
+        checked.current = { doc: current, catalog };
         store.getState().setDiagnostics(current, validate(current, catalog));
       },
-      fresh ? 0 : DEBOUNCE_MS,
+      last && sameCatalog ? DEBOUNCE_MS : 0,
     );
     return () => clearTimeout(timer);
   }, [doc, store, catalog]);
+}
+
+/**
+ * The diagnostics of `draft.get` / `draft.save` that the browser does not compute itself: a field
+ * the draft reads changed since its newest version (`field-changed`).
+ */
+export function serverOnlyDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.code === 'field-changed');
 }

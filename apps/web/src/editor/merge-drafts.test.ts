@@ -1,4 +1,4 @@
-import { defaultWorkflow, type NodeOf, type Workflow } from '@accord/engine';
+import { defaultCatalog, defaultWorkflow, type NodeOf, type Workflow } from '@accord/engine';
 import { describe, expect, it } from 'vitest';
 import { allChosen, conflictText, mergeDrafts } from './merge-drafts';
 import { addNode, connect, updateNode } from './doc-ops';
@@ -28,7 +28,7 @@ describe('mergeDrafts (my edits on top of theirs)', () => {
     const base = defaultWorkflow();
     const marketing = withPoints(base, 'title_executive', 25);
     const sales = withPoints(base, 'title_director', 12);
-    const { doc, conflicts } = mergeDrafts(base, sales, marketing);
+    const { doc, conflicts } = mergeDrafts(base, sales, marketing, defaultCatalog);
     expect(conflicts).toEqual([]);
     expect(points(doc, 'title_executive')).toBe(25);
     expect(points(doc, 'title_director')).toBe(12);
@@ -38,14 +38,16 @@ describe('mergeDrafts (my edits on top of theirs)', () => {
     const base = defaultWorkflow();
     const marketing = withPoints(base, 'title_executive', 15);
     const sales = withPoints(base, 'title_executive', 30);
-    const { conflicts } = mergeDrafts(base, sales, marketing);
+    const { conflicts } = mergeDrafts(base, sales, marketing, defaultCatalog);
     expect(conflicts.map((c) => conflictText(c, 'Maya Marketing, marketing'))).toEqual([
       'Fit: who the lead is › Title is VP or C-level › points: theirs: 15 (Maya Marketing, marketing) / mine: 30',
     ]);
     expect(allChosen(conflicts, {})).toBe(false);
     const choices = { [conflicts[0]!.id]: 'theirs' as const };
     expect(allChosen(conflicts, choices)).toBe(true);
-    expect(points(mergeDrafts(base, sales, marketing, choices).doc, 'title_executive')).toBe(15);
+    expect(
+      points(mergeDrafts(base, sales, marketing, defaultCatalog, choices).doc, 'title_executive'),
+    ).toBe(15);
   });
 
   it('keeps both sides’ edits when they touched different things', () => {
@@ -61,7 +63,7 @@ describe('mergeDrafts (my edits on top of theirs)', () => {
       }),
       { source: 'condition_x', sourceHandle: 'true', target: 'stage_sql' },
     );
-    const { doc, conflicts } = mergeDrafts(base, mine, theirs);
+    const { doc, conflicts } = mergeDrafts(base, mine, theirs, defaultCatalog);
     expect(doc.nodes.find((n) => n.id === 'stage_sql')?.label).toBe('SQL (sales)');
     expect(doc.nodes.find((n) => n.id === 'condition_x')?.label).toBe('Budget?');
     expect(doc.edges.some((e) => e.id === 'condition_x:true->stage_sql')).toBe(true);
@@ -72,11 +74,13 @@ describe('mergeDrafts (my edits on top of theirs)', () => {
     const base = defaultWorkflow();
     const theirs = rename(base, 'handover', 'Hand over (edited)');
     const mine = { ...base, nodes: base.nodes.filter((n) => n.id !== 'handover') };
-    const { conflicts } = mergeDrafts(base, mine, theirs);
+    const { conflicts } = mergeDrafts(base, mine, theirs, defaultCatalog);
     expect(conflicts.map((c) => [c.mineText, c.theirsText])).toEqual([
       ['removed', 'kept, with changes'],
     ]);
-    const kept = mergeDrafts(base, mine, theirs, { [conflicts[0]!.id]: 'theirs' }).doc;
+    const kept = mergeDrafts(base, mine, theirs, defaultCatalog, {
+      [conflicts[0]!.id]: 'theirs',
+    }).doc;
     expect(kept.nodes.find((n) => n.id === 'handover')?.label).toBe('Hand over (edited)');
   });
 });

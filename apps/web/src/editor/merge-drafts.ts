@@ -1,5 +1,6 @@
 import {
   mergeWorkflows,
+  type FieldCatalog,
   type MergeConflict,
   type MergeSide,
   type Workflow,
@@ -15,16 +16,17 @@ export type { MergeConflict, MergeSide };
  * person settles in `choices` (nothing is settled silently: the caller saves only when every
  * conflict has a choice).
  * @example
- * const { doc, conflicts } = mergeDrafts(base, mine, theirs);
+ * const { doc, conflicts } = mergeDrafts(base, mine, theirs, catalog);
  * if (conflicts.length === 0) save(doc);
  */
 export function mergeDrafts(
   base: Workflow,
   mine: Workflow,
   theirs: Workflow,
+  catalog: FieldCatalog,
   choices: Readonly<Record<string, MergeSide>> = {},
 ): WorkflowMerge {
-  return mergeWorkflows(base, mine, theirs, choices);
+  return mergeWorkflows(base, mine, theirs, choices, catalog);
 }
 
 /** Whether every conflict has a choice. */

@@ -43,8 +43,16 @@ export interface EditorState {
   /** The workflow being edited: the only state undo/redo tracks. */
   doc: Workflow;
   selection: Selection;
-  /** `validate` of the doc, refreshed shortly after edits stop. */
+  /**
+   * `validate` of the doc, refreshed shortly after edits stop, followed by `serverDiagnostics`.
+   */
   diagnostics: readonly Diagnostic[];
+  /**
+   * What only the server knows and the browser does not recompute: `field-changed` warnings (a
+   * field the draft reads changed since its newest version pinned its catalog), from the last
+   * load or save of the draft.
+   */
+  serverDiagnostics: readonly Diagnostic[];
   /** The doc the diagnostics describe (positions aside, what the lead panel compiles). */
   checkedDoc: Workflow;
   problemsByNode: ReadonlyMap<string, ProblemSummary>;
@@ -64,6 +72,7 @@ export interface EditorState {
   /** The next change starts a new undo step whatever its coalesce key (after undo / redo). */
   endCoalescing(): void;
   setDiagnostics(doc: Workflow, diagnostics: readonly Diagnostic[]): void;
+  setServerDiagnostics(diagnostics: readonly Diagnostic[]): void;
   setHighlight(highlight: Highlight | null): void;
   setDecorations(decorations: Decorations | null): void;
   setPanel(panel: RightPanel): void;
@@ -89,12 +98,15 @@ export function createEditorStore(
 ) {
   let lastKey: string | undefined;
   let lastAt = 0;
+  /** The browser's own `validate` result, which `diagnostics` starts with. */
+  let localDiagnostics: readonly Diagnostic[] = [];
   const store = createStore<EditorState>()(
     temporal(
       (set, get) => ({
         doc,
         selection: { nodes: [], edges: [] },
         diagnostics: [],
+        serverDiagnostics: [],
         checkedDoc: doc,
         problemsByNode: new Map(),
         problemsByEdge: new Map(),
@@ -139,10 +151,23 @@ export function createEditorStore(
           set({ selection });
         },
 
-        setDiagnostics(checked, diagnostics) {
-          const { problemsByNode, problemsByEdge } = get();
+        setDiagnostics(checked, local) {
+          localDiagnostics = local;
+          const { problemsByNode, problemsByEdge, serverDiagnostics } = get();
+          const diagnostics = [...local, ...serverDiagnostics];
           set({
             checkedDoc: checked,
+            diagnostics,
+            problemsByNode: summarise(diagnostics, 'nodeId', problemsByNode),
+            problemsByEdge: summarise(diagnostics, 'edgeId', problemsByEdge),
+          });
+        },
+
+        setServerDiagnostics(serverDiagnostics) {
+          const { problemsByNode, problemsByEdge } = get();
+          const diagnostics = [...localDiagnostics, ...serverDiagnostics];
+          set({
+            serverDiagnostics,
             diagnostics,
             problemsByNode: summarise(diagnostics, 'nodeId', problemsByNode),
             problemsByEdge: summarise(diagnostics, 'edgeId', problemsByEdge),

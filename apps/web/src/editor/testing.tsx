@@ -1,4 +1,4 @@
-import { defaultScores, defaultStages } from '@accord/engine';
+import { defaultCatalog, defaultScores, defaultStages, type FieldCatalog } from '@accord/engine';
 import { render } from '@testing-library/react';
 import { useState, type ReactElement, type ReactNode } from 'react';
 import { WorkflowContextProvider } from './workflow-context';
@@ -6,10 +6,10 @@ import { WorkflowContextProvider } from './workflow-context';
 const stages = defaultStages();
 const scores = defaultScores();
 
-/** Renders inside the default catalog, stages and scores (for component tests). */
-export function renderWithWorkflow(ui: ReactElement) {
+/** Renders inside a catalog (the demo's by default), the default stages and scores (for component tests). */
+export function renderWithWorkflow(ui: ReactElement, catalog: FieldCatalog = defaultCatalog) {
   return render(
-    <WorkflowContextProvider stages={stages} scores={scores}>
+    <WorkflowContextProvider stages={stages} scores={scores} catalog={catalog}>
       {ui}
     </WorkflowContextProvider>,
   );

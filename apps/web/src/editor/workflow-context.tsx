@@ -1,5 +1,4 @@
 import {
-  defaultCatalog,
   indexCatalog,
   type CatalogIndex,
   type FieldCatalog,
@@ -22,17 +21,18 @@ export interface WorkflowContextValue {
 const WorkflowContext = createContext<WorkflowContextValue | null>(null);
 
 /**
- * Provides the catalog and the workflow's stages and scores. Its value changes only when the
- * stages or scores do, so node bodies do not re-render on every edit.
+ * Provides the catalog and the workflow's stages and scores. The catalog is the one the shown
+ * document is read with: the workspace's live catalog for the draft, a version's pinned one for
+ * a version, each side's own for a simulation. Its value changes only when the catalog, stages
+ * or scores do, so node bodies do not re-render on every edit.
  */
 export function WorkflowContextProvider(props: {
   stages: readonly Stage[];
   scores: readonly ScoreDef[];
-  catalog?: FieldCatalog;
+  catalog: FieldCatalog;
   children: ReactNode;
 }) {
-  const catalog = props.catalog ?? defaultCatalog;
-  const { stages, scores } = props;
+  const { stages, scores, catalog } = props;
   const value = useMemo(() => {
     const index = indexCatalog(catalog);
     return {

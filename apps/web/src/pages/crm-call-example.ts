@@ -1,5 +1,4 @@
 import {
-  defaultCatalog,
   indexCatalog,
   type AttributeValue,
   type CatalogIndex,
@@ -137,7 +136,7 @@ const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 /**
  * How a CRM calls a workflow: the endpoint on this server, a one-lead body with the fields the
  * workflow reads (those a CRM has at first contact; the rest are listed), and a curl command.
- * @example crmCallExample({ origin: 'https://accord.acme.test', slug: 'inbound', workflow }).curl
+ * @example crmCallExample({ origin: 'https://accord.acme.test', slug: 'inbound', workflow, catalog }).curl
  * // "curl -X POST 'https://accord.acme.test/v1/workflows/inbound/evaluate' \ …"
  */
 export function crmCallExample(input: {
@@ -145,7 +144,8 @@ export function crmCallExample(input: {
   slug: string;
   /** The live version's document (or the draft's); without it the body carries a bare lead. */
   workflow?: Workflow;
-  catalog?: FieldCatalog;
+  /** The catalog the workflow reads with: the live version's pinned one, or the live catalog. */
+  catalog: FieldCatalog;
   now?: Date;
 }): CrmCallExample {
   const url = `${input.origin}/v1/workflows/${encodeURIComponent(input.slug)}/evaluate`;
@@ -154,7 +154,7 @@ export function crmCallExample(input: {
     : { fields: new Set<string>(), events: new Map() };
   const { lead, alsoReads } = exampleLead(
     reads,
-    indexCatalog(input.catalog ?? defaultCatalog),
+    indexCatalog(input.catalog),
     input.now ?? new Date(),
   );
   const body = JSON.stringify({ lead }, null, 2);

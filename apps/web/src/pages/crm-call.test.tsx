@@ -28,6 +28,7 @@ describe('#15: the curl example a CRM copies', () => {
       origin: ORIGIN,
       slug: 'inbound-b2b-qualification',
       workflow: defaultWorkflow(),
+      catalog: defaultCatalog,
       now: NOW,
     });
     expect(example.url).toBe(`${ORIGIN}/v1/workflows/inbound-b2b-qualification/evaluate`);
@@ -47,7 +48,12 @@ describe('#15: the curl example a CRM copies', () => {
   });
 
   it('sends the fields the workflow reads that a CRM has at first contact, and names the rest', () => {
-    const example = crmCallExample({ origin: ORIGIN, slug: 's', workflow: defaultWorkflow() });
+    const example = crmCallExample({
+      origin: ORIGIN,
+      slug: 's',
+      workflow: defaultWorkflow(),
+      catalog: defaultCatalog,
+    });
     const { lead } = JSON.parse(example.body) as {
       lead: { attributes: Record<string, unknown>; events: { type: string }[] };
     };
@@ -86,7 +92,9 @@ describe('#15: the curl example a CRM copies', () => {
   });
 
   it('without a document, sends a bare lead', () => {
-    expect(JSON.parse(crmCallExample({ origin: ORIGIN, slug: 's' }).body)).toEqual({
+    expect(
+      JSON.parse(crmCallExample({ origin: ORIGIN, slug: 's', catalog: defaultCatalog }).body),
+    ).toEqual({
       lead: { id: 'crm-lead-1001', attributes: {}, events: [] },
     });
   });
@@ -104,6 +112,7 @@ describe('#15: the "Call it from your CRM" section', () => {
           slug="inbound-b2b-qualification"
           origin={ORIGIN}
           workflow={defaultWorkflow()}
+          catalog={defaultCatalog}
           defaultOpen
           {...props}
         />

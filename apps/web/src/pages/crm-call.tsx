@@ -1,4 +1,4 @@
-import { parseWorkflow, type Workflow } from '@accord/engine';
+import { parseWorkflow, type FieldCatalog, type Workflow } from '@accord/engine';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router';
@@ -26,16 +26,27 @@ export function CrmCall({ workflowId }: { workflowId: string }) {
     ...trpc.draft.get.queryOptions({ workflowId }),
     enabled: versions.isSuccess && !live,
   });
+  // The live version reads with the catalog it pinned; the draft with the workspace's.
+  const liveCatalog = useQuery({
+    ...trpc.versions.catalog.queryOptions({ versionId: live?.id ?? '' }),
+    enabled: !!live,
+  });
+  const workspaceCatalog = useQuery({
+    ...trpc.fields.catalog.queryOptions(),
+    enabled: versions.isSuccess && !live,
+  });
+  const catalog = live ? liveCatalog.data?.catalog : workspaceCatalog.data?.catalog;
   const draftDoc = useMemo(
     () => (draft.data ? parseWorkflow(draft.data.document) : undefined),
     [draft.data],
   );
-  if (!workflow.data || !versions.data) return null;
+  if (!workflow.data || !versions.data || !catalog) return null;
   return (
     <CrmCallCard
       slug={workflow.data.slug}
       origin={window.location.origin}
       workflow={live ? liveDoc.workflow : draftDoc?.ok ? draftDoc.workflow : undefined}
+      catalog={catalog}
       liveVersion={live?.number ?? null}
       canCreateKeys={can('apiKeys.create')}
       defaultOpen={location.hash === '#crm'}
@@ -48,6 +59,7 @@ export function CrmCallCard(props: {
   slug: string;
   origin: string;
   workflow: Workflow | undefined;
+  catalog: FieldCatalog;
   /** The live version's number; null when nothing is published (calls answer 409). */
   liveVersion: number | null;
   canCreateKeys: boolean;
@@ -55,8 +67,14 @@ export function CrmCallCard(props: {
   defaultOpen: boolean;
 }) {
   const example = useMemo(
-    () => crmCallExample({ origin: props.origin, slug: props.slug, workflow: props.workflow }),
-    [props.origin, props.slug, props.workflow],
+    () =>
+      crmCallExample({
+        origin: props.origin,
+        slug: props.slug,
+        workflow: props.workflow,
+        catalog: props.catalog,
+      }),
+    [props.origin, props.slug, props.workflow, props.catalog],
   );
   const [copied, setCopied] = useState<boolean | null>(null);
   const [open, setOpen] = useState(props.defaultOpen);

@@ -1,4 +1,10 @@
-import { diffWorkflows, type FieldChange, type Workflow, type WorkflowDiff } from '@accord/engine';
+import {
+  diffWorkflows,
+  type FieldCatalog,
+  type FieldChange,
+  type Workflow,
+  type WorkflowDiff,
+} from '@accord/engine';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -20,6 +26,10 @@ export function ComparePage() {
   const a = search.get('a') ?? list[bIndex + 1]?.id ?? '';
   const left = useVersionDocument(a);
   const right = useVersionDocument(b);
+  const rightCatalog = useQuery({
+    ...trpc.versions.catalog.queryOptions({ versionId: b }),
+    enabled: !!b,
+  });
   const diff = useMemo(
     () => (left.workflow && right.workflow ? diffWorkflows(left.workflow, right.workflow) : null),
     [left.workflow, right.workflow],
@@ -63,8 +73,13 @@ export function ComparePage() {
       {diff?.unchanged && (
         <p className="card muted">These versions make the same decisions (layout may differ).</p>
       )}
-      {diff && right.workflow && !diff.unchanged && (
-        <DiffCanvas after={right.workflow} diff={diff} onNodeClick={showEntry} />
+      {diff && right.workflow && rightCatalog.data && !diff.unchanged && (
+        <DiffCanvas
+          after={right.workflow}
+          catalog={rightCatalog.data.catalog}
+          diff={diff}
+          onNodeClick={showEntry}
+        />
       )}
       {diff && !diff.unchanged && (
         <div className="diff" data-testid="diff">
@@ -134,6 +149,8 @@ const entryId = (nodeId: string) => `diff-step-${nodeId}`;
 /** The newer version on a canvas, its steps coloured by the diff, removed ones as ghosts. */
 function DiffCanvas(props: {
   after: Workflow;
+  /** The newer version's pinned catalog. */
+  catalog: FieldCatalog;
   diff: WorkflowDiff;
   onNodeClick: (nodeId: string) => void;
 }) {
@@ -143,6 +160,7 @@ function DiffCanvas(props: {
   return (
     <DecoratedCanvas
       doc={shown.doc}
+      catalog={props.catalog}
       decorations={shown.decorations}
       label="The newer version with its changes coloured"
       testId="diff-canvas"

@@ -1,4 +1,4 @@
-import { parseWorkflow, type Workflow } from '@accord/engine';
+import { parseWorkflow, type Diagnostic, type FieldCatalog, type Workflow } from '@accord/engine';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useMemo, useState } from 'react';
@@ -9,7 +9,7 @@ import { ConflictDialog } from '../editor/conflict-dialog';
 import { useDraftSync } from '../editor/draft-sync';
 import { DraftNotice } from '../editor/draft-notice';
 import { EditorLayout } from '../editor/editor-layout';
-import { useLiveValidation } from '../editor/live-validation';
+import { serverOnlyDiagnostics, useLiveValidation } from '../editor/live-validation';
 import { ProposeDialog } from '../editor/propose-dialog';
 import { createEditorStore, EditorStoreContext } from '../editor/store';
 import { Toolbar } from '../editor/toolbar';
@@ -40,11 +40,16 @@ export function EditorPage() {
   const draft = useQuery(
     trpc.draft.get.queryOptions({ workflowId }, { staleTime: Infinity, gcTime: 0 }),
   );
+  // The workspace's live catalog: asked again when the tab comes back into focus, so a field
+  // added in another tab (the Fields page, a teammate) shows in the pickers.
+  const catalog = useQuery(
+    trpc.fields.catalog.queryOptions(undefined, { refetchOnWindowFocus: 'always' }),
+  );
   const parsed = useMemo(
     () => (draft.data ? parseWorkflow(draft.data.document) : undefined),
     [draft.data],
   );
-  const error = workflow.error ?? draft.error;
+  const error = workflow.error ?? draft.error ?? catalog.error;
   if (error)
     return (
       <main className="page">
@@ -55,6 +60,12 @@ export function EditorPage() {
   // The signed-in user's permissions decide, on the editor's first render, whether it is read only.
   if (!workflow.data || !draft.data || !parsed || !me.data)
     return <p className="page muted">Opening the workflow…</p>;
+  if (!catalog.data)
+    return (
+      <p className="page muted" data-testid="catalog-loading">
+        Loading the workspace’s fields…
+      </p>
+    );
   if (!parsed.ok)
     return (
       <main className="page">
@@ -74,6 +85,8 @@ export function EditorPage() {
       workflow={workflow.data}
       doc={parsed.workflow}
       revision={draft.data.revision}
+      diagnostics={draft.data.diagnostics}
+      catalog={catalog.data.catalog}
     />
   );
 }
@@ -82,12 +95,20 @@ function LoadedEditor(props: {
   workflow: RouterOutputs['workflows']['get'];
   doc: Workflow;
   revision: number;
+  /** What the server said about the draft as loaded (its `field-changed` warnings are kept). */
+  diagnostics: readonly Diagnostic[];
+  catalog: FieldCatalog;
 }) {
   const workflowId = props.workflow.id;
+  const { catalog } = props;
   const { can } = usePermissions();
   const canEdit = can('draft.save') && !props.workflow.archived_at;
   const canComment = can('comments.add');
-  const [store] = useState(() => createEditorStore(props.doc, { readOnly: !canEdit }));
+  const [store] = useState(() => {
+    const created = createEditorStore(props.doc, { readOnly: !canEdit });
+    created.getState().setServerDiagnostics(serverOnlyDiagnostics(props.diagnostics));
+    return created;
+  });
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }));
@@ -98,8 +119,14 @@ function LoadedEditor(props: {
         queryClient.invalidateQueries(trpc.comments.list.queryFilter({ workflowId })),
     }),
   );
-  const sync = useDraftSync({ store, workflowId, revision: props.revision, enabled: canEdit });
-  useLiveValidation(store);
+  const sync = useDraftSync({
+    store,
+    workflowId,
+    revision: props.revision,
+    enabled: canEdit,
+    catalog,
+  });
+  useLiveValidation(store, catalog);
   const [proposing, setProposing] = useState(false);
   const { mutateAsync } = addComment;
   const commentsValue = useMemo<CommentsValue>(
@@ -119,7 +146,7 @@ function LoadedEditor(props: {
   const scores = useStore(store, (s) => s.doc.scores);
   return (
     <EditorStoreContext.Provider value={store}>
-      <WorkflowContextProvider stages={stages} scores={scores}>
+      <WorkflowContextProvider stages={stages} scores={scores} catalog={catalog}>
         <CommentsContext.Provider value={commentsValue}>
           <ReactFlowProvider>
             <EditorLayout

@@ -1,4 +1,4 @@
-import { parseWorkflow, type Workflow } from '@accord/engine';
+import { parseWorkflow, type FieldCatalog, type Workflow } from '@accord/engine';
 import { useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useMemo, useState } from 'react';
@@ -21,40 +21,64 @@ export function VersionViewPage() {
   const { versionId = '' } = useParams();
   const trpc = useTRPC();
   const version = useQuery(trpc.versions.get.queryOptions({ versionId }));
+  // The catalog the version pinned: a field changed since reads as it did when it was proposed.
+  const catalog = useQuery(trpc.versions.catalog.queryOptions({ versionId }));
   const parsed = useMemo(
     () => (version.data ? parseWorkflow(version.data.document) : undefined),
     [version.data],
   );
-  if (version.error)
+  const error = version.error ?? catalog.error;
+  if (error)
     return (
       <main className="page">
         <h1>This version cannot be opened</h1>
-        <p className="error">{version.error.message}</p>
+        <p className="error">{error.message}</p>
       </main>
     );
   if (!version.data || !parsed) return <p className="page muted">Opening the version…</p>;
+  if (!catalog.data)
+    return (
+      <p className="page muted" data-testid="catalog-loading">
+        Loading the fields this version reads…
+      </p>
+    );
   if (!parsed.ok)
     return (
       <main className="page">
         <h1>This version is not a readable workflow</h1>
       </main>
     );
-  return <LoadedVersion key={versionId} version={version.data} doc={parsed.workflow} />;
+  return (
+    <LoadedVersion
+      key={versionId}
+      version={version.data}
+      doc={parsed.workflow}
+      catalog={catalog.data.catalog}
+    />
+  );
 }
 
-function LoadedVersion({ version, doc }: { version: Version; doc: Workflow }) {
+function LoadedVersion({
+  version,
+  doc,
+  catalog,
+}: {
+  version: Version;
+  doc: Workflow;
+  catalog: FieldCatalog;
+}) {
   const [store] = useState(() => createEditorStore(doc, { readOnly: true }));
   const trpc = useTRPC();
   const comments = useQuery(
     trpc.comments.list.queryOptions({ workflowId: version.workflow_id, versionId: version.id }),
   );
-  useLiveValidation(store);
+  useLiveValidation(store, catalog);
   const stages = useStore(store, (s) => s.doc.stages);
   const scores = useStore(store, (s) => s.doc.scores);
   const commentsValue = useMemo(() => ({ byNode: commentsByNode(comments.data) }), [comments.data]);
   return (
     <EditorStoreContext.Provider value={store}>
-      <WorkflowContextProvider stages={stages} scores={scores}>
+      <WorkflowContextProvider stages={stages} scores={scores} catalog={catalog}>
         <CommentsContext.Provider value={commentsValue}>
           <ReactFlowProvider>
             <EditorLayout

@@ -1,4 +1,4 @@
-import type { Workflow } from '@accord/engine';
+import { extendCatalog, type FieldCatalog, type Workflow } from '@accord/engine';
 import { useMemo } from 'react';
 import { DecoratedCanvas } from '../../editor/decorated-canvas';
 import {
@@ -12,6 +12,8 @@ import {
 export interface PathSide {
   label: string;
   document: Workflow;
+  /** The catalog the side ran with (a version's pinned one, the live one for a draft). */
+  catalog: FieldCatalog;
   path: readonly string[];
 }
 
@@ -24,11 +26,17 @@ export function LeadPaths({ baseline, candidate }: { baseline: PathSide; candida
     () => pathDecorations(candidate.document, baseline.path, candidate.path, baseline.document),
     [candidate.document, baseline.document, baseline.path, candidate.path],
   );
+  // Drawn on the candidate: its catalog names the fields; the baseline's names its ghost steps.
+  const catalog = useMemo(
+    () => extendCatalog(baseline.catalog, candidate.catalog),
+    [baseline.catalog, candidate.catalog],
+  );
   const ghosts = countNodesWith(shown.decorations, GHOST_CLASS);
   const count = (className: string) => countNodesWith(shown.decorations, className);
   return (
     <DecoratedCanvas
       doc={shown.doc}
+      catalog={catalog}
       decorations={shown.decorations}
       label={`The lead's paths on ${candidate.label}`}
       testId="lead-paths-canvas"
