@@ -32,6 +32,7 @@ const AuditPage = page(() => import('./routes/audit'), 'AuditPage');
 const ComparePage = page(() => import('./routes/compare'), 'ComparePage');
 const DecisionsPage = page(() => import('./routes/decisions'), 'DecisionsPage');
 const EditorPage = page(() => import('./routes/editor'), 'EditorPage');
+const FieldsPage = page(() => import('./routes/fields'), 'FieldsPage');
 const LeadSetsPage = page(() => import('./routes/lead-sets'), 'LeadSetsPage');
 const SimulatePage = page(() => import('./routes/simulate'), 'SimulatePage');
 const VersionsPage = page(() => import('./routes/versions'), 'VersionsPage');
@@ -59,6 +60,7 @@ export function App() {
           />
           <Route path="/workflows/:workflowId/simulate" element={<SimulatePage />} />
           <Route path="/lead-sets" element={<LeadSetsPage />} />
+          <Route path="/fields" element={<FieldsPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/decisions" element={<DecisionsPage />} />
           <Route path="/admin" element={<AdminPage />} />

@@ -7,6 +7,7 @@ import { usePermissions } from './pages/use-permissions';
 const NAV = [
   { to: '/workflows', label: 'Workflows' },
   { to: '/lead-sets', label: 'Lead sets' },
+  { to: '/fields', label: 'Fields' },
   { to: '/audit', label: 'Audit log' },
   { to: '/decisions', label: 'Decisions' },
   { to: '/admin', label: 'Admin', needs: 'users.list' },
