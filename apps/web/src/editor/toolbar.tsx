@@ -1,9 +1,10 @@
 import { DropdownMenu, Tooltip } from 'radix-ui';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { RouterOutputs } from '../lib/types';
 import { redo, undo } from './commands';
 import type { SaveStatus } from './draft-sync';
+import { StagesScoresDialog } from './stages-scores-dialog';
 import { useEditor, useEditorStoreApi, useHistory } from './store';
 
 const SAVE_LABELS: Record<SaveStatus['state'], string> = {
@@ -64,6 +65,7 @@ export function Toolbar(props: {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const { status } = props;
+  const [stagesOpen, setStagesOpen] = useState(false);
   return (
     <Tooltip.Provider delayDuration={400}>
       <div className="editor-toolbar" role="toolbar" aria-label="Editor">
@@ -129,6 +131,15 @@ export function Toolbar(props: {
             ?
           </ToolButton>
         </div>
+        <button
+          type="button"
+          data-testid="stages-scores-button"
+          title="The stages a lead can end in and the scores steps add to"
+          onClick={() => setStagesOpen(true)}
+        >
+          Stages &amp; scores
+        </button>
+        <StagesScoresDialog open={stagesOpen} onOpenChange={setStagesOpen} />
         <button
           type="button"
           className={`problems-chip ${errors ? 'has-errors' : warnings ? 'has-warnings' : 'is-clean'}`}
