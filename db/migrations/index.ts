@@ -8,6 +8,7 @@ import * as addSignInFailures from './2026_11_26_0900_add_sign_in_failures';
 import * as recordGoLiveReasons from './2026_11_27_1000_record_go_live_reasons';
 import * as scopeUserEmails from './2026_11_27_1100_scope_user_emails';
 import * as workspaceFieldCatalogs from './2026_12_04_0900_workspace_field_catalogs';
+import * as leadSetIssues from './2026_12_04_1100_lead_set_issues';
 
 /** Every migration, by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_1000_record_go_live_reasons': recordGoLiveReasons,
   '2026_11_27_1100_scope_user_emails': scopeUserEmails,
   '2026_12_04_0900_workspace_field_catalogs': workspaceFieldCatalogs,
+  '2026_12_04_1100_lead_set_issues': leadSetIssues,
 };

@@ -5,6 +5,7 @@ import type { CatalogSnapshotsTable, WorkspaceCatalogsTable } from './tables/cat
 import type { CommentsTable } from './tables/comments.table';
 import type { DecisionsTable } from './tables/decisions.table';
 import type { DraftsTable } from './tables/drafts.table';
+import type { LeadSetIssuesTable } from './tables/lead-set-issues.table';
 import type { LeadSetsTable } from './tables/lead-sets.table';
 import type { LeadsTable } from './tables/leads.table';
 import type { PublicationsTable } from './tables/publications.table';
@@ -31,6 +32,7 @@ export interface DB {
   audit_events: AuditEventsTable;
   lead_sets: LeadSetsTable;
   leads: LeadsTable;
+  lead_set_issues: LeadSetIssuesTable;
   simulation_runs: SimulationRunsTable;
   simulation_changed_leads: SimulationChangedLeadsTable;
   api_keys: ApiKeysTable;

@@ -1,4 +1,6 @@
 import type { Executor } from '../executor';
+
+export * from './lead-set-issues';
 import { sql } from 'kysely';
 import type { Db } from '../create-db';
 
@@ -16,6 +18,8 @@ const leadSetColumns = [
   'lead_sets.has_outcomes',
   'lead_sets.status',
   'lead_sets.error',
+  'lead_sets.issue_count',
+  'lead_sets.issues_stored',
   'lead_sets.created_by',
   'lead_sets.created_at',
 ] as const;
@@ -71,7 +75,13 @@ export async function appendLeads(
 export async function finishLeadSet(
   db: Executor,
   leadSetId: string,
-  input: { leadCount: number; hasOutcomes: boolean; source?: unknown },
+  input: {
+    leadCount: number;
+    hasOutcomes: boolean;
+    source?: unknown;
+    /** Problems the import found, and how many of them `lead_set_issues` keeps. */
+    issues?: { count: number; stored: number };
+  },
 ) {
   return db
     .updateTable('lead_sets')
@@ -79,6 +89,9 @@ export async function finishLeadSet(
       status: 'ready',
       lead_count: input.leadCount,
       has_outcomes: input.hasOutcomes,
+      ...(input.issues
+        ? { issue_count: input.issues.count, issues_stored: input.issues.stored }
+        : {}),
       ...(input.source === undefined ? {} : { source: JSON.stringify(input.source) }),
     })
     .where('id', '=', leadSetId)
@@ -86,13 +99,24 @@ export async function finishLeadSet(
     .executeTakeFirstOrThrow();
 }
 
-/** A set whose loading failed: its leads are removed and the reason kept, in one transaction. */
+/**
+ * A set whose loading failed: its leads (and the problems its import found) are removed and the
+ * reason kept, in one transaction.
+ */
 export async function failLeadSet(db: Db, leadSetId: string, error: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('leads').where('lead_set_id', '=', leadSetId).execute();
+    await trx.deleteFrom('lead_set_issues').where('lead_set_id', '=', leadSetId).execute();
     await trx
       .updateTable('lead_sets')
-      .set({ status: 'failed', error, lead_count: 0, has_outcomes: false })
+      .set({
+        status: 'failed',
+        error,
+        lead_count: 0,
+        has_outcomes: false,
+        issue_count: 0,
+        issues_stored: 0,
+      })
       .where('id', '=', leadSetId)
       .where('status', '=', 'loading')
       .execute();

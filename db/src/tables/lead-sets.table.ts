@@ -16,7 +16,13 @@ export interface LeadSetsTable {
   status: Generated<LeadSetStatus>;
   /** Why loading failed (its leads are gone). */
   error: string | null;
+  /** Problems its import found (cells left out, rows refused), all counted. */
+  issue_count: Generated<number>;
+  /** Of those, how many are kept in `lead_set_issues` (fewer when the cap was reached). */
+  issues_stored: Generated<number>;
 }
 export type LeadSet = Selectable<LeadSetsTable>;
 export type NewLeadSet = Insertable<LeadSetsTable>;
 export type LeadSetUpdate = Updateable<LeadSetsTable>;
+
+export * from './lead-set-issues.table';
