@@ -10,6 +10,7 @@ import { useDraftSync } from '../editor/draft-sync';
 import { DraftNotice } from '../editor/draft-notice';
 import { EditorLayout } from '../editor/editor-layout';
 import { serverOnlyDiagnostics, useLiveValidation } from '../editor/live-validation';
+import { NewFieldProvider } from '../editor/new-field';
 import { ProposeDialog } from '../editor/propose-dialog';
 import { createEditorStore, EditorStoreContext } from '../editor/store';
 import { Toolbar } from '../editor/toolbar';
@@ -147,47 +148,49 @@ function LoadedEditor(props: {
   return (
     <EditorStoreContext.Provider value={store}>
       <WorkflowContextProvider stages={stages} scores={scores} catalog={catalog}>
-        <CommentsContext.Provider value={commentsValue}>
-          <ReactFlowProvider>
-            <EditorLayout
-              onSave={onSave}
-              banner={
-                props.workflow.archived_at ? (
-                  <p className="banner">
-                    This workflow is archived: unarchive it to edit the draft.
-                  </p>
-                ) : !canEdit ? (
-                  <p className="banner" data-testid="read-only-banner">
-                    {canComment
-                      ? 'You can read this draft and comment; marketing, sales and admins edit it.'
-                      : 'This draft is read-only for you; marketing, sales and admins edit it.'}
-                  </p>
-                ) : (
-                  <DraftNotice sync={sync} />
-                )
-              }
-              toolbar={(actions) => (
-                <Toolbar
-                  workflow={props.workflow}
-                  versions={versions.data}
-                  status={canEdit ? sync.status : null}
-                  onSave={onSave}
-                  {...actions}
-                  onPropose={canEdit ? () => setProposing(true) : undefined}
+        <NewFieldProvider enabled={canEdit && can('fields.add')}>
+          <CommentsContext.Provider value={commentsValue}>
+            <ReactFlowProvider>
+              <EditorLayout
+                onSave={onSave}
+                banner={
+                  props.workflow.archived_at ? (
+                    <p className="banner">
+                      This workflow is archived: unarchive it to edit the draft.
+                    </p>
+                  ) : !canEdit ? (
+                    <p className="banner" data-testid="read-only-banner">
+                      {canComment
+                        ? 'You can read this draft and comment; marketing, sales and admins edit it.'
+                        : 'This draft is read-only for you; marketing, sales and admins edit it.'}
+                    </p>
+                  ) : (
+                    <DraftNotice sync={sync} />
+                  )
+                }
+                toolbar={(actions) => (
+                  <Toolbar
+                    workflow={props.workflow}
+                    versions={versions.data}
+                    status={canEdit ? sync.status : null}
+                    onSave={onSave}
+                    {...actions}
+                    onPropose={canEdit ? () => setProposing(true) : undefined}
+                  />
+                )}
+              >
+                <ConflictDialog sync={sync} />
+                <ProposeDialog
+                  workflowId={workflowId}
+                  open={proposing}
+                  onOpenChange={setProposing}
+                  flush={sync.save}
+                  onFocusNode={(id) => store.getState().focusNode(id)}
                 />
-              )}
-            >
-              <ConflictDialog sync={sync} />
-              <ProposeDialog
-                workflowId={workflowId}
-                open={proposing}
-                onOpenChange={setProposing}
-                flush={sync.save}
-                onFocusNode={(id) => store.getState().focusNode(id)}
-              />
-            </EditorLayout>
-          </ReactFlowProvider>
-        </CommentsContext.Provider>
+              </EditorLayout>
+            </ReactFlowProvider>
+          </CommentsContext.Provider>
+        </NewFieldProvider>
       </WorkflowContextProvider>
     </EditorStoreContext.Provider>
   );

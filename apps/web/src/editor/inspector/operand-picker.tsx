@@ -1,6 +1,7 @@
 import { FIELD_CATEGORIES, type FieldCategory, type Operand } from '@accord/engine';
 import { GroupedSelect, type SelectGroup } from '@accord/ui';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useNewField } from '../new-field';
 import { useWorkflowContext } from '../workflow-context';
 
 export const CATEGORY_LABELS: Record<FieldCategory, string> = {
@@ -54,20 +55,43 @@ export interface OperandPickerProps {
   'aria-label'?: string;
 }
 
+/** The picker's entry that opens the "New field" dialog instead of choosing. */
+const NEW_FIELD = 'new:field';
+
 /**
- * Picks what a comparison looks at: a lead field from the catalog (grouped by the categories of
- * the agreement), a count or date of events, a score or a tag.
+ * Picks what a comparison looks at: a lead field from the workspace's catalog (grouped by the
+ * categories of the agreement), a count or date of events, a score or a tag. Retired fields are
+ * not offered, except the one already chosen (marked retired). Where fields may be added,
+ * "New field…" adds one to the catalog and chooses it.
  */
 export function OperandPicker(props: OperandPickerProps) {
-  const { catalog, scores } = useWorkflowContext();
+  const { catalog, index, scores } = useWorkflowContext();
+  const newField = useNewField();
   const { fieldsOnly, tags } = props;
+  const current = operandKey(props.value);
+  /** A field just added, chosen once the catalog knows it. */
+  const [added, setAdded] = useState<string | null>(null);
+  const { onChange, value } = props;
+  useEffect(() => {
+    if (added === null || !index.fields.has(added)) return;
+    setAdded(null);
+    onChange(operandFromKey(`field:${added}`, value));
+  }, [added, index, onChange, value]);
   const groups = useMemo(() => {
     const out: SelectGroup[] = FIELD_CATEGORIES.map((category) => ({
       label: CATEGORY_LABELS[category],
       options: catalog.fields
-        .filter((f) => f.category === category)
-        .map((f) => ({ value: `field:${f.id}`, label: f.label })),
+        .filter((f) => f.category === category && (!f.retired || `field:${f.id}` === current))
+        .map((f) => ({
+          value: `field:${f.id}`,
+          label: f.retired ? `${f.label} (retired)` : f.label,
+        })),
     }));
+    if (newField)
+      out.push({
+        label: 'Not a field yet',
+        options: [{ value: NEW_FIELD, label: 'New field…' }],
+      });
     if (fieldsOnly) return out;
     out.push({
       label: 'Events: how many, or when',
@@ -83,15 +107,18 @@ export function OperandPicker(props: OperandPickerProps) {
         options: tags.map((t) => ({ value: `tag:${t}`, label: `Tag ${t}` })),
       });
     return out;
-  }, [catalog, scores, tags, fieldsOnly]);
+  }, [catalog, scores, tags, fieldsOnly, current, newField]);
   return (
     <GroupedSelect
       className="operand-picker"
       aria-label={props['aria-label'] ?? 'Field'}
       groups={groups}
-      value={operandKey(props.value)}
+      value={current}
       placeholder="Choose a field…"
-      onChange={(key) => props.onChange(operandFromKey(key, props.value))}
+      onChange={(key) => {
+        if (key !== NEW_FIELD) return props.onChange(operandFromKey(key, props.value));
+        void newField?.create().then((field) => field && setAdded(field.id));
+      }}
     />
   );
 }
