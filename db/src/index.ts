@@ -32,3 +32,6 @@ export * from './repositories/decisions';
 export * from './repositories/sign-in-failures';
 export * from './repositories/catalogs';
 export * from './repositories/sessions';
+export * from './repositories/users';
+export * from './repositories/workspaces';
+export * from './repositories/comments';

@@ -1,8 +1,11 @@
 import {
   appendAuditEvent,
   createWorkflow,
+  findWorkspaceBySlug,
   hasDualSignOff,
+  insertUsers,
   insertVersion,
+  insertWorkspace,
   publish,
   recordDecision,
   saveWorkspaceCatalog,
@@ -46,11 +49,7 @@ const SEED_ACTOR: Actor = { id: null, label: 'seed' };
  * @example const { users, password } = await seedDemo(db);
  */
 export async function seedDemo(db: Db) {
-  const existing = await db
-    .selectFrom('workspaces')
-    .select('id')
-    .where('slug', '=', DEMO_WORKSPACE.slug)
-    .executeTakeFirst();
+  const existing = await findWorkspaceBySlug(db, DEMO_WORKSPACE.slug);
   if (!existing) {
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     await db.transaction().execute(async (trx) => {
@@ -71,23 +70,16 @@ export async function seedDemo(db: Db) {
           workflowId,
           after,
         });
-      const workspace = await trx
-        .insertInto('workspaces')
-        .values(DEMO_WORKSPACE)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const users = await trx
-        .insertInto('users')
-        .values(
-          SEEDED_USERS.map((u) => ({
-            ...u,
-            workspace_id: workspace.id,
-            password_hash: passwordHash,
-            disabled_at: null,
-          })),
-        )
-        .returning(['id', 'email', 'name', 'role'])
-        .execute();
+      const workspace = await insertWorkspace(trx, DEMO_WORKSPACE);
+      const users = await insertUsers(
+        trx,
+        SEEDED_USERS.map((u) => ({
+          ...u,
+          workspace_id: workspace.id,
+          password_hash: passwordHash,
+          disabled_at: null,
+        })),
+      );
       for (const user of users)
         await audit(SEED_ACTOR, 'user.create', 'user', user.id, null, {
           email: user.email,

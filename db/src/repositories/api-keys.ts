@@ -1,4 +1,5 @@
 import type { Executor } from '../executor';
+import type { NewApiKey } from '../tables/api-keys.table';
 import { sha256Hex } from '@accord/engine';
 
 /** SHA-256 (hex) of a raw API key: the only form in which keys are stored. */
@@ -23,4 +24,38 @@ export async function findApiKey(db: Executor, rawKey: string) {
 /** Records when an API key was last used. */
 export async function touchApiKey(db: Executor, keyId: string, at: Date): Promise<void> {
   await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', keyId).execute();
+}
+
+/** The API keys of a workspace, newest first, without their hashes. */
+export async function listApiKeys(db: Executor, workspaceId: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'prefix', 'created_at', 'revoked_at', 'last_used_at'])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Stores a new API key (its hash and prefix, never the key) and answers what may be shown. */
+export async function insertApiKey(db: Executor, key: NewApiKey) {
+  return db
+    .insertInto('api_keys')
+    .values(key)
+    .returning(['id', 'name', 'prefix', 'created_at'])
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Revokes an active key of a workspace at `at`; answers the key, or undefined when the workspace
+ * has no such active key.
+ */
+export async function revokeApiKey(db: Executor, workspaceId: string, keyId: string, at: Date) {
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('id', '=', keyId)
+    .where('workspace_id', '=', workspaceId)
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'name', 'prefix'])
+    .executeTakeFirst();
 }

@@ -338,3 +338,18 @@ export async function latestVersion(db: Executor, workflowId: string) {
     .limit(1)
     .executeTakeFirst();
 }
+
+/** Whether `versionId` is a version of `workflowId`. */
+export async function isVersionOf(
+  db: Executor,
+  workflowId: string,
+  versionId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('versions')
+    .select('id')
+    .where('id', '=', versionId)
+    .where('workflow_id', '=', workflowId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

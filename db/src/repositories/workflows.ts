@@ -1,6 +1,7 @@
 import type { Executor } from '../executor';
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../database';
+import type { WorkflowRowUpdate } from '../tables/workflows.table';
 
 /** A URL-safe slug from a name: "Inbound B2B qualification" → "inbound-b2b-qualification". */
 export function slugify(name: string): string {
@@ -236,17 +237,11 @@ export async function findActiveWorkflowBySlug(db: Executor, workspaceId: string
     .executeTakeFirst();
 }
 
-/** Whether a workflow `slug` exists in a workspace other than `workspaceId`. */
-export async function slugExistsElsewhere(
+/** Changes a workflow's name, archived time or decision log switch. */
+export async function updateWorkflow(
   db: Executor,
-  workspaceId: string,
-  slug: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('workflows')
-    .select('id')
-    .where('workspace_id', '!=', workspaceId)
-    .where('slug', '=', slug)
-    .executeTakeFirst();
-  return row !== undefined;
+  workflowId: string,
+  changes: Pick<WorkflowRowUpdate, 'name' | 'archived_at' | 'decision_log'>,
+): Promise<void> {
+  await db.updateTable('workflows').set(changes).where('id', '=', workflowId).execute();
 }

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { DB, Db, NewAudit, Role, Transaction } from '@accord/db';
+import {
+  emailTaken,
+  findSignInAccounts,
+  insertApiKey,
+  insertUser,
+  type DB,
+  type Db,
+  type NewAudit,
+  type Role,
+  type Transaction,
+} from '@accord/db';
 import { hashToken } from './session';
 
 /** Appends one audit event for the acting user or tool, in the caller's transaction. */
@@ -28,25 +38,15 @@ export async function createUser(
   },
   audit: AuditFn,
 ) {
-  const taken = await trx
-    .selectFrom('users')
-    .select('id')
-    .where('workspace_id', '=', input.workspaceId)
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
-    .executeTakeFirst();
-  if (taken) throw new EmailTaken(input.email);
-  const user = await trx
-    .insertInto('users')
-    .values({
-      workspace_id: input.workspaceId,
-      email: input.email,
-      name: input.name,
-      role: input.role,
-      password_hash: input.passwordHash,
-      disabled_at: null,
-    })
-    .returning(['id', 'email', 'name', 'role'])
-    .executeTakeFirstOrThrow();
+  if (await emailTaken(trx, input.workspaceId, input.email)) throw new EmailTaken(input.email);
+  const user = await insertUser(trx, {
+    workspace_id: input.workspaceId,
+    email: input.email,
+    name: input.name,
+    role: input.role,
+    password_hash: input.passwordHash,
+    disabled_at: null,
+  });
   await audit({
     action: 'user.create',
     entityType: 'user',
@@ -68,27 +68,7 @@ export const MAX_ACCOUNTS_PER_SIGN_IN = 16;
  * whose slug is given, or else in every workspace (at most `MAX_ACCOUNTS_PER_SIGN_IN`, oldest first).
  */
 export function signInAccounts(db: Db, email: string, workspaceSlug?: string) {
-  let query = db
-    .selectFrom('users')
-    .innerJoin('workspaces', 'workspaces.id', 'users.workspace_id')
-    .select([
-      'users.id',
-      'users.email',
-      'users.name',
-      'users.role',
-      'users.workspace_id',
-      'users.password_hash',
-      'users.disabled_at',
-      'workspaces.slug as workspace_slug',
-      'workspaces.name as workspace_name',
-    ])
-    .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email.toLowerCase()));
-  if (workspaceSlug !== undefined) query = query.where('workspaces.slug', '=', workspaceSlug);
-  return query
-    .orderBy('users.created_at')
-    .orderBy('users.id')
-    .limit(MAX_ACCOUNTS_PER_SIGN_IN)
-    .execute();
+  return findSignInAccounts(db, { email, workspaceSlug, limit: MAX_ACCOUNTS_PER_SIGN_IN });
 }
 
 /**
@@ -101,19 +81,15 @@ export async function createApiKey(
   audit: AuditFn,
 ) {
   const key = `acc_${randomBytes(24).toString('base64url')}`;
-  const row = await trx
-    .insertInto('api_keys')
-    .values({
-      workspace_id: input.workspaceId,
-      name: input.name,
-      prefix: key.slice(0, 10),
-      key_hash: hashToken(key),
-      created_by: input.createdBy,
-      revoked_at: null,
-      last_used_at: null,
-    })
-    .returning(['id', 'name', 'prefix', 'created_at'])
-    .executeTakeFirstOrThrow();
+  const row = await insertApiKey(trx, {
+    workspace_id: input.workspaceId,
+    name: input.name,
+    prefix: key.slice(0, 10),
+    key_hash: hashToken(key),
+    created_by: input.createdBy,
+    revoked_at: null,
+    last_used_at: null,
+  });
   await audit({
     action: 'apiKey.create',
     entityType: 'api_key',

@@ -1,3 +1,4 @@
+import { listApiKeys, revokeApiKey } from '@accord/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -7,12 +8,7 @@ import { mutate } from '../services/audited';
 
 export const apiKeysRouter = {
   list: protectedProcedure('apiKeys.list').query(({ ctx }) =>
-    ctx.db
-      .selectFrom('api_keys')
-      .select(['id', 'name', 'prefix', 'created_at', 'revoked_at', 'last_used_at'])
-      .where('workspace_id', '=', ctx.user.workspace_id)
-      .orderBy('created_at', 'desc')
-      .execute(),
+    listApiKeys(ctx.db, ctx.user.workspace_id),
   ),
 
   /** Creates a key and shows it once; only its SHA-256 is stored. */
@@ -33,14 +29,7 @@ export const apiKeysRouter = {
     .input(z.object({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
       const result = await mutate(ctx, async (trx, audit) => {
-        const row = await trx
-          .updateTable('api_keys')
-          .set({ revoked_at: new Date() })
-          .where('id', '=', input.id)
-          .where('workspace_id', '=', ctx.user.workspace_id)
-          .where('revoked_at', 'is', null)
-          .returning(['id', 'name', 'prefix'])
-          .executeTakeFirst();
+        const row = await revokeApiKey(trx, ctx.user.workspace_id, input.id, new Date());
         if (!row)
           throw new TRPCError({ code: 'NOT_FOUND', message: `No active API key ${input.id}.` });
         await audit({

@@ -1,4 +1,10 @@
-import { ROLES } from '@accord/db';
+import {
+  deleteSessionsOfUser,
+  findUserInWorkspace,
+  listUsers,
+  ROLES,
+  updateUser,
+} from '@accord/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -9,12 +15,7 @@ import { mutate } from '../services/audited';
 
 export const usersRouter = {
   list: protectedProcedure('users.list').query(({ ctx }) =>
-    ctx.db
-      .selectFrom('users')
-      .select(['id', 'email', 'name', 'role', 'disabled_at', 'created_at'])
-      .where('workspace_id', '=', ctx.user.workspace_id)
-      .orderBy('email')
-      .execute(),
+    listUsers(ctx.db, ctx.user.workspace_id),
   ),
 
   create: protectedProcedure('users.create')
@@ -63,12 +64,7 @@ export const usersRouter = {
     )
     .mutation(({ ctx, input }) =>
       mutate(ctx, async (trx, audit) => {
-        const before = await trx
-          .selectFrom('users')
-          .select(['name', 'role', 'disabled_at'])
-          .where('id', '=', input.id)
-          .where('workspace_id', '=', ctx.user.workspace_id)
-          .executeTakeFirst();
+        const before = await findUserInWorkspace(trx, ctx.user.workspace_id, input.id);
         if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: `No user ${input.id}.` });
         if (
           input.id === ctx.user.id &&
@@ -85,16 +81,12 @@ export const usersRouter = {
             : input.disabled
               ? (before.disabled_at ?? new Date())
               : null;
-        await trx
-          .updateTable('users')
-          .set({
-            name: input.name ?? before.name,
-            role: input.role ?? before.role,
-            disabled_at: disabledAt,
-          })
-          .where('id', '=', input.id)
-          .execute();
-        if (disabledAt) await trx.deleteFrom('sessions').where('user_id', '=', input.id).execute();
+        await updateUser(trx, input.id, {
+          name: input.name ?? before.name,
+          role: input.role ?? before.role,
+          disabled_at: disabledAt,
+        });
+        if (disabledAt) await deleteSessionsOfUser(trx, input.id);
         await audit({
           action: 'user.update',
           entityType: 'user',

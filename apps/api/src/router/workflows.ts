@@ -1,4 +1,4 @@
-import { createWorkflow, listWorkflows } from '@accord/db';
+import { createWorkflow, listWorkflows, updateWorkflow } from '@accord/db';
 import { blankWorkflow, defaultWorkflow } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
@@ -48,11 +48,7 @@ export const workflowsRouter = {
     .mutation(({ ctx, input }) =>
       mutate(ctx, async (trx, audit) => {
         const before = await requireWorkflow(ctx, input.workflowId, trx);
-        await trx
-          .updateTable('workflows')
-          .set({ name: input.name })
-          .where('id', '=', input.workflowId)
-          .execute();
+        await updateWorkflow(trx, input.workflowId, { name: input.name });
         await audit({
           action: 'workflow.rename',
           entityType: 'workflow',
@@ -82,11 +78,7 @@ export const workflowsRouter = {
     .mutation(({ ctx, input }) =>
       mutate(ctx, async (trx, audit) => {
         const before = await requireWorkflow(ctx, input.workflowId, trx);
-        await trx
-          .updateTable('workflows')
-          .set({ decision_log: input.enabled })
-          .where('id', '=', input.workflowId)
-          .execute();
+        await updateWorkflow(trx, input.workflowId, { decision_log: input.enabled });
         await audit({
           action: input.enabled ? 'workflow.decisionLogOn' : 'workflow.decisionLogOff',
           entityType: 'workflow',
@@ -104,11 +96,7 @@ export const workflowsRouter = {
 function setArchived(ctx: Parameters<typeof requireWorkflow>[0], id: string, archived: boolean) {
   return mutate(ctx, async (trx, audit) => {
     await requireWorkflow(ctx, id, trx);
-    await trx
-      .updateTable('workflows')
-      .set({ archived_at: archived ? new Date() : null })
-      .where('id', '=', id)
-      .execute();
+    await updateWorkflow(trx, id, { archived_at: archived ? new Date() : null });
     await audit({
       action: archived ? 'workflow.archive' : 'workflow.unarchive',
       entityType: 'workflow',

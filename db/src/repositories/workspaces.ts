@@ -1,0 +1,12 @@
+import type { Executor } from '../executor';
+import type { NewWorkspace } from '../tables/workspaces.table';
+
+/** The id of the workspace with this slug, or undefined. */
+export async function findWorkspaceBySlug(db: Executor, slug: string) {
+  return db.selectFrom('workspaces').select('id').where('slug', '=', slug).executeTakeFirst();
+}
+
+/** Stores a workspace and answers its id. */
+export async function insertWorkspace(db: Executor, workspace: NewWorkspace) {
+  return db.insertInto('workspaces').values(workspace).returning('id').executeTakeFirstOrThrow();
+}
