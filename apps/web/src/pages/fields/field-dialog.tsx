@@ -2,7 +2,7 @@ import { FIELD_CATEGORIES, FIELD_TYPES, type FieldDef } from '@accord/engine';
 import { ListInput } from '@accord/ui';
 import { useMutation } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTRPC } from '../../lib/trpc';
 import { Dialog } from '../dialog';
 import {
@@ -44,6 +44,7 @@ export function FieldDialog(props: {
   const [form, setForm] = useState<FieldForm>(emptyFieldForm);
   const [reason, setReason] = useState('');
   const [shown, setShown] = useState(false);
+  const ids = useId();
   const done = {
     onSuccess: async () => {
       await props.onSaved();
@@ -137,22 +138,25 @@ export function FieldDialog(props: {
             }
           />
         </label>
-        <label className="field">
-          <span className="field-label">Id</span>
+        <div className="field">
+          <label className="field-label" htmlFor={`${ids}-id`}>
+            Id
+          </label>
           <input
+            id={`${ids}-id`}
             className="mono"
             value={form.id}
             maxLength={63}
             readOnly={editing}
-            aria-describedby="field-id-hint"
+            aria-describedby={`${ids}-id-hint`}
             onChange={(e) => set({ id: e.target.value, idEdited: true })}
           />
-          <span className="field-hint" id="field-id-hint">
+          <span className="field-hint" id={`${ids}-id-hint`}>
             {editing
               ? 'An id never changes: rules and CRMs refer to it.'
               : 'What rules and CRMs send: lower case letters, digits and _.'}
           </span>
-        </label>
+        </div>
         <label className="field">
           <span className="field-label">Type</span>
           <select
@@ -197,9 +201,7 @@ export function FieldDialog(props: {
         />
       )}
       <div className="field">
-        <span className="field-label" id="missing-texts-label">
-          Texts that mean “no answer”
-        </span>
+        <span className="field-label">Texts that mean “no answer”</span>
         <ListInput
           aria-label="Texts that mean no answer"
           value={form.missing}
