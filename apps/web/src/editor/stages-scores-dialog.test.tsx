@@ -52,7 +52,9 @@ describe('#17: stages & scores in the editor', () => {
   it('refuses to remove a stage a step ends leads in, naming the step, and removes an unused one', async () => {
     const store = renderDialog();
     await userEvent.click(screen.getByRole('button', { name: 'Remove stage MQL' }));
-    expect(screen.getByRole('alert').textContent).toMatch(/^MQL is still used by “.+”/);
+    expect(screen.getByRole('alert').textContent).toMatch(
+      /^MQL is still used by the steps? “.+”: choose another stage there first\.$/,
+    );
     expect(store.getState().doc.stages.some((s) => s.id === 'mql')).toBe(true);
 
     await userEvent.type(screen.getByRole('textbox', { name: 'New stage name' }), 'Won');

@@ -54,11 +54,12 @@ export function scoreUsers(doc: Workflow, scoreId: string): WorkflowNode[] {
   });
 }
 
-/** "Hand to sales" and 2 more steps */
+/** `the step “Hand to sales”`, `the steps “A”, “B”, “C” and 2 more` */
 function stepsText(nodes: readonly WorkflowNode[]): string {
   const names = nodes.slice(0, 3).map((n) => `“${n.label || n.id}”`);
   const more = nodes.length - names.length;
-  return more > 0 ? `${names.join(', ')} and ${more} more` : names.join(', ');
+  const list = more > 0 ? `${names.join(', ')} and ${more} more` : names.join(', ');
+  return `${nodes.length === 1 ? 'the step' : 'the steps'} ${list}`;
 }
 
 /** A refusal in words, or the changed document. */
