@@ -1,8 +1,23 @@
 import { TextScanner, type ColumnTarget, type ImportMapping } from '@accord/engine';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
-import { useTRPC } from '../../lib/trpc';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useTRPC, useTRPCClient } from '../../lib/trpc';
 import { DataTable } from '../data-table';
+import { LearnFields, ProfileBar } from './learn-fields';
+import {
+  fieldsToCreate,
+  fieldsToExtend,
+  keepChoices,
+  learnPlan,
+  lossWarnings,
+  mappingWithNewFields,
+  planProblems,
+  problemsByColumn,
+  type LearnPlan,
+} from './learn-plan';
+import type { CsvDelimiter, FileProfile, ProfileProgress } from './profile-file';
+import { profileInWorker } from './profile-in-worker';
+import './lead-sets.css';
 import { formatBytes, uploadLeadFile, type UploadProgress } from './upload-file';
 
 /** How much of a file the preview reads; the whole file is streamed to the server on import. */
@@ -35,33 +50,112 @@ export function notTextMessage(text: string, truncated = false): string | null {
 }
 
 /**
- * Upload CSV or JSON: preview (from the start of the file) with a column mapping to edit, then
- * the whole file streams to the upload route with a progress bar and a cancel button, and the
- * import answers with per-row errors. A file is imported once: the button stays disabled from
- * the click until another file is chosen (or the upload failed or was cancelled).
+ * Upload CSV or JSON: preview (from the start of the file) with a column mapping to edit; for a
+ * CSV the whole file is read in a worker to learn its columns, and those that match no field can
+ * become new fields (one confirmation creates them, then imports). The file streams to the upload
+ * route with a progress bar and a cancel button; the answer is summarised per column. A file is
+ * imported once: the button stays disabled from the click until another file is chosen (or the
+ * upload failed or was cancelled).
  */
 export function ImportPanel({ onImported }: { onImported: () => Promise<void> }) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [mapping, setMapping] = useState<ImportMapping | null>(null);
   const [notText, setNotText] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const [reading, setReading] = useState<ProfileProgress | null>(null);
+  const [whole, setWhole] = useState<FileProfile | null>(null);
+  const [profileError, setProfileError] = useState<string | null>(null);
+  const [plan, setPlan] = useState<LearnPlan | null>(null);
   const upload = useRef<AbortController | null>(null);
+  const profiling = useRef<{ cancel: () => void } | null>(null);
+  const picking = useRef<File | null>(null);
   const catalog = useQuery(trpc.fields.catalog.queryOptions());
+  const catalogDoc = catalog.data?.catalog;
+
+  // The plan follows the mapping (a column mapped to a field is no longer a new field) and keeps
+  // the choices already made.
+  useEffect(() => {
+    if (whole && catalogDoc && mapping)
+      setPlan((previous) => keepChoices(learnPlan(whole, catalogDoc, mapping), previous));
+  }, [whole, catalogDoc, mapping]);
+
+  const readWholeFile = (picked: File, delimiter: CsvDelimiter) => {
+    const job = profileInWorker(picked, delimiter, setReading);
+    profiling.current = job;
+    job.done.then(
+      (profile) => {
+        if (profiling.current !== job) return;
+        profiling.current = null;
+        setReading(null);
+        setWhole(profile);
+      },
+      (error: unknown) => {
+        if (profiling.current !== job) return;
+        profiling.current = null;
+        setReading(null);
+        setProfileError(
+          `The whole file could not be read to learn its columns (${error instanceof Error ? error.message : String(error)}); it can still be imported as mapped.`,
+        );
+      },
+    );
+  };
+  const stopReading = () => {
+    profiling.current?.cancel();
+    profiling.current = null;
+    setReading(null);
+  };
+
   const preview = useMutation(
-    trpc.leadSets.previewImport.mutationOptions({ onSuccess: (p) => setMapping(p.mapping) }),
+    trpc.leadSets.previewImport.mutationOptions({
+      onSuccess: (p) => setMapping(p.mapping),
+    }),
   );
   const importSet = useMutation({
-    mutationFn: (request: Parameters<typeof uploadLeadFile>[0]) => {
+    mutationFn: async (
+      request: Parameters<typeof uploadLeadFile>[0] & { plan: LearnPlan | null },
+    ) => {
+      const { plan: learned, ...rest } = request;
+      let created: string[] = [];
+      if (learned) created = await saveLearnedFields(learned);
       upload.current = new AbortController();
-      return uploadLeadFile(request, { onProgress: setProgress, signal: upload.current.signal });
+      const answer = await uploadLeadFile(
+        { ...rest, mapping: learned ? mappingWithNewFields(rest.mapping, learned) : rest.mapping },
+        { onProgress: setProgress, signal: upload.current.signal },
+      );
+      return { answer, created };
     },
     onSuccess: onImported,
     onError: () => setImporting(false),
     onSettled: () => (upload.current = null),
   });
+
+  /** Creates the ticked fields (one revision) and adds the ticked options; answers the new ids. */
+  const saveLearnedFields = async (learned: LearnPlan) => {
+    const fields = fieldsToCreate(learned);
+    const extended = fieldsToExtend(learned);
+    if (fields.length === 0 && extended.length === 0) return [];
+    let { revision } = await client.fields.catalog.query();
+    if (fields.length > 0)
+      ({ revision } = await client.fields.addMany.mutate({
+        baseRevision: revision,
+        fields,
+        reason: `Learned from the import of ${file?.name ?? 'a file'}`,
+      }));
+    for (const field of extended)
+      ({ revision } = await client.fields.update.mutate({
+        baseRevision: revision,
+        field,
+        reason: `Options seen in the import of ${file?.name ?? 'a file'}`,
+      }));
+    await queryClient.invalidateQueries({ queryKey: trpc.fields.catalog.queryKey() });
+    return fields.map((f) => f.label);
+  };
+
   const format = file?.name.toLowerCase().endsWith('.json') ? 'json' : 'csv';
 
   const pick = async (picked: File | null) => {
@@ -70,6 +164,10 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
     setNotText(null);
     setImporting(false);
     setProgress(null);
+    setWhole(null);
+    setPlan(null);
+    setProfileError(null);
+    stopReading();
     upload.current?.abort();
     importSet.reset();
     preview.reset();
@@ -79,18 +177,23 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
     const truncated = picked.size > PREVIEW_BYTES;
     const problem = notTextMessage(text, truncated);
     if (problem) return setNotText(problem);
-    preview.mutate({
-      format: picked.name.toLowerCase().endsWith('.json') ? 'json' : 'csv',
-      text,
-      truncated,
-      delimiter: 'auto',
-    });
+    const pickedFormat = picked.name.toLowerCase().endsWith('.json') ? 'json' : 'csv';
+    picking.current = picked;
+    const answer = await preview
+      .mutateAsync({ format: pickedFormat, text, truncated, delimiter: 'auto' })
+      .catch(() => null);
+    // The types of a CSV's new columns are judged on the whole file, read in a worker.
+    if (answer?.delimiter && !answer.documents && picking.current === picked)
+      readWholeFile(picked, answer.delimiter);
   };
+  const problems = plan ? planProblems(plan) : [];
+  const toCreate = plan ? fieldsToCreate(plan).length : 0;
   const submit = () => {
-    if (!file || !mapping || importing) return;
+    if (!file || !mapping || importing || problems.length > 0) return;
     setImporting(true);
+    stopReading();
     setProgress({ sent: 0, total: file.size });
-    importSet.mutate({ file, name, format, delimiter: 'auto', mapping });
+    importSet.mutate({ file, name, format, delimiter: 'auto', mapping, plan });
   };
   const remap = async (column: string, key: string) => {
     if (!file || !mapping) return;
@@ -105,6 +208,12 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
     });
   };
   const p = preview.data;
+  const warnings =
+    whole && catalogDoc && mapping
+      ? lossWarnings(whole, catalogDoc, mapping, plan ?? undefined)
+      : [];
+  const result = importSet.data?.answer;
+  const created = importSet.data?.created ?? [];
   return (
     <section className="card" aria-label="Upload leads">
       <h2>Upload leads (CSV or JSON)</h2>
@@ -143,17 +252,23 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
                         value={targetKey(mapping.columns[c.name])}
                         onChange={(e) => void remap(c.name, e.target.value)}
                       >
-                        <option value="ignore">(not imported)</option>
+                        <option value="ignore">
+                          {plan?.fields.some((f) => f.column === c.name && f.create)
+                            ? '(a new field, below)'
+                            : '(not imported)'}
+                        </option>
                         <option value="id">Lead id</option>
                         <option value="events">Events (JSON)</option>
                         <option value="outcome:converted">Outcome: converted yes/no</option>
                         <option value="outcome:won">Outcome: won/lost</option>
                         <option value="outcome:stage">Outcome: stage reached</option>
-                        {catalog.data?.catalog.fields.map((f) => (
-                          <option key={f.id} value={`field:${f.id}`}>
-                            {f.label}
-                          </option>
-                        ))}
+                        {catalogDoc?.fields
+                          .filter((f) => !f.retired)
+                          .map((f) => (
+                            <option key={f.id} value={`field:${f.id}`}>
+                              {f.label}
+                            </option>
+                          ))}
                       </select>
                     </td>
                   </tr>
@@ -164,6 +279,14 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
           {p.mappingIssues.map((i) => (
             <p key={i.path} className="error small">
               {i.path}: {i.message}
+            </p>
+          ))}
+          {reading && <ProfileBar progress={reading} />}
+          {profileError && <p className="error small">{profileError}</p>}
+          {plan && whole && <LearnFields plan={plan} rows={whole.rows} onChange={setPlan} />}
+          {warnings.map((w) => (
+            <p key={w} className="import-warning small" role="alert">
+              {w}
             </p>
           ))}
           <p className="small">
@@ -177,6 +300,11 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
             errors={p.rows.flatMap((r) => r.errors)}
             caption="Errors in the preview rows"
           />
+          {problems.map((problem) => (
+            <p key={problem} className="error small">
+              {problem}
+            </p>
+          ))}
           <form
             className="row"
             onSubmit={(e) => {
@@ -191,9 +319,13 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
             <button
               className="primary"
               type="submit"
-              disabled={importing || p.mappingIssues.length > 0}
+              disabled={importing || p.mappingIssues.length > 0 || problems.length > 0}
             >
-              {importSet.isSuccess ? `Imported ${file?.name}` : `Import ${file?.name}`}
+              {importSet.isSuccess
+                ? `Imported ${file?.name}`
+                : toCreate > 0
+                  ? `Create ${toCreate} field${toCreate === 1 ? '' : 's'} and import ${file?.name}`
+                  : `Import ${file?.name}`}
             </button>
           </form>
         </>
@@ -202,18 +334,49 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
         <UploadBar progress={progress} onCancel={() => upload.current?.abort()} />
       )}
       {importSet.error && <p className="error">{importSet.error.message}</p>}
-      {importSet.data && (
+      {result && (
         <div data-testid="import-result">
           <p className="ok">
-            Imported {importSet.data.imported.toLocaleString()} of{' '}
-            {importSet.data.rows.toLocaleString()} rows into “{importSet.data.leadSet.name}”.
-            {importSet.data.rejected > 0 &&
-              ` ${importSet.data.rejected.toLocaleString()} rows were refused:`}
+            {created.length > 0 &&
+              `Created ${created.length} field${created.length === 1 ? '' : 's'}: ${created.join(', ')}. `}
+            Imported {result.imported.toLocaleString()} of {result.rows.toLocaleString()} rows into
+            “{result.leadSet.name}”.
+            {result.rejected > 0 && ` ${result.rejected.toLocaleString()} rows were refused:`}
           </p>
-          <RowErrors errors={importSet.data.errors} caption="Refused rows" />
+          <ColumnProblems errors={result.errors} truncated={result.errorsTruncated} />
+          <RowErrors errors={result.errors} caption="Refused rows" />
         </div>
       )}
     </section>
+  );
+}
+
+/** Problems of an import by column: how many, and the first examples with their lines. */
+function ColumnProblems(props: {
+  errors: { line: number; column: string; message: string }[];
+  truncated: boolean;
+}) {
+  const byColumn = problemsByColumn(props.errors);
+  if (byColumn.length === 0) return null;
+  return (
+    <>
+      <DataTable label="Problems by column" columns={['Column', 'Problems', 'First examples']}>
+        {byColumn.map((c) => (
+          <tr key={c.column}>
+            <td>{c.column || '(row)'}</td>
+            <td>{c.count.toLocaleString()}</td>
+            <td className="small">
+              {c.examples.map((e) => `line ${e.line}: ${e.message}`).join(' · ')}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+      {props.truncated && (
+        <p className="small import-warning">
+          Only the first {props.errors.length.toLocaleString()} problems are listed here.
+        </p>
+      )}
+    </>
   );
 }
 
@@ -223,13 +386,7 @@ function UploadBar({ progress, onCancel }: { progress: UploadProgress; onCancel:
   const sent = progress.sent >= progress.total;
   return (
     <div className="row" data-testid="upload-progress">
-      <progress
-        className="upload-bar"
-        aria-label="Upload"
-        max={100}
-        value={percent}
-        style={{ width: 360 }}
-      />
+      <progress className="upload-bar" aria-label="Upload" max={100} value={percent} />
       <span className="small" aria-live="polite">
         {sent
           ? `Sent ${formatBytes(progress.total)}; the server is storing the last leads…`
