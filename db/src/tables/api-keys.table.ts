@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable } from 'kysely';
 
 /** A key for the REST evaluation API; only its SHA-256 is stored, `prefix` identifies it. */
 export interface ApiKeysTable {
@@ -12,6 +12,4 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
   last_used_at: Date | null;
 }
-export type ApiKey = Selectable<ApiKeysTable>;
 export type NewApiKey = Insertable<ApiKeysTable>;
-export type ApiKeyUpdate = Updateable<ApiKeysTable>;

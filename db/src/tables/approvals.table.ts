@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated } from 'kysely';
 
 export interface ApprovalsTable {
   id: Generated<string>;
@@ -9,5 +9,3 @@ export interface ApprovalsTable {
   comment: Generated<string>;
   created_at: Generated<Date>;
 }
-export type Approval = Selectable<ApprovalsTable>;
-export type NewApproval = Insertable<ApprovalsTable>;

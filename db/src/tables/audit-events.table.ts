@@ -1,4 +1,4 @@
-import type { ColumnType, GeneratedAlways, Insertable, Selectable } from 'kysely';
+import type { ColumnType, GeneratedAlways, Selectable } from 'kysely';
 
 /** Append-only, hash-chained: each row stores the hash of the one before it. */
 export interface AuditEventsTable {
@@ -18,4 +18,3 @@ export interface AuditEventsTable {
   hash: string;
 }
 export type AuditEvent = Selectable<AuditEventsTable>;
-export type NewAuditEvent = Insertable<AuditEventsTable>;

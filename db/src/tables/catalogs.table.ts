@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Immutable field catalogs by content hash: what each version was validated and compiled with. */
 export interface CatalogSnapshotsTable {
@@ -16,4 +16,3 @@ export interface WorkspaceCatalogsTable {
   updated_at: Generated<Date>;
   updated_by: string | null;
 }
-export type WorkspaceCatalogRow = Selectable<WorkspaceCatalogsTable>;

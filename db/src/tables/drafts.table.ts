@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** The one editable draft of a workflow; `revision` grows by one on every save. */
 export interface DraftsTable {
@@ -9,5 +9,3 @@ export interface DraftsTable {
   updated_at: Generated<Date>;
 }
 export type Draft = Selectable<DraftsTable>;
-export type NewDraft = Insertable<DraftsTable>;
-export type DraftUpdate = Updateable<DraftsTable>;

@@ -1,5 +1,3 @@
-import type { Insertable, Selectable } from 'kysely';
-
 /** One problem an import found: a cell left out of its lead (`row_kept`) or a row refused. */
 export interface LeadSetIssuesTable {
   lead_set_id: string;
@@ -16,5 +14,3 @@ export interface LeadSetIssuesTable {
   /** The row still gave a lead (only this cell was left out). */
   row_kept: boolean;
 }
-export type LeadSetIssueRow = Selectable<LeadSetIssuesTable>;
-export type NewLeadSetIssue = Insertable<LeadSetIssuesTable>;

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type LeadSetStatus = 'loading' | 'ready' | 'failed';
 
@@ -21,8 +21,5 @@ export interface LeadSetsTable {
   /** Of those, how many are kept in `lead_set_issues` (fewer when the cap was reached). */
   issues_stored: Generated<number>;
 }
-export type LeadSet = Selectable<LeadSetsTable>;
-export type NewLeadSet = Insertable<LeadSetsTable>;
-export type LeadSetUpdate = Updateable<LeadSetsTable>;
 
 export * from './lead-set-issues.table';

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 /** One lead of a lead set, as the engine's lead document in `data` (`json`: kept as written). */
 export interface LeadsTable {
@@ -7,5 +7,3 @@ export interface LeadsTable {
   lead_id: string;
   data: ColumnType<unknown, string, never>;
 }
-export type LeadRow = Selectable<LeadsTable>;
-export type NewLeadRow = Insertable<LeadsTable>;

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated } from 'kysely';
 
 /**
  * Every time a version went live (publish or rollback), with who did it and why: answers "what
@@ -15,5 +15,3 @@ export interface PublicationsTable {
   /** Why it went live, as the publisher gave it (empty only for rows older than the reason). */
   reason: Generated<string>;
 }
-export type Publication = Selectable<PublicationsTable>;
-export type NewPublication = Insertable<PublicationsTable>;

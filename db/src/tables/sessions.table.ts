@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** A signed-in session; only the SHA-256 of the cookie token is stored. */
 export interface SessionsTable {
@@ -8,5 +8,3 @@ export interface SessionsTable {
   expires_at: Date;
 }
 export type Session = Selectable<SessionsTable>;
-export type NewSession = Insertable<SessionsTable>;
-export type SessionUpdate = Updateable<SessionsTable>;

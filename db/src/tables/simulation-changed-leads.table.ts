@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 /** A lead whose stage differs between a run's baseline and candidate. */
 export interface SimulationChangedLeadsTable {
@@ -11,5 +11,3 @@ export interface SimulationChangedLeadsTable {
   baseline_scores: ColumnType<Record<string, number>, string, never>;
   candidate_scores: ColumnType<Record<string, number>, string, never>;
 }
-export type SimulationChangedLead = Selectable<SimulationChangedLeadsTable>;
-export type NewSimulationChangedLead = Insertable<SimulationChangedLeadsTable>;

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type SimulationStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -31,6 +31,3 @@ export interface SimulationRunsTable {
   /** Refreshed while a process works on the run; a stale one means the process died. */
   heartbeat_at: Generated<Date>;
 }
-export type SimulationRun = Selectable<SimulationRunsTable>;
-export type NewSimulationRun = Insertable<SimulationRunsTable>;
-export type SimulationRunUpdate = Updateable<SimulationRunsTable>;

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export const VERSION_STATUSES = [
   'proposed',
@@ -28,5 +28,3 @@ export interface VersionsTable {
   published_by: string | null;
 }
 export type VersionRow = Selectable<VersionsTable>;
-export type NewVersionRow = Insertable<VersionsTable>;
-export type VersionRowUpdate = Updateable<VersionsTable>;

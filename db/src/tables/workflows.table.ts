@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable, Updateable } from 'kysely';
 
 export interface WorkflowsTable {
   id: Generated<string>;
@@ -13,5 +13,4 @@ export interface WorkflowsTable {
   created_at: Generated<Date>;
 }
 export type WorkflowRow = Selectable<WorkflowsTable>;
-export type NewWorkflowRow = Insertable<WorkflowsTable>;
 export type WorkflowRowUpdate = Updateable<WorkflowsTable>;

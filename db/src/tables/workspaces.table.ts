@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 export interface WorkspacesTable {
   id: Generated<string>;
@@ -8,4 +8,3 @@ export interface WorkspacesTable {
 }
 export type Workspace = Selectable<WorkspacesTable>;
 export type NewWorkspace = Insertable<WorkspacesTable>;
-export type WorkspaceUpdate = Updateable<WorkspacesTable>;

@@ -1,7 +1,6 @@
 import {
   nodeHandles,
   type Edge as WorkflowEdge,
-  type NodeKind,
   type Workflow,
   type WorkflowNode,
 } from '@accord/engine';
@@ -168,11 +167,6 @@ export function pasteFragment(
     doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
     added: nodes.map((n) => n.id),
   };
-}
-
-/** How many nodes of each kind a document has (for labels like "Condition 3"). */
-export function countOfKind(doc: Workflow, kind: NodeKind): number {
-  return doc.nodes.filter((n) => n.kind === kind).length;
 }
 
 interface Rect {

@@ -225,8 +225,3 @@ export function connectionToEdgeEnds(
     target: connection.target,
   };
 }
-
-/** The engine node a React Flow node carries. */
-export function engineNodeOf(node: FlowNode): WorkflowNode {
-  return node.data.node;
-}
