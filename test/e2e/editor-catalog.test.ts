@@ -12,7 +12,8 @@ import {
 /**
  * #17 in Chromium, by clicking only: marketing adds a field from a scorecard row's field picker
  * ("this is not a field yet") and uses it in the row, renames a stage and adds a score in the
- * editor's Stages & scores dialog, saves, reloads and finds all of it.
+ * editor's Stages & scores dialog, saves, reloads and finds all of it; version 1 still opens on
+ * the catalog it pinned.
  */
 
 const VIEWPORT = { width: 1280, height: 900 };
@@ -127,6 +128,17 @@ describe.runIf(browserAvailable())('#17: the editor on the workspace catalog, in
       'field:site_visits',
     );
     expect(await saved.getByRole('textbox', { name: 'Value' }).inputValue()).toBe('3');
+
+    // Version 1 opens on the catalog it pinned: its stages and scores are as they were.
+    await page.getByTestId('versions-menu').click();
+    await page.getByRole('menuitem', { name: /v1/ }).click();
+    await page.locator('[data-testid="canvas"][data-complete="true"]').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('version-title').textContent()).toBe('Version 1');
+    await page.getByRole('button', { name: 'Fit the workflow in view' }).click();
+    await page.getByTestId('node-fit').click();
+    expect(await page.getByTestId('inspector').locator('[data-testid^="score-row-"]').count()).toBe(
+      rowsBefore,
+    );
     expect(errors).toEqual([]);
     await context.close();
   });
