@@ -1,6 +1,6 @@
 import {
-  cellTooLong,
   checkMapping,
+  ColumnProfiler,
   columnNameTooLong,
   createRowMapper,
   IMPORT_LIMITS,
@@ -9,7 +9,9 @@ import {
   inferColumnType,
   mapLeadDocument,
   suggestMapping,
+  type BadCells,
   type CellError,
+  type ColumnProfile,
   type FieldCatalog,
   type ImportMapping,
   type InferredType,
@@ -21,6 +23,7 @@ import {
 } from '@accord/engine';
 import { checkedText, checkText } from './checked-text';
 import { csvRecords, detectDelimiter, type CsvRecord, type Delimiter } from './csv-rows';
+import { IssueLog, type IssueSummary } from './import-issues';
 import { ImportRefused } from './import-refused';
 import { jsonValues } from './json-values';
 
@@ -35,6 +38,8 @@ export interface RowError {
   /** 1-based column position; 0 for the whole row or a JSON path. */
   columnIndex: number;
   message: string;
+  /** The cell as written (at most 200 characters), when the problem is one cell's. */
+  value?: string;
 }
 
 /** The mapping does not fit the file or the catalog. */
@@ -58,24 +63,21 @@ function isLeadDocument(value: unknown): boolean {
 }
 
 /**
- * Refuses a CSV record past the limits before anything reads its cells: the header (line 1) with
- * too many columns or a name too long, any record with a cell too long.
+ * Refuses a header (line 1) past the limits before anything reads its cells: too many columns or
+ * a name too long. A data cell too long costs that cell (the row mapper reports it), not the file.
  */
-function checkRecord(record: CsvRecord, header: boolean): void {
-  if (header) {
-    const wide = tooManyColumns(record.cells);
-    if (wide) throw new ImportRefused(wide, { line: record.line });
-  }
+function checkHeader(record: CsvRecord): void {
+  const wide = tooManyColumns(record.cells);
+  if (wide) throw new ImportRefused(wide, { line: record.line });
   for (let i = 0; i < record.cells.length; i++) {
-    const cell = record.cells[i]!;
-    const problem = header ? columnNameTooLong(cell) : cellTooLong(cell);
+    const problem = columnNameTooLong(record.cells[i]!);
     if (problem) throw new ImportRefused(problem, { line: record.line, column: i + 1 });
   }
 }
 
 /**
  * Refuses a JSON item past the limits: a record (or a lead document's attributes) with too many
- * keys, or a text value too long.
+ * keys or a key too long. A text value too long costs that value (the mapper reports it).
  */
 function checkJsonItem(value: unknown, line: number): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
@@ -92,20 +94,10 @@ function checkJsonItem(value: unknown, line: number): void {
       { line },
     );
   for (const key of keys) {
-    const problem = columnNameTooLong(key) ?? longText(record[key]);
+    const problem = columnNameTooLong(key);
     if (problem)
       throw new ImportRefused(`${JSON.stringify(key.slice(0, 40))}: ${problem}`, { line });
   }
-}
-
-function longText(value: unknown): string | undefined {
-  if (typeof value === 'string') return cellTooLong(value);
-  if (Array.isArray(value))
-    for (const item of value) {
-      const problem = typeof item === 'string' ? cellTooLong(item) : undefined;
-      if (problem) return problem;
-    }
-  return undefined;
 }
 
 const PIECE_CHARS = 16_384;
@@ -188,7 +180,7 @@ async function peekDelimiter(chunks: Chunks): Promise<{ delimiter: Delimiter; ch
   return { delimiter: detectDelimiter(head.replace(/^\uFEFF/, '')), chunks: all() };
 }
 
-const rowErrors = (line: number, errors: CellError[]): RowError[] =>
+const rowErrors = (line: number, errors: readonly CellError[]): RowError[] =>
   errors.map((e) => ({ line, ...e }));
 
 /**
@@ -199,7 +191,13 @@ const rowErrors = (line: number, errors: CellError[]): RowError[] =>
  * records are mapped by key like CSV columns.
  */
 export async function openImport(
-  input: { format: ImportFormat; delimiter?: Delimiter | 'auto'; mapping: ImportMapping },
+  input: {
+    format: ImportFormat;
+    delimiter?: Delimiter | 'auto';
+    mapping: ImportMapping;
+    /** What a cell that does not fit its field costs: the cell (default) or the row. */
+    badCells?: BadCells;
+  },
   source: Chunks,
   catalog: FieldCatalog,
 ): Promise<{ columns: string[]; rows: AsyncGenerator<ImportRow> }> {
@@ -209,7 +207,8 @@ export async function openImport(
     // Lead documents need no mapping; flat records mapped to nothing are refused row by row.
     const issues = checkMapping(columns, input.mapping, catalog, { needsData: false });
     if (issues.length) throw new MappingError(issues);
-    const mapRow = createRowMapper(columns, input.mapping, catalog);
+    const options = { badCells: input.badCells };
+    const mapRow = createRowMapper(columns, input.mapping, catalog, options);
     async function* rows(): AsyncGenerator<ImportRow> {
       let count = 0;
       for await (const item of jsonValues(text)) {
@@ -224,7 +223,8 @@ export async function openImport(
         const value = item.value;
         checkJsonItem(value, item.line);
         if (++count % ROWS_PER_TURN === 0) await turn();
-        if (isLeadDocument(value)) yield { line: item.line, ...mapLeadDocument(value, catalog) };
+        if (isLeadDocument(value))
+          yield { line: item.line, ...mapLeadDocument(value, catalog, options) };
         else if (typeof value === 'object' && value !== null && !Array.isArray(value))
           yield { line: item.line, ...mapRow(value as Record<string, unknown>, item.line) };
         else
@@ -248,7 +248,7 @@ export async function openImport(
   );
   const header = await records.next();
   try {
-    if (!header.done) checkRecord(header.value, true);
+    if (!header.done) checkHeader(header.value);
   } catch (error) {
     await records.return(undefined);
     throw error;
@@ -259,7 +259,7 @@ export async function openImport(
     await records.return(undefined);
     throw new MappingError(issues);
   }
-  const mapRow = createRowMapper(columns, input.mapping, catalog);
+  const mapRow = createRowMapper(columns, input.mapping, catalog, { badCells: input.badCells });
   async function* rows(): AsyncGenerator<ImportRow> {
     let count = 0;
     for await (const record of records) {
@@ -271,7 +271,6 @@ export async function openImport(
           errors: [{ column: '', columnIndex: 0, message: p.message }],
         };
       }
-      checkRecord(record, false);
       if (++count % ROWS_PER_TURN === 0) await turn();
       yield { line: record.line, ...mapRow(record.cells, record.line) };
     }
@@ -285,12 +284,17 @@ export async function openImport(
   return { columns, rows: rows() };
 }
 
-/** What an import did: leads kept, rows refused, and the first errors (all counted). */
+/**
+ * What an import did: leads kept, rows refused, the first problems of refused rows (all of them,
+ * and the cells left out of kept rows, are in `issues`).
+ */
 export interface ImportTally {
   rows: number;
   imported: number;
   rejected: number;
+  /** The problems of the first refused rows, at most `MAX_REPORTED_ERRORS`. */
   errors: RowError[];
+  /** More refused-row problems were found than `errors` holds (see `issues` for all). */
   errorsTruncated: boolean;
 }
 
@@ -298,11 +302,13 @@ export interface ImportTally {
 export const MAX_REPORTED_ERRORS = 1_000;
 
 /**
- * Batches the good leads of an import for `loadLeadSet`, tallying refused rows as it goes.
+ * Batches the good leads of an import for `loadLeadSet`, tallying refused rows and logging every
+ * problem as it goes. A batch also comes (maybe empty) when many problems wait to be written.
  */
 export async function* goodLeads(
   rows: AsyncIterable<ImportRow>,
   tally: ImportTally,
+  issues: IssueLog,
   batchSize = 2_000,
 ): AsyncGenerator<Lead[]> {
   let batch: Lead[] = [];
@@ -311,16 +317,18 @@ export async function* goodLeads(
     if (row.ok) {
       tally.imported++;
       batch.push(row.lead);
-      if (batch.length >= batchSize) {
-        yield batch;
-        batch = [];
-      }
+      if (row.issues) issues.record(row.line, row.issues, true);
     } else {
       tally.rejected++;
+      issues.record(row.line, row.errors, false);
       for (const error of rowErrors(row.line, row.errors)) {
         if (tally.errors.length < MAX_REPORTED_ERRORS) tally.errors.push(error);
         else tally.errorsTruncated = true;
       }
+    }
+    if (batch.length >= batchSize || issues.full) {
+      yield batch;
+      batch = [];
     }
   }
   if (batch.length) yield batch;
@@ -340,22 +348,43 @@ export interface ImportPreview {
   /** JSON lead documents (`{id, attributes, …}`): no mapping needed. */
   documents: boolean;
   columns: PreviewColumn[];
+  /** What each column holds over the sampled rows (see `ColumnProfiler`), in column order. */
+  profiles: ColumnProfile[];
   suggestions: SuggestedColumn[];
   /** The mapping the preview used: the one given, or the suggested one. */
   mapping: ImportMapping;
   mappingIssues: MappingIssue[];
-  rows: { line: number; lead: Lead | null; errors: RowError[] }[];
+  badCells: BadCells;
+  rows: { line: number; lead: Lead | null; errors: RowError[]; issues: RowError[] }[];
   sampledRows: number;
+  /** Sampled rows that would be refused. */
   sampledErrors: number;
+  /** Sampled rows that would be kept with some cells left out. */
+  sampledKeptWithIssues: number;
+  /** The problems of the sampled rows, per column with the first examples. */
+  issues: IssueSummary;
+  /**
+   * What to look at before importing: a mapped column most sampled rows would have no value of
+   * because its values do not fit; no sampled row giving a lead (the import would be refused).
+   */
+  warnings: string[];
 }
 
 const PREVIEW_ROWS = 20;
 const SAMPLE_ROWS = 1_000;
 
+/** A JSON value as the text a CSV cell would hold, for profiling. */
+function cellText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 /**
- * What an import of `text` (the start of a file) would give: its columns with samples and a
- * guessed type, a mapping suggested by column name, the first rows as leads or errors, and how
- * many of the sampled rows would be refused. A truncated last line is dropped.
+ * What an import of `text` (the start of a file) would give: its columns with samples, a guessed
+ * type and a profile of the sampled rows, a mapping suggested by column name and values, the
+ * first rows as leads (with cells left out) or errors, the problems per column, and warnings. A
+ * truncated last line is dropped.
  */
 export async function previewImport(
   input: {
@@ -364,6 +393,7 @@ export async function previewImport(
     delimiter?: Delimiter | 'auto';
     mapping?: ImportMapping;
     truncated?: boolean;
+    badCells?: BadCells;
   },
   catalog: FieldCatalog,
 ): Promise<ImportPreview> {
@@ -374,8 +404,10 @@ export async function previewImport(
     if (lastLine !== -1) text = text.slice(0, lastLine + 1);
   }
   checkText(text);
+  const badCells = input.badCells ?? 'skip-cell';
   let columns: string[];
   let samples: unknown[][];
+  let profiler: ColumnProfiler;
   let delimiter: Delimiter | null = null;
   let documents = false;
   if (input.format === 'csv') {
@@ -386,12 +418,14 @@ export async function previewImport(
     const records: string[][] = [];
     const pieces = narrowHeader(textPieces(text), delimiter);
     for await (const record of csvRecords(pieces, delimiter, () => undefined)) {
-      checkRecord(record, records.length === 0);
+      if (records.length === 0) checkHeader(record);
       records.push(record.cells);
       if (records.length % ROWS_PER_TURN === 0) await turn();
       if (records.length > SAMPLE_ROWS) break;
     }
     columns = importColumns(records[0] ?? []);
+    profiler = new ColumnProfiler(columns);
+    for (const record of records.slice(1)) profiler.push(record);
     samples = columns.map((_, i) => records.slice(1).map((r) => r[i]));
   } else {
     const values: unknown[] = [];
@@ -414,8 +448,11 @@ export async function previewImport(
     samples = columns.map((key) =>
       values.map((v) => (typeof v === 'object' && v !== null ? ownValue(v, key) : undefined)),
     );
+    profiler = new ColumnProfiler(columns);
+    for (let r = 0; r < values.length; r++) profiler.push(samples.map((c) => cellText(c[r])));
   }
-  const suggestions = suggestMapping(columns, catalog);
+  const profiles = profiler.profiles();
+  const suggestions = suggestMapping(columns, catalog, profiles);
   const mapping: ImportMapping =
     input.mapping ??
     importMappingSchema.parse({
@@ -425,28 +462,44 @@ export async function previewImport(
     });
   const mappingIssues = documents ? [] : checkMapping(columns, mapping, catalog);
   const rows: ImportPreview['rows'] = [];
+  const issues = new IssueLog();
   let sampledRows = 0;
   let sampledErrors = 0;
+  let sampledKeptWithIssues = 0;
+  /** Per mapped field: sampled rows that would have a value of it. */
+  const valued = new Map<string, number>();
   if (mappingIssues.length === 0) {
     const usable =
       input.format === 'json' ? { ...mapping, columns: pick(mapping.columns, columns) } : mapping;
     const opened = await openImport(
-      { format: input.format, delimiter: delimiter ?? undefined, mapping: usable },
+      { format: input.format, delimiter: delimiter ?? undefined, mapping: usable, badCells },
       textPieces(text),
       catalog,
     );
     for await (const row of opened.rows) {
       sampledRows++;
-      if (!row.ok) sampledErrors++;
+      if (!row.ok) {
+        sampledErrors++;
+        issues.record(row.line, row.errors, false);
+      } else {
+        if (row.issues) {
+          sampledKeptWithIssues++;
+          issues.record(row.line, row.issues, true);
+        }
+        for (const field of Object.keys(row.lead.attributes))
+          valued.set(field, (valued.get(field) ?? 0) + 1);
+      }
       if (rows.length < PREVIEW_ROWS)
         rows.push({
           line: row.line,
           lead: row.ok ? row.lead : null,
           errors: row.ok ? [] : rowErrors(row.line, row.errors),
+          issues: row.ok ? rowErrors(row.line, row.issues ?? []) : [],
         });
       if (sampledRows >= SAMPLE_ROWS) break;
     }
   }
+  const summary = issues.summary();
   return {
     format: input.format,
     delimiter,
@@ -459,13 +512,62 @@ export async function previewImport(
         .map((v) => clipSample(typeof v === 'string' ? v : JSON.stringify(v))),
       inferredType: inferColumnType(samples[i]!.slice(0, 200)),
     })),
+    profiles,
     suggestions,
     mapping,
     mappingIssues,
+    badCells,
     rows,
     sampledRows,
     sampledErrors,
+    sampledKeptWithIssues,
+    issues: summary,
+    warnings: previewWarnings(
+      { mapping, catalog, profiles, summary, valued },
+      sampledRows,
+      sampledErrors,
+    ),
   };
+}
+
+/**
+ * Warnings of a preview: each mapped field column most of whose values would be lost because they
+ * do not fit its field ("Company size: 980 of 1,000 sampled rows would have no value — "abc" is
+ * not a number"), and a sample where no row gives a lead.
+ */
+function previewWarnings(
+  seen: {
+    mapping: ImportMapping;
+    catalog: FieldCatalog;
+    profiles: readonly ColumnProfile[];
+    summary: IssueSummary;
+    valued: ReadonlyMap<string, number>;
+  },
+  sampledRows: number,
+  sampledErrors: number,
+): string[] {
+  const { mapping, catalog, profiles, summary, valued } = seen;
+  const warnings: string[] = [];
+  if (sampledRows === 0) return warnings;
+  const n = (x: number) => x.toLocaleString('en');
+  const labels = new Map(catalog.fields.map((f) => [f.id, f.label]));
+  for (const [column, target] of Object.entries(mapping.columns)) {
+    if (target.kind !== 'field') continue;
+    const bad = summary.byColumn.find((c) => c.column === column && c.columnIndex > 0);
+    const filled = profiles.find((p) => p.header === column)?.filled ?? 0;
+    // Most of the values written in the column are lost (not: the column is mostly blank).
+    if (!bad || bad.count * 2 <= filled) continue;
+    const without = sampledRows - (valued.get(target.field) ?? 0);
+    const label = labels.get(target.field) ?? target.field;
+    warnings.push(
+      `${label} (column "${column}"): ${n(without)} of ${n(sampledRows)} sampled rows would have no value — ${bad.examples[0]!.message} (${n(bad.count)} cell${bad.count === 1 ? ' does' : 's do'} not fit).`,
+    );
+  }
+  if (sampledErrors === sampledRows)
+    warnings.push(
+      `None of the ${n(sampledRows)} sampled rows would give a lead: the import would be refused. Map at least one column whose values fit its field.`,
+    );
+  return warnings;
 }
 
 function pick<T>(record: Record<string, T>, keys: readonly string[]): Record<string, T> {

@@ -52,6 +52,14 @@ const here = (db: Db) => {
 
 type LoadContext = Pick<Context, 'db' | 'dbKind'> & { user: SessionUser };
 
+/** What an import writes beside the leads (its problems, see `IssueLog`). */
+export interface LoadHooks {
+  /** Called after each batch of leads, with the writer and the set's id. */
+  afterBatch?: (writer: Db, leadSetId: string) => Promise<void>;
+  /** The problems found, counted on the set when it is finished. */
+  issues?: () => { count: number; stored: number };
+}
+
 /**
  * Creates a lead set and streams leads into it batch by batch (multi-row inserts, never the
  * whole set in memory), audited at the start and at the end. The set is `loading` until every
@@ -70,17 +78,18 @@ export async function loadLeadSet(
   input: { name: string; source: Record<string, unknown> },
   batches: AsyncIterable<readonly Lead[]> | Iterable<readonly Lead[]>,
   finalSource?: () => Record<string, unknown>,
+  hooks: LoadHooks = {},
 ) {
   const id = randomUUID();
   const mine = here(ctx.db);
   mine.add(id);
   try {
     if (ctx.dbKind !== 'postgres')
-      return await load(ctx, id, ctx.db, audited, input, batches, finalSource);
+      return await load(ctx, id, ctx.db, audited, input, batches, finalSource, hooks);
     return await ctx.db.connection().execute(async (conn) => {
       await lockLeadSetLoad(conn, id);
       try {
-        return await load(ctx, id, conn, audited, input, batches, finalSource);
+        return await load(ctx, id, conn, audited, input, batches, finalSource, hooks);
       } finally {
         await unlockLeadSetLoad(conn, id).catch(() => undefined);
       }
@@ -97,7 +106,8 @@ async function load(
   audited: Audited,
   input: { name: string; source: Record<string, unknown> },
   batches: AsyncIterable<readonly Lead[]> | Iterable<readonly Lead[]>,
-  finalSource?: () => Record<string, unknown>,
+  finalSource: (() => Record<string, unknown>) | undefined,
+  hooks: LoadHooks,
 ) {
   await audited(async (trx, audit) => {
     await createLeadSet(trx, {
@@ -135,16 +145,19 @@ async function load(
           code: 'PAYLOAD_TOO_LARGE',
           message: `A lead set holds at most ${MAX_LEADS_PER_SET.toLocaleString('en')} leads.`,
         });
+      await hooks.afterBatch?.(writer, id);
     }
     if (pending.length) await flush();
+    await hooks.afterBatch?.(writer, id);
     const source = finalSource ? finalSource() : input.source;
+    const issues = hooks.issues?.();
     return await audited(async (trx, audit) => {
-      const set = await finishLeadSet(trx, id, { leadCount: count, hasOutcomes, source });
+      const set = await finishLeadSet(trx, id, { leadCount: count, hasOutcomes, source, issues });
       await audit({
         action: 'leadSet.load',
         entityType: 'lead_set',
         entityId: set.id,
-        after: { leads: count, hasOutcomes },
+        after: { leads: count, hasOutcomes, ...(issues ? { issues: issues.count } : {}) },
       });
       return set;
     });

@@ -41,7 +41,7 @@ describe.each(testBackends())('lead set upload on $kind', ({ open }) => {
   const url = (query: Record<string, string>) =>
     `/api/lead-sets/import?${new URLSearchParams(query).toString()}`;
 
-  it('streams a big CSV body into a lead set with the same mapping and per-row errors', async () => {
+  it('streams a big CSV body into a lead set with the same mapping; a bad cell costs the cell (#17)', async () => {
     const rows = 20_000;
     function* lines() {
       yield 'id,email,size,won\n';
@@ -58,15 +58,39 @@ describe.each(testBackends())('lead set upload on $kind', ({ open }) => {
     });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ rows, imported: rows - 1, rejected: 1 });
-    expect(body.errors).toEqual([
-      { line: 9, column: 'email', columnIndex: 2, message: '"broken" is not an email address' },
-      { line: 9, column: 'size', columnIndex: 3, message: '"many" is not a number' },
+    expect(body).toMatchObject({ rows, imported: rows, rejected: 0, keptWithIssues: 1 });
+    expect(body.errors).toEqual([]);
+    expect(body.issues.byColumn).toEqual([
+      {
+        column: 'email',
+        columnIndex: 2,
+        count: 1,
+        examples: [{ line: 9, value: 'broken', message: '"broken" is not an email address' }],
+      },
+      {
+        column: 'size',
+        columnIndex: 3,
+        count: 1,
+        examples: [{ line: 9, value: 'many', message: '"many" is not a number' }],
+      },
     ]);
     expect(body.leadSet).toMatchObject({
-      lead_count: rows - 1,
+      lead_count: rows,
       has_outcomes: true,
       status: 'ready',
+      issue_count: 2,
+    });
+    const kept = await database.db
+      .selectFrom('leads')
+      .select('data')
+      .where('lead_set_id', '=', body.leadSet.id)
+      .where('seq', '=', 7)
+      .executeTakeFirstOrThrow();
+    expect(kept.data).toEqual({
+      id: 'L-7',
+      attributes: {},
+      events: [],
+      outcome: { converted: true, won: true },
     });
     const lead = await database.db
       .selectFrom('leads')
@@ -164,10 +188,65 @@ describe.each(testBackends())('lead set upload on $kind', ({ open }) => {
     expect(wide.json().error.message).toBe(
       'Line 1: The file has more than 2,000 columns; an import takes at most 2,000.',
     );
+    // #17: a cell too long costs the cell; a row with nothing else is refused, naming the cell.
     const cell = await upload(`id,email,size,won\nL-1,${'a@'.repeat(40_000)}@,,\n`);
     expect(cell.statusCode).toBe(400);
     expect(cell.json().error.message).toBe(
-      'Line 2, column 2: The cell has 80,001 characters; a cell holds at most 65,536.',
+      'None of the 1 row gave a lead; no lead set was made. Line 2, column "email": The cell has 80,001 characters; a cell holds at most 65,536.',
     );
+    const kept = await upload(`id,email,size,won\nL-1,${'a@'.repeat(40_000)}@,12,\n`);
+    expect(kept.statusCode).toBe(200);
+    expect(kept.json()).toMatchObject({ imported: 1, issues: { count: 1 } });
+  });
+
+  it('#17: refuses rows for a bad cell with badCells=refuse-row', async () => {
+    const res = await upload('id,email,size,won\nL-1,a@b.co,many,won\nL-2,c@d.co,3,lost\n', {
+      badCells: 'refuse-row',
+    });
+    expect(res.json()).toMatchObject({ rows: 2, imported: 1, rejected: 1 });
+    const wrong = await upload('id\n1\n', { badCells: 'skip' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.path).toBe('badCells');
+  });
+
+  it('#17: downloads every problem of an import as CSV, signed in, never cut without saying so', async () => {
+    const lines = ['id,email,size,won'];
+    for (let i = 0; i < 1_500; i++) lines.push(`L-${i},p${i}@x.co,${i % 2 ? 'lots' : i},won`);
+    lines.push('L-x,"=HYPERLINK(""http://evil"")",1,won');
+    const res = await upload(`${lines.join('\n')}\n`);
+    const body = res.json();
+    expect(body).toMatchObject({ imported: 1_501, errorsTruncated: false });
+    expect(body.issues).toMatchObject({ count: 751, stored: 751, capped: false });
+    expect(body.issues.byColumn.map((c: { count: number }) => c.count)).toEqual([1, 750]);
+    const csv = await app.inject({
+      method: 'GET',
+      url: body.issues.downloadPath,
+      headers: { cookie: cookies.sales! },
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="Garbage-issues.csv"');
+    expect(csv.headers['x-accord-issue-count']).toBe('751');
+    const rows = csv.body.trimEnd().split('\r\n');
+    expect(rows).toHaveLength(752);
+    expect(rows[0]).toBe('line,column,column_index,value,reason,row_kept');
+    expect(rows[1]).toBe('3,"size",3,"lots","""lots"" is not a number",yes');
+    expect(rows.at(-1)).toBe(
+      `1502,"email",2,"'=HYPERLINK(""http://evil"")","""=HYPERLINK(""http://evil"")"" is not an email address",yes`,
+    );
+    const anonymous = await app.inject({ method: 'GET', url: body.issues.downloadPath });
+    expect(anonymous.statusCode).toBe(401);
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/api/lead-sets/00000000-0000-4000-8000-000000000000/issues.csv',
+      headers: { cookie: cookies.ops! },
+    });
+    expect(unknown.statusCode).toBe(404);
+    const notId = await app.inject({
+      method: 'GET',
+      url: '/api/lead-sets/nope/issues.csv',
+      headers: { cookie: cookies.ops! },
+    });
+    expect(notId.json().error).toMatchObject({ code: 'BAD_REQUEST', path: 'leadSetId' });
   });
 });

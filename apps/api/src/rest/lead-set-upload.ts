@@ -1,8 +1,8 @@
-import type { AccordDatabase } from '@accord/db';
-import { formatPath, importMappingSchema } from '@accord/engine';
+import { findLeadSet, leadSetIssuePage, MAX_STORED_ISSUES, type AccordDatabase } from '@accord/db';
+import { BAD_CELLS, formatPath, importMappingSchema } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { SignInThrottle } from '../auth/sign-in-throttle';
 import type { Env } from '../env';
@@ -24,6 +24,8 @@ const querySchema = z.object({
   format: z.enum(['csv', 'json']).optional(),
   delimiter: z.enum(['auto', ',', ';', '\t', '|']).default('auto'),
   fileName: z.string().max(255).optional(),
+  /** What a cell that does not fit its field costs: the cell (default; the row is kept) or the row. */
+  badCells: z.enum(BAD_CELLS).default('skip-cell'),
   /** The mapping as JSON text (see `importMappingSchema`); JSON lead documents need none. */
   mapping: z
     .string()
@@ -163,5 +165,82 @@ export async function registerLeadSetUpload(
         throw error;
       }
     });
+
+    scope.get('/api/lead-sets/:leadSetId/issues.csv', async (req, reply) => {
+      const found = await sessionFromRequest(deps.database.db, req);
+      if (!found) return sendRestError(reply, 'UNAUTHORIZED', 'Sign in first.');
+      const allowed = ROLE_POLICY['leadSets.get'] as readonly string[];
+      if (!allowed.includes(found.user.role))
+        return sendRestError(
+          reply,
+          'FORBIDDEN',
+          `This needs one of the roles ${allowed.join(', ')}; you are ${found.user.role}.`,
+        );
+      const params = z.object({ leadSetId: z.uuid() }).safeParse(req.params);
+      if (!params.success)
+        return sendRestError(reply, 'BAD_REQUEST', 'leadSetId is not a lead set id.', 'leadSetId');
+      const set = await findLeadSet(
+        deps.database.db,
+        found.user.workspace_id,
+        params.data.leadSetId,
+      );
+      if (!set)
+        return sendRestError(
+          reply,
+          'NOT_FOUND',
+          `No lead set ${params.data.leadSetId}.`,
+          'leadSetId',
+        );
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${downloadName(set.name)}-issues.csv"`,
+        )
+        .header('x-accord-issue-count', String(set.issue_count))
+        .header('x-accord-issues-stored', String(set.issues_stored))
+        .send(Readable.from(issuesCsv(deps.database.db, set)));
+    });
   });
+}
+
+/** Issues read per query while the CSV streams out. */
+const ISSUE_PAGE = 5_000;
+
+/**
+ * The problems of a set's import as CSV (line, column, column_index, value, reason, row_kept), in
+ * the order they were found, page by page; when more were found than kept, a last line says so.
+ */
+async function* issuesCsv(
+  db: AccordDatabase['db'],
+  set: { id: string; issue_count: number; issues_stored: number },
+): AsyncGenerator<string> {
+  yield 'line,column,column_index,value,reason,row_kept\r\n';
+  for (let from = 0; ; from += ISSUE_PAGE) {
+    const page = await leadSetIssuePage(db, set.id, from, ISSUE_PAGE);
+    if (page.length === 0) break;
+    yield page
+      .map(
+        (i) =>
+          `${i.line},${csvCell(i.column_name)},${i.column_index},${csvCell(i.value)},${csvCell(i.reason)},${i.row_kept ? 'yes' : 'no'}\r\n`,
+      )
+      .join('');
+    if (page.length < ISSUE_PAGE) break;
+  }
+  if (set.issue_count > set.issues_stored)
+    yield `,,,,${csvCell(`${(set.issue_count - set.issues_stored).toLocaleString('en')} more problems were found but not kept: a lead set keeps at most ${MAX_STORED_ISSUES.toLocaleString('en')}.`)},\r\n`;
+}
+
+/**
+ * A CSV cell, quoted; text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets
+ * a leading apostrophe, so a hostile file cannot plant one in the report.
+ */
+function csvCell(text: string): string {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** A set name as a file name: letters, digits, dot, dash and underscore, at most 60. */
+function downloadName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'lead-set';
 }

@@ -56,10 +56,34 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
     expect(preview.mapping.columns).toEqual(MAPPING.columns);
     expect(preview.mappingIssues).toEqual([]);
     expect(preview.sampledRows).toBe(6);
-    expect(preview.sampledErrors).toBe(2);
+    expect(preview.sampledErrors).toBe(1);
+    expect(preview.sampledKeptWithIssues).toBe(1);
+    expect(preview.issues.byColumn.map((c) => [c.column, c.count])).toEqual([
+      ['', 1],
+      ['E-Mail', 1],
+      ['Employees', 1],
+      ['Student', 1],
+    ]);
+    expect(preview.warnings).toEqual([]);
+    expect(preview.profiles.find((p) => p.header === 'Job Title')).toMatchObject({
+      filled: 4,
+      blank: 1,
+      placeholders: [{ text: 'Select', count: 1 }],
+    });
+    expect(preview.rows[2]).toMatchObject({
+      line: 4,
+      errors: [],
+      lead: { id: 'L-3', attributes: { first_name: 'Cy', job_title: 'CTO' } },
+      issues: [
+        { line: 4, column: 'E-Mail', value: 'not-an-email' },
+        { line: 4, column: 'Employees', value: 'many' },
+        { line: 4, column: 'Student', value: 'maybe' },
+      ],
+    });
     expect(preview.rows[0]).toEqual({
       line: 2,
       errors: [],
+      issues: [],
       lead: {
         id: 'L-1',
         attributes: {
@@ -84,36 +108,80 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
       mapping: MAPPING,
       fileName: 'export.csv',
     });
-    expect(imported).toMatchObject({ rows: 6, imported: 4, rejected: 2, errorsTruncated: false });
+    // #17: a bad cell costs the cell; the row of L-3 is kept without its bad cells.
+    expect(imported).toMatchObject({
+      rows: 6,
+      imported: 5,
+      rejected: 1,
+      keptWithIssues: 1,
+      errorsTruncated: false,
+    });
     expect(imported.errors).toEqual([
-      {
-        line: 4,
-        column: 'E-Mail',
-        columnIndex: 4,
-        message: '"not-an-email" is not an email address',
-      },
-      { line: 4, column: 'Employees', columnIndex: 6, message: '"many" is not a number' },
-      { line: 4, column: 'Student', columnIndex: 7, message: '"maybe" is not yes or no' },
       { line: 6, column: '', columnIndex: 0, message: 'The row has 5 cells; the header has 9.' },
     ]);
+    expect(imported.issues).toEqual({
+      count: 4,
+      cellsLeftOut: 3,
+      rowsKeptWithIssues: 1,
+      stored: 4,
+      capped: false,
+      downloadPath: `/api/lead-sets/${imported.leadSet.id}/issues.csv`,
+      byColumn: [
+        {
+          column: '',
+          columnIndex: 0,
+          count: 1,
+          examples: [{ line: 6, value: '', message: 'The row has 5 cells; the header has 9.' }],
+        },
+        {
+          column: 'E-Mail',
+          columnIndex: 4,
+          count: 1,
+          examples: [
+            { line: 4, value: 'not-an-email', message: '"not-an-email" is not an email address' },
+          ],
+        },
+        {
+          column: 'Employees',
+          columnIndex: 6,
+          count: 1,
+          examples: [{ line: 4, value: 'many', message: '"many" is not a number' }],
+        },
+        {
+          column: 'Student',
+          columnIndex: 7,
+          count: 1,
+          examples: [{ line: 4, value: 'maybe', message: '"maybe" is not yes or no' }],
+        },
+      ],
+    });
     expect(imported.leadSet).toMatchObject({
       name: 'CRM export',
       status: 'ready',
-      lead_count: 4,
+      lead_count: 5,
       has_outcomes: true,
+      issue_count: 4,
+      issues_stored: 4,
     });
     const page = await as.auditor.leadSets.leads({
       leadSetId: imported.leadSet.id,
       offset: 0,
       limit: 10,
     });
-    expect(page.total).toBe(4);
+    expect(page.total).toBe(5);
     expect(page.leads.map((l) => [l.index, l.leadId])).toEqual([
       [0, 'L-1'],
       [1, 'L-2'],
-      [2, 'L-4'],
-      [3, 'L-6'],
+      [2, 'L-3'],
+      [3, 'L-4'],
+      [4, 'L-6'],
     ]);
+    expect(page.leads[2]!.lead).toEqual({
+      id: 'L-3',
+      attributes: { first_name: 'Cy', last_name: 'Ng', job_title: 'CTO' },
+      events: [],
+      outcome: { converted: true },
+    });
     // Quoted commas and quotes kept; placeholders and blanks left out.
     expect(page.leads[1]!.lead).toEqual({
       id: 'L-2',
@@ -124,22 +192,70 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
       },
       events: [],
     });
-    expect(page.leads[2]!.lead).toMatchObject({
+    expect(page.leads[3]!.lead).toMatchObject({
       attributes: { first_name: 'Dee "DJ"', job_title: 'Director, Sales', company_size: 250 },
       outcome: { converted: false },
     });
-    expect(page.leads[3]!.lead).toMatchObject({
+    expect(page.leads[4]!.lead).toMatchObject({
       attributes: { job_title: 'Head of Growth', company_size: 40, is_student: true },
     });
-    expect(page.leads[3]!.lead).not.toHaveProperty('outcome');
+    expect(page.leads[4]!.lead).not.toHaveProperty('outcome');
     const set = await as.auditor.leadSets.get({ leadSetId: imported.leadSet.id });
     expect(set.source).toMatchObject({
       kind: 'import',
       fileName: 'export.csv',
       rows: 6,
-      imported: 4,
-      rejected: 2,
+      imported: 5,
+      rejected: 1,
+      badCells: 'skip-cell',
     });
+  });
+
+  it('#17: refuses whole rows for a bad cell when asked to (refuse-row)', async () => {
+    const imported = await as.ops.leadSets.import({
+      name: 'Strict',
+      format: 'csv',
+      text: MESSY_CSV,
+      mapping: MAPPING,
+      badCells: 'refuse-row',
+    });
+    expect(imported).toMatchObject({ rows: 6, imported: 4, rejected: 2, keptWithIssues: 0 });
+    expect(imported.errors.map((e) => [e.line, e.column])).toEqual([
+      [4, 'E-Mail'],
+      [4, 'Employees'],
+      [4, 'Student'],
+      [6, ''],
+    ]);
+    const preview = await as.ops.leadSets.previewImport({
+      format: 'csv',
+      text: MESSY_CSV,
+      mapping: MAPPING,
+      badCells: 'refuse-row',
+    });
+    expect([preview.sampledErrors, preview.sampledKeptWithIssues]).toEqual([2, 0]);
+  });
+
+  it('#17: the preview warns when most rows would lose a mapped value, and when none would give a lead', async () => {
+    const text = [
+      'Email,Employees',
+      ...Array.from({ length: 9 }, (_, i) => `p${i}@acme.com,abc`),
+      'q@acme.com,12',
+    ].join('\n');
+    const mapping = {
+      columns: { Email: EMAIL, Employees: { kind: 'field' as const, field: 'company_size' } },
+    };
+    const preview = await as.ops.leadSets.previewImport({ format: 'csv', text, mapping });
+    expect(preview.warnings).toEqual([
+      'Company size (employees) (column "Employees"): 9 of 10 sampled rows would have no value — "abc" is not a number (9 cells do not fit).',
+    ]);
+    const nothing = await as.ops.leadSets.previewImport({
+      format: 'csv',
+      text: 'Employees\nabc\nmany\n',
+      mapping: { columns: { Employees: { kind: 'field', field: 'company_size' } } },
+    });
+    expect(nothing.warnings.at(-1)).toBe(
+      'None of the 2 sampled rows would give a lead: the import would be refused. Map at least one column whose values fit its field.',
+    );
   });
 
   it('reads semicolon CSV, day-first dates and an outcome given as the stage reached', async () => {
@@ -192,16 +308,16 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
       text: docs,
       mapping: { columns: {} },
     });
-    expect(imported).toMatchObject({ rows: 4, imported: 2, rejected: 2 });
+    expect(imported).toMatchObject({ rows: 4, imported: 3, rejected: 1, keptWithIssues: 1 });
     expect(imported.errors).toEqual([
-      {
-        line: 3,
-        column: 'attributes.company_size',
-        columnIndex: 0,
-        message: '"lots" is not a number',
-      },
       { line: 5, column: '', columnIndex: 0, message: expect.stringMatching(/^Not valid JSON/) },
     ]);
+    expect(imported.issues.byColumn[0]).toEqual({
+      column: 'attributes.company_size',
+      columnIndex: 0,
+      count: 1,
+      examples: [{ line: 3, value: 'lots', message: '"lots" is not a number' }],
+    });
     const { leads } = await as.ops.leadSets.leads({ leadSetId: imported.leadSet.id });
     expect(leads[0]!.lead).toMatchObject({ attributes: { company_size: 2000 } });
 
@@ -218,8 +334,15 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
       text: flat,
       mapping: flatPreview.mapping,
     });
-    expect(flatImported).toMatchObject({ imported: 1, rejected: 1 });
-    expect(flatImported.errors[0]).toMatchObject({ line: 2, column: 'Email' });
+    expect(flatImported).toMatchObject({ imported: 2, rejected: 0, keptWithIssues: 1 });
+    expect(flatImported.issues.byColumn).toEqual([
+      {
+        column: 'Email',
+        columnIndex: 1,
+        count: 1,
+        examples: [{ line: 2, value: 'bad', message: '"bad" is not an email address' }],
+      },
+    ]);
   });
 
   it('refuses a mapping that does not fit before writing anything', async () => {
@@ -401,14 +524,29 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
     await refused(() => csv('email\nann@\u0000acme.com\n'));
   });
 
-  it('#18: a cell or a header past the caps is refused before it is read, naming the cap', async () => {
+  it('#18, #17: a header past the caps is refused before it is read; a cell past them costs the cell', async () => {
     const longCell = `email\n${'a@'.repeat(40_000)}@\n`;
-    const cellMessage =
-      'Line 2, column 1: The cell has 80,001 characters; a cell holds at most 65,536.';
-    expect(
-      await refused(() => as.ops.leadSets.previewImport({ format: 'csv', text: longCell })),
-    ).toBe(cellMessage);
-    expect(await refused(() => csv(longCell))).toBe(cellMessage);
+    const cellMessage = 'The cell has 80,001 characters; a cell holds at most 65,536.';
+    const preview = await as.ops.leadSets.previewImport({
+      format: 'csv',
+      text: longCell,
+      mapping: { columns: { email: EMAIL } },
+    });
+    expect(preview.issues.byColumn[0]!.examples[0]).toEqual({
+      line: 2,
+      value: 'a@'.repeat(100),
+      message: cellMessage,
+    });
+    expect(await refused(() => csv(longCell))).toBe(
+      `None of the 1 row gave a lead; no lead set was made. Line 2, column "email": ${cellMessage}`,
+    );
+    const kept = await as.ops.leadSets.import({
+      name: 'Long cell',
+      format: 'csv',
+      text: `email,size\n${'a@'.repeat(40_000)}@,12\n`,
+      mapping: { columns: { email: EMAIL, size: { kind: 'field', field: 'company_size' } } },
+    });
+    expect(kept).toMatchObject({ imported: 1, rejected: 0, issues: { count: 1 } });
     const wide = `${Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(',')}\n1\n`;
     const wideMessage =
       'Line 1: The file has more than 2,000 columns; an import takes at most 2,000.';
@@ -423,16 +561,19 @@ describe.each(testBackends())('lead sets on $kind', ({ open }) => {
       await refused(() => as.ops.leadSets.previewImport({ format: 'json', text: wideJson })),
     ).toBe('Line 1: The record has 2,001 keys; an import takes at most 2,000.');
     const longJson = JSON.stringify([{ id: 'L', attributes: { note: 'x'.repeat(70_000) } }]);
-    expect(
-      await refused(() =>
-        as.ops.leadSets.import({
-          name: 'J',
-          format: 'json',
-          text: longJson,
-          mapping: { columns: {} },
-        }),
-      ),
-    ).toBe('Line 1: "note": The cell has 70,000 characters; a cell holds at most 65,536.');
+    const longImported = await as.ops.leadSets.import({
+      name: 'J',
+      format: 'json',
+      text: longJson,
+      mapping: { columns: {} },
+    });
+    expect(longImported).toMatchObject({ imported: 1, keptWithIssues: 1 });
+    expect(longImported.issues.byColumn[0]).toMatchObject({
+      column: 'attributes.note',
+      examples: [
+        { line: 1, message: 'The cell has 70,000 characters; a cell holds at most 65,536.' },
+      ],
+    });
   });
 
   it('#18: the preview answer stays smaller than the text it reads', async () => {

@@ -1,4 +1,4 @@
-import { importMappingSchema } from '@accord/engine';
+import { BAD_CELLS, importMappingSchema } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { previewImport, textPieces } from '../imports/import-leads';
@@ -24,6 +24,8 @@ export const MAX_PREVIEW_CHARS = 2 * 1024 * 1024;
 const leadSetId = z.object({ leadSetId: z.uuid() });
 const name = z.string().trim().min(1, 'Give the lead set a name').max(120);
 const delimiter = z.enum(['auto', ',', ';', '\t', '|']).default('auto');
+/** What a cell that does not fit its field costs: the cell (the row is kept) or the whole row. */
+const badCells = z.enum(BAD_CELLS).default('skip-cell');
 
 export const leadSetsRouter = {
   /** Lead sets of the workspace, newest first. */
@@ -64,9 +66,10 @@ export const leadSetsRouter = {
     .mutation(({ ctx, input }) => copyLeadSet(ctx, input)),
 
   /**
-   * What importing a file would give, from its first part: columns with samples and a guessed
-   * type, a mapping to catalog fields suggested by column name, the first rows as leads or
-   * errors. Writes nothing; a mutation only because the sample is too big for a URL.
+   * What importing a file would give, from its first part: columns with samples, a guessed type
+   * and a profile, a mapping to catalog fields suggested by column name and values, the first
+   * rows as leads (with the cells left out) or errors, problems per column and warnings. Writes
+   * nothing; a mutation only because the sample is too big for a URL.
    */
   previewImport: protectedProcedure('leadSets.previewImport')
     .input(
@@ -77,6 +80,7 @@ export const leadSetsRouter = {
         truncated: z.boolean().default(false),
         delimiter,
         mapping: importMappingSchema.optional(),
+        badCells,
       }),
     )
     .mutation(async ({ ctx, input }) =>
@@ -85,8 +89,9 @@ export const leadSetsRouter = {
 
   /**
    * Imports CSV or JSON text (up to the request body limit; bigger files go to
-   * `POST /api/lead-sets/import`) into a new set: good rows kept, the others reported with line,
-   * column and reason.
+   * `POST /api/lead-sets/import`) into a new set: a cell that does not fit its field is left out
+   * of its lead (or, with `badCells: 'refuse-row'`, refuses its row); every problem is counted
+   * per column and kept for `GET /api/lead-sets/:id/issues.csv`. Keeping no lead is refused.
    */
   import: protectedProcedure('leadSets.import')
     .input(
@@ -97,6 +102,7 @@ export const leadSetsRouter = {
         delimiter,
         mapping: importMappingSchema,
         fileName: z.string().max(255).optional(),
+        badCells,
       }),
     )
     .mutation(({ ctx, input }) =>

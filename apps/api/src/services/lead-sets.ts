@@ -8,11 +8,17 @@ import {
   finishLeadSet,
   listLeadSets,
 } from '@accord/db';
-import { DEFAULT_SAMPLE_AS_OF, leadBatches, type importMappingSchema } from '@accord/engine';
+import {
+  DEFAULT_SAMPLE_AS_OF,
+  leadBatches,
+  type BadCells,
+  type importMappingSchema,
+} from '@accord/engine';
 import { liveCatalog } from './catalogs';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import { goodLeads, MappingError, openImport, type ImportTally } from '../imports/import-leads';
+import { issuesCsvPath, IssueLog } from '../imports/import-issues';
 import { ImportRefused } from '../imports/import-refused';
 import { LeadSetLoadError, loadLeadSet, type Audited } from '../imports/load-lead-set';
 import type { Context, SessionUser } from '../trpc';
@@ -52,9 +58,11 @@ export function loadFailure(error: unknown): never {
 }
 
 /**
- * Imports leads from a stream of text chunks (CSV or JSON) into a new lead set, keeping the good
- * rows and answering the refused ones with line, column and reason. Used by `leadSets.import`
- * and by the upload route for files too big for one request body.
+ * Imports leads from a stream of text chunks (CSV or JSON) into a new lead set. By default a cell
+ * that does not fit its field is left out of its lead (`badCells: 'refuse-row'` refuses the row
+ * instead); every problem is kept with the set (see `issuesCsvPath`) and summed up per column in
+ * the answer. An import that keeps no lead is refused and stores nothing. Used by
+ * `leadSets.import` and by the upload route for files too big for one request body.
  */
 export async function importLeadSet(
   ctx: Ctx,
@@ -65,6 +73,7 @@ export async function importLeadSet(
     delimiter: Delimiter;
     mapping: z.infer<typeof importMappingSchema>;
     fileName?: string;
+    badCells?: BadCells;
   },
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
 ) {
@@ -81,29 +90,49 @@ export async function importLeadSet(
       errors: [],
       errorsTruncated: false,
     };
+    const badCells = input.badCells ?? 'skip-cell';
     const source = {
       kind: 'import',
       format: input.format,
       fileName: input.fileName ?? null,
       columns: opened.columns,
       mapping: input.mapping,
+      badCells,
     };
+    const issues = new IssueLog();
     // No set is made before the first good lead: a file that gives none is refused, not stored.
-    const batches = goodLeads(opened.rows, tally);
-    const first = await batches.next();
+    const batches = goodLeads(opened.rows, tally, issues);
+    let first = await batches.next();
+    while (!first.done && first.value.length === 0) first = await batches.next();
     if (first.done) throw new ImportRefused(nothingImported(input.format, tally));
+    const firstBatch = first.value;
     async function* all() {
-      yield first.value!;
+      yield firstBatch;
       yield* batches;
     }
-    const leadSet = await loadLeadSet(ctx, audited, { name: input.name, source }, all(), () => ({
-      ...source,
-      rows: tally.rows,
-      imported: tally.imported,
-      rejected: tally.rejected,
-      errors: tally.errors.slice(0, 100),
-    }));
-    return { leadSet, ...tally };
+    const leadSet = await loadLeadSet(
+      ctx,
+      audited,
+      { name: input.name, source },
+      all(),
+      () => ({
+        ...source,
+        rows: tally.rows,
+        imported: tally.imported,
+        rejected: tally.rejected,
+        errors: tally.errors.slice(0, 100),
+      }),
+      {
+        afterBatch: (writer, leadSetId) => issues.flush(writer, leadSetId),
+        issues: () => ({ count: issues.count, stored: issues.stored }),
+      },
+    );
+    return {
+      leadSet,
+      ...tally,
+      keptWithIssues: issues.rowsKeptWithIssues,
+      issues: { ...issues.summary(), downloadPath: issuesCsvPath(leadSet.id) },
+    };
   } catch (error) {
     loadFailure(error);
   }

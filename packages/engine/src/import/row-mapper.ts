@@ -249,6 +249,8 @@ function readEvents(raw: unknown): LeadEvent[] | string {
   let value = raw;
   if (typeof raw === 'string') {
     if (isPlaceholder(raw)) return [];
+    const tooLong = cellTooLong(raw);
+    if (tooLong !== undefined) return tooLong;
     try {
       value = JSON.parse(raw);
     } catch {

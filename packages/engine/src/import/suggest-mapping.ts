@@ -158,12 +158,15 @@ export function nameSimilarity(a: string, b: string): number {
 const THRESHOLD = 0.72;
 /** A column named exactly like a synonym scores a little below one named like the field itself. */
 const SYNONYM_WEIGHT = 0.98;
-/** Share of a column's filled cells that must fit a field for it to be suggested. */
-const FITS_SHARE = 0.95;
+/**
+ * Share of a column's filled cells that must fit a field for it to be suggested: most of them
+ * (the rest are reported bad cells, and the preview warns when many rows lose a value).
+ */
+const FITS_SHARE = 0.5;
 
 /**
  * Whether a column's values fit a field: for numbers, yes/no, dates and email addresses at least
- * 95 % of the filled cells read as that type; for an enum, at least 95 % are among its options
+ * half of the filled cells read as that type; for an enum, at least half are among its options
  * (or its own missing texts). A column with no filled cell, or a text field, fits anything.
  * @example fitsField(profileOfOrigins, leadSourceField) // false: "API" is not a lead source
  */
