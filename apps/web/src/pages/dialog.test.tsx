@@ -32,7 +32,7 @@ describe('#16: the one dialog', () => {
     const onSubmit = vi.fn((event: FormEvent) => event.preventDefault());
     render(<FormDialog submit={{ onSubmit }} error="That name is taken" />);
     const dialog = screen.getByRole('dialog', { name: 'Copy lead set' });
-    expect(dialog.getAttribute('aria-describedby')).toBeTruthy();
+    expect(document.getElementById(dialog.getAttribute('aria-describedby') ?? '')).not.toBeNull();
     expect(within(dialog).getByRole('alert').textContent).toBe('That name is taken');
     await userEvent.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'x{Enter}');
     expect(onSubmit).toHaveBeenCalledTimes(1);
@@ -64,7 +64,7 @@ describe('#16: the one dialog', () => {
     const dialog = screen.getByRole('alertdialog', { name: 'Someone saved this draft' });
     await userEvent.keyboard('{Escape}');
     expect(onOpenChange).not.toHaveBeenCalled();
-    expect(within(dialog).getByRole('button', { name: 'Load theirs' })).toBeTruthy();
+    expect(within(dialog).queryAllByRole('button', { name: 'Load theirs' })).toHaveLength(1);
     expect(within(dialog).queryByRole('button', { name: 'Cancel' })).toBeNull();
   });
 });

@@ -62,8 +62,8 @@ describe('#18: simulation results with stage ids named like Object properties', 
         <OutcomeMetrics result={result} />
       </>,
     );
-    expect(screen.getByLabelText('ToString to Proto: 2')).toBeTruthy();
-    expect(screen.getByLabelText('Constructor to ToString: 0')).toBeTruthy();
+    expect(screen.getByLabelText('ToString to Proto: 2').textContent).toBe('2');
+    expect(screen.getByLabelText('Constructor to ToString: 0').textContent).toBe('0');
     const conversion = screen.getByText('Conversion at Constructor').closest('tr')!;
     expect(conversion.textContent).toBe('Conversion at Constructor——');
   });
