@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -161,11 +161,42 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Signs a demo user in through the sign-in page and waits for the workflows list. */
-export async function signIn(page: Page, url: string, email: string) {
+/** Signs a user in (a demo user unless `password` is given) and waits for the workflows list. */
+export async function signIn(page: Page, url: string, email: string, password = 'accord-demo') {
   await page.goto(`${url}/signin`);
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('accord-demo');
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/workflows$/);
+}
+
+/**
+ * Creates a workspace with `accord workspace create` on a data directory before an app starts on
+ * it (`startApp(env, { dataDir })`): its catalog from `template`, its first admin. Answers the
+ * admin's one-time password.
+ */
+export function createWorkspace(
+  dataDir: string,
+  input: { slug: string; name: string; adminEmail: string; template: 'empty' | 'b2b' },
+): string {
+  const output = execFileSync(
+    process.execPath,
+    [
+      join(repoRoot, 'apps/api/bin/accord.js'),
+      'workspace',
+      'create',
+      '--slug',
+      input.slug,
+      '--name',
+      input.name,
+      '--admin-email',
+      input.adminEmail,
+      '--template',
+      input.template,
+    ],
+    { cwd: repoRoot, env: { ...process.env, ACCORD_DATA_DIR: dataDir, DATABASE_URL: '' } },
+  ).toString();
+  const password = /One-time password[^:]*: (\S+)/.exec(output)?.[1];
+  if (!password) throw new Error(`accord workspace create printed no password:\n${output}`);
+  return password;
 }

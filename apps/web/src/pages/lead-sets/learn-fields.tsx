@@ -90,7 +90,7 @@ export function LearnFields(props: {
             </label>
             <span className="muted">{count(chosen)} ticked</span>
           </div>
-          <div className="scroll-box wide">
+          <div className="scroll-box tall">
             <DataTable
               label="New fields"
               columns={[
