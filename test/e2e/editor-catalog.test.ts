@@ -134,6 +134,13 @@ describe.runIf(browserAvailable())('#17: the editor on the workspace catalog, in
     await page.getByRole('menuitem', { name: /v1/ }).click();
     await page.locator('[data-testid="canvas"][data-complete="true"]').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('version-title').textContent()).toBe('Version 1');
+    // Its stages are its own (read only): the draft's rename is not in it.
+    await page.getByRole('button', { name: 'Stages & scores' }).click();
+    const stage2 = panel.getByRole('textbox', { name: 'Stage 2 name' });
+    expect(await stage2.inputValue()).toBe('MQL');
+    expect(await stage2.isDisabled()).toBe(true);
+    expect(await panel.getByRole('button', { name: 'Add stage' }).count()).toBe(0);
+    await panel.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('button', { name: 'Fit the workflow in view' }).click();
     await page.getByTestId('node-fit').click();
     expect(await page.getByTestId('inspector').locator('[data-testid^="score-row-"]').count()).toBe(

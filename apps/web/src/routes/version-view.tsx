@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { useStore } from 'zustand';
 import { CommentsContext } from '../editor/comments-context';
 import { EditorLayout } from '../editor/editor-layout';
+import { StagesScoresDialog } from '../editor/stages-scores-dialog';
 import { useLiveValidation } from '../editor/live-validation';
 import { createEditorStore, EditorStoreContext } from '../editor/store';
 import { WorkflowContextProvider } from '../editor/workflow-context';
@@ -76,6 +77,7 @@ function LoadedVersion({
   const stages = useStore(store, (s) => s.doc.stages);
   const scores = useStore(store, (s) => s.doc.scores);
   const commentsValue = useMemo(() => ({ byNode: commentsByNode(comments.data) }), [comments.data]);
+  const [stagesOpen, setStagesOpen] = useState(false);
   return (
     <EditorStoreContext.Provider value={store}>
       <WorkflowContextProvider stages={stages} scores={scores} catalog={catalog}>
@@ -119,6 +121,10 @@ function LoadedVersion({
                       ?
                     </button>
                   </div>
+                  <button type="button" onClick={() => setStagesOpen(true)}>
+                    Stages &amp; scores
+                  </button>
+                  <StagesScoresDialog open={stagesOpen} onOpenChange={setStagesOpen} />
                   {version.status !== 'published' && (
                     <Link
                       className="button"
