@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, sql, storeCatalogSnapshot } from '@accord/db';
-import { CATALOG_TEMPLATES, defaultWorkflow } from '@accord/engine';
+import { CATALOG_TEMPLATES, defaultWorkflow, type FieldCatalog } from '@accord/engine';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'csv-parse/sync';
+import { verifyPassword } from './auth/password';
 import { runCli } from './cli';
 
 describe('accord CLI', () => {
@@ -49,7 +50,7 @@ describe('accord CLI', () => {
       })
       .execute();
     await close();
-  });
+  }, 180_000); // migrating and seeding a database on disk is slow on a busy machine
   afterAll(() => {
     vi.unstubAllEnvs();
     vi.restoreAllMocks();
@@ -215,5 +216,226 @@ describe('accord CLI', () => {
       .execute();
     await close();
     expect(actions.map((a) => a.action)).toEqual(['user.create', 'apiKey.create', 'apiKey.revoke']);
+  });
+  /** Runs the CLI, answering its exit code and what it printed (stdout and console.log). */
+  async function run(argv: string[]) {
+    const out: string[] = [];
+    const write = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk) => (out.push(String(chunk)), true));
+    vi.mocked(console.log).mockImplementation((m: string) => void out.push(`${m}\n`));
+    try {
+      const code = await runCli(argv);
+      return { code, out: out.join(''), error: errors.at(-1) ?? '' };
+    } finally {
+      write.mockRestore();
+      vi.mocked(console.log).mockImplementation(() => undefined);
+    }
+  }
+
+  it('#17: exports the live field catalog as JSON, to stdout or a file', async () => {
+    const printed = await run(['fields', 'export']);
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.out)).toEqual(CATALOG_TEMPLATES.b2b.catalog);
+    const file = join(dir, 'catalog.json');
+    const written = await run(['fields', 'export', '--workspace', 'acme', '--out', file]);
+    expect(written.code).toBe(0);
+    expect(written.out).toMatch(/Wrote \d+ fields and \d+ event types \(revision 1\)/);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(CATALOG_TEMPLATES.b2b.catalog);
+    expect((await run(['fields', 'export', '--workspace', 'nope'])).code).toBe(2);
+    expect(errors.at(-1)).toMatch(/No workspace "nope"/);
+  });
+
+  it('#17: imports a catalog file by the fields.replace rules, audited as cli; refuses retyping a field a version in force reads, naming it', async () => {
+    const catalog = JSON.parse((await run(['fields', 'export'])).out) as FieldCatalog;
+    const next: FieldCatalog = {
+      ...catalog,
+      fields: [
+        ...catalog.fields.map((f) => (f.id === 'industry' ? { ...f, label: 'Sector' } : f)),
+        { id: 'seats', label: 'Seats', type: 'number', category: 'profile' },
+      ],
+    };
+    const file = join(dir, 'next.json');
+    writeFileSync(file, JSON.stringify(next));
+    const saved = await run(['fields', 'import', file, '--reason', 'Sector is our word']);
+    expect(saved.code).toBe(0);
+    expect(saved.out).toContain('Saved the field catalog as revision 2 (2 changes)');
+    expect(saved.out).toContain('Industry is now called Sector');
+    expect(JSON.parse((await run(['fields', 'export'])).out)).toEqual(next);
+    expect((await run(['fields', 'import', file])).out).toMatch(/^No change/);
+
+    // company_size is read by version 1 of the published workflows: not retyped, named.
+    const retyped = {
+      ...next,
+      fields: next.fields.map((f) => (f.id === 'company_size' ? { ...f, type: 'string' } : f)),
+    };
+    writeFileSync(file, JSON.stringify(retyped));
+    expect((await run(['fields', 'import', file])).code).toBe(2);
+    expect(errors.at(-1)).toMatch(
+      /Company size \(employees\) is used by version 1 of CLI flow \(published\); it cannot be retyped/,
+    );
+    const removed = { ...next, fields: next.fields.filter((f) => f.id !== 'job_title') };
+    writeFileSync(file, JSON.stringify(removed));
+    expect((await run(['fields', 'import', file])).code).toBe(2);
+    expect(errors.at(-1)).toMatch(/used by version 1 .* cannot be removed/);
+
+    for (const [content, message] of [
+      ['{"fields": [', /is not valid JSON/],
+      [
+        '{"fields": [{"id": "x", "label": "X", "type": "colour", "category": "profile"}], "events": []}',
+        /at fields\[0\]\.type: /,
+      ],
+      [
+        '{"fields": [{"id": "Bad Id", "label": "X", "type": "number", "category": "profile"}], "events": []}',
+        /'Bad Id' is not a field id/,
+      ],
+      [
+        '{"fields": [{"id": "tier", "label": "Tier", "type": "enum", "category": "profile"}], "events": []}',
+        /Tier is an enum field; give it at least one option/,
+      ],
+    ] as const) {
+      writeFileSync(file, content);
+      expect((await run(['fields', 'import', file])).code).toBe(2);
+      expect(errors.at(-1)).toMatch(message);
+    }
+    expect((await run(['fields', 'import', join(dir, 'missing.json')])).code).toBe(2);
+    expect(errors.at(-1)).toMatch(/Cannot read .*missing\.json/);
+
+    const { db, close } = await createDb({ dataDir: join(dir, 'data') });
+    const events = await db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_label', 'after'])
+      .where('action', '=', 'fields.replace')
+      .execute();
+    await close();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.actor_label).toBe('cli');
+    expect(JSON.stringify(events[0]!.after)).toContain('Sector is our word');
+  });
+
+  it('#17: learns fields from a CSV export: a field per column that matches none, typed on the whole file', async () => {
+    const file = join(dir, 'export.csv');
+    const rows = ['\ufeffLead ID,E-Mail,Lead Source,Total Visits,Opted Out,Notes,'];
+    for (let i = 0; i < 60; i++)
+      rows.push(
+        [
+          `L-${i}`,
+          `p${i}@acme.com`,
+          ['Google', 'google', 'Referral', 'Select'][i % 4],
+          // The first rows are numbers; one bad cell late in the file does not change the type.
+          i === 59 ? 'many' : String(i * 3),
+          i % 2 ? 'Yes' : 'No',
+          `"note ${i}, free text"`,
+          '',
+        ].join(','),
+      );
+    writeFileSync(file, rows.join('\r\n'));
+    const printed = await run(['fields', 'learn', '--in', file]);
+    expect(printed.code).toBe(0);
+    expect(printed.out).toContain(
+      '60 rows, 7 columns; 2 match a field, 4 would become new fields.',
+    );
+    expect(printed.out).toContain('E-Mail -> field email');
+    const proposed = JSON.parse((await run(['fields', 'learn', '--in', file, '--json'])).out) as {
+      id: string;
+      type: string;
+      values?: { value: string; label: string }[];
+      missing?: string[];
+    }[];
+    expect(proposed.map((f) => [f.id, f.type])).toEqual([
+      ['lead_source_2', 'enum'],
+      ['total_visits', 'number'],
+      ['opted_out', 'boolean'],
+      ['notes', 'string'],
+    ]);
+    expect(proposed[0]!.values).toEqual([
+      { value: 'google', label: 'Google' },
+      { value: 'referral', label: 'Referral' },
+    ]);
+    expect(proposed[0]!.missing).toEqual(['Select']);
+    writeFileSync(join(dir, 'empty.csv'), 'a,b\n');
+    expect((await run(['fields', 'learn', '--in', join(dir, 'empty.csv')])).code).toBe(2);
+    expect(errors.at(-1)).toMatch(/has no data rows/);
+  });
+
+  // Last: with a second workspace, commands without --workspace are refused.
+  it('#17: creates a workspace with a catalog template and an admin with a one-time password; then --workspace is required', async () => {
+    const created = await run([
+      'workspace',
+      'create',
+      '--slug',
+      'globex',
+      '--name',
+      'Globex',
+      '--admin-email',
+      'Boss@Globex.test',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.out).toContain('Created workspace globex (Globex)');
+    const password = /One-time password .*: (\S+)/.exec(created.out)![1]!;
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    const { db, close } = await createDb({ dataDir: join(dir, 'data') });
+    const admin = await db
+      .selectFrom('users')
+      .innerJoin('workspaces', 'workspaces.id', 'users.workspace_id')
+      .select(['users.email', 'users.role', 'users.password_hash', 'workspaces.slug'])
+      .where('users.email', '=', 'boss@globex.test')
+      .executeTakeFirstOrThrow();
+    const audit = await db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('actor_label', '=', 'cli')
+      .where('action', 'in', ['workspace.create', 'fields.applyTemplate', 'user.create'])
+      .orderBy('id')
+      .execute();
+    await close();
+    expect(admin).toMatchObject({ role: 'admin', slug: 'globex' });
+    expect(await verifyPassword(password, admin.password_hash)).toBe(true);
+    expect(audit.map((a) => a.action).slice(-3)).toEqual([
+      'workspace.create',
+      'fields.applyTemplate',
+      'user.create',
+    ]);
+
+    expect((await run(['fields', 'export'])).code).toBe(2);
+    expect(errors.at(-1)).toMatch(/several workspaces; name one with --workspace/);
+    expect(JSON.parse((await run(['fields', 'export', '--workspace', 'globex'])).out)).toEqual(
+      CATALOG_TEMPLATES.empty.catalog,
+    );
+    const b2b = await run([
+      'workspace',
+      'create',
+      '--slug',
+      'initech',
+      '--name',
+      'Initech',
+      '--admin-email',
+      'a@initech.test',
+      '--template',
+      'b2b',
+    ]);
+    expect(b2b.code).toBe(0);
+    expect(JSON.parse((await run(['fields', 'export', '--workspace', 'initech'])).out)).toEqual(
+      CATALOG_TEMPLATES.b2b.catalog,
+    );
+
+    for (const [argv, message] of [
+      [
+        ['--slug', 'globex', '--name', 'G', '--admin-email', 'x@g.test'],
+        /already a workspace "globex"/,
+      ],
+      [
+        ['--slug', 'Bad Slug', '--name', 'G', '--admin-email', 'x@g.test'],
+        /is not a workspace slug/,
+      ],
+      [['--slug', 'g2', '--name', 'G', '--admin-email', 'nobody'], /is not an email address/],
+      [
+        ['--slug', 'g2', '--name', 'G', '--admin-email', 'x@g.test', '--template', 'crm'],
+        /--template must be one of b2b, empty/,
+      ],
+    ] as const) {
+      expect((await run(['workspace', 'create', ...argv])).code).toBe(2);
+      expect(errors.at(-1)).toMatch(message);
+    }
   });
 });

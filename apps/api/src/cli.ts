@@ -1,9 +1,16 @@
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { finished } from 'node:stream/promises';
 import {
   appendAuditEvent,
   createDb,
   DatabaseStartError,
+  findWorkspaceCatalog,
   migrateToLatest,
   ROLES,
   type Db,
@@ -13,13 +20,28 @@ import { createApiKey, createUser, EmailTaken } from './auth/accounts';
 import { hashPassword } from './auth/password';
 import {
   asOfOrNow,
+  CATALOG_TEMPLATES,
   checkLeadValues,
+  ColumnProfiler,
+  columnNameTooLong,
   compile,
+  fieldCatalogSchema,
+  formatPath,
+  IMPORT_LIMITS,
   leadSchema,
   parseWorkflow,
+  proposeField,
+  suggestMapping,
+  tooManyColumns,
+  type CatalogTemplate,
+  type FieldCatalog,
   type Lead,
+  type ProposedField,
 } from '@accord/engine';
+import { TRPCError } from '@trpc/server';
 import { pinnedCatalog } from './services/catalogs';
+import { replaceCatalog, type CatalogEditor } from './services/field-catalog';
+import { createWorkspace, WORKSPACE_SLUG, WorkspaceSlugTaken } from './services/workspaces';
 import { Command, CommanderError } from 'commander';
 import { parse as parseCsv } from 'csv-parse';
 import { stringify as stringifyCsv } from 'csv-stringify';
@@ -36,7 +58,12 @@ export class CliError extends Error {
   }
 }
 
-async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
+/** What the CLI runs against: by default the configured database; tests pass one they opened. */
+export interface CliOptions {
+  db?: Db;
+}
+
+async function withConfiguredDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
   const env = parseEnv();
   const database = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.ACCORD_DATA_DIR });
   try {
@@ -129,7 +156,9 @@ async function* readLeads(path: string): AsyncGenerator<{ line: number; raw: unk
   }
 }
 
-export function buildCli() {
+export function buildCli(options: CliOptions = {}) {
+  const withDb = <T>(run: (db: Db) => Promise<T>): Promise<T> =>
+    options.db ? run(options.db) : withConfiguredDb(run);
   const program = new Command('accord').description('Accord command line').exitOverride();
 
   program
@@ -338,6 +367,142 @@ export function buildCli() {
         );
       }),
     );
+  const fields = program
+    .command('fields')
+    .description("manage a workspace's field catalog (the fields and event types leads carry)");
+  fields
+    .command('export')
+    .description('print the live field catalog as JSON (or write it to a file)')
+    .option('--workspace <slug>', 'workspace slug (default: the only one)')
+    .option('--out <file>', 'write the JSON here instead of printing it')
+    .action((opts: { workspace?: string; out?: string }) =>
+      withDb(async (db) => {
+        const workspaceId = await findWorkspace(db, opts.workspace);
+        const live = await findWorkspaceCatalog(db, workspaceId);
+        const text = `${JSON.stringify(live.catalog, null, 2)}\n`;
+        if (opts.out) {
+          writeFileSync(opts.out, text);
+          console.log(
+            `Wrote ${live.catalog.fields.length} fields and ${live.catalog.events.length} event types (revision ${live.revision}) to ${opts.out}.`,
+          );
+        } else process.stdout.write(text);
+      }),
+    );
+  fields
+    .command('import')
+    .description(
+      'replace the live field catalog with a JSON file (as exported); a field read by a proposed, approved or published version cannot be retyped, retired or removed',
+    )
+    .argument('<file>', 'catalog JSON: {"fields": [...], "events": [...]}')
+    .option('--workspace <slug>', 'workspace slug (default: the only one)')
+    .option('--reason <text>', 'why (kept in the audit log)')
+    .action((file: string, opts: { workspace?: string; reason?: string }) =>
+      withDb(async (db) => {
+        const catalog = readCatalogFile(file);
+        if (opts.reason !== undefined && opts.reason.length > 500)
+          throw new CliError('--reason takes at most 500 characters.', 2);
+        const workspaceId = await findWorkspace(db, opts.workspace);
+        const editor: CatalogEditor = { db, workspaceId, userId: null, actor: CLI_ACTOR };
+        const { revision: baseRevision } = await findWorkspaceCatalog(db, workspaceId);
+        const saved = await replaceCatalog(editor, {
+          baseRevision,
+          catalog,
+          reason: opts.reason?.trim() || undefined,
+        }).catch((error: unknown) => {
+          if (error instanceof TRPCError) throw new CliError(error.message, 2);
+          throw error;
+        });
+        if (saved.changes.length === 0) {
+          console.log(`No change: the catalog already is ${file} (revision ${saved.revision}).`);
+          return;
+        }
+        console.log(
+          `Saved the field catalog as revision ${saved.revision} (${saved.changes.length} change${saved.changes.length === 1 ? '' : 's'}):`,
+        );
+        for (const change of saved.changes.slice(0, 50)) console.log(`  ${change}`);
+        if (saved.changes.length > 50) console.log(`  and ${saved.changes.length - 50} more`);
+      }),
+    );
+  fields
+    .command('learn')
+    .description(
+      'read a CSV export and print the fields an import would create for its columns that match no field (the file is not imported)',
+    )
+    .requiredOption('--in <file>', 'the CSV export')
+    .option('--workspace <slug>', 'workspace slug (default: the only one)')
+    .option('--json', 'print the proposed fields as JSON (for accord fields import)')
+    .action((opts: { in: string; workspace?: string; json?: boolean }) =>
+      withDb(async (db) => {
+        const workspaceId = await findWorkspace(db, opts.workspace);
+        const { catalog } = await findWorkspaceCatalog(db, workspaceId);
+        const learned = await learnFields(opts.in, catalog);
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(learned.proposed, null, 2)}\n`);
+          return;
+        }
+        console.log(
+          `${opts.in}: ${learned.rows.toLocaleString('en')} rows, ${learned.columns} columns; ${learned.matched.length} match a field, ${learned.proposed.length} would become new fields.`,
+        );
+        for (const m of learned.matched) console.log(`  ${m.column} -> ${m.target}`);
+        for (const field of learned.proposed) console.log(describeProposal(field));
+        if (learned.empty.length > 0)
+          console.log(`Empty columns (no field proposed): ${learned.empty.join(', ')}`);
+      }),
+    );
+
+  const workspaces = program.command('workspace').description('manage workspaces');
+  workspaces
+    .command('create')
+    .description(
+      'create a workspace, its field catalog from a template and its first admin (prints a one-time password)',
+    )
+    .requiredOption('--slug <slug>', 'short name used at sign-in, e.g. globex')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--admin-email <email>', "the first admin's sign-in email")
+    .option(
+      '--template <template>',
+      `field catalog to start from: ${Object.keys(CATALOG_TEMPLATES).join(' or ')}`,
+      'empty',
+    )
+    .action((opts: { slug: string; name: string; adminEmail: string; template: string }) =>
+      withDb(async (db) => {
+        if (!WORKSPACE_SLUG.test(opts.slug))
+          throw new CliError(
+            `--slug "${opts.slug}" is not a workspace slug: use lower case letters, digits and - (at most 63).`,
+            2,
+          );
+        const name = opts.name.trim();
+        if (name === '' || name.length > 120)
+          throw new CliError('--name needs 1 to 120 characters.', 2);
+        const email = opts.adminEmail.trim().toLowerCase();
+        if (email.length > 320 || !/^[^@\s]+@[^@\s]+$/.test(email))
+          throw new CliError(`--admin-email "${opts.adminEmail}" is not an email address.`, 2);
+        if (!Object.hasOwn(CATALOG_TEMPLATES, opts.template))
+          throw new CliError(
+            `--template must be one of ${Object.keys(CATALOG_TEMPLATES).join(', ')}, not "${opts.template}".`,
+            2,
+          );
+        const created = await createWorkspace(
+          db,
+          {
+            slug: opts.slug,
+            name,
+            adminEmail: email,
+            template: opts.template as CatalogTemplate['id'],
+          },
+          CLI_ACTOR,
+        ).catch((error: unknown) => {
+          if (error instanceof WorkspaceSlugTaken) throw new CliError(error.message, 2);
+          throw error;
+        });
+        const template = CATALOG_TEMPLATES[created.template];
+        console.log(
+          `Created workspace ${created.workspace.slug} (${created.workspace.name}) with the ${template.label} field catalog (${template.catalog.fields.length} fields).`,
+        );
+        console.log(`Admin: ${created.admin.email}`);
+        console.log(`One-time password (shown once, only its hash is stored): ${created.password}`);
+      }),
+    );
   return program;
 }
 
@@ -354,6 +519,121 @@ async function findWorkspace(db: Db, slug: string | undefined): Promise<string> 
       : 'There are several workspaces; name one with --workspace.',
     2,
   );
+}
+
+/** Largest catalog file `accord fields import` reads. */
+const MAX_CATALOG_FILE_BYTES = 8 * 1024 * 1024;
+
+/** A catalog JSON file, parsed and checked; errors name the file and the path inside it. */
+function readCatalogFile(file: string) {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new CliError(`Cannot read ${file}.`, 2);
+  }
+  if (size > MAX_CATALOG_FILE_BYTES)
+    throw new CliError(
+      `${file} has ${size.toLocaleString('en')} bytes; a catalog file holds at most ${MAX_CATALOG_FILE_BYTES.toLocaleString('en')}.`,
+      2,
+    );
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new CliError(`${file} is not valid JSON: ${(error as Error).message}`, 2);
+  }
+  const parsed = fieldCatalogSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = formatPath(issue.path);
+    throw new CliError(`${file}${path ? ` at ${path}` : ''}: ${issue.message}`, 2);
+  }
+  return parsed.data;
+}
+
+/**
+ * What `accord fields learn` finds in a CSV: the columns a suggested mapping gives a field (or the
+ * id, events, outcome) and, for the others, the field a person would make of them, judged on every
+ * row (streamed, so the file may be of any size).
+ */
+async function learnFields(path: string, catalog: FieldCatalog) {
+  let profiler: ColumnProfiler | undefined;
+  let headers: string[] = [];
+  const parser = createReadStream(path).pipe(
+    parseCsv({
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      max_record_size: IMPORT_LIMITS.cellChars * 4,
+    }),
+  );
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!profiler) {
+        headers = record.map((h) => h.trim());
+        const problem =
+          tooManyColumns(headers) ?? headers.map(columnNameTooLong).find((p) => p !== undefined);
+        if (problem) throw new CliError(`${path}: ${problem}`, 2);
+        profiler = new ColumnProfiler(headers);
+        continue;
+      }
+      profiler.push(record);
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') throw new CliError(`Cannot read ${path}.`, 2);
+    throw new CliError(`${path} is not a CSV file this can read: ${(error as Error).message}`, 2);
+  }
+  if (!profiler || profiler.rows === 0) throw new CliError(`${path} has no data rows.`, 2);
+  const profiles = profiler.profiles();
+  const suggested = suggestMapping(headers, catalog, profiles);
+  const targets = new Map(suggested.map((s) => [s.column, s.target]));
+  const taken = new Set(catalog.fields.map((f) => f.id));
+  const matched: { column: string; target: string }[] = [];
+  const proposed: ProposedField[] = [];
+  const empty: string[] = [];
+  for (const profile of profiles) {
+    const target = targets.get(profile.header);
+    if (target && target.kind !== 'ignore') {
+      matched.push({
+        column: profile.header,
+        target:
+          target.kind === 'field'
+            ? `field ${target.field}`
+            : target.kind === 'outcome'
+              ? `outcome (${target.as})`
+              : target.kind,
+      });
+      continue;
+    }
+    if (profile.filled === 0) {
+      empty.push(profile.header === '' ? `column ${profile.index + 1}` : profile.header);
+      continue;
+    }
+    const field = proposeField(profile, profiler.rows, taken);
+    taken.add(field.id);
+    proposed.push(field);
+  }
+  return { rows: profiler.rows, columns: headers.length, matched, proposed, empty };
+}
+
+/** One proposed field in a few lines: id, label, type, options, missing texts, why. */
+function describeProposal(field: ProposedField): string {
+  const lines = [`${field.id}  "${field.label}"  ${field.type}  (confidence ${field.confidence})`];
+  if (field.values?.length) {
+    const shown = field.values
+      .slice(0, 30)
+      .map((o) => (o.value === o.label ? o.value : `${o.value} (${o.label})`));
+    lines.push(
+      `    options: ${shown.join(', ')}${field.values.length > 30 ? `, and ${field.values.length - 30} more` : ''}`,
+    );
+  }
+  if (field.missing?.length)
+    lines.push(`    missing: ${field.missing.map((t) => `"${t}"`).join(', ')}`);
+  lines.push(`    ${field.why}`);
+  return lines.join('\n');
 }
 
 /** Spreadsheet formulas in exported text become inert text (every string cell of a row). */
@@ -380,9 +660,9 @@ function positiveInt(value: string, name: string): number {
 }
 
 /** Runs the CLI; resolves to the process exit code. */
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(argv: string[], options: CliOptions = {}): Promise<number> {
   try {
-    await buildCli().parseAsync(argv, { from: 'user' });
+    await buildCli(options).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;

@@ -9,11 +9,15 @@ import { findWorkspaceCatalog } from '@accord/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { catalogUsage, saveCatalog } from '../services/field-catalog';
+import {
+  catalogUsage,
+  checkField,
+  editorOf,
+  FIELD_ID,
+  replaceCatalog,
+  saveCatalog,
+} from '../services/field-catalog';
 import { protectedProcedure } from '../trpc';
-
-/** Field ids as rules and CRMs write them: lower case, digits and underscores. */
-export const FIELD_ID = /^[a-z][a-z0-9_]{0,62}$/;
 
 /** A field as a person defines it, with caps on every part. */
 export const fieldInput = fieldDefSchema.extend({
@@ -33,29 +37,6 @@ export const fieldInput = fieldDefSchema.extend({
 const baseRevision = z.number().int().min(0);
 /** Why a field change is made: kept in the audit log. */
 const reason = z.string().trim().max(500).optional();
-
-function duplicateValues(field: FieldDef): string | undefined {
-  const seen = new Set<string>();
-  for (const o of field.values ?? []) {
-    if (seen.has(o.value)) return o.value;
-    seen.add(o.value);
-  }
-  return undefined;
-}
-
-function checkField(field: FieldDef) {
-  if (field.type === 'enum' && !(field.values?.length ?? 0))
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `${field.label} is an enum field; give it at least one option.`,
-    });
-  const dup = duplicateValues(field);
-  if (dup !== undefined)
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `${field.label} has the option "${dup}" twice.`,
-    });
-}
 
 function withField(catalog: FieldCatalog, field: FieldDef): FieldCatalog {
   const at = catalog.fields.findIndex((f) => f.id === field.id);
@@ -179,33 +160,7 @@ export const fieldsRouter = {
    */
   replace: protectedProcedure('fields.replace')
     .input(z.object({ baseRevision, catalog: fieldCatalogSchema, reason }))
-    .mutation(({ ctx, input }) => {
-      const ids = new Set<string>();
-      for (const field of input.catalog.fields) {
-        if (!FIELD_ID.test(field.id))
-          throw new TRPCError({
-            code: 'BAD_REQUEST',
-            message: `'${field.id}' is not a field id: use lower case letters, digits and _.`,
-          });
-        if (ids.has(field.id))
-          throw new TRPCError({
-            code: 'BAD_REQUEST',
-            message: `The field '${field.id}' is given twice.`,
-          });
-        ids.add(field.id);
-        checkField(field);
-      }
-      return saveCatalog(ctx, {
-        baseRevision: input.baseRevision,
-        action: 'fields.replace',
-        detail: {
-          fields: input.catalog.fields.length,
-          events: input.catalog.events.length,
-          reason: input.reason,
-        },
-        next: () => input.catalog,
-      });
-    }),
+    .mutation(({ ctx, input }) => replaceCatalog(editorOf(ctx), input)),
 
   /** Starts an empty catalog from a template (refused once the workspace has fields). */
   applyTemplate: protectedProcedure('fields.applyTemplate')

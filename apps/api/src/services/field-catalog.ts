@@ -1,9 +1,13 @@
 import {
   activeDrafts,
+  appendAuditEvent,
   findWorkspaceCatalog,
   saveWorkspaceCatalog,
   versionsInForce,
+  type Actor,
+  type Db,
   type Executor,
+  type NewAudit,
 } from '@accord/db';
 import {
   canonicalJson,
@@ -12,10 +16,11 @@ import {
   usedCatalogIds,
   type CatalogFieldChange,
   type FieldCatalog,
+  type FieldDef,
 } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import type { Context, SessionUser } from '../trpc';
-import { mutate } from './audited';
+import { actorOf } from './audited';
 
 type Ctx = Context & { user: SessionUser };
 
@@ -112,6 +117,22 @@ function eventChangeTexts(before: FieldCatalog, next: FieldCatalog): string[] {
   return texts;
 }
 
+/** Who changes a workspace's catalog: a signed-in user (`saveCatalog`) or the CLI. */
+export interface CatalogEditor {
+  db: Db;
+  workspaceId: string;
+  /** Recorded as the catalog's last editor; null for the CLI. */
+  userId: string | null;
+  actor: Actor;
+}
+
+export interface CatalogSave {
+  baseRevision: number;
+  next: (current: FieldCatalog) => FieldCatalog;
+  action: string;
+  detail?: Record<string, unknown>;
+}
+
 /**
  * Saves a new live catalog for the caller's workspace in one transaction with its audit event,
  * if the workspace is still at `baseRevision` (CONFLICT otherwise). A change that retypes,
@@ -119,17 +140,16 @@ function eventChangeTexts(before: FieldCatalog, next: FieldCatalog): string[] {
  * is refused, naming the version: that version keeps its pinned catalog, but the field it was
  * signed off on must keep meaning the same for the next one and for the CRMs that send it.
  */
-export async function saveCatalog(
-  ctx: Ctx,
-  input: {
-    baseRevision: number;
-    next: (current: FieldCatalog) => FieldCatalog;
-    action: string;
-    detail?: Record<string, unknown>;
-  },
-) {
-  return mutate(ctx, async (trx, audit) => {
-    const current = await findWorkspaceCatalog(trx, ctx.user.workspace_id);
+export function saveCatalog(ctx: Ctx, input: CatalogSave) {
+  return saveCatalogAs(editorOf(ctx), input);
+}
+
+/** `saveCatalog` for any editor (the CLI saves as `cli`). */
+export async function saveCatalogAs(editor: CatalogEditor, input: CatalogSave) {
+  return editor.db.transaction().execute(async (trx) => {
+    const audit = (event: Omit<NewAudit, 'actor'>) =>
+      appendAuditEvent(trx, { workspaceId: editor.workspaceId, ...event, actor: editor.actor });
+    const current = await findWorkspaceCatalog(trx, editor.workspaceId);
     if (current.revision !== input.baseRevision)
       throw new TRPCError({
         code: 'CONFLICT',
@@ -143,7 +163,7 @@ export async function saveCatalog(
     const risky = changes.filter(breaking);
     const lostEvents = eventsLost(current.catalog, next);
     if (risky.length > 0 || lostEvents.length > 0) {
-      const versions = await versionsInForce(trx, ctx.user.workspace_id);
+      const versions = await versionsInForce(trx, editor.workspaceId);
       for (const version of versions) {
         const used = usedCatalogIds(version.document);
         const change = risky.find((c) => used.fields.has(c.field));
@@ -161,10 +181,10 @@ export async function saveCatalog(
       }
     }
     const revision = await saveWorkspaceCatalog(trx, {
-      workspaceId: ctx.user.workspace_id,
+      workspaceId: editor.workspaceId,
       baseRevision: current.revision,
       catalog: next,
-      userId: ctx.user.id,
+      userId: editor.userId,
     });
     if (revision === undefined)
       throw new TRPCError({
@@ -175,7 +195,7 @@ export async function saveCatalog(
     await audit({
       action: input.action,
       entityType: 'field_catalog',
-      entityId: ctx.user.workspace_id,
+      entityId: editor.workspaceId,
       before: { revision: current.revision },
       after: {
         revision,
@@ -186,4 +206,71 @@ export async function saveCatalog(
     });
     return { revision, changes: texts };
   });
+}
+
+/** Field ids as rules and CRMs write them: lower case, digits and underscores. */
+export const FIELD_ID = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** Refuses an enum field without options and an option given twice, naming the field. */
+export function checkField(field: FieldDef) {
+  if (field.type === 'enum' && !(field.values?.length ?? 0))
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `${field.label} is an enum field; give it at least one option.`,
+    });
+  const seen = new Set<string>();
+  for (const o of field.values ?? []) {
+    if (seen.has(o.value))
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `${field.label} has the option "${o.value}" twice.`,
+      });
+    seen.add(o.value);
+  }
+}
+
+/**
+ * Replaces the whole catalog (fields and event types) with a JSON document, by the same rules as
+ * field by field (ids as rules write them, each once; enum fields with options); the
+ * `fields.replace` procedure and `accord fields import`.
+ */
+export async function replaceCatalog(
+  editor: CatalogEditor,
+  input: { baseRevision: number; catalog: FieldCatalog; reason?: string },
+) {
+  const ids = new Set<string>();
+  for (const field of input.catalog.fields) {
+    if (!FIELD_ID.test(field.id))
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `'${field.id}' is not a field id: use lower case letters, digits and _.`,
+      });
+    if (ids.has(field.id))
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `The field '${field.id}' is given twice.`,
+      });
+    ids.add(field.id);
+    checkField(field);
+  }
+  return saveCatalogAs(editor, {
+    baseRevision: input.baseRevision,
+    action: 'fields.replace',
+    detail: {
+      fields: input.catalog.fields.length,
+      events: input.catalog.events.length,
+      reason: input.reason,
+    },
+    next: () => input.catalog,
+  });
+}
+
+/** The editor of a signed-in user's workspace catalog. */
+export function editorOf(ctx: Ctx): CatalogEditor {
+  return {
+    db: ctx.db,
+    workspaceId: ctx.user.workspace_id,
+    userId: ctx.user.id,
+    actor: actorOf(ctx.user),
+  };
 }
