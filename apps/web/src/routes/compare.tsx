@@ -30,9 +30,13 @@ export function ComparePage() {
     ...trpc.versions.catalog.queryOptions({ versionId: b }),
     enabled: !!b,
   });
+  // Field names in the diff as the newer version's pinned catalog has them.
   const diff = useMemo(
-    () => (left.workflow && right.workflow ? diffWorkflows(left.workflow, right.workflow) : null),
-    [left.workflow, right.workflow],
+    () =>
+      left.workflow && right.workflow && rightCatalog.data
+        ? diffWorkflows(left.workflow, right.workflow, rightCatalog.data.catalog)
+        : null,
+    [left.workflow, right.workflow, rightCatalog.data],
   );
   const [focused, setFocused] = useState<string | null>(null);
   const showEntry = (nodeId: string) => {
