@@ -110,6 +110,40 @@ describe('ColumnProfiler', () => {
       ),
     );
   });
+  it('gives the same counts whether a column lists its values or has too many to list', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 0, max: 400 }).map(String),
+            fc.constantFrom('', 'Select', 'Yes'),
+          ),
+          {
+            minLength: 150,
+            maxLength: 600,
+          },
+        ),
+        (cells) => {
+          const whole = new ColumnProfiler(['x']);
+          const reversed = new ColumnProfiler(['x']);
+          cells.forEach((c) => whole.push([c]));
+          [...cells].reverse().forEach((c) => reversed.push([c]));
+          const profile = whole.profiles()[0]!;
+          expect(reversed.profiles()[0]).toEqual(profile);
+          const numeric = cells.filter((c) => /^\d+$/.test(c));
+          expect(profile.numbers).toBe(numeric.length);
+          expect(profile.booleans).toBe(
+            cells.filter((c) => c === 'Yes' || c === '0' || c === '1').length,
+          );
+          expect(profile.placeholderCells).toBe(cells.filter((c) => c === 'Select').length);
+          expect(profile.distinct === null).toBe(
+            new Set(numeric.concat(cells.filter((c) => c === 'Yes'))).size > MAX_DISTINCT,
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });
 
 describe('proposeField', () => {

@@ -50,7 +50,72 @@ export function valueKey(value: string): string {
   return value.trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
-class ColumnCounter {
+/** What one cell is, worked out once per different cell text. */
+interface CellKind {
+  what: 'blank' | 'placeholder' | 'filled';
+  /** The text trimmed (placeholders are listed so). */
+  text: string;
+  boolean: boolean;
+  zeroOne: boolean;
+  jsonArray: boolean;
+  number: number | undefined;
+  date: boolean;
+  email: boolean;
+}
+
+const BLANK: CellKind = {
+  what: 'blank',
+  text: '',
+  boolean: false,
+  zeroOne: false,
+  jsonArray: false,
+  number: undefined,
+  date: false,
+  email: false,
+};
+
+/** Whether a character code can start a number as exports write it (digit, sign, bracket, currency). */
+function mayStartNumber(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) ||
+    c === 43 || // +
+    c === 45 || // -
+    c === 40 || // (
+    c === 46 || // .
+    c === 44 || // ,
+    c === 36 || // $
+    c === 0x20ac || // €
+    c === 0xa3 || // £
+    c === 0xa5 || // ¥
+    c === 0x2212 // −
+  );
+}
+
+/**
+ * Works out what a cell is. Each parser runs only on text that could be its kind (a number
+ * starts with a digit or sign, a date with a digit, an email address has an @), so a wide file
+ * is read quickly.
+ */
+function classify(cell: string): CellKind {
+  const text = cell.trim();
+  if (text === '') return BLANK;
+  if (text.length <= 16 && isPlaceholder(text)) return { ...BLANK, what: 'placeholder', text };
+  const first = text.charCodeAt(0);
+  const digit = first >= 48 && first <= 57;
+  return {
+    what: 'filled',
+    text,
+    boolean: text.length <= 9 && parseBoolean(text) !== undefined,
+    zeroOne: text === '0' || text === '1',
+    jsonArray: first === 91 && text.endsWith(']'),
+    number: text.length <= 40 && mayStartNumber(first) ? parseNumber(text) : undefined,
+    date: digit && text.length <= 40 && /[-/.:]/.test(text) && parseDate(text) !== undefined,
+    email: text.length <= 320 && text.includes('@') && isEmailAddress(text),
+  };
+}
+
+/** Counts of a column's cells by kind. */
+class Tally {
   filled = 0;
   blank = 0;
   placeholderCells = 0;
@@ -62,68 +127,80 @@ class ColumnCounter {
   jsonArrays = 0;
   min = Infinity;
   max = -Infinity;
-  maxLength = 0;
   readonly placeholders = new Map<string, number>();
-  /** key → spelling as written → count; null once the column has too many values. */
-  values: Map<string, Map<string, number>> | null = new Map();
-  spellings = 0;
+
+  add(kind: CellKind, count: number) {
+    if (kind.what === 'blank') {
+      this.blank += count;
+      return;
+    }
+    if (kind.what === 'placeholder') {
+      this.placeholderCells += count;
+      const seen = this.placeholders.get(kind.text);
+      if (seen !== undefined) this.placeholders.set(kind.text, seen + count);
+      else if (this.placeholders.size < MAX_PLACEHOLDER_SPELLINGS)
+        this.placeholders.set(kind.text, count);
+      return;
+    }
+    this.filled += count;
+    if (kind.boolean) this.booleans += count;
+    if (kind.zeroOne) this.zeroOnes += count;
+    if (kind.jsonArray) this.jsonArrays += count;
+    if (kind.date) this.dates += count;
+    if (kind.email) this.emails += count;
+    if (kind.number !== undefined) {
+      this.numbers += count;
+      if (kind.number < this.min) this.min = kind.number;
+      if (kind.number > this.max) this.max = kind.number;
+    }
+  }
+}
+
+/**
+ * One column's counts. While the column has few different texts, each cell costs one map
+ * lookup (a text is classified the first time it is seen); past `MAX_DISTINCT` different filled
+ * values (or one longer than `MAX_DISTINCT_CHARS`) the column stops listing its values and
+ * classifies cell by cell.
+ */
+class ColumnCounter {
+  maxLength = 0;
+  /** Each different cell text: what it is and how often it came; null once there are too many. */
+  seen: Map<string, { kind: CellKind; count: number }> | null = new Map();
+  private filledTexts = 0;
+  /** Counts of cells classified one by one, after `seen` overflowed. */
+  readonly tally = new Tally();
 
   push(cell: string) {
     if (cell.length > this.maxLength) this.maxLength = cell.length;
-    if (cell.trim() === '') {
-      this.blank++;
+    if (this.seen === null) {
+      this.tally.add(classify(cell), 1);
       return;
     }
-    if (isPlaceholder(cell)) {
-      this.placeholderCells++;
-      const text = cell.trim();
-      const seen = this.placeholders.get(text);
-      if (seen !== undefined) this.placeholders.set(text, seen + 1);
-      else if (this.placeholders.size < MAX_PLACEHOLDER_SPELLINGS) this.placeholders.set(text, 1);
+    const entry = this.seen.get(cell);
+    if (entry !== undefined) {
+      entry.count++;
       return;
     }
-    this.filled++;
-    this.countTypes(cell);
-    this.countValue(cell);
+    const kind = classify(cell);
+    if (
+      this.seen.size >= MAX_DISTINCT + MAX_PLACEHOLDER_SPELLINGS ||
+      (kind.what === 'filled' &&
+        (++this.filledTexts > MAX_DISTINCT || cell.length > MAX_DISTINCT_CHARS))
+    ) {
+      for (const { kind: k, count } of this.seen.values()) this.tally.add(k, count);
+      this.seen = null;
+      this.tally.add(kind, 1);
+      return;
+    }
+    this.seen.set(cell, { kind, count: 1 });
   }
 
-  private countTypes(cell: string) {
-    const text = cell.trim();
-    // Each parser runs only on text that could be its kind, so a wide file is read quickly.
-    if (text.length <= 12 && parseBoolean(text) !== undefined) this.booleans++;
-    if (text === '0' || text === '1') this.zeroOnes++;
-    if (text.startsWith('[') && text.endsWith(']')) this.jsonArrays++;
-    if (text.length <= 40) {
-      const n = parseNumber(text);
-      if (n !== undefined) {
-        this.numbers++;
-        if (n < this.min) this.min = n;
-        if (n > this.max) this.max = n;
-      }
-      if (/[-/.:]/.test(text) && parseDate(text) !== undefined) this.dates++;
-    }
-    if (text.length <= 320 && text.includes('@') && isEmailAddress(text)) this.emails++;
-  }
-
-  private countValue(cell: string) {
-    if (this.values === null) return;
-    if (cell.length > MAX_DISTINCT_CHARS) {
-      this.values = null;
-      return;
-    }
-    const key = valueKey(cell);
-    let spellings = this.values.get(key);
-    if (spellings === undefined) this.values.set(key, (spellings = new Map()));
-    const seen = spellings.get(cell);
-    if (seen !== undefined) {
-      spellings.set(cell, seen + 1);
-      return;
-    }
-    if (++this.spellings > MAX_DISTINCT) {
-      this.values = null;
-      return;
-    }
-    spellings.set(cell, 1);
+  /** The counts of every cell so far (without changing the counter). */
+  counts(): Tally {
+    if (this.seen === null) return this.tally;
+    const tally = new Tally();
+    for (const { kind, count } of this.seen.values()) tally.add(kind, count);
+    return tally;
   }
 }
 
@@ -165,37 +242,46 @@ export class ColumnProfiler {
 
   profiles(): ColumnProfile[] {
     return this.columns.map((column, index) => {
+      const tally = column.counts();
       const profile: ColumnProfile = {
         header: this.headers[index]!,
         index,
-        filled: column.filled,
-        blank: column.blank,
-        placeholderCells: column.placeholderCells,
-        placeholders: [...column.placeholders]
+        filled: tally.filled,
+        blank: tally.blank,
+        placeholderCells: tally.placeholderCells,
+        placeholders: [...tally.placeholders]
           .map(([text, count]) => ({ text, count }))
           .sort(byCount((p) => p.text))
           .slice(0, PLACEHOLDERS_SHOWN),
-        numbers: column.numbers,
-        booleans: column.booleans,
-        dates: column.dates,
-        emails: column.emails,
-        zeroOnes: column.zeroOnes,
-        jsonArrays: column.jsonArrays,
+        numbers: tally.numbers,
+        booleans: tally.booleans,
+        dates: tally.dates,
+        emails: tally.emails,
+        zeroOnes: tally.zeroOnes,
+        jsonArrays: tally.jsonArrays,
         distinct: null,
         variants: [],
         maxLength: column.maxLength,
       };
-      if (column.numbers > 0) {
-        profile.min = column.min;
-        profile.max = column.max;
+      if (tally.numbers > 0) {
+        profile.min = tally.min;
+        profile.max = tally.max;
       }
-      if (column.values !== null) {
+      if (column.seen !== null) {
+        const byKey = new Map<string, { value: string; count: number }[]>();
+        for (const [value, { kind, count }] of column.seen) {
+          if (kind.what !== 'filled') continue;
+          const key = valueKey(value);
+          const spellings = byKey.get(key);
+          if (spellings) spellings.push({ value, count });
+          else byKey.set(key, [{ value, count }]);
+        }
         const distinct: { value: string; count: number }[] = [];
-        for (const [key, spellings] of column.values) {
-          const values = [...spellings].map(([value, count]) => ({ value, count }));
-          values.sort(byCount((v) => v.value));
-          distinct.push(...values);
-          if (values.length > 1) profile.variants.push({ key, values: values.map((v) => v.value) });
+        for (const [key, spellings] of byKey) {
+          spellings.sort(byCount((v) => v.value));
+          distinct.push(...spellings);
+          if (spellings.length > 1)
+            profile.variants.push({ key, values: spellings.map((v) => v.value) });
         }
         profile.distinct = distinct.sort(byCount((v) => v.value));
         profile.variants.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
