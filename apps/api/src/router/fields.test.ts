@@ -189,6 +189,35 @@ describe.each(testBackends())('fields router on $kind (#17)', ({ open }) => {
     });
   });
 
+  it('an option without a label reads as its value; texts are trimmed, missing texts kept once whatever their case', async () => {
+    const saved = await as.ops.fields.add({
+      baseRevision: await revision(),
+      field: {
+        id: 'region',
+        label: ' Region ',
+        type: 'enum',
+        category: 'profile',
+        values: [
+          { value: ' emea ', label: '' },
+          { value: 'apac', label: 'Asia Pacific' },
+        ],
+        missing: [' Select ', 'N/A', 'n/a ', 'select'],
+      },
+    });
+    expect(saved.changes).toEqual(['Region was added (enum)']);
+    expect(await field('region')).toEqual({
+      id: 'region',
+      label: 'Region',
+      type: 'enum',
+      category: 'profile',
+      values: [
+        { value: 'emea', label: 'emea' },
+        { value: 'apac', label: 'Asia Pacific' },
+      ],
+      missing: ['Select', 'N/A'],
+    });
+  });
+
   it('addMany adds several fields in one revision and one audit event; refused whole when an id is taken', async () => {
     const events = (await fieldEvents()).length;
     const base = await revision();
@@ -299,6 +328,15 @@ describe.each(testBackends())('fields router on $kind (#17)', ({ open }) => {
         'BAD_REQUEST',
       ),
     ).toBe("'Bad Id' is not a field id: use lower case letters, digits and _.");
+    expect(
+      await refusal(
+        as.ops.fields.add({
+          baseRevision: base,
+          field: { id: 'tier', label: 'Tier', type: 'string', category: 'profile', missing: [' '] },
+        }),
+        'BAD_REQUEST',
+      ),
+    ).toMatch(/A missing-value text cannot be blank/);
     expect(
       await refusal(
         as.ops.fields.update({

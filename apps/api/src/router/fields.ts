@@ -28,9 +28,23 @@ export const fieldInput = fieldDefSchema.extend({
   description: z.string().trim().max(2_000).optional(),
   values: z
     .array(
-      z.object({ value: z.string().trim().min(1).max(200), label: z.string().trim().max(200) }),
+      z
+        .object({
+          value: z.string().trim().min(1, 'An option needs a value').max(200),
+          label: z.string().trim().max(200),
+        })
+        // An option without words reads as its value.
+        .transform((o) => ({ value: o.value, label: o.label || o.value })),
     )
     .max(500, 'At most 500 options')
+    .optional(),
+  missing: z
+    .array(z.string().trim().min(1, 'A missing-value text cannot be blank').max(64))
+    .max(50, 'At most 50 missing-value texts')
+    // Imports compare them ignoring case: "N/A" and "n/a" (two spellings seen in a file) are one.
+    .transform((texts) =>
+      texts.filter((t, i) => texts.findIndex((u) => u.toLowerCase() === t.toLowerCase()) === i),
+    )
     .optional(),
 });
 
