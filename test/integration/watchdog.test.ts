@@ -19,6 +19,8 @@ interface Hostile extends RawRequest {
   name: string;
   /** Sent with the session of the signed-in ops user. */
   signedIn?: boolean;
+  /** The status it must get instead of a 4xx (a request that is answered, not refused). */
+  status?: number;
 }
 
 const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
@@ -84,9 +86,11 @@ function hostileRequests(): Hostile[] {
       body: JSON.stringify({ lead: { id: 'L', attributes: { note: 'x'.repeat(9 * MB) } } }),
     },
     {
+      // #17: a cell past the cap costs the cell: the preview answers and reports it.
       name: 'import preview with an 80 KB `a@a@…` email cell',
       path: '/trpc/leadSets.previewImport',
       signedIn: true,
+      status: 200,
       body: JSON.stringify({ format: 'csv', text: `id,email\nL1,${emailCell}\n` }),
     },
     {
@@ -164,7 +168,9 @@ describe('#18: event-loop watchdog', () => {
           ...h,
           headers: { ...(h.signedIn ? { cookie: ops.cookie } : {}), ...h.headers },
         });
-        if (res.status < 400 || res.status >= 500 || res.ms > ANSWER_LIMIT_MS)
+        const wrong =
+          h.status === undefined ? res.status < 400 || res.status >= 500 : res.status !== h.status;
+        if (wrong || res.ms > ANSWER_LIMIT_MS)
           answers.push(`${h.name}: ${res.status} in ${Math.round(res.ms)} ms ${res.body}`);
       }
     } finally {
