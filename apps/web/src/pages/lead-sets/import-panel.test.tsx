@@ -27,6 +27,16 @@ const PREVIEW = {
   rows: [],
   sampledRows: 1,
   sampledErrors: 0,
+  sampledKeptWithIssues: 0,
+  issues: {
+    count: 0,
+    cellsLeftOut: 0,
+    rowsKeptWithIssues: 0,
+    stored: 0,
+    capped: false,
+    byColumn: [],
+  },
+  warnings: [],
 };
 const IMPORTED = {
   leadSet: { id: 's1', name: 'leads' },
@@ -35,6 +45,23 @@ const IMPORTED = {
   rejected: 0,
   errors: [],
   errorsTruncated: false,
+  keptWithIssues: 1,
+  issues: {
+    count: 1,
+    cellsLeftOut: 1,
+    rowsKeptWithIssues: 1,
+    stored: 1,
+    capped: false,
+    byColumn: [
+      {
+        column: 'email',
+        columnIndex: 1,
+        count: 1,
+        examples: [{ line: 2, value: 'ann@', message: '"ann@" is not an email address' }],
+      },
+    ],
+    downloadPath: '/api/lead-sets/s1/issues.csv',
+  },
 };
 
 const CATALOG = { catalog: { fields: [], events: [] }, revision: 0, templates: [] };
@@ -92,6 +119,13 @@ describe('ImportPanel', () => {
     expect(upload.mock.calls[0]![0]).toMatchObject({ file, name: 'leads', format: 'csv' });
     expect(server.calls).not.toContain('leadSets.import');
     expect(server.imported()).toBe(1);
+    // The answer's problems by column, and all of them as CSV.
+    expect(screen.getByTestId('import-result').textContent).toContain(
+      'line 2: "ann@" — "ann@" is not an email address',
+    );
+    const download = screen.getByRole('link', { name: 'Download all 1 problems (CSV)' });
+    expect(download.getAttribute('href')).toBe('/api/lead-sets/s1/issues.csv');
+    expect(upload.mock.calls[0]![0].options).toEqual({ badCells: 'skip-cell' });
     const done = screen.getByRole('button', { name: 'Imported leads.csv' });
     expect((done as HTMLButtonElement).disabled).toBe(true);
     await user.click(done);

@@ -1,4 +1,4 @@
-import { TextScanner, type ColumnTarget, type ImportMapping } from '@accord/engine';
+import { TextScanner, type BadCells, type ColumnTarget, type ImportMapping } from '@accord/engine';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTRPC, useTRPCClient } from '../../lib/trpc';
@@ -12,13 +12,12 @@ import {
   lossWarnings,
   mappingWithNewFields,
   planProblems,
-  problemsByColumn,
   type LearnPlan,
 } from './learn-plan';
 import type { CsvDelimiter, FileProfile, ProfileProgress } from './profile-file';
 import { profileInWorker } from './profile-in-worker';
 import './lead-sets.css';
-import { formatBytes, uploadLeadFile, type UploadProgress } from './upload-file';
+import { formatBytes, uploadLeadFile, type ImportAnswer, type UploadProgress } from './upload-file';
 
 /** How much of a file the preview reads; the whole file is streamed to the server on import. */
 const PREVIEW_BYTES = 256 * 1024;
@@ -71,6 +70,7 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
   const [whole, setWhole] = useState<FileProfile | null>(null);
   const [profileError, setProfileError] = useState<string | null>(null);
   const [plan, setPlan] = useState<LearnPlan | null>(null);
+  const [badCells, setBadCells] = useState<BadCells>('skip-cell');
   const upload = useRef<AbortController | null>(null);
   const profiling = useRef<{ cancel: () => void } | null>(null);
   const picking = useRef<File | null>(null);
@@ -180,7 +180,7 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
     const pickedFormat = picked.name.toLowerCase().endsWith('.json') ? 'json' : 'csv';
     picking.current = picked;
     const answer = await preview
-      .mutateAsync({ format: pickedFormat, text, truncated, delimiter: 'auto' })
+      .mutateAsync({ format: pickedFormat, text, truncated, delimiter: 'auto', badCells })
       .catch(() => null);
     // The types of a CSV's new columns are judged on the whole file, read in a worker.
     if (answer?.delimiter && !answer.documents && picking.current === picked)
@@ -193,19 +193,36 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
     setImporting(true);
     stopReading();
     setProgress({ sent: 0, total: file.size });
-    importSet.mutate({ file, name, format, delimiter: 'auto', mapping, plan });
+    importSet.mutate({
+      file,
+      name,
+      format,
+      delimiter: 'auto',
+      mapping,
+      plan,
+      options: { badCells },
+    });
   };
-  const remap = async (column: string, key: string) => {
-    if (!file || !mapping) return;
-    const next = { ...mapping, columns: { ...mapping.columns, [column]: keyTarget(key) } };
-    setMapping(next);
+  const repreview = async (next: ImportMapping, cells: BadCells) => {
+    if (!file) return;
     preview.mutate({
       format,
       text: await file.slice(0, PREVIEW_BYTES).text(),
       truncated: file.size > PREVIEW_BYTES,
       delimiter: 'auto',
       mapping: next,
+      badCells: cells,
     });
+  };
+  const remap = async (column: string, key: string) => {
+    if (!mapping) return;
+    const next = { ...mapping, columns: { ...mapping.columns, [column]: keyTarget(key) } };
+    setMapping(next);
+    await repreview(next, badCells);
+  };
+  const rebadCells = async (cells: BadCells) => {
+    setBadCells(cells);
+    if (mapping) await repreview(mapping, cells);
   };
   const p = preview.data;
   const warnings =
@@ -289,17 +306,32 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
               {w}
             </p>
           ))}
+          {p.warnings.map((w) => (
+            <p key={w} className="import-warning small" role="alert">
+              In the first rows: {w}
+            </p>
+          ))}
           <p className="small">
             Of the first {p.sampledRows.toLocaleString()} rows,{' '}
             <strong className={p.sampledErrors ? 'error' : 'ok'}>
               {p.sampledErrors.toLocaleString()} would be refused
             </strong>
-            ; the good rows are kept.
+            {p.sampledKeptWithIssues > 0 &&
+              `, ${p.sampledKeptWithIssues.toLocaleString()} kept with cells left out`}
+            ; the good rows are kept.{' '}
+            <label className="inline">
+              A value that does not fit its field
+              <select
+                aria-label="A value that does not fit its field"
+                value={badCells}
+                onChange={(e) => void rebadCells(e.target.value as BadCells)}
+              >
+                <option value="skip-cell">leaves that cell empty (the row is kept)</option>
+                <option value="refuse-row">refuses the whole row</option>
+              </select>
+            </label>
           </p>
-          <RowErrors
-            errors={p.rows.flatMap((r) => r.errors)}
-            caption="Errors in the preview rows"
-          />
+          <ColumnProblems issues={p.issues} caption="Problems in the preview rows" />
           {problems.map((problem) => (
             <p key={problem} className="error small">
               {problem}
@@ -341,39 +373,51 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
               `Created ${created.length} field${created.length === 1 ? '' : 's'}: ${created.join(', ')}. `}
             Imported {result.imported.toLocaleString()} of {result.rows.toLocaleString()} rows into
             “{result.leadSet.name}”.
-            {result.rejected > 0 && ` ${result.rejected.toLocaleString()} rows were refused:`}
+            {result.keptWithIssues > 0 &&
+              ` ${result.keptWithIssues.toLocaleString()} kept with cells left out.`}
+            {result.rejected > 0 && ` ${result.rejected.toLocaleString()} rows were refused.`}
           </p>
-          <ColumnProblems errors={result.errors} truncated={result.errorsTruncated} />
-          <RowErrors errors={result.errors} caption="Refused rows" />
+          <ColumnProblems issues={result.issues} caption="Problems by column" />
         </div>
       )}
     </section>
   );
 }
 
-/** Problems of an import by column: how many, and the first examples with their lines. */
+type IssueSummary = ImportAnswer['issues'];
+
+/**
+ * The problems of an import (or of the preview's rows) by column: how many, the first examples
+ * with line and value, and a link to download every one as CSV once the set exists.
+ */
 function ColumnProblems(props: {
-  errors: { line: number; column: string; message: string }[];
-  truncated: boolean;
+  issues: Omit<IssueSummary, 'downloadPath'> & { downloadPath?: string };
+  caption: string;
 }) {
-  const byColumn = problemsByColumn(props.errors);
-  if (byColumn.length === 0) return null;
+  const { issues } = props;
+  if (issues.count === 0) return null;
   return (
     <>
-      <DataTable label="Problems by column" columns={['Column', 'Problems', 'First examples']}>
-        {byColumn.map((c) => (
-          <tr key={c.column}>
-            <td>{c.column || '(row)'}</td>
+      <DataTable label={props.caption} columns={['Column', 'Problems', 'First examples']}>
+        {issues.byColumn.map((c) => (
+          <tr key={`${c.columnIndex}:${c.column}`}>
+            <td>{c.column || '(whole row)'}</td>
             <td>{c.count.toLocaleString()}</td>
             <td className="small">
-              {c.examples.map((e) => `line ${e.line}: ${e.message}`).join(' · ')}
+              {c.examples
+                .map((e) => `line ${e.line}: ${e.value ? `"${e.value}" — ` : ''}${e.message}`)
+                .join(' · ')}
             </td>
           </tr>
         ))}
       </DataTable>
-      {props.truncated && (
-        <p className="small import-warning">
-          Only the first {props.errors.length.toLocaleString()} problems are listed here.
+      {issues.downloadPath && (
+        <p className="small">
+          <a href={issues.downloadPath} download>
+            Download all {issues.count.toLocaleString()} problems (CSV)
+          </a>
+          {issues.capped &&
+            ` — the first ${issues.stored.toLocaleString()} were kept; the file had more.`}
         </p>
       )}
     </>
@@ -395,26 +439,6 @@ function UploadBar({ progress, onCancel }: { progress: UploadProgress; onCancel:
       <button type="button" onClick={onCancel}>
         Cancel upload
       </button>
-    </div>
-  );
-}
-
-function RowErrors(props: {
-  errors: { line: number; column: string; message: string }[];
-  caption: string;
-}) {
-  if (props.errors.length === 0) return null;
-  return (
-    <div className="scroll-box">
-      <DataTable label={props.caption} columns={['Line', 'Column', 'Problem']}>
-        {props.errors.map((e, i) => (
-          <tr key={i}>
-            <td>{e.line}</td>
-            <td>{e.column || '(row)'}</td>
-            <td className="error">{e.message}</td>
-          </tr>
-        ))}
-      </DataTable>
     </div>
   );
 }

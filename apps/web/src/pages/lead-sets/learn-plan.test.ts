@@ -8,7 +8,6 @@ import {
   mappingWithNewFields,
   missingText,
   planProblems,
-  problemsByColumn,
 } from './learn-plan';
 import type { FileProfile } from './profile-file';
 
@@ -114,18 +113,6 @@ describe('learning fields from a whole-file profile (#17)', () => {
   it('warns when most rows of the whole file would lose a mapped value', () => {
     expect(lossWarnings(FILE, CATALOG, MAPPING as never)).toEqual([
       'Company size: 90 of 100 rows would have no value (0 blank, 90 filled cells that do not fit a number).',
-    ]);
-  });
-
-  it('groups problems by column with the first three examples', () => {
-    const errors = [1, 2, 3, 4].map((line) => ({ line, column: 'Size', message: 'not a number' }));
-    expect(problemsByColumn([...errors, { line: 9, column: '', message: 'short row' }])).toEqual([
-      {
-        column: 'Size',
-        count: 4,
-        examples: errors.slice(0, 3).map(({ line, message }) => ({ line, message })),
-      },
-      { column: '', count: 1, examples: [{ line: 9, message: 'short row' }] },
     ]);
   });
 });

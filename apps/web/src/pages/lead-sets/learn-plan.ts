@@ -301,18 +301,3 @@ export function keepChoices(next: LearnPlan, previous: LearnPlan | null): LearnP
     ),
   };
 }
-
-/** Row problems grouped by column: how many, and the first three with line and message. */
-export function problemsByColumn(
-  errors: readonly { line: number; column: string; message: string }[],
-): { column: string; count: number; examples: { line: number; message: string }[] }[] {
-  const byColumn = new Map<string, { line: number; message: string }[]>();
-  for (const e of errors) {
-    const list = byColumn.get(e.column) ?? [];
-    list.push({ line: e.line, message: e.message });
-    byColumn.set(e.column, list);
-  }
-  return [...byColumn]
-    .map(([column, list]) => ({ column, count: list.length, examples: list.slice(0, 3) }))
-    .sort((a, b) => b.count - a.count || (a.column < b.column ? -1 : 1));
-}
