@@ -1,6 +1,5 @@
-import { appendLeadSetIssues, MAX_STORED_ISSUES, type LeadSetIssueInput } from '@accord/db';
+import { MAX_STORED_ISSUES, type LeadSetIssueInput } from '@accord/db';
 import { IMPORT_LIMITS, type CellError } from '@accord/engine';
-import type { Executor } from '@accord/db';
 
 /** The problems of one column: how many, and the first few with their line and value. */
 export interface ColumnIssues {
@@ -44,6 +43,13 @@ const WRITE_BATCH = 5_000;
  * problems wait for the set to exist, at most `WRITE_BATCH` or so afterwards.
  */
 export class IssueLog {
+  private readonly maxStored: number;
+  private readonly maxBuffered: number;
+  constructor(limits: { maxStored?: number; maxBuffered?: number } = {}) {
+    this.maxStored = limits.maxStored ?? MAX_STORED_ISSUES;
+    this.maxBuffered = limits.maxBuffered ?? MAX_BUFFERED;
+  }
+
   private readonly columns = new Map<string, ColumnIssues>();
   private pending: LeadSetIssueInput[] = [];
   private written = 0;
@@ -66,9 +72,9 @@ export class IssueLog {
       const value = error.value ?? '';
       this.summarise(line, error, value);
       const room = this.buffered
-        ? MAX_BUFFERED - this.pending.length
-        : MAX_STORED_ISSUES - this.written - this.pending.length;
-      if (room > 0 && this.written + this.pending.length < MAX_STORED_ISSUES)
+        ? this.maxBuffered - this.pending.length
+        : this.maxStored - this.written - this.pending.length;
+      if (room > 0 && this.written + this.pending.length < this.maxStored)
         this.pending.push({
           line,
           columnIndex: error.columnIndex,
@@ -107,12 +113,17 @@ export class IssueLog {
     return this.pending.length >= WRITE_BATCH;
   }
 
-  /** Writes the waiting problems of the set `leadSetId`; from now on, few wait at a time. */
-  async flush(db: Executor, leadSetId: string): Promise<void> {
+  /**
+   * Writes the waiting problems (`write` stores a batch at `firstSeq`, e.g. `appendLeadSetIssues`
+   * for the set); from now on, few wait at a time.
+   */
+  async flush(
+    write: (firstSeq: number, batch: readonly LeadSetIssueInput[]) => Promise<void>,
+  ): Promise<void> {
     this.buffered = false;
     while (this.pending.length) {
       const batch = this.pending.splice(0, WRITE_BATCH);
-      await appendLeadSetIssues(db, leadSetId, this.written, batch);
+      await write(this.written, batch);
       this.written += batch.length;
     }
   }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { AccordDatabase } from '@accord/db';
+import { appendLeadSetIssues, createLeadSet, finishLeadSet, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env';
@@ -248,5 +248,33 @@ describe.each(testBackends())('lead set upload on $kind', ({ open }) => {
       headers: { cookie: cookies.ops! },
     });
     expect(notId.json().error).toMatchObject({ code: 'BAD_REQUEST', path: 'leadSetId' });
+  });
+
+  it('#17: the report says when more problems were found than a set keeps', async () => {
+    const ws = await database.db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow();
+    const set = await createLeadSet(database.db, {
+      workspaceId: ws.id,
+      name: 'Capped',
+      source: { kind: 'import' },
+      createdBy: null,
+    });
+    await appendLeadSetIssues(database.db, set.id, 0, [
+      { line: 2, columnIndex: 1, column: 'a', value: 'x', reason: 'bad', rowKept: true },
+    ]);
+    await finishLeadSet(database.db, set.id, {
+      leadCount: 0,
+      hasOutcomes: false,
+      issues: { count: 1_000_005, stored: 1 },
+    });
+    const csv = await app.inject({
+      method: 'GET',
+      url: `/api/lead-sets/${set.id}/issues.csv`,
+      headers: { cookie: cookies.ops! },
+    });
+    expect(csv.body.trimEnd().split('\r\n')).toEqual([
+      'line,column,column_index,value,reason,row_kept',
+      '2,"a",1,"x","bad",yes',
+      ',,,,"1,000,004 more problems were found but not kept: a lead set keeps at most 1,000,000.",',
+    ]);
   });
 });

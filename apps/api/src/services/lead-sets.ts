@@ -1,4 +1,5 @@
 import {
+  appendLeadSetIssues,
   browseLeads,
   copyLeads,
   countRunsOfLeadSet,
@@ -123,7 +124,8 @@ export async function importLeadSet(
         errors: tally.errors.slice(0, 100),
       }),
       {
-        afterBatch: (writer, leadSetId) => issues.flush(writer, leadSetId),
+        afterBatch: (writer, leadSetId) =>
+          issues.flush((seq, batch) => appendLeadSetIssues(writer, leadSetId, seq, batch)),
         issues: () => ({ count: issues.count, stored: issues.stored }),
       },
     );
