@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { coerceValue, enumLookup, parseBoolean, parseDate, parseNumber } from './coerce';
+import {
+  coerceValue,
+  enumLookup,
+  missingTexts,
+  parseBoolean,
+  parseDate,
+  parseNumber,
+} from './coerce';
 import { isPlaceholder } from './placeholders';
 
 describe('isPlaceholder', () => {
@@ -115,5 +122,21 @@ describe('coerceValue', () => {
       ok: false,
       message: '"Aerospace" is not one of financial_services, software',
     });
+  });
+});
+
+describe('coerceValue and the limits (#17)', () => {
+  it('refuses a list item past the cell limit, and takes a field’s own missing texts as blanks', () => {
+    expect(coerceValue(['a', 'x'.repeat(70_000)], { type: 'list' })).toEqual({
+      ok: false,
+      message: 'The cell has 70,000 characters; a cell holds at most 65,536.',
+    });
+    const missing = missingTexts(['Unknown', ' ?? ']);
+    expect(coerceValue(' UNKNOWN ', { type: 'number', missing })).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(coerceValue('??', { type: 'number', missing })).toEqual({ ok: true, value: undefined });
+    expect(coerceValue('12', { type: 'number', missing })).toEqual({ ok: true, value: 12 });
   });
 });

@@ -188,6 +188,10 @@ export function coerceValue(raw: unknown, target: CoerceTarget): Coerced {
   if (typeof raw === 'number' || typeof raw === 'boolean') return coerceTyped(raw, target);
   if (Array.isArray(raw)) {
     if (target.type !== 'list') return fail(`a list where a single ${target.type} belongs`);
+    for (const item of raw) {
+      const tooLong = typeof item === 'string' ? cellTooLong(item) : undefined;
+      if (tooLong !== undefined) return fail(tooLong);
+    }
     const items = raw.filter((v): v is string | number =>
       typeof v === 'string' ? !isPlaceholder(v) : typeof v === 'number',
     );

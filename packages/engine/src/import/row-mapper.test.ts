@@ -276,6 +276,15 @@ describe('mapLeadDocument with a catalog', () => {
     expect(
       mapLeadDocument({ id: 'L', attributes: { company_size: 'lots', x: 1 } }, defaultCatalog),
     ).toEqual({ ok: true, lead: { id: 'L', attributes: { x: 1 }, events: [] }, issues: [issue] });
+    const long = mapLeadDocument(
+      { id: 'L', attributes: { tags: ['ok', 'x'.repeat(70_000)], a: 1 } },
+      defaultCatalog,
+    );
+    expect(long).toMatchObject({
+      ok: true,
+      lead: { attributes: { a: 1 } },
+      issues: [{ column: 'attributes.tags', message: expect.stringMatching(/70,000 characters/) }],
+    });
     expect(
       mapLeadDocument({ id: 'L', attributes: { company_size: 'lots' } }, defaultCatalog, {
         badCells: 'refuse-row',

@@ -335,7 +335,14 @@ export function mapLeadDocument(
         message,
         value: shownValue(raw),
       });
-    const tooLong = typeof raw === 'string' ? cellTooLong(raw) : undefined;
+    const tooLong =
+      typeof raw === 'string'
+        ? cellTooLong(raw)
+        : Array.isArray(raw)
+          ? raw
+              .map((item) => (typeof item === 'string' ? cellTooLong(item) : undefined))
+              .find(Boolean)
+          : undefined;
     if (tooLong !== undefined) {
       fail(tooLong);
       continue;
