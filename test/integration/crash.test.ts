@@ -5,7 +5,7 @@ import { defaultWorkflow, parseWorkflow, type Workflow } from '@accord/engine';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../e2e/harness';
-import { DEMO_PASSWORD } from '../../apps/api/src/seed';
+import { DEMO_PASSWORD } from '@accord/api/seed';
 import { procedures } from './support/accord';
 import { HttpClient } from './support/http-client';
 

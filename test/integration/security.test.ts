@@ -9,7 +9,7 @@ import { defaultWorkflow } from '@accord/engine';
 import { ROLE_POLICY } from '@accord/access';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../apps/api/src/seed';
+import { DEMO_PASSWORD } from '@accord/api/seed';
 import {
   createApiKey,
   inputKeys,

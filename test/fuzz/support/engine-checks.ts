@@ -16,7 +16,7 @@ import {
   type Evaluate,
   type Workflow,
 } from '@accord/engine';
-import { isValidLead } from '../../../apps/api/src/rest/lead-check';
+import { isValidLead } from '@accord/api/rest/lead-check';
 import { integritySnapshot } from './hostile';
 
 export interface FuzzStats {

@@ -3,17 +3,18 @@
  * (`app.inject` for HTTP), one signed-in HTTP session per demo role, tRPC callers per role that
  * share the server's caches, and helpers to publish a workflow and create an API key.
  */
+import { ROLES } from '@accord/access';
 import type { AccordDatabase, Role } from '@accord/db';
 import { appRouter, createCaller } from '@accord/api';
 import { defaultWorkflow } from '@accord/engine';
-import { SignInThrottle } from '../../../apps/api/src/auth/sign-in-throttle';
-import { parseEnv, type Env } from '../../../apps/api/src/env';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../../apps/api/src/seed';
-import { buildServer, type AccordServer } from '../../../apps/api/src/server';
-import type { Context, SessionUser } from '../../../apps/api/src/trpc';
+import { SignInThrottle } from '@accord/api/auth/sign-in-throttle';
+import { parseEnv, type Env } from '@accord/api/env';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '@accord/api/seed';
+import { buildServer, type AccordServer } from '@accord/api/server';
+import type { Context, SessionUser } from '@accord/api/trpc';
 
 export type Caller = ReturnType<typeof createCaller>;
-export const ROLES: readonly Role[] = ['admin', 'marketing', 'sales', 'ops', 'auditor'];
+export { ROLES };
 
 /** What a tRPC call over HTTP answered. */
 export interface TrpcAnswer {
