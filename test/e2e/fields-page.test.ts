@@ -1,9 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ARTIFACTS,
   browserAvailable,
+  createWorkspace,
   launchBrowser,
   screenshot,
   signIn,
@@ -14,12 +17,17 @@ import {
 const VIEWPORT = { width: 1280, height: 800 };
 
 /** Signs in and reaches the Fields page through the main navigation, as a person does. */
-async function openFields(browser: Browser, url: string, email: string): Promise<Page> {
+async function openFields(
+  browser: Browser,
+  url: string,
+  email: string,
+  password?: string,
+): Promise<Page> {
   const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
-  await signIn(page, url, email);
+  await signIn(page, url, email, password);
   await page.getByRole('navigation').getByRole('link', { name: 'Fields', exact: true }).click();
   await page.waitForURL(/\/fields$/);
-  await page.getByRole('table', { name: 'Profile fields' }).waitFor();
+  await page.getByRole('heading', { name: 'Fields', level: 1 }).waitFor();
   return page;
 }
 
@@ -36,6 +44,7 @@ describe.runIf(browserAvailable())('the Fields page (#17)', () => {
 
   it('#17: ops adds an enum field, relabels it, and is told which version stops a retype', async () => {
     const page = await openFields(browser, app.url, 'ops@acme.test');
+    await page.getByRole('table', { name: 'Profile fields' }).waitFor();
     // The demo fields, by category, with where each is read.
     const size = page.getByTestId('field-company_size');
     expect(await size.locator('td').nth(1).textContent()).toBe('number');
@@ -125,8 +134,55 @@ describe.runIf(browserAvailable())('the Fields page (#17)', () => {
     expect(await marketing.getByRole('button', { name: /^Retire / }).count()).toBe(0);
 
     const auditor = await openFields(browser, app.url, 'auditor@acme.test');
+    await auditor.getByRole('table', { name: 'Profile fields' }).waitFor();
     await auditor.getByTestId('field-job_title').waitFor();
     expect(await auditor.getByRole('button', { name: 'Add a field' }).count()).toBe(0);
     expect(await auditor.getByRole('button', { name: /^(Edit|Retire|Restore) / }).count()).toBe(0);
+  });
+});
+
+describe.runIf(browserAvailable())('the Fields page of a fresh workspace (#17)', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let dir: string;
+  let password: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'accord-fields-page-'));
+    const dataDir = join(dir, 'data');
+    password = createWorkspace(dataDir, {
+      slug: 'initech',
+      name: 'Initech',
+      adminEmail: 'admin@initech.test',
+      template: 'empty',
+    });
+    [app, browser] = await Promise.all([startApp({}, { dataDir }), launchBrowser()]);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('#17: an empty catalog offers the templates and the lead-set import; the admin starts from B2B inbound', async () => {
+    const page = await openFields(browser, app.url, 'admin@initech.test', password);
+    const empty = page.getByRole('region', { name: 'No fields yet' });
+    await empty.waitFor();
+    expect(await empty.getByRole('listitem').allTextContents()).toEqual([
+      'B2B inbound — About 35 profile, channel, behaviour and sales fields and 15 event types.',
+      'Empty — No fields: learn them from an import or add them on the Fields page.',
+    ]);
+    expect(await empty.getByRole('link', { name: 'Lead sets' }).getAttribute('href')).toBe(
+      '/lead-sets',
+    );
+    expect(await page.getByRole('button', { name: 'Add a field' }).count()).toBe(0);
+    await screenshot(page, 'fields-page-empty');
+    await empty.getByRole('button', { name: 'Start from B2B inbound' }).click();
+    await page.getByRole('table', { name: 'Profile fields' }).waitFor();
+    expect(await page.getByRole('region', { name: 'No fields yet' }).count()).toBe(0);
+    expect(await page.locator('tr[data-testid^="field-"]').count()).toBe(35);
+    expect(await page.getByTestId('field-company_size').locator('td').nth(4).textContent()).toBe(
+      'not used',
+    );
+    await page.getByRole('button', { name: 'Add a field' }).waitFor();
   });
 });

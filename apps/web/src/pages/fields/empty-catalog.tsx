@@ -34,9 +34,9 @@ export function EmptyCatalog(props: {
       <ul className="template-list">
         {props.templates.map((t) => (
           <li key={t.id}>
-            <strong>{t.label}</strong>{' '}
-            <span className="muted small">
-              {t.fields} fields, {t.events} event types. {t.description}
+            <strong>{t.label}</strong> —{' '}
+            <span className="muted small" title={`${t.fields} fields, ${t.events} event types`}>
+              {t.description}
             </span>
           </li>
         ))}
