@@ -6,7 +6,22 @@ import { SignInThrottle } from './auth/sign-in-throttle';
 import { ApiKeyCache } from './rest/api-key-cache';
 import { EvaluatorCache } from './rest/evaluator-cache';
 import { DEMO_USERS, seedDemo } from './seed';
+import { buildServer } from './server';
 import type { Context, SessionUser } from './trpc';
+
+/**
+ * The API server over a database with the demo seeded, for tests that call both tRPC and the
+ * REST API: callers per demo role sharing the server's caches, the published demo workflow and an
+ * admin's API key. The caller closes `app`.
+ * @example ({ app, as, workflowId, slug, key } = await servedDemo(database));
+ */
+export async function servedDemo(database: AccordDatabase) {
+  const app = await buildServer({ database, env: parseEnv({ LOG_LEVEL: 'silent' }) });
+  const as = await demoCallers(database, {}, app.caches);
+  const workflow = (await as.admin.workflows.list({})).find((w) => w.publishedVersion)!;
+  const { key } = await as.admin.apiKeys.create({ name: 'CRM' });
+  return { app, as, workflowId: workflow.id, slug: workflow.slug, key };
+}
 
 /**
  * Callers for router tests: one per demo role, plus signed-out, over a seeded database. Pass a

@@ -1,9 +1,8 @@
 import type { AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '../env';
-import { buildServer, type AccordServer } from '../server';
-import { codeOf, demoCallers } from '../testing';
+import type { AccordServer } from '../server';
+import { codeOf, servedDemo, type demoCallers } from '../testing';
 
 const asOf = '2026-11-01T00:00:00Z';
 const lead = (id: string, attributes: Record<string, unknown>) => ({ id, attributes, events: [] });
@@ -31,12 +30,7 @@ describe.each(testBackends())('decision log on $kind', ({ open }) => {
 
   beforeAll(async () => {
     database = await open();
-    app = await buildServer({ database, env: parseEnv({ LOG_LEVEL: 'silent' }) });
-    as = await demoCallers(database, {}, app.caches);
-    const workflow = (await as.admin.workflows.list({})).find((w) => w.publishedVersion)!;
-    workflowId = workflow.id;
-    slug = workflow.slug;
-    key = (await as.admin.apiKeys.create({ name: 'CRM' })).key;
+    ({ app, as, workflowId, slug, key } = await servedDemo(database));
   });
   afterAll(async () => {
     await app?.close();
