@@ -71,9 +71,7 @@ describe.runIf(browserAvailable())('#17: the editor on the workspace catalog, in
     await dialog.getByRole('textbox', { name: 'Label' }).fill('Site visits');
     expect(await dialog.getByRole('textbox', { name: /^Id/ }).inputValue()).toBe('site_visits');
     await dialog.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'Number' });
-    await dialog
-      .getByRole('combobox', { name: 'Category' })
-      .selectOption({ label: 'Behaviour: What the lead did.' });
+    await dialog.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'Behaviour' });
     await screenshot(page, 'editor-new-field');
     await dialog.getByRole('button', { name: 'Add field' }).click();
     await eventually(() => dialog.count()).toBe(0);

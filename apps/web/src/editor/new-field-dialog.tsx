@@ -143,15 +143,20 @@ export function NewFieldDialog(props: {
         <label className="field">
           <span className="field-label">Category</span>
           <select
+            aria-label="Category"
+            aria-describedby="new-field-category-hint"
             value={form.category}
             onChange={(e) => set({ category: e.target.value as FieldForm['category'] })}
           >
             {FIELD_CATEGORIES.map((c) => (
               <option key={c} value={c}>
-                {CATEGORY_TEXT[c].title}: {CATEGORY_TEXT[c].hint}
+                {CATEGORY_TEXT[c].title}
               </option>
             ))}
           </select>
+          <span className="field-hint" id="new-field-category-hint">
+            {CATEGORY_TEXT[form.category].hint}
+          </span>
         </label>
       </div>
       {TYPES_WITH_OPTIONS.includes(form.type) && (
