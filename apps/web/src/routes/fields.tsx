@@ -63,7 +63,7 @@ export function FieldsPage() {
             onChange={(e) => setSearch(e.target.value)}
           />
         )}
-        {can('fields.add') && catalog.data && (!empty || startedEmpty) && (
+        {can('fields.add') && catalog.data && (
           <button className="primary" onClick={() => setAdding(true)}>
             Add a field
           </button>
