@@ -370,7 +370,7 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
         <div data-testid="import-result">
           <p className="ok">
             {created.length > 0 &&
-              `Created ${created.length} field${created.length === 1 ? '' : 's'}: ${created.join(', ')}. `}
+              `Created ${created.length} field${created.length === 1 ? '' : 's'}: ${created.slice(0, 8).join(', ')}${created.length > 8 ? ` and ${created.length - 8} more` : ''}. `}
             Imported {result.imported.toLocaleString()} of {result.rows.toLocaleString()} rows into
             “{result.leadSet.name}”.
             {result.keptWithIssues > 0 &&
@@ -405,7 +405,10 @@ function ColumnProblems(props: {
             <td>{c.count.toLocaleString()}</td>
             <td className="small">
               {c.examples
-                .map((e) => `line ${e.line}: ${e.value ? `"${e.value}" — ` : ''}${e.message}`)
+                .map(
+                  (e) =>
+                    `line ${e.line}: ${!e.value || e.message.includes(e.value) ? '' : `"${e.value}" — `}${e.message}`,
+                )
                 .join(' · ')}
             </td>
           </tr>

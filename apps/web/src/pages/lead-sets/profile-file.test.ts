@@ -1,9 +1,8 @@
-// @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { profileCsv } from './profile-file';
 
 describe('profileCsv', () => {
-  it('#17: profiles every row of a file read as a stream, as the server parses it', async () => {
+  it('#17: profiles every row of a file read in slices, as the server parses it', async () => {
     const rows = ['\uFEFFSource,Visits,Opted out,,Source'];
     for (let i = 0; i < 3_000; i++)
       rows.push(
