@@ -1,30 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserAvailable,
-  launchBrowser,
-  screenshot,
-  signIn,
-  startApp,
-  type RunningApp,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, browserSuite, screenshot } from './harness';
 
 const VIEWPORT = { width: 1280, height: 800 };
 
 describe.runIf(browserAvailable())('decision log in Chromium (issue 9)', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const suite = browserSuite();
 
   it('an admin turns the log on, a CRM call is logged, an auditor finds why the lead got its stage', async () => {
-    const admin = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
-    await signIn(admin, app.url, 'admin@acme.test');
+    const admin = await suite.signedInPage('admin@acme.test', { viewport: VIEWPORT });
     await admin.getByRole('link', { name: 'Decisions' }).click();
     await expect
       .poll(() => admin.getByTestId('decision-log-state').textContent())
@@ -44,7 +27,7 @@ describe.runIf(browserAvailable())('decision log in Chromium (issue 9)', () => {
     });
 
     // A CRM qualifies a lead.
-    const res = await fetch(`${app.url}/v1/workflows/inbound-b2b-qualification/evaluate`, {
+    const res = await fetch(`${suite.app.url}/v1/workflows/inbound-b2b-qualification/evaluate`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -66,9 +49,8 @@ describe.runIf(browserAvailable())('decision log in Chromium (issue 9)', () => {
       .results[0]!;
 
     // The auditor looks the lead up and reads the reasons it was given; no switch for them.
-    const auditor = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
-    await signIn(auditor, app.url, 'auditor@acme.test');
-    await auditor.goto(`${app.url}/decisions`);
+    const auditor = await suite.signedInPage('auditor@acme.test', { viewport: VIEWPORT });
+    await auditor.goto(`${suite.app.url}/decisions`);
     await auditor.getByLabel('Lead id').fill('CRM-4711');
     const row = auditor.getByTestId('decision-CRM-4711');
     await row.waitFor();

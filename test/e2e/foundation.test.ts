@@ -1,21 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, browserSuite, screenshot } from './harness';
 
 describe.runIf(browserAvailable())('foundation in Chromium', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const suite = browserSuite();
 
   it('serves the web app: signed out it asks to sign in, then shows the seeded workflow', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${app.url}/workflows`);
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${suite.app.url}/workflows`);
     await page.waitForURL(/\/signin\?next=%2Fworkflows/);
     await screenshot(page, 'sign-in');
     await page.getByLabel('Email').fill('marketing@acme.test');
@@ -35,10 +26,10 @@ describe.runIf(browserAvailable())('foundation in Chromium', () => {
   });
 
   it('falls back to index.html for client-side routes', async () => {
-    const res = await fetch(`${app.url}/workflows/some/deep/route`);
+    const res = await fetch(`${suite.app.url}/workflows/some/deep/route`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<div id="root">');
-    const missing = await fetch(`${app.url}/trpc/nope.nothing`);
+    const missing = await fetch(`${suite.app.url}/trpc/nope.nothing`);
     expect(missing.status).toBe(404);
   });
 });

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const ARTIFACTS = join(repoRoot, 'test/e2e/artifacts');
@@ -168,6 +169,59 @@ export async function signIn(page: Page, url: string, email: string, password = 
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/workflows$/);
+}
+
+/** What `browserSuite` started for a describe block; read it inside tests and hooks. */
+export interface BrowserSuite {
+  readonly app: RunningApp;
+  readonly browser: Browser;
+  /**
+   * A page in a fresh browser context (its own cookies), signed in as `email` on the sign-in page
+   * (a demo user unless `password` is given).
+   */
+  signedInPage(email: string, context?: BrowserContextOptions, password?: string): Promise<Page>;
+}
+
+/**
+ * Starts the app (with `env`) and Chromium before a describe block's tests and stops both after
+ * them: the setup every browser suite shares. Call it in the `describe` body.
+ * @example const suite = browserSuite(); it('…', async () => { const page = await suite.signedInPage('ops@acme.test'); });
+ */
+export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
+  let started: { app: RunningApp; browser: Browser } | undefined;
+  beforeAll(async () => {
+    const [app, browser] = await Promise.allSettled([startApp(env), launchBrowser()]);
+    if (app.status === 'fulfilled' && browser.status === 'fulfilled') {
+      started = { app: app.value, browser: browser.value };
+      return;
+    }
+    // One of the two failed: stop the other rather than leave it running.
+    if (app.status === 'fulfilled') await app.value.stop();
+    if (browser.status === 'fulfilled') await browser.value.close();
+    throw app.status === 'rejected' ? app.reason : (browser as PromiseRejectedResult).reason;
+  });
+  afterAll(async () => {
+    await started?.browser.close();
+    await started?.app.stop();
+  });
+  const running = () => {
+    if (!started)
+      throw new Error('The browser suite has not started (use it inside tests and hooks).');
+    return started;
+  };
+  return {
+    get app() {
+      return running().app;
+    },
+    get browser() {
+      return running().browser;
+    },
+    async signedInPage(email, context = { viewport: { width: 1280, height: 800 } }, password) {
+      const page = await (await running().browser.newContext(context)).newPage();
+      await signIn(page, running().app.url, email, password);
+      return page;
+    },
+  };
 }
 
 /**

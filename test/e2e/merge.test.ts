@@ -1,13 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserAvailable,
-  launchBrowser,
-  screenshot,
-  signIn,
-  startApp,
-  type RunningApp,
-} from './harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { browserAvailable, browserSuite, screenshot, signIn } from './harness';
 
 const VIEWPORT = { width: 1280, height: 900 };
 const WORKFLOW = 'Inbound B2B qualification';
@@ -49,21 +42,15 @@ const saveState = (page: Page) => page.getByTestId('save-state').getAttribute('d
 const saved = (page: Page) => expect.poll(() => saveState(page), { timeout: 15_000 }).toBe('saved');
 
 describe.runIf(browserAvailable())('two teammates editing one scorecard in Chromium (#15)', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   const contexts: BrowserContext[] = [];
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
   afterAll(async () => {
     for (const c of contexts) await c.close();
-    await browser?.close();
-    await app?.stop();
   });
 
   it('#15: both rows’ edits survive; the same row’s points are a choice, never a silent revert', async () => {
     const newPage = async () => {
-      const context = await browser.newContext({ viewport: VIEWPORT });
+      const context = await suite.browser.newContext({ viewport: VIEWPORT });
       contexts.push(context);
       return { context, page: await context.newPage() };
     };
@@ -71,8 +58,8 @@ describe.runIf(browserAvailable())('two teammates editing one scorecard in Chrom
     const { context: salesContext, page: sam } = await newPage();
     const errors: string[] = [];
     for (const p of [maya, sam]) p.on('pageerror', (e) => errors.push(e.message));
-    await openFromHome(maya, app.url, 'marketing@acme.test');
-    await openFromHome(sam, app.url, 'sales@acme.test');
+    await openFromHome(maya, suite.app.url, 'marketing@acme.test');
+    await openFromHome(sam, suite.app.url, 'sales@acme.test');
 
     // Marketing changes one row and saves; sales' open editor is told at once and shows it.
     await setPoints(maya, 'title_executive', 25);
@@ -121,7 +108,7 @@ describe.runIf(browserAvailable())('two teammates editing one scorecard in Chrom
     await salesContext.unroute(revisionChecks);
 
     // Every edit survives, read afresh from the home page in marketing's browser.
-    await openFromHome(maya, app.url);
+    await openFromHome(maya, suite.app.url);
     expect(await pointsOf(maya, 'title_executive')).toBe(15);
     expect(await pointsOf(maya, 'title_director')).toBe(12);
     expect(await pointsOf(maya, 'size_mid')).toBe(4);

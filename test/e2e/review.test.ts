@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSY_CSV } from '../../apps/api/src/testing';
-import { browserAvailable, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MESSY_CSV } from '@accord/api/testing';
+import { browserAvailable, browserSuite, screenshot, type RunningApp } from './harness';
 
 const PASSWORD = 'accord-demo';
 
@@ -35,20 +34,8 @@ async function callAs<T>(
   return body.result.data;
 }
 
-/** A fresh browser context (its own cookies) signed in as `email`. */
-async function signedIn(browser: Browser, app: RunningApp, email: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    acceptDownloads: true,
-  });
-  const page = await context.newPage();
-  await page.goto(`${app.url}/signin`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/workflows$/);
-  return page;
-}
+/** Each person's browser context: its own cookies, downloads allowed. */
+const CONTEXT = { viewport: { width: 1280, height: 800 }, acceptDownloads: true };
 
 /** Just enough of the workflow document to change one scorecard row. */
 interface ScorecardDoc {
@@ -61,20 +48,15 @@ const CHANGING_BUTTONS =
   /^(Approve|Reject|Publish|Roll back|Create|New workflow|Save|Propose|Revoke|Disable|Run simulation|Generate|Import|Delete|Cancel)/;
 
 describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  // Issue 8: this suite covers sign-off and audit; the simulation-before-publish policy has its
+  // own API tests.
+  const suite = browserSuite({ ACCORD_REQUIRE_SIMULATION_BEFORE_PUBLISH: 'false' });
   let workflowId: string;
   let changedRow: { label: string; points: number };
   let changedNodeId: string;
   beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      // Issue 8: this suite covers sign-off and audit; the simulation-before-publish policy has
-      // its own API tests.
-      startApp({ ACCORD_REQUIRE_SIMULATION_BEFORE_PUBLISH: 'false' }),
-      launchBrowser(),
-    ]);
     const workflows = await callAs<{ id: string }[]>(
-      app,
+      suite.app,
       'admin@acme.test',
       'workflows.list',
       {},
@@ -83,7 +65,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     workflowId = workflows[0]!.id;
     // A real change to review and simulate: the first scorecard row is worth more.
     const draft = await callAs<{ revision: number; document: ScorecardDoc }>(
-      app,
+      suite.app,
       'marketing@acme.test',
       'draft.get',
       { workflowId },
@@ -93,24 +75,20 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     changedNodeId = scorecard.id;
     changedRow = scorecard.data.rows[0]!;
     changedRow.points += DELTA;
-    await callAs(app, 'marketing@acme.test', 'draft.save', {
+    await callAs(suite.app, 'marketing@acme.test', 'draft.save', {
       workflowId,
       baseRevision: draft.revision,
       document: draft.document,
     });
-    await callAs(app, 'admin@acme.test', 'versions.propose', {
+    await callAs(suite.app, 'admin@acme.test', 'versions.propose', {
       workflowId,
       changeNote: 'Weigh pricing-page visits more; raise the MQL threshold to 60.',
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
 
   it('issue 8: ops simulates the draft against the published version on 10,000 sample leads; a matrix cell filters the changed leads', async () => {
-    const ops = await signedIn(browser, app, 'ops@acme.test');
-    await ops.goto(`${app.url}/lead-sets`);
+    const ops = await suite.signedInPage('ops@acme.test', CONTEXT);
+    await ops.goto(`${suite.app.url}/lead-sets`);
     await expect.poll(() => ops.textContent('main')).toContain('No lead sets yet');
     await ops.getByLabel('How many').fill('10000');
     await ops.getByRole('button', { name: 'Generate' }).click();
@@ -140,7 +118,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await copied.waitFor();
     expect(await copied.textContent()).toContain('10,000');
 
-    await ops.goto(`${app.url}/workflows/${workflowId}/simulate`);
+    await ops.goto(`${suite.app.url}/workflows/${workflowId}/simulate`);
     // Evaluated as of a day after the sample histories end (Jan 1): the run says which day.
     await ops.getByLabel('As of').fill('2026-01-15');
     await ops.getByRole('button', { name: 'Run simulation' }).click();
@@ -231,8 +209,8 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
   });
 
   it('issue 6: ops uploads a messy CRM export, remaps a column, and keeps the good rows', async () => {
-    const ops = await signedIn(browser, app, 'ops@acme.test');
-    await ops.goto(`${app.url}/lead-sets`);
+    const ops = await suite.signedInPage('ops@acme.test', CONTEXT);
+    await ops.goto(`${suite.app.url}/lead-sets`);
     const upload = ops.getByRole('region', { name: 'Upload leads' });
     await upload.getByLabel('Lead file').setInputFiles({
       name: 'crm-export.csv',
@@ -273,14 +251,14 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
   });
 
   it('issue 8: marketing and sales approve in separate contexts, ops publishes', async () => {
-    const versionsUrl = `${app.url}/workflows/${workflowId}/versions`;
+    const versionsUrl = `${suite.app.url}/workflows/${workflowId}/versions`;
     const [marketing, sales] = await Promise.all([
-      signedIn(browser, app, 'marketing@acme.test'),
-      signedIn(browser, app, 'sales@acme.test'),
+      suite.signedInPage('marketing@acme.test', CONTEXT),
+      suite.signedInPage('sales@acme.test', CONTEXT),
     ]);
 
     // Marketing cannot start runs but tries a lead on the proposed version against the live one.
-    await marketing.goto(`${app.url}/workflows/${workflowId}/simulate`);
+    await marketing.goto(`${suite.app.url}/workflows/${workflowId}/simulate`);
     const quick = marketing.getByRole('region', { name: 'Quick test of one lead' });
     await quick.waitFor();
     expect(await marketing.getByRole('button', { name: 'Run simulation' }).count()).toBe(0);
@@ -311,7 +289,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await screenshot(sales, 'review-versions-approved');
     expect(await v2s.getByRole('button', { name: /Publish/ }).count()).toBe(0);
 
-    const ops = await signedIn(browser, app, 'ops@acme.test');
+    const ops = await suite.signedInPage('ops@acme.test', CONTEXT);
     await ops.goto(versionsUrl);
     const v2o = ops.getByTestId('version-2');
     expect(await v2o.getByRole('button', { name: 'Approve' }).count()).toBe(0);
@@ -370,11 +348,11 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
   });
 
   it('an auditor reads versions and the audit log, verifies the chain, exports CSV, and can change nothing', async () => {
-    const auditor = await signedIn(browser, app, 'auditor@acme.test');
+    const auditor = await suite.signedInPage('auditor@acme.test', CONTEXT);
     const changing = () => auditor.getByRole('button', { name: CHANGING_BUTTONS }).count();
     expect(await changing()).toBe(0);
 
-    await auditor.goto(`${app.url}/workflows/${workflowId}/versions`);
+    await auditor.goto(`${suite.app.url}/workflows/${workflowId}/versions`);
     await expect
       .poll(() => auditor.getByTestId('version-2').locator('.badge').textContent())
       .toBe('published');
@@ -413,7 +391,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     expect(await changing()).toBe(0);
     await screenshot(auditor, 'review-diff-canvas');
 
-    await auditor.goto(`${app.url}/workflows/${workflowId}/versions`);
+    await auditor.goto(`${suite.app.url}/workflows/${workflowId}/versions`);
     await auditor.getByTestId('version-2').getByRole('link', { name: 'Agreement' }).click();
     const signatures = auditor.getByRole('region', { name: 'Signatures' });
     await expect.poll(() => signatures.textContent()).toContain('SignedMaya Marketing (marketing)');
@@ -427,7 +405,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     expect(await changing()).toBe(0);
     await screenshot(auditor, 'review-agreement-auditor');
     // #15: the seeded version 1 went live through real sign-offs, and says so.
-    await auditor.goto(`${app.url}/workflows/${workflowId}/versions`);
+    await auditor.goto(`${suite.app.url}/workflows/${workflowId}/versions`);
     await auditor.getByTestId('version-1').getByRole('link', { name: 'Agreement' }).click();
     await expect.poll(() => signatures.textContent()).toContain('SignedMia Marketing (marketing)');
     expect(await signatures.textContent()).toContain('SignedSam Sales (sales)');
@@ -442,17 +420,17 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     ).toBe(`/workflows/${workflowId}/simulate`);
     await screenshot(auditor, 'review-agreement-v1-auditor');
 
-    await auditor.goto(`${app.url}/workflows/${workflowId}/simulate`);
+    await auditor.goto(`${suite.app.url}/workflows/${workflowId}/simulate`);
     await expect
       .poll(() => auditor.textContent('main'))
       .toContain('Ops and admins start simulations');
     expect(await auditor.getByRole('region', { name: 'Quick test of one lead' }).count()).toBe(0);
     expect(await changing()).toBe(0);
-    await auditor.goto(`${app.url}/lead-sets`);
+    await auditor.goto(`${suite.app.url}/lead-sets`);
     await expect.poll(() => auditor.textContent('main')).toContain('Sample leads');
     expect(await changing()).toBe(0);
 
-    await auditor.goto(`${app.url}/audit`);
+    await auditor.goto(`${suite.app.url}/audit`);
     const table = auditor.getByRole('table', { name: 'Audit events' });
     await expect.poll(() => table.textContent()).toContain('version.publish');
     expect(await changing()).toBe(0);
@@ -479,7 +457,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     expect(lines.slice(1).every((l) => l.includes('version.approve'))).toBe(true);
     expect(lines).toHaveLength(5);
 
-    await auditor.goto(`${app.url}/admin`);
+    await auditor.goto(`${suite.app.url}/admin`);
     await expect.poll(() => auditor.textContent('main')).toContain('Only admins');
     await auditor.context().close();
   });

@@ -1,13 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserAvailable,
-  launchBrowser,
-  screenshot,
-  signIn,
-  startApp,
-  type RunningApp,
-} from './harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { browserAvailable, browserSuite, type RunningApp, screenshot, signIn } from './harness';
 
 /**
  * Issue #15: the first hour of the product as one story, every page reached by clicking from the
@@ -87,26 +80,20 @@ async function evaluateOverRest(app: RunningApp, slug: string, key: string) {
 }
 
 describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromium (#15)', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
   afterAll(async () => {
     for (const context of contexts) await context.close();
-    await browser?.close();
-    await app?.stop();
   });
 
   /** One person: their own browser context (cookies), signed in on the sign-in page. */
   async function person(email: string) {
-    const context = await browser.newContext({ viewport: VIEWPORT });
+    const context = await suite.browser.newContext({ viewport: VIEWPORT });
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(`${email}: ${e.message}`));
-    await signIn(page, app.url, email);
+    await signIn(page, suite.app.url, email);
     return { context, page };
   }
 
@@ -236,11 +223,13 @@ describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromiu
       .getByRole('link', { name: 'Call it from your CRM' })
       .click();
     const crm = admin.getByTestId('crm-call');
-    await eventually(() => crm.getByTestId('workflow-slug').textContent()).toBeTruthy();
+    await eventually(() => crm.getByTestId('workflow-slug').textContent()).toBe(
+      'inbound-b2b-qualification',
+    );
     const slug = (await crm.getByTestId('workflow-slug').textContent())!;
     expect(await crm.textContent()).toContain('Calls are decided by version 2.');
     expect(await crm.getByTestId('crm-endpoint').textContent()).toBe(
-      `POST ${app.url}/v1/workflows/${slug}/evaluate`,
+      `POST ${suite.app.url}/v1/workflows/${slug}/evaluate`,
     );
     await screenshot(admin, 'story-06-crm');
     await crm.getByRole('link', { name: /API keys on the admin page/ }).click();
@@ -250,7 +239,7 @@ describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromiu
     expect(key.length).toBeGreaterThan(20);
     await screenshot(admin, 'story-06-api-key');
     await admin.getByRole('button', { name: 'I have stored it' }).click();
-    const onVersion2 = await evaluateOverRest(app, slug, key);
+    const onVersion2 = await evaluateOverRest(suite.app, slug, key);
     expect(onVersion2.status).toBe(200);
     expect(onVersion2.result).toMatchObject({ version: 2 });
 
@@ -269,7 +258,7 @@ describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromiu
       new RegExp(`Live again \\(rollback\\) by Olu Ops on .+: “${ROLLBACK_REASON}”$`),
     );
     await screenshot(ops, 'story-07-rollback');
-    const onVersion1 = await evaluateOverRest(app, slug, key);
+    const onVersion1 = await evaluateOverRest(suite.app, slug, key);
     expect(onVersion1.status).toBe(200);
     expect(onVersion1.result).toMatchObject({ version: 1 });
 

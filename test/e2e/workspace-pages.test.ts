@@ -1,14 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserAvailable,
-  launchBrowser,
-  screenshot,
-  signIn,
-  startApp,
-  type RunningApp,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, browserSuite, screenshot, signIn } from './harness';
 
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -37,40 +30,33 @@ interface Doc {
 }
 
 describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const suite = browserSuite();
 
   it('#15: from the home page to the workflow slug and a copied curl example that a CRM can run', async () => {
-    const context = await browser.newContext({
+    const context = await suite.browser.newContext({
       viewport: VIEWPORT,
       permissions: ['clipboard-read', 'clipboard-write'],
     });
     const admin = await context.newPage();
-    await signIn(admin, app.url, 'admin@acme.test');
-    await admin.goto(`${app.url}/`);
+    await signIn(admin, suite.app.url, 'admin@acme.test');
+    await admin.goto(`${suite.app.url}/`);
     await admin
       .getByTestId('workflow-row-inbound-b2b-qualification')
       .getByRole('link', { name: 'Call it from your CRM' })
       .click();
     await admin.waitForURL(/\/workflows\/[0-9a-f-]+\/versions#crm$/);
     const crm = admin.getByTestId('crm-call');
-    await expect.poll(() => crm.getByTestId('workflow-slug').textContent()).toBeTruthy();
+    await expect
+      .poll(() => crm.getByTestId('workflow-slug').textContent())
+      .toBe('inbound-b2b-qualification');
     const slug = (await crm.getByTestId('workflow-slug').textContent())!;
-    expect(slug).toBe('inbound-b2b-qualification');
     await crm.getByRole('button', { name: 'Copy the curl example' }).click();
     await expect
       .poll(() => crm.getByRole('button', { name: 'Copy the curl example' }).textContent())
       .toBe('Copied ✓');
     const copied = await admin.evaluate<string>('navigator.clipboard.readText()');
     expect(copied).toBe(await crm.getByTestId('crm-curl').textContent());
-    expect(copied).toContain(`${app.url}/v1/workflows/${slug}/evaluate`);
+    expect(copied).toContain(`${suite.app.url}/v1/workflows/${slug}/evaluate`);
     expect(copied).toContain('<your API key>');
     await screenshot(admin, 'workflow-crm-call');
 
@@ -103,8 +89,7 @@ describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)
 
   it('#15: the audit log fits its card at 1280 px and reads as words, with the JSON on expand', async () => {
     // Events with long texts: a long unbroken comment, a long workflow name and a draft save.
-    const marketing = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
-    await signIn(marketing, app.url, 'marketing@acme.test');
+    const marketing = await suite.signedInPage('marketing@acme.test', { viewport: VIEWPORT });
     const [workflow] = await call<{ id: string }[]>(marketing, 'workflows.list', {}, 'query');
     const workflowId = workflow!.id;
     const draft = await call<{ revision: number; document: Doc }>(
@@ -134,8 +119,7 @@ describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)
       'mutation',
     );
 
-    const auditor = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
-    await signIn(auditor, app.url, 'auditor@acme.test');
+    const auditor = await suite.signedInPage('auditor@acme.test', { viewport: VIEWPORT });
     await auditor.getByRole('link', { name: 'Audit log' }).click();
     const table = auditor.getByRole('table', { name: 'Audit events' });
     await expect.poll(() => table.textContent()).toContain('Renamed the workflow');
