@@ -61,8 +61,9 @@ export function LearnFields(props: {
           <h3>
             New fields from this file{' '}
             <span className="muted small">
-              ({count(plan.fields.length)} columns match no field; types judged on all{' '}
-              {count(props.rows)} rows)
+              ({count(plan.fields.length)}{' '}
+              {plan.fields.length === 1 ? 'column matches' : 'columns match'} no field; types judged
+              on all {count(props.rows)} rows)
             </span>
           </h3>
           <div className="row small">
