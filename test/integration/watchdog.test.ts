@@ -5,7 +5,7 @@
  * within 1 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../apps/api/src/seed';
+import { DEMO_PASSWORD } from '@accord/api/seed';
 import { startApp, type RunningApp } from '../e2e/harness';
 import { HttpClient } from './support/http-client';
 import { sendRaw, type RawRequest } from './support/raw-request';
