@@ -272,6 +272,20 @@ describe.runIf(browserAvailable())('#17: learn fields from an export in a fresh 
     expect(await result.textContent()).toContain(
       `Imported ${ROWS.toLocaleString('en')} of ${ROWS.toLocaleString('en')} rows into “Globex export”`,
     );
+    // The bad cells (TotalVisits 'abc') cost their cell: summed up by column, all downloadable.
+    expect(await result.textContent()).toMatch(/[\d,]+ kept with cells left out/);
+    const byColumn = result.getByRole('table', { name: 'Problems by column' });
+    expect(await byColumn.locator('tr', { hasText: 'TotalVisits' }).textContent()).toContain(
+      '"abc"',
+    );
+    const download = result.getByRole('link', { name: /^Download all [\d,]+ problems \(CSV\)$/ });
+    const issues = await page.evaluate(
+      async (url) => (await fetch(url)).text(),
+      (await download.getAttribute('href'))!,
+    );
+    expect(issues.split('\n')[0]).toMatch(/line/i);
+    expect(issues).toMatch(/TotalVisits.*abc/);
+    await screenshot(page, 'fields-2-imported');
     const sets = page.getByRole('table', { name: 'Lead sets' });
     await eventually(() =>
       sets.locator('tr', { hasText: 'Globex export' }).locator('td').nth(1).textContent(),
@@ -325,8 +339,10 @@ describe.runIf(browserAvailable())('#17: learn fields from an export in a fresh 
     await page.getByTestId('palette-stage').click();
     const mql = await selectedNodeId(page);
 
-    // Wired: start → scorecard → threshold → MQL (yes) or Nurture (no).
+    // Wired: start → scorecard → threshold → MQL (yes) or Nurture (no), once the view has
+    // finished moving to fit the workflow.
     await page.getByRole('button', { name: 'Fit the workflow in view' }).click();
+    await page.waitForTimeout(1_000);
     const output = (node: string, handle: string) =>
       page.locator(`[data-testid="node-${node}"] .react-flow__handle[data-handleid="${handle}"]`);
     const input = (node: string) =>
@@ -343,6 +359,13 @@ describe.runIf(browserAvailable())('#17: learn fields from an export in a fresh 
     );
     await drag(page, output(threshold, 'true'), input(mql));
     await drag(page, output(threshold, 'false'), input('stage_nurture'));
+    for (const id of [
+      `start:next->${scorecard}`,
+      `${scorecard}:next->${threshold}`,
+      `${threshold}:true->${mql}`,
+      `${threshold}:false->stage_nurture`,
+    ])
+      await eventually(() => page.locator(`.react-flow__edge[data-id="${id}"]`).count()).toBe(1);
     await eventually(() => page.locator('.react-flow__edge').count()).toBe(4);
     await eventually(() => page.getByTestId('problems-chip').textContent()).toMatch(
       /No problems|^0 errors/,
@@ -370,13 +393,13 @@ describe.runIf(browserAvailable())('#17: learn fields from an export in a fresh 
       const cells = await metrics.locator('tr', { hasText: label }).locator('td').allTextContents();
       return cells.map((c) => c.replace('▲', '').trim());
     };
+    await metrics.scrollIntoViewIfNeeded();
+    await screenshot(page, 'fields-4-simulation');
     // Nobody is qualified by version 1; the draft's MQLs convert well above the base rate.
     const [, precision] = await metric('Precision');
     const [, lift] = await metric('Lift over the base rate');
     expect(Number(precision!.replace('%', ''))).toBeGreaterThan(50);
     expect(Number(lift!.replace('×', ''))).toBeGreaterThan(1.4);
-    await metrics.scrollIntoViewIfNeeded();
-    await screenshot(page, 'fields-4-simulation');
     expect(errors).toEqual([]);
     await context.close();
   }, 600_000);
