@@ -4,17 +4,22 @@ import { createTRPCClient, type TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TRPCProvider } from '../../lib/trpc';
 import { ImportPanel, notTextMessage } from './import-panel';
 import type * as UploadModule from './upload-file';
 import { uploadLeadFile, UploadError, type UploadProgress } from './upload-file';
+import { ColumnProfiler } from '@accord/engine';
+import { profileInWorker } from './profile-in-worker';
 
 vi.mock('./upload-file', async (actual) => ({
   ...(await actual<typeof UploadModule>()),
   uploadLeadFile: vi.fn(),
 }));
 const upload = vi.mocked(uploadLeadFile);
+// The whole-file read runs in a Web Worker in the browser; here each test says what it finds.
+vi.mock('./profile-in-worker', () => ({ profileInWorker: vi.fn() }));
+const profile = vi.mocked(profileInWorker);
 
 const PREVIEW = {
   format: 'csv',
@@ -69,18 +74,25 @@ const CATALOG = { catalog: { fields: [], events: [] }, revision: 0, templates: [
 /** A tRPC client answering previewImport and the catalog from memory, counting the calls. */
 function fakeServer() {
   const calls: string[] = [];
+  const inputs: { path: string; input: unknown }[] = [];
   const link: TRPCLink<AppRouter> =
     () =>
     ({ op }) =>
       observable((observer) => {
         calls.push(op.path);
-        const data = op.path === 'leadSets.previewImport' ? PREVIEW : CATALOG;
+        inputs.push({ path: op.path, input: op.input });
+        const data =
+          op.path === 'leadSets.previewImport'
+            ? PREVIEW
+            : op.path === 'fields.addMany'
+              ? { revision: 1, changes: [] }
+              : CATALOG;
         setTimeout(() => {
           observer.next({ result: { type: 'data', data } });
           observer.complete();
         }, 20);
       });
-  return { calls, client: createTRPCClient<AppRouter>({ links: [link] }) };
+  return { calls, inputs, client: createTRPCClient<AppRouter>({ links: [link] }) };
 }
 
 function renderPanel() {
@@ -98,9 +110,71 @@ function renderPanel() {
 }
 
 describe('ImportPanel', () => {
+  beforeEach(() => {
+    profile.mockReturnValue({ done: new Promise(() => {}), cancel: () => {} });
+  });
   afterEach(() => {
     cleanup();
     upload.mockReset();
+    profile.mockReset();
+  });
+
+  it('#17: one confirmation creates the fields learned from the whole file, then uploads with them mapped', async () => {
+    const profiler = new ColumnProfiler(['email', 'Source']);
+    for (let i = 0; i < 100; i++)
+      profiler.push([
+        `p${i}@x.test`,
+        i % 10 === 0 ? 'Select' : ['Google', 'google', 'Bing'][i % 3]!,
+      ]);
+    profile.mockReturnValue({
+      done: Promise.resolve({
+        rows: profiler.rows,
+        columns: ['email', 'Source'],
+        profiles: profiler.profiles(),
+      }),
+      cancel: () => {},
+    });
+    upload.mockRejectedValueOnce(new UploadError('The upload was cancelled.', 'ABORTED'));
+    const user = userEvent.setup();
+    const server = renderPanel();
+    const file = new File(['email,Source\np0@x.test,Google\n'], 'leads.csv', { type: 'text/csv' });
+    await user.upload(screen.getByLabelText('Lead file'), file);
+    const learn = await screen.findByRole('region', { name: 'New fields from this file' });
+    expect(learn.textContent).toContain("0 blank, 10 'Select'");
+    expect(screen.getByLabelText<HTMLSelectElement>('Type of Source').value).toBe('enum');
+    expect(screen.getByLabelText<HTMLSelectElement>('Merge Google, google as').value).toBe(
+      'Google',
+    );
+    // Nothing is created until a category is chosen.
+    expect(screen.getByText('Choose a category for Source.')).toBeInstanceOf(HTMLElement);
+    await user.selectOptions(screen.getByLabelText('Category for all new fields'), 'channel');
+    await user.click(screen.getByRole('button', { name: 'Create 1 field and import leads.csv' }));
+    await screen.findByText('The upload was cancelled.');
+    const addMany = server.inputs.find((c) => c.path === 'fields.addMany');
+    expect(addMany?.input).toMatchObject({
+      baseRevision: 0,
+      fields: [
+        {
+          id: 'source',
+          label: 'Source',
+          type: 'enum',
+          category: 'channel',
+          values: [
+            { value: 'google', label: 'Google' },
+            { value: 'bing', label: 'Bing' },
+          ],
+          missing: ['Select'],
+        },
+      ],
+    });
+    expect(upload.mock.calls[0]![0].mapping.columns).toMatchObject({
+      Source: { kind: 'field', field: 'source' },
+    });
+    // Tried again, the created field is mapped, not offered a second time.
+    await waitFor(() =>
+      expect(screen.queryByRole('region', { name: 'New fields from this file' })).toBeNull(),
+    );
+    expect(screen.getByRole('button', { name: 'Import leads.csv' })).toBeInstanceOf(HTMLElement);
   });
 
   it('#15: imports a file once: a double click sends one upload and the button stays disabled', async () => {

@@ -121,10 +121,17 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
     ) => {
       const { plan: learned, ...rest } = request;
       let created: string[] = [];
-      if (learned) created = await saveLearnedFields(learned);
+      let mapped = rest.mapping;
+      if (learned) {
+        created = await saveLearnedFields(learned);
+        mapped = mappingWithNewFields(rest.mapping, learned);
+        // The new fields exist now: their columns are mapped to them, so an upload tried again
+        // (after a failure or a cancel) does not offer to create them a second time.
+        setMapping(mapped);
+      }
       upload.current = new AbortController();
       const answer = await uploadLeadFile(
-        { ...rest, mapping: learned ? mappingWithNewFields(rest.mapping, learned) : rest.mapping },
+        { ...rest, mapping: mapped },
         { onProgress: setProgress, signal: upload.current.signal },
       );
       return { answer, created };
