@@ -74,7 +74,7 @@ export function checkEvaluation(
     );
   if (!workflow.stages.some((s) => s.id === result.stage))
     fail(`evaluate gave stage ${JSON.stringify(result.stage)}, which the workflow does not define`);
-  const reference = interpret(workflow, lead, { asOf });
+  const reference = interpret(workflow, lead, { asOf }, defaultCatalog);
   if (!isDeepStrictEqual(JSON.parse(JSON.stringify(result)), JSON.parse(JSON.stringify(reference))))
     fail(
       `compiled and reference evaluators disagree:\n compiled ${JSON.stringify(result)}\n reference ${JSON.stringify(reference)}`,

@@ -12,6 +12,7 @@ import {
   type Evaluate,
   type Lead,
   type Workflow,
+  defaultCatalog,
 } from '@accord/engine';
 import fc from 'fast-check';
 import { benchWorkflow } from '../../../bench/bench-rules';
@@ -43,7 +44,7 @@ function evaluatorsForLeads(): { evaluate: Evaluate; workflow: Workflow }[] {
   ];
   return documents.flatMap((doc) => {
     const parsed = parseWorkflow(doc);
-    const compiled = compile(doc);
+    const compiled = compile(doc, defaultCatalog);
     return parsed.ok && compiled.ok
       ? [{ evaluate: compiled.evaluate, workflow: parsed.workflow }]
       : [];

@@ -7,6 +7,7 @@ import {
   parseWorkflow,
   type NodeOf,
   type Workflow,
+  defaultCatalog,
 } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,7 @@ describe.each(testBackends())('draft.save, draft.revision and merges on $kind', 
 
     // The editor's merge: theirs is the newest draft; nothing conflicts, both rows are kept.
     const newest = await as.sales.draft.get({ workflowId });
-    const merged = mergeWorkflows(base, sales, docOf(newest.document));
+    const merged = mergeWorkflows(base, sales, docOf(newest.document), defaultCatalog);
     expect(merged.conflicts).toEqual([]);
     await as.sales.draft.save({ workflowId, baseRevision: newest.revision, document: merged.doc });
     const after = docOf((await as.auditor.draft.get({ workflowId })).document);
@@ -86,11 +87,11 @@ describe.each(testBackends())('draft.save, draft.revision and merges on $kind', 
       await codeOf(as.sales.draft.save({ workflowId, baseRevision: r2, document: mine })),
     ).toBe('CONFLICT');
     const newest2 = await as.sales.draft.get({ workflowId });
-    const clash = mergeWorkflows(base2, mine, docOf(newest2.document));
+    const clash = mergeWorkflows(base2, mine, docOf(newest2.document), defaultCatalog);
     expect(clash.conflicts.map((c) => [c.where.join(' › '), c.theirsText, c.mineText])).toEqual([
       ['Fit: who the lead is › Title is VP or C-level › points', '15', '20'],
     ]);
-    const chosen = mergeWorkflows(base2, mine, docOf(newest2.document), {
+    const chosen = mergeWorkflows(base2, mine, docOf(newest2.document), defaultCatalog, {
       [clash.conflicts[0]!.id]: 'theirs',
     });
     await as.sales.draft.save({

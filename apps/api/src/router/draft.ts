@@ -5,7 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { DraftConflict, protectedProcedure } from '../trpc';
 import { mutate } from '../services/audited';
-import { draftDiagnostics } from '../services/catalogs';
+import { draftDiagnostics, liveCatalog } from '../services/catalogs';
 import { requireActiveWorkflow, requireWorkflow } from '../services/workflows';
 
 /** Largest workflow document accepted, as JSON text and as a node count. */
@@ -106,7 +106,10 @@ export const draftRouter = {
         }
         // What changed, step by step and value by value, so an auditor can see every edit.
         const previous = parseWorkflow(saved.previous);
-        const changes = previous.ok ? auditChanges(previous.workflow, document) : undefined;
+        const catalog = await liveCatalog(trx, ctx.user.workspace_id);
+        const changes = previous.ok
+          ? auditChanges(previous.workflow, document, { catalog })
+          : undefined;
         await audit({
           action: 'draft.save',
           entityType: 'draft',

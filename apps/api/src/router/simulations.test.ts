@@ -7,6 +7,7 @@ import {
   type Evaluate,
   type Lead,
   type Workflow,
+  defaultCatalog,
 } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { codeOf, demoCallers } from '../testing';
 type Callers = Awaited<ReturnType<typeof demoCallers>>;
 
 const evaluator = (document: unknown): Evaluate => {
-  const compiled = compile(document);
+  const compiled = compile(document, defaultCatalog);
   if (!compiled.ok) throw new Error('does not compile');
   return compiled.evaluate;
 };

@@ -43,7 +43,10 @@ describe('decorated canvas', () => {
   it("draws a diff's classes on the editor's node cards, with a legend; a click names the node", () => {
     const before = defaultWorkflow();
     const after = withRowChanged();
-    const { doc, decorations } = diffDecorations(after, diffWorkflows(before, after));
+    const { doc, decorations } = diffDecorations(
+      after,
+      diffWorkflows(before, after, defaultCatalog),
+    );
     const clicked: string[] = [];
     render(
       <DecoratedCanvas

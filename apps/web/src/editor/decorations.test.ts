@@ -1,4 +1,4 @@
-import { defaultWorkflow, diffWorkflows, type Workflow } from '@accord/engine';
+import { defaultWorkflow, diffWorkflows, type Workflow, defaultCatalog } from '@accord/engine';
 import { describe, expect, it } from 'vitest';
 import { diffDecorations, pathDecorations } from './decorations';
 
@@ -43,7 +43,7 @@ function changedWorkflow(): Workflow {
 describe('diff decorations', () => {
   const before = defaultWorkflow();
   const after = changedWorkflow();
-  const shown = diffDecorations(after, diffWorkflows(before, after));
+  const shown = diffDecorations(after, diffWorkflows(before, after, defaultCatalog));
   const nodeClass = (id: string) => shown.decorations.nodes.get(id);
   const edgeClass = (id: string) => shown.decorations.edges.get(id);
 

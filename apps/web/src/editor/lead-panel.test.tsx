@@ -1,4 +1,4 @@
-import { asOfOrNow, compile, defaultWorkflow, type Lead } from '@accord/engine';
+import { asOfOrNow, compile, defaultWorkflow, type Lead, defaultCatalog } from '@accord/engine';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ describe('#15: the editor tries a lead as the REST API evaluates it', () => {
     const lead = recentLead();
     const before = asOfOrNow();
     tryJson(lead);
-    const compiled = compile(defaultWorkflow());
+    const compiled = compile(defaultWorkflow(), defaultCatalog);
     if (!compiled.ok) throw new Error('the default workflow does not compile');
     const now = compiled.evaluate(lead, { asOf: asOfOrNow() });
     const sampleDay = compiled.evaluate(lead, { asOf: Date.UTC(2026, 0, 1) });

@@ -26,7 +26,7 @@ export function mergeDrafts(
   catalog: FieldCatalog,
   choices: Readonly<Record<string, MergeSide>> = {},
 ): WorkflowMerge {
-  return mergeWorkflows(base, mine, theirs, choices, catalog);
+  return mergeWorkflows(base, mine, theirs, catalog, choices);
 }
 
 /** Whether every conflict has a choice. */

@@ -1,4 +1,4 @@
-import { defaultWorkflow, validate, type Workflow } from '@accord/engine';
+import { defaultWorkflow, validate, type Workflow, defaultCatalog } from '@accord/engine';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatPoints, formatScore } from './inspector/form-parts';
@@ -13,7 +13,7 @@ afterEach(cleanup);
 
 function renderPanel(doc: Workflow, panel: 'inspector' | 'problems', selected?: string) {
   const store = createEditorStore(doc);
-  store.getState().setDiagnostics(doc, validate(doc));
+  store.getState().setDiagnostics(doc, validate(doc, defaultCatalog));
   if (selected) store.getState().select({ nodes: [selected], edges: [] });
   renderWithWorkflow(
     <EditorStoreContext.Provider value={store}>
@@ -65,7 +65,7 @@ describe('#15: words people read in the editor', () => {
       ...doc,
       edges: doc.edges.filter((e) => e.id !== 'name_and_title:true->mql_threshold'),
     };
-    expect(validate(cut).length).toBeGreaterThan(10);
+    expect(validate(cut, defaultCatalog).length).toBeGreaterThan(10);
     renderPanel(cut, 'problems');
     const groups = screen.getAllByTestId('problem-group');
     expect(groups).toHaveLength(1);
@@ -73,6 +73,8 @@ describe('#15: words people read in the editor', () => {
     const summary = screen.getByTestId('problem-summary');
     expect(summary.textContent).toBe('and 10 steps after it cannot be reached');
     fireEvent.click(summary);
-    expect(groups[0]!.querySelectorAll('button.problem').length).toBe(validate(cut).length);
+    expect(groups[0]!.querySelectorAll('button.problem').length).toBe(
+      validate(cut, defaultCatalog).length,
+    );
   });
 });

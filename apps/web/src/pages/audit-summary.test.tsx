@@ -1,4 +1,4 @@
-import { auditChanges, defaultWorkflow, type Workflow } from '@accord/engine';
+import { auditChanges, defaultWorkflow, type Workflow, defaultCatalog } from '@accord/engine';
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditChange } from './audit-change';
@@ -32,7 +32,7 @@ describe('#15: audit events in words', () => {
       revision: 5,
       nodes: 12,
       edges: 14,
-      ...auditChanges(before, withFitRowChanged(5)),
+      ...auditChanges(before, withFitRowChanged(5), { catalog: defaultCatalog }),
     };
     const summary = auditSummary({ action: 'draft.save', before: { revision: 4 }, after });
     const fitRow = before.nodes.find((n) => n.id === 'fit');

@@ -42,7 +42,7 @@ describe('#15: the curl example a CRM copies', () => {
     // The lead fits the workflow: the engine reads it and the workflow gives it a stage.
     const lead = parseLead(body.lead);
     if (!lead.ok) throw new Error(JSON.stringify(lead.errors));
-    const compiled = compile(defaultWorkflow());
+    const compiled = compile(defaultWorkflow(), defaultCatalog);
     if (!compiled.ok) throw new Error('the default workflow compiles');
     expect(compiled.evaluate(lead.lead, { asOf: NOW }).stage).toMatch(/\w/);
   });

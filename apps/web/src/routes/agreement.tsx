@@ -16,7 +16,12 @@ export function AgreementPage() {
   const { version, workflow, parsed } = useVersionDocument(versionId);
   const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }));
   const listed = versions.data?.find((v) => v.id === versionId);
-  const agreement = useMemo(() => (workflow ? describeWorkflow(workflow) : undefined), [workflow]);
+  // The agreement reads as the version's own catalog defines its fields (pinned when proposed).
+  const catalog = useQuery(trpc.versions.catalog.queryOptions({ versionId }));
+  const agreement = useMemo(
+    () => (workflow && catalog.data ? describeWorkflow(workflow, catalog.data.catalog) : undefined),
+    [workflow, catalog.data],
+  );
 
   if (version.error) return <p className="page error">{version.error.message}</p>;
   if (parsed && !parsed.ok)

@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile';
 import { all, events, eventFilter, field, score, tag, when, where } from '../defaults/builders';
@@ -566,7 +567,10 @@ describe('assign and tags', () => {
 
 describe('compile', () => {
   it('returns diagnostics instead of an evaluator for invalid workflows', () => {
-    const r = compile({ schemaVersion: 1, stages: [], scores: [], nodes: [], edges: [] });
+    const r = compile(
+      { schemaVersion: 1, stages: [], scores: [], nodes: [], edges: [] },
+      defaultCatalog,
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.diagnostics.map((d) => d.code)).toContain('missing-start');
   });
@@ -591,13 +595,13 @@ describe('compile', () => {
     expect(evaluate(l, '2026-01-12').stage).toBe('mql');
     expect(evaluate(l, new Date('2026-01-30')).stage).toBe('nurture');
     expect(evaluate(l, Date.UTC(2026, 0, 9)).stage).toBe('nurture');
-    const compiled = compile(workflowOf([], [], 'to_nurture'));
+    const compiled = compile(workflowOf([], [], 'to_nurture'), defaultCatalog);
     if (!compiled.ok) throw new Error('expected to compile');
     expect(() => compiled.evaluate(l, { asOf: 'soon' })).toThrow(RangeError);
   });
 
   it('evaluates garbage leads without throwing', () => {
-    const compiled = compile(workflowOf([], [], 'to_nurture'));
+    const compiled = compile(workflowOf([], [], 'to_nurture'), defaultCatalog);
     if (!compiled.ok) throw new Error('expected to compile');
     const evaluate = evaluator(
       workflowOf(
@@ -640,8 +644,8 @@ describe('compile', () => {
 
   it('with tally, counts steps and rows and answers only the stage and scores', () => {
     const workflow = defaultWorkflow();
-    const explained = compile(workflow);
-    const counted = compile(workflow, undefined, { tally: true });
+    const explained = compile(workflow, defaultCatalog);
+    const counted = compile(workflow, defaultCatalog, { tally: true });
     if (!explained.ok || !counted.ok) throw new Error('expected to compile');
     const hits = new Uint32Array(counted.tallyKeys.length);
     // Rows are counted for scorecards and tables (rule coverage), not checklist criteria.

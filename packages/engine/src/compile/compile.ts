@@ -328,7 +328,7 @@ export function generate(
  */
 export function compile(
   workflow: unknown,
-  catalog: FieldCatalog = defaultCatalog,
+  catalog: FieldCatalog,
   options: CompileOptions = {},
 ): CompileResult {
   const checked = checkDocument(workflow, catalog);

@@ -230,7 +230,7 @@ describe('compile never throws', () => {
   it('on arbitrary input', () => {
     fc.assert(
       fc.property(fc.anything({ withBoxedValues: true, withMap: true, withSet: true }), (x) => {
-        const result = compile(x);
+        const result = compile(x, defaultCatalog);
         expect(result.ok).toBe(false);
       }),
       { numRuns: 300 },
@@ -276,7 +276,7 @@ describe('compile never throws', () => {
             }
           };
           visit(doc);
-          const result = compile(doc);
+          const result = compile(doc, defaultCatalog);
           if (result.ok) {
             compiledCount++;
             expect(typeof result.evaluate(lead, { asOf: AS_OF }).stage).toBe('string');

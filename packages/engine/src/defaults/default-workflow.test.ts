@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import { describe, expect, it } from 'vitest';
 import { defaultWorkflow, blankWorkflow } from './default-workflow';
 import { validate } from '../validate/validate';
@@ -199,7 +200,7 @@ describe('the default and blank documents', () => {
     const a = defaultWorkflow();
     a.nodes.pop();
     expect(defaultWorkflow().nodes.length).toBe(a.nodes.length + 1);
-    expect(validate(blankWorkflow())).toEqual([]);
+    expect(validate(blankWorkflow(), defaultCatalog)).toEqual([]);
     expect(evaluator(blankWorkflow())(lead({})).stage).toBe('nurture');
   });
 });

@@ -1,9 +1,10 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import { describe, expect, it } from 'vitest';
 import { agreementToMarkdown, describeWorkflow } from './describe-workflow';
 import { blankWorkflow, defaultWorkflow } from '../defaults/default-workflow';
 
 describe('describeWorkflow', () => {
-  const doc = describeWorkflow(defaultWorkflow());
+  const doc = describeWorkflow(defaultWorkflow(), defaultCatalog);
   const section = (stage: string | null) => doc.sections.find((s) => s.stage === stage)!;
 
   it('titles the agreement and explains scoring first', () => {
@@ -89,7 +90,7 @@ describe('describeWorkflow', () => {
   });
 
   it('handles a blank agreement', () => {
-    const blank = describeWorkflow(blankWorkflow());
+    const blank = describeWorkflow(blankWorkflow(), defaultCatalog);
     expect(blank.sections.find((s) => s.stage === 'nurture')?.lines).toContain(
       'Every lead goes to Nurture.',
     );

@@ -123,10 +123,7 @@ function decisionText(node: WorkflowNode, handles: string[], ctx: TextContext): 
  * then for each stage the routes that lead to it ("A lead becomes an MQL when …").
  * @example agreementToMarkdown(describeWorkflow(defaultWorkflow()))
  */
-export function describeWorkflow(
-  workflow: Workflow,
-  catalog: FieldCatalog = defaultCatalog,
-): AgreementDoc {
+export function describeWorkflow(workflow: Workflow, catalog: FieldCatalog): AgreementDoc {
   const ctx: TextContext = {
     catalog: indexCatalog(catalog),
     scores: new Map(workflow.scores.map((s) => [s.id, s])),

@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import { describe, expect, it } from 'vitest';
 import { defaultWorkflow } from '../defaults/default-workflow';
 import type { NodeOf } from '../schema/node';
@@ -12,7 +13,7 @@ describe('auditChanges', () => {
     fit.data.rows.splice(0, 1);
     after.stages[1] = { ...after.stages[1]!, label: 'Marketing qualified' };
     after.name = 'Inbound';
-    const summary = auditChanges(before, after);
+    const summary = auditChanges(before, after, { catalog: defaultCatalog });
     expect(summary.more).toBe(0);
     expect(summary.changes).toEqual(
       expect.arrayContaining([
@@ -45,7 +46,7 @@ describe('auditChanges', () => {
     const before = defaultWorkflow();
     const after = defaultWorkflow();
     for (const node of after.nodes) node.label = `${node.label} (renamed, ${'x'.repeat(300)})`;
-    const summary = auditChanges(before, after, { limit: 3 });
+    const summary = auditChanges(before, after, { limit: 3, catalog: defaultCatalog });
     expect(summary.changes).toHaveLength(3);
     expect(summary.more).toBe(after.nodes.length - 3);
     expect(String(summary.changes[0]!.after).length).toBeLessThanOrEqual(200);
@@ -60,7 +61,7 @@ describe('auditChanges', () => {
       op: 'contains',
       value: 'head',
     };
-    const [change] = auditChanges(before, after).changes;
+    const [change] = auditChanges(before, after, { catalog: defaultCatalog }).changes;
     expect(change).toMatchObject({ row: 'Job title given', field: 'condition' });
     expect(String(change!.after)).toMatch(/contains 'head'/i);
   });

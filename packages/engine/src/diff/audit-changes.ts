@@ -52,10 +52,10 @@ function auditValue(value: unknown, ctx: TextContext): AuditValue | undefined {
 export function auditChanges(
   before: Workflow,
   after: Workflow,
-  options: { limit?: number; catalog?: FieldCatalog } = {},
+  options: { limit?: number; catalog: FieldCatalog },
 ): AuditChangeSummary {
   const limit = options.limit ?? MAX_AUDIT_CHANGES;
-  const catalog = options.catalog ?? defaultCatalog;
+  const catalog = options.catalog;
   const ctx: TextContext = {
     catalog: indexCatalog(catalog),
     scores: new Map(after.scores.map((s) => [s.id, s])),

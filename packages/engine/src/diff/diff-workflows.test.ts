@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import { describe, expect, it } from 'vitest';
 import { diffLines, diffWorkflows } from './diff-workflows';
 import { defaultWorkflow } from '../defaults/default-workflow';
@@ -12,7 +13,7 @@ describe('diffWorkflows', () => {
   it('finds nothing between equal versions, and ignores layout moves', () => {
     const b = defaultWorkflow();
     b.nodes[3]!.position = { x: 1, y: 2 };
-    const diff = diffWorkflows(defaultWorkflow(), b);
+    const diff = diffWorkflows(defaultWorkflow(), b, defaultCatalog);
     expect(diff.unchanged).toBe(true);
     expect(diff.nodes.moved).toEqual([b.nodes[3]!.id]);
     expect(diffLines(diff)).toEqual([]);
@@ -23,7 +24,7 @@ describe('diffWorkflows', () => {
     const rows = scorecard(b, 'engagement').data.rows;
     const i = rows.findIndex((r) => r.id === 'pricing_page');
     rows[i]!.points = 20;
-    const diff = diffWorkflows(defaultWorkflow(), b);
+    const diff = diffWorkflows(defaultWorkflow(), b, defaultCatalog);
     expect(diff.unchanged).toBe(false);
     expect(diff.nodes.changed).toEqual([
       {
@@ -60,7 +61,7 @@ describe('diffWorkflows', () => {
     const threshold = b.nodes.find((n) => n.id === 'mql_threshold');
     if (threshold?.kind === 'condition')
       threshold.data.when = when(field('company_size'), 'gte', 10);
-    const lines = diffLines(diffWorkflows(defaultWorkflow(), b));
+    const lines = diffLines(diffWorkflows(defaultWorkflow(), b, defaultCatalog));
     expect(lines).toEqual(
       expect.arrayContaining([
         `Changed "Fit: who the lead is": Row "LinkedIn profile given": added ('LinkedIn profile given')`,
@@ -88,7 +89,7 @@ describe('diffWorkflows', () => {
     b.stages.push({ id: 'won', label: 'Won', order: 9 });
     b.scores = b.scores.filter((s) => s.id !== 'engagement');
     b.scores[0] = { ...b.scores[0]!, max: 120 };
-    const diff = diffWorkflows(a, b);
+    const diff = diffWorkflows(a, b, defaultCatalog);
     expect(diff.nodes.removed.map((n) => n.id)).toEqual(['handover']);
     expect(diff.nodes.added.map((n) => n.id)).toEqual(['note']);
     expect(diff.edges.removed.map((e) => e.source)).toEqual(['handover']);

@@ -214,11 +214,7 @@ function diffById<T extends { id: string; label: string }>(
  * @example diffWorkflows(live, candidate).nodes.changed[0]?.changes[0]?.text
  * // 'Row "Visited pricing page" points: 10 → 15'
  */
-export function diffWorkflows(
-  a: Workflow,
-  b: Workflow,
-  catalog: FieldCatalog = defaultCatalog,
-): WorkflowDiff {
+export function diffWorkflows(a: Workflow, b: Workflow, catalog: FieldCatalog): WorkflowDiff {
   const text: TextContext = {
     catalog: indexCatalog(catalog),
     scores: new Map(b.scores.map((s) => [s.id, s])),

@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultWorkflow } from '../defaults/default-workflow';
@@ -20,7 +21,7 @@ describe('mergeWorkflows', () => {
     row(theirs, 'title_executive').points = 25; // marketing
     const mine = clone(base);
     row(mine, 'title_director').points = 12; // sales
-    const { doc, conflicts } = mergeWorkflows(base, mine, theirs);
+    const { doc, conflicts } = mergeWorkflows(base, mine, theirs, defaultCatalog);
     expect(conflicts).toEqual([]);
     expect(row(doc, 'title_executive').points).toBe(25);
     expect(row(doc, 'title_director').points).toBe(12);
@@ -33,7 +34,7 @@ describe('mergeWorkflows', () => {
     row(theirs, 'name').label = 'Full name given';
     const mine = clone(base);
     row(mine, 'title_executive').points = 30;
-    const { conflicts } = mergeWorkflows(base, mine, theirs);
+    const { conflicts } = mergeWorkflows(base, mine, theirs, defaultCatalog);
     expect(conflicts).toEqual([
       expect.objectContaining({
         where: ['Fit: who the lead is', 'Title is VP or C-level', 'points'],
@@ -45,10 +46,10 @@ describe('mergeWorkflows', () => {
       }),
     ]);
     const id = conflicts[0]!.id;
-    const theirsWins = mergeWorkflows(base, mine, theirs, { [id]: 'theirs' }).doc;
+    const theirsWins = mergeWorkflows(base, mine, theirs, defaultCatalog, { [id]: 'theirs' }).doc;
     expect(row(theirsWins, 'title_executive').points).toBe(15);
     expect(row(theirsWins, 'name').label).toBe('Full name given');
-    const mineWins = mergeWorkflows(base, mine, theirs, { [id]: 'mine' }).doc;
+    const mineWins = mergeWorkflows(base, mine, theirs, defaultCatalog, { [id]: 'mine' }).doc;
     expect(row(mineWins, 'title_executive').points).toBe(30);
     expect(row(mineWins, 'name').label).toBe('Full name given');
   });
@@ -64,7 +65,7 @@ describe('mergeWorkflows', () => {
       fitRows(theirs).findIndex((r) => r.id === 'phone'),
       1,
     );
-    const { doc, conflicts } = mergeWorkflows(base, mine, theirs);
+    const { doc, conflicts } = mergeWorkflows(base, mine, theirs, defaultCatalog);
     expect(conflicts).toEqual([]);
     const ids = fitRows(doc).map((r) => r.id);
     expect(ids.slice(0, 3)).toEqual(['name', 'mine_new', 'title_given']);
@@ -78,12 +79,14 @@ describe('mergeWorkflows', () => {
     fitRows(mine).splice(0, 1);
     const theirs = clone(base);
     row(theirs, 'name').points = 11;
-    const { doc, conflicts } = mergeWorkflows(base, mine, theirs);
+    const { doc, conflicts } = mergeWorkflows(base, mine, theirs, defaultCatalog);
     expect(conflicts.map((c) => [c.where.join(' › '), c.mineText, c.theirsText])).toEqual([
       ['Fit: who the lead is › First and last name given', 'removed', 'kept, with changes'],
     ]);
     expect(fitRows(doc).some((r) => r.id === 'name')).toBe(false);
-    const kept = mergeWorkflows(base, mine, theirs, { [conflicts[0]!.id]: 'theirs' }).doc;
+    const kept = mergeWorkflows(base, mine, theirs, defaultCatalog, {
+      [conflicts[0]!.id]: 'theirs',
+    }).doc;
     expect(row(kept, 'name').points).toBe(11);
   });
 
@@ -96,7 +99,7 @@ describe('mergeWorkflows', () => {
     const mine = clone(base);
     mine.stages.push({ id: 'won', label: 'Won', order: 9 });
     mine.nodes[0] = { ...mine.nodes[0]!, label: 'Mine' };
-    const { doc, conflicts } = mergeWorkflows(base, mine, theirs);
+    const { doc, conflicts } = mergeWorkflows(base, mine, theirs, defaultCatalog);
     expect(conflicts).toEqual([]);
     expect(doc.stages[1]!.label).toBe('Marketing qualified');
     expect(doc.stages.at(-1)!.id).toBe('won');
@@ -120,7 +123,7 @@ describe('mergeWorkflows', () => {
     };
     mine.nodes[1]!.position = { x: 1, y: 1 };
     theirs.nodes[1]!.position = { x: 2, y: 2 };
-    const { doc, conflicts } = mergeWorkflows(base, mine, theirs);
+    const { doc, conflicts } = mergeWorkflows(base, mine, theirs, defaultCatalog);
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.where.at(-1)).toBe('condition');
     expect(conflicts[0]!.theirsText).toMatch(/head/);
@@ -153,8 +156,12 @@ describe('mergeWorkflows properties', () => {
   it('merge(base, x, base) is x and merge(base, base, y) is y', () => {
     fc.assert(
       fc.property(workflowArb, workflowArb, (base, x) => {
-        expect(canonicalJson(mergeWorkflows(base, x, base).doc)).toBe(canonicalJson(x));
-        expect(canonicalJson(mergeWorkflows(base, base, x).doc)).toBe(canonicalJson(x));
+        expect(canonicalJson(mergeWorkflows(base, x, base, defaultCatalog).doc)).toBe(
+          canonicalJson(x),
+        );
+        expect(canonicalJson(mergeWorkflows(base, base, x, defaultCatalog).doc)).toBe(
+          canonicalJson(x),
+        );
       }),
       { numRuns: 60 },
     );
@@ -167,7 +174,7 @@ describe('mergeWorkflows properties', () => {
         fc.pre(e1.node % n !== e2.node % n);
         const mine = applyEdit(base, e1, 'mine');
         const theirs = applyEdit(base, e2, 'theirs');
-        const { doc, conflicts } = mergeWorkflows(base, mine, theirs);
+        const { doc, conflicts } = mergeWorkflows(base, mine, theirs, defaultCatalog);
         expect(conflicts).toEqual([]);
         expect(parseWorkflow(doc).ok).toBe(true);
         for (const [side, edit] of [
@@ -203,7 +210,7 @@ describe('mergeWorkflows properties', () => {
           fc.pre(a !== ri.points && b !== rj.points);
           row(mine, ri.id).points = a;
           row(theirs, rj.id).points = b;
-          const { doc, conflicts } = mergeWorkflows(base, mine, theirs);
+          const { doc, conflicts } = mergeWorkflows(base, mine, theirs, defaultCatalog);
           expect(parseWorkflow(doc).ok).toBe(true);
           if (i !== j) {
             expect(conflicts).toEqual([]);

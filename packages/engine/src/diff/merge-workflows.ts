@@ -250,15 +250,15 @@ function mergeList(
  * one removed what the other changed) a conflict is reported and `choices[conflict.id]` decides
  * (mine when not given). Positions both sides moved keep mine: layout is not the agreement.
  * @example
- * const { conflicts } = mergeWorkflows(base, mine, theirs);
- * const { doc } = mergeWorkflows(base, mine, theirs, { [conflicts[0].id]: 'theirs' });
+ * const { conflicts } = mergeWorkflows(base, mine, theirs, catalog);
+ * const { doc } = mergeWorkflows(base, mine, theirs, catalog, { [conflicts[0].id]: 'theirs' });
  */
 export function mergeWorkflows(
   base: Workflow,
   mine: Workflow,
   theirs: Workflow,
+  catalog: FieldCatalog,
   choices: Readonly<Record<string, MergeSide>> = {},
-  catalog: FieldCatalog = defaultCatalog,
 ): WorkflowMerge {
   const ctx: Ctx = {
     choices,

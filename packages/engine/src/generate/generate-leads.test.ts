@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import { describe, expect, it } from 'vitest';
 import { generateLeads, leadBatches } from './generate-leads';
 import { mulberry32, seedOf } from './prng';
@@ -61,7 +62,7 @@ describe('generateLeads', () => {
     ])
       expect(types.has(t)).toBe(true);
 
-    const compiled = compile(defaultWorkflow());
+    const compiled = compile(defaultWorkflow(), defaultCatalog);
     if (!compiled.ok) throw new Error('default must compile');
     const rate = (stages: string[]) => {
       const hit = leads.filter((l) => stages.includes(compiled.evaluate(l, { asOf }).stage));

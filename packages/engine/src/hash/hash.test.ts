@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -50,7 +51,7 @@ describe('hashWorkflow', () => {
     const fit = b.nodes.find((n) => n.id === 'fit');
     if (fit?.kind === 'scorecard') fit.data.rows[0]!.points = 11;
     expect(hashWorkflow(b)).not.toBe(hashWorkflow(a));
-    const compiled = compile(a);
+    const compiled = compile(a, defaultCatalog);
     expect(compiled.ok && compiled.hash).toBe(hashWorkflow(a));
   });
 });

@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compile/compile';
@@ -17,13 +18,13 @@ describe('compiled evaluator = reference interpreter', () => {
         workflowArb,
         fc.array(leadArb, { minLength: 1, maxLength: 6 }),
         (workflow, leads) => {
-          const diagnostics = validate(workflow);
+          const diagnostics = validate(workflow, defaultCatalog);
           expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-          const compiled = compile(workflow);
+          const compiled = compile(workflow, defaultCatalog);
           if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
           for (const lead of leads) {
             expect(compiled.evaluate(lead, { asOf: AS_OF })).toEqual(
-              interpret(workflow, lead, { asOf: AS_OF }),
+              interpret(workflow, lead, { asOf: AS_OF }, defaultCatalog),
             );
             evaluations++;
           }
@@ -40,8 +41,8 @@ describe('compiled evaluator = reference interpreter', () => {
         workflowArb,
         fc.array(leadArb, { minLength: 1, maxLength: 4 }),
         (workflow, leads) => {
-          const full = compile(workflow);
-          const bare = compile(workflow, undefined, { explain: false });
+          const full = compile(workflow, defaultCatalog);
+          const bare = compile(workflow, defaultCatalog, { explain: false });
           if (!full.ok || !bare.ok) throw new Error('expected both to compile');
           for (const lead of leads) {
             const a = full.evaluate(lead, { asOf: AS_OF });
@@ -56,13 +57,13 @@ describe('compiled evaluator = reference interpreter', () => {
 
   it('on the default workflow and generated leads', () => {
     const workflow = defaultWorkflow();
-    expect(hasErrors(validate(workflow))).toBe(false);
-    const compiled = compile(workflow);
+    expect(hasErrors(validate(workflow, defaultCatalog))).toBe(false);
+    const compiled = compile(workflow, defaultCatalog);
     if (!compiled.ok) throw new Error('default workflow must compile');
     const stages = new Set<string>();
     for (const lead of generateLeads({ count: 3000, seed: 11, asOf: AS_OF })) {
       const fast = compiled.evaluate(lead, { asOf: AS_OF });
-      expect(fast).toEqual(interpret(workflow, lead, { asOf: AS_OF }));
+      expect(fast).toEqual(interpret(workflow, lead, { asOf: AS_OF }, defaultCatalog));
       stages.add(fast.stage);
     }
     expect([...stages].sort()).toEqual([

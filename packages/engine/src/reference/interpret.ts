@@ -340,7 +340,7 @@ export function interpret(
   workflow: Workflow,
   lead: unknown,
   options: { asOf: Date | number | string },
-  catalog: FieldCatalog = defaultCatalog,
+  catalog: FieldCatalog,
 ): Result {
   const now = toAsOf(options.asOf);
   const leadObj = isObject(lead) ? lead : {};

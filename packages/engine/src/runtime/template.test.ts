@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compile/compile';
 import { blankWorkflow, defaultWorkflow } from '../defaults/default-workflow';
@@ -19,15 +20,16 @@ function withReason(reason: string): Workflow {
 describe('#15: reason templates', () => {
   it('say a plain word where a tag or score has no value, in both evaluators', () => {
     const doc = withReason('Nurture: owner {tag.owner}, rating {score.rating}, fit {score.fit}');
-    const compiled = compile(doc);
+    const compiled = compile(doc, defaultCatalog);
     if (!compiled.ok) throw new Error('expected to compile');
     const expected = 'Nurture: owner (owner not set), rating (rating not set), fit 0';
     expect(
       compiled.evaluate({ id: 'l1', attributes: {} }, { asOf: AS_OF }).reasons.at(-1)?.text,
     ).toBe(expected);
-    expect(interpret(doc, { id: 'l1', attributes: {} }, { asOf: AS_OF }).reasons.at(-1)?.text).toBe(
-      expected,
-    );
+    expect(
+      interpret(doc, { id: 'l1', attributes: {} }, { asOf: AS_OF }, defaultCatalog).reasons.at(-1)
+        ?.text,
+    ).toBe(expected);
   });
 
   it('read in words when the workflow itself is shown', () => {

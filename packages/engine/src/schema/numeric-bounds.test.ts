@@ -74,7 +74,7 @@ describe('#18: numbers that break the math are refused by the schema', () => {
     for (const n of EXTREMES) {
       const document = build(n);
       if (!parseWorkflow(document).ok) continue;
-      if (validate(document).some((d) => d.severity === 'error')) continue;
+      if (validate(document, defaultCatalog).some((d) => d.severity === 'error')) continue;
       const compiled = compile(document, defaultCatalog);
       if (!compiled.ok) continue;
       const result = compiled.evaluate(clicked, { asOf: AS_OF });

@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -202,7 +203,10 @@ describe('simulating with tally evaluators', () => {
         for (const row of node.data.rows) row.points = row.points > 0 ? row.points + 5 : row.points;
     const asOf = Date.UTC(2026, 0, 1);
     const sideOf = (doc: typeof baselineDoc, tallied: boolean) => {
-      const { tally, ...explainedOnly } = simulationSide<GeneratedLead>(doc, { asOf });
+      const { tally, ...explainedOnly } = simulationSide<GeneratedLead>(doc, {
+        asOf,
+        catalog: defaultCatalog,
+      });
       expect(tally!.keys.length).toBeGreaterThan(doc.nodes.length);
       return tallied ? { ...explainedOnly, tally } : explainedOnly;
     };
@@ -226,8 +230,8 @@ describe('simulating with tally evaluators', () => {
   });
 
   it('names a document that does not compile', () => {
-    expect(() => simulationSide({ nodes: [] }, { asOf: 0, name: 'candidate' })).toThrow(
-      'The candidate does not compile.',
-    );
+    expect(() =>
+      simulationSide({ nodes: [] }, { asOf: 0, name: 'candidate', catalog: defaultCatalog }),
+    ).toThrow('The candidate does not compile.');
   });
 });

@@ -12,9 +12,9 @@ import type { SimulatedLead, SimulatedWorkflow, SimulationSide } from './simulat
  */
 export function simulationSide<L extends SimulatedLead & EvaluableLead>(
   document: unknown,
-  options: { asOf: number; catalog?: FieldCatalog; name?: string },
+  options: { asOf: number; catalog: FieldCatalog; name?: string },
 ): SimulationSide<L> {
-  const catalog = options.catalog ?? defaultCatalog;
+  const catalog = options.catalog;
   const notCompiling = () => new Error(`The ${options.name ?? 'workflow'} does not compile.`);
   const counted = compile(document, catalog, { tally: true });
   if (!counted.ok) throw notCompiling();

@@ -1,3 +1,4 @@
+import { defaultCatalog } from '../catalog/default-catalog';
 import { describe, expect, it } from 'vitest';
 import { defaultWorkflow } from '../defaults/default-workflow';
 import { hasErrors } from './diagnostic';
@@ -14,7 +15,7 @@ const without = (edgeId: string) => {
 describe('#15: problems grouped by cause', () => {
   it('one deleted connection mid-way reads as one problem, its cut-off steps folded under it', () => {
     const doc = without('name_and_title:true->mql_threshold');
-    const diagnostics = validate(doc);
+    const diagnostics = validate(doc, defaultCatalog);
     // validate stays complete: the API and the proposal check see every step it cuts off.
     expect(diagnostics.filter((d) => d.code === 'unreachable-node')).toHaveLength(10);
     expect(hasErrors(diagnostics)).toBe(true);
@@ -28,7 +29,7 @@ describe('#15: problems grouped by cause', () => {
 
   it('a dead end early on folds the steps before it that now give no stage', () => {
     const doc = without('engagement:next->name_and_title');
-    const diagnostics = validate(doc);
+    const diagnostics = validate(doc, defaultCatalog);
     const groups = groupDiagnostics(doc, diagnostics);
     expect(diagnostics.length).toBeGreaterThan(10);
     expect(groups).toHaveLength(1);
@@ -48,7 +49,7 @@ describe('#15: problems grouped by cause', () => {
       position: { x: 0, y: 0 },
       data: { tags: [] },
     });
-    const diagnostics = validate(doc);
+    const diagnostics = validate(doc, defaultCatalog);
     const groups = groupDiagnostics(doc, diagnostics);
     const loose = groups.find((g) => g.cause.code === 'unreachable-node')!;
     expect(loose.cause.nodeId).toBe('loose');
@@ -58,6 +59,8 @@ describe('#15: problems grouped by cause', () => {
   });
 
   it('leaves a valid workflow without groups', () => {
-    expect(groupDiagnostics(defaultWorkflow(), validate(defaultWorkflow()))).toEqual([]);
+    expect(
+      groupDiagnostics(defaultWorkflow(), validate(defaultWorkflow(), defaultCatalog)),
+    ).toEqual([]);
   });
 });

@@ -11,14 +11,15 @@ import type { Workflow } from '../schema/workflow';
 import { conditionWorkflow, edge, workflowOf } from '../testing/fixtures';
 
 const pos = { x: 0, y: 0 };
-const codes = (w: unknown) => validate(w).map((d) => d.code);
-const find = (w: unknown, code: DiagnosticCode) => validate(w).filter((d) => d.code === code);
-const onCondition = (when: Predicate) => validate(conditionWorkflow(when));
+const codes = (w: unknown) => validate(w, defaultCatalog).map((d) => d.code);
+const find = (w: unknown, code: DiagnosticCode) =>
+  validate(w, defaultCatalog).filter((d) => d.code === code);
+const onCondition = (when: Predicate) => validate(conditionWorkflow(when), defaultCatalog);
 
 describe('validate: the default and blank workflows', () => {
   it('are clean', () => {
-    expect(validate(defaultWorkflow())).toEqual([]);
-    expect(validate(blankWorkflow())).toEqual([]);
+    expect(validate(defaultWorkflow(), defaultCatalog)).toEqual([]);
+    expect(validate(blankWorkflow(), defaultCatalog)).toEqual([]);
   });
 });
 
@@ -120,7 +121,7 @@ describe('validate: graph diagnostics', () => {
       position: pos,
       data: { when: when(field('phone'), 'isSet') },
     });
-    const diagnostics = validate(w);
+    const diagnostics = validate(w, defaultCatalog);
     expect(diagnostics.find((d) => d.code === 'unreachable-node')).toMatchObject({
       severity: 'warning',
       nodeId: 'lost',
@@ -232,7 +233,7 @@ describe('validate: rules and values', () => {
         message: expect.stringContaining('Job title'),
       }),
     ]);
-    expect(validate(w).some((d) => d.code === 'retired-field')).toBe(false);
+    expect(validate(w, defaultCatalog).some((d) => d.code === 'retired-field')).toBe(false);
   });
 
   it('unknown-tag is a warning', () => {
@@ -470,7 +471,7 @@ describe('validate: rules and values', () => {
     const w = defaultWorkflow();
     const c = w.nodes.find((n) => n.id === 'mql_threshold')!;
     if (c.kind === 'condition') c.data.when = all(when(score('fit'), 'gte', 'forty'));
-    expect(validate(w)[0]?.message).toBe("'Fit score' compares a number with text");
+    expect(validate(w, defaultCatalog)[0]?.message).toBe("'Fit score' compares a number with text");
   });
 });
 
@@ -480,7 +481,7 @@ describe('validate: documents', () => {
       nodes: { data: { rows?: { points: unknown }[] } }[];
     };
     w.nodes[2]!.data.rows![1]!.points = 'ten';
-    const [d] = validate(w);
+    const [d] = validate(w, defaultCatalog);
     expect(d).toMatchObject({
       code: 'invalid-document',
       path: 'nodes[2].data.rows[1].points',
@@ -493,7 +494,7 @@ describe('validate: documents', () => {
       fc.property(
         fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true }),
         (x) => {
-          const diagnostics = validate(x);
+          const diagnostics = validate(x, defaultCatalog);
           expect(hasErrors(diagnostics)).toBe(true);
         },
       ),
@@ -510,7 +511,7 @@ describe('validate: documents', () => {
         },
       },
     );
-    expect(hasErrors(validate(hostile))).toBe(true);
+    expect(hasErrors(validate(hostile, defaultCatalog))).toBe(true);
     expect(hasErrors(validate(defaultWorkflow(), hostile as never))).toBe(true);
   }, 60_000);
 
@@ -538,7 +539,7 @@ describe('validate: documents', () => {
             if (target && typeof target === 'object')
               (target as Record<string | number, unknown>)[path[path.length - 1]!] = value;
           }
-          const diagnostics = validate(doc);
+          const diagnostics = validate(doc, defaultCatalog);
           for (const d of diagnostics) expect(typeof d.message).toBe('string');
         },
       ),

@@ -646,6 +646,6 @@ export function internalError(what: string, error: unknown): Diagnostic {
  * const diagnostics = validate(defaultWorkflow());
  * hasErrors(diagnostics); // false
  */
-export function validate(workflow: unknown, catalog: FieldCatalog = defaultCatalog): Diagnostic[] {
+export function validate(workflow: unknown, catalog: FieldCatalog): Diagnostic[] {
   return checkDocument(workflow, catalog).diagnostics;
 }
