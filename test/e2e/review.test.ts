@@ -223,24 +223,33 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     expect(await becomes('Converted').inputValue()).toBe('outcome:converted');
     expect(await becomes('Employees').inputValue()).toBe('field:company_size');
     expect(await becomes('Lead ID').inputValue()).toBe('id');
-    expect(await upload.textContent()).toContain('Of the first 6 rows, 2 would be refused');
-    const previewErrors = upload.getByRole('table', { name: 'Errors in the preview rows' });
+    // A row with a value that does not fit is refused whole (by default only the cell is lost).
+    await upload.getByLabel('A value that does not fit its field').selectOption('refuse-row');
+    await expect
+      .poll(() => upload.textContent())
+      .toContain('Of the first 6 rows, 2 would be refused');
+    const previewErrors = upload.getByRole('table', { name: 'Problems in the preview rows' });
     await expect.poll(() => previewErrors.textContent()).toContain('"maybe" is not yes or no');
 
     // Not importing the Student column drops its error from the preview.
     await becomes('Student').selectOption('ignore');
     await expect.poll(() => previewErrors.textContent()).not.toContain('maybe');
     expect(await previewErrors.textContent()).toContain('"many" is not a number');
+    // The column left out is offered as a new field; this import does not want it.
+    await upload
+      .getByRole('region', { name: 'New fields from this file' })
+      .getByLabel('Create a field from Student')
+      .uncheck();
     await screenshot(ops, 'lead-sets-upload-preview');
 
     await upload.getByRole('button', { name: 'Import crm-export.csv' }).click();
     const result = ops.getByTestId('import-result');
     await expect
       .poll(() => result.textContent())
-      .toContain('Imported 4 of 6 rows into “crm-export”. 2 rows were refused:');
-    const refused = result.getByRole('table', { name: 'Refused rows' });
-    const lines = await refused.locator('tbody tr td:first-child').allTextContents();
-    expect(new Set(lines)).toEqual(new Set(['4', '6']));
+      .toContain('Imported 4 of 6 rows into “crm-export”. 2 rows were refused.');
+    const problems = await result.getByRole('table', { name: 'Problems by column' }).textContent();
+    const lines = new Set([...problems!.matchAll(/line (\d+):/g)].map((m) => m[1]));
+    expect(lines).toEqual(new Set(['4', '6']));
     const sets = ops.getByRole('table', { name: 'Lead sets' });
     const row = sets.locator('tr', { hasText: 'crm-export' });
     await expect.poll(() => row.textContent()).toContain('ready');
