@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { saveWorkspaceCatalog } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
-import { defaultWorkflow } from '@accord/engine';
+import { CATALOG_TEMPLATES, defaultWorkflow } from '@accord/engine';
 import { ROLE_POLICY } from '@accord/access';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -564,6 +565,15 @@ describe.each(testBackends())('security on $kind', ({ open }) => {
         .values({ slug: `zeta-${Date.now()}`, name: `Zeta ${SECRET}` })
         .returning('id')
         .executeTakeFirstOrThrow();
+      // Its own catalog, from the template the demo started from (the default workflow reads it).
+      await db.transaction().execute((trx) =>
+        saveWorkspaceCatalog(trx, {
+          workspaceId: workspace.id,
+          baseRevision: 0,
+          catalog: CATALOG_TEMPLATES.b2b.catalog,
+          userId: null,
+        }),
+      );
       const admin = await db
         .insertInto('users')
         .values({

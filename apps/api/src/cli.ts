@@ -7,16 +7,21 @@ import {
 } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import {
+  activeApiKeysByRef,
   appendAuditEvent,
   createDb,
   DatabaseStartError,
   findWorkspaceCatalog,
   migrateToLatest,
+  publishedVersion,
   ROLES,
+  versionByNumber,
+  workflowsBySlug,
+  workspaceIds,
   type Db,
   type Role,
 } from '@accord/db';
-import { createApiKey, createUser, EmailTaken } from './auth/accounts';
+import { createApiKey, createUser, EmailTaken, revokeKey } from './auth/accounts';
 import { hashPassword } from './auth/password';
 import {
   asOfOrNow,
@@ -75,26 +80,17 @@ async function withConfiguredDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
 }
 
 async function findVersion(db: Db, slug: string, number: number | undefined) {
-  const workflows = await db
-    .selectFrom('workflows')
-    .select(['id', 'slug', 'workspace_id'])
-    .where('slug', '=', slug)
-    .execute();
+  const workflows = await workflowsBySlug(db, slug);
   if (workflows.length === 0) throw new CliError(`No workflow "${slug}".`, 2);
   if (workflows.length > 1)
     throw new CliError(
       `"${slug}" exists in ${workflows.length} workspaces; the CLI needs a unique slug.`,
       2,
     );
-  let query = db
-    .selectFrom('versions')
-    .select(['id', 'number', 'status', 'document', 'catalog_hash'])
-    .where('workflow_id', '=', workflows[0]!.id);
-  query =
+  const version =
     number === undefined
-      ? query.where('status', '=', 'published')
-      : query.where('number', '=', number);
-  const version = await query.executeTakeFirst();
+      ? await publishedVersion(db, workflows[0]!.id)
+      : await versionByNumber(db, workflows[0]!.id, number);
   if (!version) {
     throw new CliError(
       number === undefined
@@ -340,27 +336,20 @@ export function buildCli(options: CliOptions = {}) {
     .argument('<key>', 'key id or prefix (acc_…)')
     .action((ref: string) =>
       withDb(async (db) => {
-        const column = /^[0-9a-f-]{36}$/.test(ref) ? 'id' : 'prefix';
-        const revoked = await db.transaction().execute(async (trx) => {
-          const rows = await trx
-            .updateTable('api_keys')
-            .set({ revoked_at: new Date() })
-            .where(column, '=', ref)
-            .where('revoked_at', 'is', null)
-            .returning(['id', 'name', 'prefix'])
-            .execute();
-          if (rows.length > 1)
-            throw new CliError(`"${ref}" matches ${rows.length} keys; use the key id.`, 2);
-          for (const row of rows)
-            await appendAuditEvent(trx, {
-              actor: CLI_ACTOR,
-              action: 'apiKey.revoke',
-              entityType: 'api_key',
-              entityId: row.id,
-              after: { name: row.name, prefix: row.prefix },
-            });
-          return rows;
-        });
+        const keys = await activeApiKeysByRef(db, ref);
+        if (keys.length > 1)
+          throw new CliError(`"${ref}" matches ${keys.length} keys; use the key id.`, 2);
+        const revoked: { name: string; prefix: string }[] = [];
+        for (const key of keys) {
+          const row = await db
+            .transaction()
+            .execute((trx) =>
+              revokeKey(trx, { workspaceId: key.workspace_id, keyId: key.id }, (event) =>
+                appendAuditEvent(trx, { ...event, actor: CLI_ACTOR }),
+              ),
+            );
+          if (row) revoked.push(row);
+        }
         if (revoked.length === 0) throw new CliError(`No active API key "${ref}".`, 2);
         console.log(
           `Revoked ${revoked[0]!.name} (${revoked[0]!.prefix}…). Running servers refuse it within 2 seconds.`,
@@ -507,11 +496,7 @@ export function buildCli(options: CliOptions = {}) {
 }
 
 async function findWorkspace(db: Db, slug: string | undefined): Promise<string> {
-  const rows = await (
-    slug
-      ? db.selectFrom('workspaces').select('id').where('slug', '=', slug)
-      : db.selectFrom('workspaces').select('id')
-  ).execute();
+  const rows = await workspaceIds(db, slug);
   if (rows.length === 1) return rows[0]!.id;
   throw new CliError(
     rows.length === 0

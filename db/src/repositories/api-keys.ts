@@ -59,3 +59,15 @@ export async function revokeApiKey(db: Executor, workspaceId: string, keyId: str
     .returning(['id', 'name', 'prefix'])
     .executeTakeFirst();
 }
+
+/** The active keys whose id (a UUID) or prefix (`acc_…`) is `ref`, with their workspace. */
+export async function activeApiKeysByRef(db: Executor, ref: string) {
+  const column = /^[0-9a-f-]{36}$/.test(ref) ? 'id' : 'prefix';
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'workspace_id', 'name', 'prefix'])
+    .where(column, '=', ref)
+    .where('revoked_at', 'is', null)
+    .limit(10)
+    .execute();
+}

@@ -245,3 +245,13 @@ export async function updateWorkflow(
 ): Promise<void> {
   await db.updateTable('workflows').set(changes).where('id', '=', workflowId).execute();
 }
+
+/** The workflows with this slug in any workspace (the CLI names workflows by slug alone). */
+export async function workflowsBySlug(db: Executor, slug: string) {
+  return db
+    .selectFrom('workflows')
+    .select(['id', 'slug', 'workspace_id'])
+    .where('slug', '=', slug)
+    .limit(10)
+    .execute();
+}

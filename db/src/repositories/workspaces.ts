@@ -10,3 +10,10 @@ export async function findWorkspaceBySlug(db: Executor, slug: string) {
 export async function insertWorkspace(db: Executor, workspace: NewWorkspace) {
   return db.insertInto('workspaces').values(workspace).returning('id').executeTakeFirstOrThrow();
 }
+
+/** The ids of the workspaces, or of the one with this slug (at most two: enough to know "several"). */
+export async function workspaceIds(db: Executor, slug?: string) {
+  let query = db.selectFrom('workspaces').select('id');
+  if (slug !== undefined) query = query.where('slug', '=', slug);
+  return query.limit(2).execute();
+}

@@ -4,6 +4,7 @@ import {
   findSignInAccounts,
   insertApiKey,
   insertUser,
+  revokeApiKey,
   type DB,
   type Db,
   type NewAudit,
@@ -98,4 +99,25 @@ export async function createApiKey(
     after: { name: row.name, prefix: row.prefix },
   });
   return { ...row, key };
+}
+
+/**
+ * Revokes an active API key of a workspace (the API's `apiKeys.revoke` and the CLI's
+ * `api-keys revoke`), audited as `apiKey.revoke`; undefined when there is no such active key.
+ */
+export async function revokeKey(
+  trx: Transaction<DB>,
+  input: { workspaceId: string; keyId: string },
+  audit: AuditFn,
+) {
+  const row = await revokeApiKey(trx, input.workspaceId, input.keyId, new Date());
+  if (!row) return undefined;
+  await audit({
+    action: 'apiKey.revoke',
+    entityType: 'api_key',
+    entityId: row.id,
+    workspaceId: input.workspaceId,
+    after: { name: row.name, prefix: row.prefix },
+  });
+  return row;
 }

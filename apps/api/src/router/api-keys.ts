@@ -1,8 +1,8 @@
-import { listApiKeys, revokeApiKey } from '@accord/db';
+import { listApiKeys } from '@accord/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { createApiKey } from '../auth/accounts';
+import { createApiKey, revokeKey } from '../auth/accounts';
 import { protectedProcedure } from '../trpc';
 import { mutate } from '../services/audited';
 
@@ -29,15 +29,13 @@ export const apiKeysRouter = {
     .input(z.object({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
       const result = await mutate(ctx, async (trx, audit) => {
-        const row = await revokeApiKey(trx, ctx.user.workspace_id, input.id, new Date());
+        const row = await revokeKey(
+          trx,
+          { workspaceId: ctx.user.workspace_id, keyId: input.id },
+          audit,
+        );
         if (!row)
           throw new TRPCError({ code: 'NOT_FOUND', message: `No active API key ${input.id}.` });
-        await audit({
-          action: 'apiKey.revoke',
-          entityType: 'api_key',
-          entityId: row.id,
-          after: { name: row.name, prefix: row.prefix },
-        });
         return row;
       });
       ctx.caches.apiKeys.invalidate();

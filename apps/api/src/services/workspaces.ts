@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   appendAuditEvent,
+  findWorkspaceBySlug,
+  insertWorkspace,
   saveWorkspaceCatalog,
   type Actor,
   type Db,
@@ -35,17 +37,9 @@ export async function createWorkspace(
   const passwordHash = await hashPassword(password);
   const template = CATALOG_TEMPLATES[input.template];
   return db.transaction().execute(async (trx) => {
-    const taken = await trx
-      .selectFrom('workspaces')
-      .select('id')
-      .where('slug', '=', input.slug)
-      .executeTakeFirst();
-    if (taken) throw new WorkspaceSlugTaken(input.slug);
-    const workspace = await trx
-      .insertInto('workspaces')
-      .values({ slug: input.slug, name: input.name })
-      .returning(['id', 'slug', 'name'])
-      .executeTakeFirstOrThrow();
+    if (await findWorkspaceBySlug(trx, input.slug)) throw new WorkspaceSlugTaken(input.slug);
+    const inserted = await insertWorkspace(trx, { slug: input.slug, name: input.name });
+    const workspace = { id: inserted.id, slug: input.slug, name: input.name };
     const audit = (event: Omit<NewAudit, 'actor' | 'workspaceId'>) =>
       appendAuditEvent(trx, { ...event, workspaceId: workspace.id, actor });
     await audit({
