@@ -150,6 +150,35 @@ describe('#15: audit events in words', () => {
     );
   });
 
+  it('#17: says what a field catalog change did, change by change, and why', () => {
+    const summary = auditSummary({
+      action: 'fields.update',
+      before: { revision: 4 },
+      after: {
+        revision: 5,
+        changes: ['Plan options: added team', 'Plan was called Tier'],
+        more: 0,
+        field: 'plan',
+        reason: 'Sales sells a team plan now',
+      },
+    });
+    expect(summary.headline).toBe(
+      'Changed a field of the catalog (catalog revision 4 → 5). Why: “Sales sells a team plan now”',
+    );
+    expect(summary.items).toEqual(['Plan options: added team', 'Plan was called Tier']);
+    expect(
+      auditSummary({
+        action: 'fields.applyTemplate',
+        before: { revision: 0 },
+        after: { revision: 1, template: 'b2b', fields: 35 },
+      }).headline,
+    ).toBe('Started the field catalog from the b2b template (35 fields)');
+    expect(
+      auditSummary({ action: 'fields.addMany', before: {}, after: { changes: ['A'], more: 3 } })
+        .more,
+    ).toBe(3);
+  });
+
   it('shows the words in the table and keeps the raw JSON one click away', () => {
     const event = {
       action: 'version.publish',

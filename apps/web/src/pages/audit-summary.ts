@@ -70,6 +70,22 @@ const line = (headline: string, items: string[] = [], more = 0): AuditSummary =>
   more,
 });
 
+/** A field catalog change: the verb, the revision it made, the changes in words, and why. */
+function fieldChange(verb: string) {
+  return (before: Fields, after: Fields) => {
+    const changes = Array.isArray(after.changes) ? after.changes.map(valueInWords) : [];
+    const why = text(after.reason);
+    const revision = count(after.revision);
+    return line(
+      `${verb}${revision === undefined ? '' : ` (catalog revision ${count(before.revision) ?? '?'} → ${revision})`}${
+        why ? `. Why: ${quote(why)}` : ''
+      }`,
+      changes,
+      count(after.more) ?? 0,
+    );
+  };
+}
+
 const versionNumber = (n: number | undefined) => (n === undefined ? 'a version' : `version ${n}`);
 
 function goLive(verb: string) {
@@ -179,6 +195,18 @@ const SUMMARIES: Record<string, (before: Fields, after: Fields) => AuditSummary>
   'apiKey.revoke': (_before, after) =>
     line(
       `Revoked the API key ${quote(valueInWords(after.name))} (${valueInWords(after.prefix)}…): calls with it now fail`,
+    ),
+  'fields.add': fieldChange('Added a field to the catalog'),
+  'fields.addMany': fieldChange('Added fields to the catalog'),
+  'fields.update': fieldChange('Changed a field of the catalog'),
+  'fields.retire': fieldChange('Retired a field'),
+  'fields.restore': fieldChange('Brought a retired field back'),
+  'fields.replace': fieldChange('Replaced the field catalog'),
+  'fields.applyTemplate': (_before, after) =>
+    line(
+      `Started the field catalog from the ${valueInWords(after.template)} template${
+        count(after.fields) === undefined ? '' : ` (${plural(count(after.fields)!, 'field')})`
+      }`,
     ),
   'simulation.start': (_before, after) => {
     const set = fields(after.leadSet);
