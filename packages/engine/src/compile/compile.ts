@@ -1,4 +1,3 @@
-import { defaultCatalog } from '../catalog/default-catalog';
 import { indexCatalog } from '../catalog/catalog-index';
 import { hashWorkflow } from '../hash/hash-workflow';
 import { runtime } from '../runtime/runtime';

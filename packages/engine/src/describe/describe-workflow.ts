@@ -1,5 +1,4 @@
 import { usedCatalogIds } from '../catalog/catalog-changes';
-import { defaultCatalog } from '../catalog/default-catalog';
 import { indexCatalog } from '../catalog/catalog-index';
 import { buildGraph } from '../validate/graph';
 import { nodeHandles } from '../handles';

@@ -1,4 +1,3 @@
-import { defaultCatalog } from '../catalog/default-catalog';
 import { indexCatalog } from '../catalog/catalog-index';
 import { predicateText, type TextContext } from '../describe/predicate-text';
 import { canonicalJson } from '../hash/canonical-json';

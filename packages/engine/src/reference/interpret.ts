@@ -4,7 +4,6 @@
  * compiled evaluator gives exactly its results. It assumes a workflow that validates.
  */
 import { assertNever } from '../assert-never';
-import { defaultCatalog } from '../catalog/default-catalog';
 import { indexCatalog, type CatalogIndex } from '../catalog/catalog-index';
 import { isFreeMailDomain } from '../catalog/free-mail';
 import {

@@ -1,4 +1,3 @@
-import { defaultCatalog } from '../catalog/default-catalog';
 import { compile, type EvaluableLead, type Evaluate } from '../compile/compile';
 import type { FieldCatalog } from '../schema/field-catalog';
 import type { SimulatedLead, SimulatedWorkflow, SimulationSide } from './simulate';
