@@ -3,11 +3,11 @@
  * DATABASE_URL), with the default workflow published and one API key. Prints `{"url","key"}`.
  */
 import { randomBytes } from 'node:crypto';
-import { createDb, migrateToLatest, sql } from '@accord/db';
-import { defaultWorkflow } from '@accord/engine';
+import { createDb, migrateToLatest, sql, storeCatalogSnapshot } from '@accord/db';
+import { defaultCatalog, defaultWorkflow } from '@accord/engine';
 import { parseEnv } from '@accord/api/env';
 import { buildServer } from '@accord/api/server';
-import { hashToken } from '@accord/api/trpc';
+import { hashToken } from '@accord/api/auth/session';
 
 // The bench loads one key far past the per-key rate limit a CRM gets.
 const env = parseEnv({
@@ -57,6 +57,7 @@ await db
     status: 'published',
     document: sql`${JSON.stringify(defaultWorkflow())}::jsonb` as never,
     compiled_hash: 'bench',
+    catalog_hash: await storeCatalogSnapshot(db, defaultCatalog),
     change_note: 'bench',
     based_on_revision: null,
     author_id: user.id,

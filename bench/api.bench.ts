@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { compile, defaultWorkflow, generateLeads, type Lead } from '@accord/engine';
+import { compile, defaultCatalog, defaultWorkflow, generateLeads, type Lead } from '@accord/engine';
 import autocannon from 'autocannon';
 import { resultItem } from '@accord/api/rest/evaluate-route';
 
@@ -45,7 +45,7 @@ function load(opts: autocannon.Options): Promise<autocannon.Result> {
  * builds it.
  */
 function batchCost(body: string) {
-  const compiled = compile(defaultWorkflow());
+  const compiled = compile(defaultWorkflow(), defaultCatalog);
   if (!compiled.ok) throw new Error('the default workflow does not compile');
   let best = { parseMs: Infinity, evaluateMs: Infinity, stringifyMs: Infinity, answerBytes: 0 };
   for (let round = 0; round < 25; round++) {

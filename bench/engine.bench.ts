@@ -6,7 +6,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { compile, parseWorkflow, type Lead, type WorkflowInput } from '@accord/engine';
+import {
+  compile,
+  defaultCatalog,
+  parseWorkflow,
+  type Lead,
+  type WorkflowInput,
+} from '@accord/engine';
 import { ZenDecisionContent, ZenEngine } from '@gorules/zen-engine';
 import { Engine } from 'json-rules-engine';
 import {
@@ -30,7 +36,7 @@ function accordEvaluator(workflow: WorkflowInput, explain = true) {
   const parsed = parseWorkflow(workflow);
   if (!parsed.ok)
     throw new Error(`bench workflow does not parse: ${JSON.stringify(parsed.errors)}`);
-  const compiled = compile(parsed.workflow, undefined, { explain });
+  const compiled = compile(parsed.workflow, defaultCatalog, { explain });
   if (!compiled.ok)
     throw new Error(`bench workflow does not compile: ${JSON.stringify(compiled.diagnostics)}`);
   return compiled.evaluate;
@@ -316,7 +322,7 @@ async function main() {
   let compileMs = Infinity;
   for (let r = 0; r < 5; r++) {
     const t0 = performance.now();
-    const c = compile(big.workflow);
+    const c = compile(big.workflow, defaultCatalog);
     compileMs = Math.min(compileMs, performance.now() - t0);
     if (!c.ok)
       throw new Error(

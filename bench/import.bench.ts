@@ -186,7 +186,8 @@ async function writeExport(path: string): Promise<number> {
   for (let i = 1; i <= ROWS; i++) {
     lines.push(`${cols.map(([, cell]) => cell(i)).join(',')},`);
     if (lines.length === 2_000 || i === ROWS) {
-      if (!write(`${lines.join('\r\n')}\r\n`)) await new Promise((r) => out.once('drain', r));
+      if (!write(`${lines.join('\r\n')}\r\n`))
+        await new Promise<void>((r) => out.once('drain', () => r()));
       lines = [];
     }
   }
@@ -272,7 +273,7 @@ async function importOn(
     const res = await fetch(`${address}/api/lead-sets/import?${query}`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'text/csv' },
-      body: Readable.toWeb(createReadStream(path)) as unknown as BodyInit,
+      body: Readable.toWeb(createReadStream(path)) as unknown as RequestInit['body'],
       duplex: 'half',
     } as RequestInit);
     const answer = (await res.json()) as {

@@ -6,6 +6,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
   createSimulation,
+  defaultCatalog,
   defaultWorkflow,
   leadBatches,
   simulationSide,
@@ -19,7 +20,8 @@ export const SIM_AS_OF = Date.UTC(2026, 0, 1);
 
 /** The published default agreement against a candidate with a lower MQL threshold. */
 export function benchSides() {
-  const side = (workflow: Workflow) => simulationSide<Lead>(workflow, { asOf: SIM_AS_OF });
+  const side = (workflow: Workflow) =>
+    simulationSide<Lead>(workflow, { asOf: SIM_AS_OF, catalog: defaultCatalog });
   return {
     baseline: side(defaultWorkflow()),
     candidate: side(lowerMqlThreshold(defaultWorkflow())),
