@@ -150,34 +150,14 @@ export function StagesScoresDialog(props: {
                 </td>
                 <td className="ss-actions">
                   {!readOnly && (
-                    <>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        aria-label={`Move stage ${stage.label || stage.id} earlier`}
-                        disabled={i === 0}
-                        onClick={() => change((d) => moveStage(d, stage.id, -1))}
-                      >
-                        ↑
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        aria-label={`Move stage ${stage.label || stage.id} later`}
-                        disabled={i === ordered.length - 1}
-                        onClick={() => change((d) => moveStage(d, stage.id, 1))}
-                      >
-                        ↓
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        aria-label={`Remove stage ${stage.label || stage.id}`}
-                        onClick={() => attempt((d) => removeStage(d, stage.id))}
-                      >
-                        ×
-                      </button>
-                    </>
+                    <RowActions
+                      name={`stage ${stage.label || stage.id}`}
+                      words={['earlier', 'later']}
+                      first={i === 0}
+                      last={i === ordered.length - 1}
+                      move={(by) => change((d) => moveStage(d, stage.id, by))}
+                      remove={() => attempt((d) => removeStage(d, stage.id))}
+                    />
                   )}
                 </td>
               </tr>
@@ -276,34 +256,14 @@ export function StagesScoresDialog(props: {
                 </td>
                 <td className="ss-actions">
                   {!readOnly && (
-                    <>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        aria-label={`Move score ${score.label || score.id} up`}
-                        disabled={i === 0}
-                        onClick={() => change((d) => moveScore(d, score.id, -1))}
-                      >
-                        ↑
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        aria-label={`Move score ${score.label || score.id} down`}
-                        disabled={i === scores.length - 1}
-                        onClick={() => change((d) => moveScore(d, score.id, 1))}
-                      >
-                        ↓
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        aria-label={`Remove score ${score.label || score.id}`}
-                        onClick={() => attempt((d) => removeScore(d, score.id))}
-                      >
-                        ×
-                      </button>
-                    </>
+                    <RowActions
+                      name={`score ${score.label || score.id}`}
+                      words={['up', 'down']}
+                      first={i === 0}
+                      last={i === scores.length - 1}
+                      move={(by) => change((d) => moveScore(d, score.id, by))}
+                      remove={() => attempt((d) => removeScore(d, score.id))}
+                    />
                   )}
                 </td>
               </tr>
@@ -331,5 +291,46 @@ export function StagesScoresDialog(props: {
         )}
       </section>
     </Dialog>
+  );
+}
+
+/** A row's ↑ ↓ × buttons, named for screen readers ("Move stage MQL earlier", "Remove score Fit"). */
+function RowActions(props: {
+  name: string;
+  words: readonly [string, string];
+  first: boolean;
+  last: boolean;
+  move: (by: -1 | 1) => void;
+  remove: () => void;
+}) {
+  return (
+    <>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={`Move ${props.name} ${props.words[0]}`}
+        disabled={props.first}
+        onClick={() => props.move(-1)}
+      >
+        ↑
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={`Move ${props.name} ${props.words[1]}`}
+        disabled={props.last}
+        onClick={() => props.move(1)}
+      >
+        ↓
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={`Remove ${props.name}`}
+        onClick={props.remove}
+      >
+        ×
+      </button>
+    </>
   );
 }
