@@ -20,10 +20,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { parse } from 'csv-parse';
+import Papa from 'papaparse';
 import { createDb, migrateToLatest, type AccordDatabase } from '@accord/db';
 import {
   ColumnProfiler,
+  importColumns,
   proposeField,
   type ColumnTarget,
   type FieldCategory,
@@ -196,19 +197,26 @@ async function writeExport(path: string): Promise<number> {
   return bytes;
 }
 
-/** Profiles the whole file and proposes a field per column, as the import preview does. */
+/**
+ * Profiles the whole file and proposes a field per column, as the import page does: papaparse
+ * (here on a Node stream; the page gives it the File in a Web Worker) into `ColumnProfiler`.
+ */
 async function infer(path: string) {
   const started = performance.now();
-  const parser = createReadStream(path).pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true }),
-  );
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: ',', skipEmptyLines: true });
+  createReadStream(path).pipe(parser);
   let profiler: ColumnProfiler | undefined;
   for await (const record of parser as AsyncIterable<string[]>) {
-    if (!profiler) profiler = new ColumnProfiler(record.filter((h) => h !== ''));
-    else profiler.push(record);
+    if (profiler) profiler.push(record);
+    else {
+      if (record[0]?.startsWith('\uFEFF')) record[0] = record[0].slice(1);
+      profiler = new ColumnProfiler(importColumns(record));
+    }
   }
   const taken = new Set<string>();
-  const proposals = profiler!.profiles().map((profile) => {
+  // The trailing comma gives an empty last column: nothing to learn from it.
+  const filled = profiler!.profiles().filter((profile) => profile.filled > 0);
+  const proposals = filled.map((profile) => {
     const proposed = proposeField(profile, profiler!.rows, taken);
     taken.add(proposed.id);
     return { header: profile.header, proposed };
@@ -224,7 +232,24 @@ async function importOn(
 ) {
   const as = await demoCallers(database);
   const live = await as.ops.fields.catalog();
-  const known = new Set(live.catalog.fields.map((f) => f.id));
+  // A column whose proposed id is a field of the same type (and options) goes to that field, as a
+  // person would map it; one whose id is taken by a field that does not fit (the CRM's own
+  // "Lead Source" against the B2B template's enum) becomes a field of its own.
+  const known = new Map(live.catalog.fields.map((f) => [f.id, f]));
+  const fits = (p: (typeof proposals)[number]['proposed']) => {
+    const field = known.get(p.id);
+    if (!field || field.type !== p.type) return false;
+    const options = new Set((field.values ?? []).map((o) => o.value));
+    return (p.values ?? []).every((o) => options.has(o.value));
+  };
+  proposals = proposals.map(({ header, proposed }) =>
+    known.has(proposed.id) && !fits(proposed)
+      ? {
+          header,
+          proposed: { ...proposed, id: `${proposed.id}_crm`, label: `${proposed.label} (CRM)` },
+        }
+      : { header, proposed },
+  );
   const fresh = proposals.filter(
     (p) => p.header !== 'Prospect ID' && p.header !== 'Converted' && !known.has(p.proposed.id),
   );
@@ -234,18 +259,19 @@ async function importOn(
       : /visits|time|activity|page/.test(id)
         ? 'behaviour'
         : 'profile';
-  await as.ops.fields.addMany({
-    baseRevision: live.revision,
-    fields: fresh.map(({ proposed }) => ({
-      id: proposed.id,
-      label: proposed.label,
-      type: proposed.type,
-      category: category(proposed.id),
-      ...(proposed.values ? { values: proposed.values } : {}),
-      ...(proposed.missing ? { missing: proposed.missing } : {}),
-    })),
-    reason: 'bench: learned from the export',
-  });
+  if (fresh.length > 0)
+    await as.ops.fields.addMany({
+      baseRevision: live.revision,
+      fields: fresh.map(({ proposed }) => ({
+        id: proposed.id,
+        label: proposed.label,
+        type: proposed.type,
+        category: category(proposed.id),
+        ...(proposed.values ? { values: proposed.values } : {}),
+        ...(proposed.missing ? { missing: proposed.missing } : {}),
+      })),
+      reason: 'bench: learned from the export',
+    });
   const columnsMap: Record<string, ColumnTarget> = {
     'Prospect ID': { kind: 'id' },
     Converted: { kind: 'outcome', as: 'converted' },
@@ -277,19 +303,30 @@ async function importOn(
       duplex: 'half',
     } as RequestInit);
     const answer = (await res.json()) as {
-      imported?: number;
+      leadSet?: { id: string; lead_count: number };
       rows?: number;
-      error?: unknown;
-      [k: string]: unknown;
+      imported?: number;
+      rejected?: number;
+      issues?: { count: number; cellsLeftOut: number; rowsKeptWithIssues: number };
     };
     const ms = Math.round(performance.now() - started);
-    if (!res.ok)
+    if (!res.ok || !answer.leadSet)
       throw new Error(
         `import on ${label} answered ${res.status}: ${JSON.stringify(answer).slice(0, 500)}`,
       );
     console.log(
-      `${label}: imported ${JSON.stringify({ ...answer, errors: undefined, issues: undefined }).slice(0, 400)} in ${ms} ms`,
+      `${label}: ${answer.imported?.toLocaleString('en')} of ${answer.rows?.toLocaleString('en')} rows imported ` +
+        `(${answer.rejected} refused; ${answer.issues?.cellsLeftOut} bad cells left out, ${answer.issues?.rowsKeptWithIssues} rows kept with them) in ${ms} ms`,
     );
+    if (process.env.BENCH_IMPORT_DEBUG)
+      console.log(
+        JSON.stringify((answer.issues as { byColumn?: unknown } | undefined)?.byColumn).slice(
+          0,
+          3000,
+        ),
+      );
+    // Leave the database as it was (PostgreSQL may be a shared test database).
+    await as.ops.leadSets.delete({ leadSetId: answer.leadSet.id });
     return ms;
   } finally {
     await server.close();
