@@ -2,7 +2,7 @@ export { createDb, DatabaseStartError } from './create-db';
 export type { AccordDatabase, CreateDbOptions, Db, DbKind } from './create-db';
 export type { DB } from './database';
 export type { Executor } from './executor';
-export { migrateDown, migrateToLatest } from './migrate';
+export { migrateDown, migrateToLatest, pendingMigrations } from './migrate';
 export * from './tables/api-keys.table';
 export * from './tables/approvals.table';
 export * from './tables/audit-events.table';

@@ -18,6 +18,17 @@ export async function migrateDown(db: Db): Promise<string[]> {
 }
 
 /**
+ * The migrations this code knows that the database has not applied (oldest first): empty when
+ * the schema is current. Migrations applied by newer code (a rolling upgrade) are not counted:
+ * migrations only add, so older code keeps working on them. Reads only; creates nothing.
+ * @example if ((await pendingMigrations(db)).length) console.log('not migrated');
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const known = await (await migrator(db)).getMigrations();
+  return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/**
  * A migrator whose bookkeeping tables live in the current schema. Without the schema named,
  * Kysely takes a `kysely_migration_lock` of another schema in the same database for its own.
  */
