@@ -40,6 +40,11 @@ const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(1).max(1_000_000_000).optional(),
   ),
+  /**
+   * On SIGTERM, how long in-flight requests and running simulations may take to finish before
+   * the server closes their connections and marks the runs failed (see shutdown.ts).
+   */
+  ACCORD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 
