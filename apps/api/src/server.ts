@@ -8,6 +8,7 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { SignInThrottle } from './auth/sign-in-throttle';
 import type { Env } from './env';
+import { Readiness, registerHealthRoutes } from './health';
 import {
   JsonLimitError,
   jsonLimited,
@@ -120,12 +121,16 @@ const isTrpcRoute = (req: FastifyRequest) => req.routeOptions.url?.startsWith('/
 export interface ServerDeps {
   database: AccordDatabase;
   env: Env;
+  /** What /readyz reports; index.ts turns it not ready on SIGTERM. A fresh one by default. */
+  readiness?: Readiness;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The REST caches; mutations invalidate them (see Context.caches). */
     caches: Caches;
+    /** What /readyz reports (see health.ts). */
+    readiness: Readiness;
   }
   interface FastifyRequest {
     /** The session of a tRPC request, looked up before its body is read; null when signed out. */
@@ -136,11 +141,15 @@ declare module 'fastify' {
 export type AccordServer = FastifyInstance;
 
 /**
- * Wires Fastify: tRPC at /trpc, /healthz, and the built web app at / with client-side routes
- * falling back to index.html.
+ * Wires Fastify: tRPC at /trpc, /healthz and /readyz, and the built web app at / with
+ * client-side routes falling back to index.html.
  * @example const app = await buildServer({ database, env }); await app.listen({ port: 3000 });
  */
-export async function buildServer({ database, env }: ServerDeps): Promise<AccordServer> {
+export async function buildServer({
+  database,
+  env,
+  readiness = new Readiness(database),
+}: ServerDeps): Promise<AccordServer> {
   const app = Fastify({
     logger: env.LOG_LEVEL === 'silent' ? false : { level: env.LOG_LEVEL },
     bodyLimit: BODY_LIMIT_BYTES,
@@ -253,7 +262,8 @@ export async function buildServer({ database, env }: ServerDeps): Promise<Accord
       .send(restErrorBody(code, message, code === 'BAD_REQUEST' ? 'body' : ''));
   });
 
-  app.get('/healthz', async () => ({ status: 'ok', db: database.kind }));
+  app.decorate('readiness', readiness);
+  registerHealthRoutes(app, { database, readiness });
 
   const createContext = async ({
     req,
@@ -316,7 +326,10 @@ async function serveWebApp(app: FastifyInstance, dist: string) {
   await app.register(fastifyStatic, { root: dist, wildcard: false, index: 'index.html' });
   app.setNotFoundHandler((req, reply) => {
     const isApi =
-      req.url.startsWith('/trpc') || req.url.startsWith('/v1') || req.url.startsWith('/healthz');
+      req.url.startsWith('/trpc') ||
+      req.url.startsWith('/v1') ||
+      req.url.startsWith('/healthz') ||
+      req.url.startsWith('/readyz');
     if (req.method === 'GET' && !isApi) return reply.sendFile('index.html');
     return reply.code(404).send({
       error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url}`, path: '' },
