@@ -11,6 +11,7 @@ export { defaultCatalog, FREE_MAIL_DOMAINS } from './catalog/default-catalog';
 export { CATALOG_TEMPLATES, type CatalogTemplate } from './catalog/templates';
 export * from './simulate/simulate';
 export { simulationSide } from './simulate/simulation-side';
+export * from './sql/simulate-sql';
 export {
   parseWorkflow,
   parseLead,

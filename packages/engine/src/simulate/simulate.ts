@@ -310,6 +310,103 @@ export function createSimulation<L extends SimulatedLead>(
   };
 }
 
+/** Counts of a simulation computed elsewhere (e.g. by SQL in a database), to fold into a result. */
+export interface SimulationCounts {
+  /** Leads per pair of stages, with how many had a known outcome and how many of those converted. */
+  pairs: readonly {
+    from: string;
+    to: string;
+    leads: number;
+    withOutcome: number;
+    converted: number;
+  }[];
+  /** Per side: leads per score and bin (bin k holds scores in [k·binWidth, (k+1)·binWidth)). */
+  bins: Record<
+    'baseline' | 'candidate',
+    readonly { scoreId: string; bin: number; leads: number }[]
+  >;
+  /** Per side: how many leads passed each step and fired each row (`rowId` set). */
+  hits: Record<
+    'baseline' | 'candidate',
+    readonly { nodeId: string; rowId?: string; leads: number }[]
+  >;
+  /** The first changed leads in input order, and how many changed in all. */
+  changed: { total: number; kept: ChangedLead[] };
+}
+
+/**
+ * The result `createSimulation` gives for the same leads, from counts made elsewhere: the same
+ * funnel, matrix, histogram bins, coverage entries and outcome metrics (one code path folds both).
+ * @example const result = simulationResultFromCounts({ baseline, candidate }, counted);
+ */
+export function simulationResultFromCounts(
+  workflows: { baseline: SimulatedWorkflow; candidate: SimulatedWorkflow },
+  input: SimulationCounts,
+  options: Pick<SimulationOptions, 'binWidth'> = {},
+): SimulationResult {
+  const binWidth = options.binWidth ?? 10;
+  const tallies = { baseline: newTally(), candidate: newTally() };
+  const matrix = new Map<string, Map<string, Counter>>();
+  let leads = 0;
+  let withOutcome = 0;
+  let converted = 0;
+  const stageOf = (side: SideTally, id: string) => {
+    let stage = side.stages.get(id);
+    if (stage === undefined) side.stages.set(id, (stage = { n: 0, leads: 0, converted: 0 }));
+    return stage;
+  };
+  for (const pair of input.pairs) {
+    leads += pair.leads;
+    withOutcome += pair.withOutcome;
+    converted += pair.converted;
+    for (const [side, id] of [
+      [tallies.baseline, pair.from],
+      [tallies.candidate, pair.to],
+    ] as const) {
+      const stage = stageOf(side, id);
+      stage.n += pair.leads;
+      stage.leads += pair.withOutcome;
+      stage.converted += pair.converted;
+    }
+    let row = matrix.get(pair.from);
+    if (!row) matrix.set(pair.from, (row = new Map()));
+    counter(row, pair.to).n += pair.leads;
+  }
+  for (const side of ['baseline', 'candidate'] as const) {
+    for (const { scoreId, bin, leads: n } of input.bins[side]) {
+      let bins = tallies[side].bins.get(scoreId);
+      if (bins === undefined) tallies[side].bins.set(scoreId, (bins = new Map()));
+      counter(bins, bin).n += n;
+    }
+    for (const { nodeId, rowId, leads: n } of input.hits[side]) {
+      let node = tallies[side].hits.get(nodeId);
+      if (node === undefined) tallies[side].hits.set(nodeId, (node = { n: 0, rows: null }));
+      if (rowId === undefined) node.n += n;
+      else counter((node.rows ??= new Map()), rowId).n += n;
+    }
+  }
+  const kept = [...input.changed.kept];
+  return {
+    leads,
+    funnel: {
+      baseline: counts(tallies.baseline.stages),
+      candidate: counts(tallies.candidate.stages),
+    },
+    stages: mergeStages(workflows.baseline, workflows.candidate),
+    matrix: idRecord([...matrix].map(([from, row]) => [from, counts(row)])),
+    histograms: histograms(tallies, binWidth),
+    coverage: coverage(workflows.baseline, workflows.candidate, tallies),
+    changed: { total: input.changed.total, kept, truncated: input.changed.total > kept.length },
+    outcomes:
+      withOutcome > 0
+        ? {
+            baseline: outcomeMetrics(tallies.baseline, withOutcome, converted),
+            candidate: outcomeMetrics(tallies.candidate, withOutcome, converted),
+          }
+        : null,
+  };
+}
+
 /**
  * Runs a whole array through both sides at once.
  * @example const result = simulate(baseline, candidate, leads);

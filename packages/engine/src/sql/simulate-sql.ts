@@ -1,0 +1,336 @@
+/**
+ * A side-by-side simulation as SQL: two compiled per-lead queries (baseline and candidate, from
+ * `compileSql`) over the same leads, joined lead by lead into one temporary table, then folded by
+ * a few aggregate queries into the counts `simulationResultFromCounts` turns into the very result
+ * the JavaScript simulation gives (funnel, matrix, histograms, coverage, changed leads, outcomes).
+ * Pure: it writes SQL and reads rows; running it is the caller's (PostgreSQL, DuckDB).
+ */
+import type { TallyKey } from '../compile/compile';
+import {
+  simulationResultFromCounts,
+  type ChangedLead,
+  type SimulatedWorkflow,
+  type SimulationResult,
+} from '../simulate/simulate';
+
+/** What the simulation needs of a compiled per-lead query (a `compileSql` success). */
+export interface CompiledSideSql {
+  /** One SELECT answering lead_id, stage, one column per score and `fired` (indices into ruleKeys). */
+  sql: string;
+  /** Its positional parameters, `$1 …`. */
+  params: readonly unknown[];
+  /** Score id → its output column. */
+  scoreColumns: Readonly<Record<string, string>>;
+  ruleKeys: readonly TallyKey[];
+}
+
+/**
+ * The leads both sides read, as the simulation needs them beside the compiled queries: `key` is
+ * what the compiled queries answer as `lead_id` (unique per lead), `position` orders the input
+ * (changed leads are kept in that order), `id` is the lead's own id and `converted` its outcome
+ * (boolean, or NULL where the lead has none). Column names are quoted here; `relation` is
+ * inserted as written (a table name or a parenthesised subquery the caller made safe).
+ */
+export interface SimulationLeadsRelation {
+  relation: string;
+  key: string;
+  position: string;
+  id: string;
+  converted: string;
+}
+
+export interface SimulationSqlInput {
+  baseline: CompiledSideSql;
+  candidate: CompiledSideSql;
+  leads: SimulationLeadsRelation;
+  /** Width of a score histogram bin (default 10, as the JavaScript simulation). */
+  binWidth?: number;
+  /** Changed leads to keep (default 100,000, as the JavaScript simulation). */
+  keepChanged?: number;
+  /** Name of the temporary table (default `accord_simulation`): a plain identifier. */
+  table?: string;
+}
+
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The statements of one SQL simulation, run in order on ONE connection (temporary tables). */
+export interface SimulationSql {
+  /** Evaluates every lead on both sides into the temporary table. */
+  prepare: SqlStatement;
+  /** Leads per pair of stages, with outcomes: `b_stage, c_stage, leads, with_outcome, converted`. */
+  pairs: SqlStatement;
+  /** Leads per side, score and bin: `side, score, bin, leads`. */
+  bins: SqlStatement;
+  /** Leads per side and rule key index: `side, rule, leads`. */
+  hits: SqlStatement;
+  /** The first changed leads: `position, lead_id, b_stage, c_stage, b_0 …, c_0 …`. */
+  changed: SqlStatement;
+  /** Drops the temporary table. */
+  cleanup: SqlStatement;
+  /** What reading the rows needs to know. */
+  layout: {
+    scores: Record<'baseline' | 'candidate', string[]>;
+    ruleKeys: Record<'baseline' | 'candidate', readonly TallyKey[]>;
+    binWidth: number;
+  };
+}
+
+const PLAIN_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const SIDES = ['baseline', 'candidate'] as const;
+const SIDE_PREFIX = { baseline: 'b', candidate: 'c' } as const;
+
+/** A double-quoted SQL identifier (the same rule in PostgreSQL and DuckDB). */
+function ident(name: string): string {
+  if (name.includes('\u0000')) throw new Error('An SQL identifier cannot contain NUL.');
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The SQL text with every positional parameter `$n` renumbered `$(n + offset)`, so two compiled
+ * queries share one statement. Quoted identifiers, string literals and comments are copied
+ * untouched: only parameters outside them move.
+ * @example offsetParams('select $1, "$1"', 2) // 'select $3, "$1"'
+ */
+export function offsetParams(sql: string, offset: number): string {
+  if (offset === 0) return sql;
+  let out = '';
+  let i = 0;
+  const n = sql.length;
+  const copyQuoted = (quote: string) => {
+    // From an opening quote to its closing one; a doubled quote is an escaped one.
+    let j = i + 1;
+    for (;;) {
+      const k = sql.indexOf(quote, j);
+      if (k < 0) throw new Error('Unterminated quoted text in generated SQL.');
+      if (sql[k + 1] === quote) j = k + 2;
+      else {
+        out += sql.slice(i, k + 1);
+        i = k + 1;
+        return;
+      }
+    }
+  };
+  while (i < n) {
+    const ch = sql[i]!;
+    if (ch === '"' || ch === "'") copyQuoted(ch);
+    else if (ch === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      const stop = end < 0 ? n : end;
+      out += sql.slice(i, stop);
+      i = stop;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      if (end < 0) throw new Error('Unterminated comment in generated SQL.');
+      out += sql.slice(i, end + 2);
+      i = end + 2;
+    } else if (ch === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
+      let j = i + 1;
+      while (j < n && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++;
+      out += `$${Number(sql.slice(i + 1, j)) + offset}`;
+      i = j;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The statements of a side-by-side simulation in SQL (PostgreSQL and DuckDB read them alike).
+ * Run `prepare`, then the four queries, then `cleanup`, on one connection; fold the rows with
+ * `simulationResultFromSqlRows`.
+ * @example
+ * const statements = simulationSql({ baseline, candidate, leads });
+ * await run(statements.prepare); const pairs = await run(statements.pairs); …
+ */
+export function simulationSql(input: SimulationSqlInput): SimulationSql {
+  const binWidth = input.binWidth ?? 10;
+  const keepChanged = input.keepChanged ?? 100_000;
+  if (!(Number.isFinite(binWidth) && binWidth > 0))
+    throw new RangeError(`binWidth must be a positive number (got ${binWidth}).`);
+  if (!(Number.isInteger(keepChanged) && keepChanged >= 0))
+    throw new RangeError(`keepChanged must be a whole number ≥ 0 (got ${keepChanged}).`);
+  const table = input.table ?? 'accord_simulation';
+  if (!PLAIN_IDENTIFIER.test(table))
+    throw new RangeError(`The temporary table name "${table}" is not a plain identifier.`);
+  const t = ident(table);
+  const scores = {
+    baseline: Object.keys(input.baseline.scoreColumns),
+    candidate: Object.keys(input.candidate.scoreColumns),
+  };
+  const l = input.leads;
+  const scoreColumns = SIDES.flatMap((side) =>
+    scores[side].map(
+      (scoreId, i) =>
+        `cast(${SIDE_PREFIX[side]}.${ident(input[side].scoreColumns[scoreId]!)} as double precision) as ${SIDE_PREFIX[side]}_${i}`,
+    ),
+  );
+  const prepare: SqlStatement = {
+    sql: [
+      `create temporary table ${t} as`,
+      `select l.${ident(l.position)} as position, l.${ident(l.id)} as lead_id, l.${ident(l.converted)} as converted,`,
+      `  b.stage as b_stage, c.stage as c_stage,`,
+      ...scoreColumns.map((column) => `  ${column},`),
+      `  b.fired as b_fired, c.fired as c_fired`,
+      `from ${l.relation} as l`,
+      `join (${input.baseline.sql}) as b on b.lead_id = l.${ident(l.key)}`,
+      `join (${offsetParams(input.candidate.sql, input.baseline.params.length)}) as c on c.lead_id = l.${ident(l.key)}`,
+    ].join('\n'),
+    params: [...input.baseline.params, ...input.candidate.params],
+  };
+  const none = (sql: string): SqlStatement => ({ sql, params: [] });
+  const pairs = none(
+    `select b_stage, c_stage, count(*) as leads, count(converted) as with_outcome,\n` +
+      `  sum(case when converted then 1 else 0 end) as converted\n` +
+      `from ${t} group by b_stage, c_stage`,
+  );
+  const binSelects = SIDES.flatMap((side) =>
+    scores[side].map((_, i) => {
+      const column = `${SIDE_PREFIX[side]}_${i}`;
+      return (
+        `select '${side}' as side, ${i} as score, floor(${column} / ${binWidth}) as bin, count(*) as leads\n` +
+        `from ${t} where ${column} is not null group by floor(${column} / ${binWidth})`
+      );
+    }),
+  );
+  const bins = none(
+    binSelects.length
+      ? binSelects.join('\nunion all\n')
+      : `select 'baseline' as side, 0 as score, 0 as bin, 0 as leads where false`,
+  );
+  const hits = none(
+    SIDES.map(
+      (side) =>
+        `select '${side}' as side, r as rule, count(*) as leads\n` +
+        `from ${t}, unnest(${SIDE_PREFIX[side]}_fired) as u(r) group by r`,
+    ).join('\nunion all\n'),
+  );
+  const changedColumns = SIDES.flatMap((side) =>
+    scores[side].map((_, i) => `${SIDE_PREFIX[side]}_${i}`),
+  );
+  const changed = none(
+    `select position, lead_id, b_stage, c_stage${changedColumns.map((c) => `, ${c}`).join('')}\n` +
+      `from ${t} where b_stage <> c_stage order by position limit ${keepChanged}`,
+  );
+  return {
+    prepare,
+    pairs,
+    bins,
+    hits,
+    changed,
+    cleanup: none(`drop table if exists ${t}`),
+    layout: {
+      scores,
+      ruleKeys: { baseline: input.baseline.ruleKeys, candidate: input.candidate.ruleKeys },
+      binWidth,
+    },
+  };
+}
+
+type Row = Record<string, unknown>;
+
+/** A count or number as a database driver answers it (bigint, numeric text, number). */
+function num(value: unknown, what: string): number {
+  const n = typeof value === 'bigint' ? Number(value) : Number(value);
+  if (value === null || value === undefined || !Number.isFinite(n))
+    throw new Error(`The SQL simulation answered ${String(value)} for ${what}.`);
+  return n;
+}
+
+function side(value: unknown): 'baseline' | 'candidate' {
+  if (value === 'baseline' || value === 'candidate') return value;
+  throw new Error(`The SQL simulation answered an unknown side ${String(value)}.`);
+}
+
+/**
+ * The simulation result from the rows of `simulationSql`'s four queries: exactly what
+ * `createSimulation` gives for the same leads and the same two workflows.
+ * @example const result = simulationResultFromSqlRows(statements.layout, rows, { baseline, candidate });
+ */
+export function simulationResultFromSqlRows(
+  layout: SimulationSql['layout'],
+  rows: { pairs: Row[]; bins: Row[]; hits: Row[]; changed: Row[] },
+  workflows: { baseline: SimulatedWorkflow; candidate: SimulatedWorkflow },
+): SimulationResult {
+  const pairs = rows.pairs.map((row) => ({
+    from: String(row.b_stage),
+    to: String(row.c_stage),
+    leads: num(row.leads, 'leads'),
+    withOutcome: num(row.with_outcome, 'leads with an outcome'),
+    converted: num(row.converted, 'converted leads'),
+  }));
+  const bins: Record<'baseline' | 'candidate', { scoreId: string; bin: number; leads: number }[]> =
+    { baseline: [], candidate: [] };
+  for (const row of rows.bins) {
+    const which = side(row.side);
+    const scoreId = layout.scores[which][num(row.score, 'a score index')];
+    if (scoreId === undefined) throw new Error(`The SQL simulation answered an unknown score.`);
+    bins[which].push({
+      scoreId,
+      bin: num(row.bin, 'a histogram bin'),
+      leads: num(row.leads, 'leads'),
+    });
+  }
+  const hits: Record<
+    'baseline' | 'candidate',
+    { nodeId: string; rowId?: string; leads: number }[]
+  > = { baseline: [], candidate: [] };
+  for (const row of rows.hits) {
+    const which = side(row.side);
+    const key = layout.ruleKeys[which][num(row.rule, 'a rule index')];
+    if (key === undefined) throw new Error(`The SQL simulation answered an unknown rule.`);
+    hits[which].push({ ...key, leads: num(row.leads, 'leads') });
+  }
+  const scoresOf = (row: Row, which: 'baseline' | 'candidate') => {
+    const out: Record<string, number> = {};
+    layout.scores[which].forEach((scoreId, i) => {
+      out[scoreId] = num(row[`${SIDE_PREFIX[which]}_${i}`], `score ${scoreId}`);
+    });
+    return out;
+  };
+  const kept: ChangedLead[] = rows.changed.map((row) => ({
+    index: num(row.position, 'a lead position'),
+    leadId: String(row.lead_id),
+    from: String(row.b_stage),
+    to: String(row.c_stage),
+    baselineScores: scoresOf(row, 'baseline'),
+    candidateScores: scoresOf(row, 'candidate'),
+  }));
+  const total = pairs.reduce((n, p) => (p.from === p.to ? n : n + p.leads), 0);
+  return simulationResultFromCounts(
+    workflows,
+    { pairs, bins, hits, changed: { total, kept } },
+    { binWidth: layout.binWidth },
+  );
+}
+
+/**
+ * Runs a SQL simulation through `run` (one connection: the statements share a temporary table)
+ * and folds its rows into the result; the temporary table is dropped even when a query fails.
+ * @example const result = await runSimulationSql((s) => query(s.sql, s.params), statements, workflows);
+ */
+export async function runSimulationSql(
+  run: (statement: SqlStatement) => Promise<Row[]>,
+  statements: SimulationSql,
+  workflows: { baseline: SimulatedWorkflow; candidate: SimulatedWorkflow },
+): Promise<SimulationResult> {
+  await run(statements.cleanup);
+  try {
+    await run(statements.prepare);
+    const pairs = await run(statements.pairs);
+    const bins = await run(statements.bins);
+    const hits = await run(statements.hits);
+    const changed = await run(statements.changed);
+    return simulationResultFromSqlRows(
+      statements.layout,
+      { pairs, bins, hits, changed },
+      workflows,
+    );
+  } finally {
+    await run(statements.cleanup);
+  }
+}
