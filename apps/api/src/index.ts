@@ -4,6 +4,7 @@ import { seedDemo } from './seed';
 import { repairAbandonedWork, startRepairJob } from './services/repairs';
 import { runManagerFor } from './simulation/run-manager';
 import { buildServer } from './server';
+import { shutDown, shutdownMessage } from './shutdown';
 
 /** Start-up: parse env, open and migrate the database, seed, serve. Errors print one clear line. */
 async function main() {
@@ -20,22 +21,38 @@ async function main() {
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   const stopRepairs = startRepairJob(database);
   // Simulation worker threads boot while the server waits for its first run.
-  runManagerFor(database.db).warm();
+  const runs = runManagerFor(database.db);
+  runs.warm();
   const where =
     database.kind === 'pglite' ? `embedded PGlite in ${env.ACCORD_DATA_DIR}` : 'PostgreSQL';
-  console.log(`Accord is running at ${address.replace('127.0.0.1', 'localhost')} (${where})`);
+  // performance.now() counts from the start of the process: loading the code is included.
+  const startedIn = Math.round(performance.now());
+  console.log(
+    `Accord is running at ${address.replace('127.0.0.1', 'localhost')} (${where}; started in ${startedIn} ms)`,
+  );
   if (seeded) {
     console.log('Demo sign-ins (password for all: %s):', seeded.password);
     for (const user of seeded.users) console.log(`  ${user.role.padEnd(10)} ${user.email}`);
   }
-  const stop = async () => {
-    stopRepairs();
-    await app.close();
-    await database.close();
-    process.exit(0);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A second signal while shutting down (Ctrl-C twice) ends the process at once.
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`${signal}: stopping (grace period ${env.ACCORD_SHUTDOWN_GRACE_MS} ms)…`);
+    shutDown({ app, database, runs, stopRepairs, graceMs: env.ACCORD_SHUTDOWN_GRACE_MS }).then(
+      (summary) => {
+        console.log(shutdownMessage(summary));
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('Accord could not stop cleanly:', error);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -146,6 +146,16 @@ export class RunManager {
     this.#active.get(runId)?.abort(new Cancelled());
   }
 
+  /** Runs queued or running here. */
+  get pending(): number {
+    return this.#settled.size;
+  }
+
+  /** Resolves once no run is queued or running here (graceful shutdown waits for it). */
+  async idle(): Promise<void> {
+    while (this.#settled.size) await Promise.all([...this.#settled.values()].map((s) => s.promise));
+  }
+
   /** Ends every run of this process (marked failed: the server stopped) and every worker. */
   async shutdown() {
     this.#closed = true;
