@@ -1,28 +1,34 @@
-import {
-  hasUnstorableText,
-  recordDecisions,
-  unstorableDecisionPart,
-  type Db,
-  type NewDecision,
-} from '@accord/db';
-import {
-  asOfOrNow,
-  checkLeadValues,
-  leadSchema,
-  type Lead,
-  type LeadInput,
-  type LeadValueIssue,
-  formatPath,
-  type Result,
-} from '@accord/engine';
+import { recordDecisions, type Db, type NewDecision } from '@accord/db';
+import { asOfOrNow, formatPath } from '@accord/engine';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { isValidLead } from './lead-check';
+import { checkLead } from './lead-check';
 import { leadJsonSchema } from './lead-json-schema';
 import type { ApiKeyCache, ApiKeyIdentity } from './api-key-cache';
 import type { EvaluatorCache } from './evaluator-cache';
-import { restErrorBody, sendRestError, type RestErrorBody, type RestErrorCode } from './rest-error';
+import {
+  compactItem,
+  decisionOf,
+  leadError,
+  resultItem,
+  unstorableDecision,
+  type CompactResultItem,
+  type EvaluateResultItem,
+  type LeadError,
+} from './evaluate-result';
+import { NDJSON_TYPE, NdjsonEvaluation, ndjsonAnswer } from './ndjson-evaluation';
+import { restErrorBody, sendRestError, type RestErrorCode } from './rest-error';
+
+export {
+  compactItem,
+  MAX_WARNINGS_PER_LEAD,
+  resultItem,
+  type CompactResultItem,
+  type EvaluateResultItem,
+} from './evaluate-result';
+export { MAX_NDJSON_LINE_BYTES, NDJSON_TYPE, NdjsonEvaluation } from './ndjson-evaluation';
 
 /** Most leads one request may carry. */
 export const MAX_BATCH = 10_000;
@@ -78,63 +84,47 @@ export const schemaQuerySchema = z
   })
   .strict();
 
-export interface EvaluateResultItem {
-  leadId: string;
-  stage: string;
-  scores: Result['scores'];
-  tags: Result['tags'];
-  reasons: Result['reasons'];
-  checklist: Result['checklist'] | null;
-  workflow: string;
-  version: number;
-  /**
-   * What the version's catalog ignores in this lead: attributes and event properties it does not
-   * know, enum values outside its options (paths relative to the lead, e.g. `attributes.shoe_size`).
-   */
-  warnings: readonly LeadValueIssue[];
-}
+const explainSchema = z
+  .enum(['true', 'false'])
+  .default('true')
+  .transform((v) => v === 'true')
+  .describe('false: each result carries only leadId, stage and scores (and warnings if any)');
 
-/** Most warnings listed per lead; past it, one last entry says how many more there were. */
-export const MAX_WARNINGS_PER_LEAD = 20;
-
-const NO_WARNINGS: readonly LeadValueIssue[] = Object.freeze([]);
-
-/** A lead's warnings, at most `MAX_WARNINGS_PER_LEAD` of them plus a count of the rest. */
-function cappedWarnings(warnings: readonly LeadValueIssue[]): readonly LeadValueIssue[] {
-  if (warnings.length === 0) return NO_WARNINGS;
-  if (warnings.length <= MAX_WARNINGS_PER_LEAD) return warnings;
-  const more = warnings.length - MAX_WARNINGS_PER_LEAD;
-  return [
-    ...warnings.slice(0, MAX_WARNINGS_PER_LEAD),
-    { path: '', message: `and ${more} more warning${more === 1 ? '' : 's'}` },
-  ];
-}
+/** The query of POST /v1/workflows/:slug/evaluate with a JSON body. */
+export const evaluateQuerySchema = z.object({ explain: explainSchema }).strict();
 
 /**
- * One lead's entry in the answer.
- * @example resultItem('L-1', version.evaluate(lead, { asOf }), 'inbound', 3, check.warnings)
+ * The query of POST /v1/workflows/:slug/evaluate with an NDJSON body (one lead per line): what a
+ * JSON body's envelope carries.
  */
-export function resultItem(
-  leadId: string,
-  result: Result,
-  workflow: string,
-  version: number,
-  warnings: readonly LeadValueIssue[] = NO_WARNINGS,
-): EvaluateResultItem {
-  return {
-    leadId,
-    stage: result.stage,
-    scores: result.scores,
-    tags: result.tags,
-    reasons: result.reasons,
-    checklist: result.checklist ?? null,
-    workflow,
-    version,
-    warnings: cappedWarnings(warnings),
-  };
-}
+export const ndjsonQuerySchema = z
+  .object({
+    version: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(MAX_VERSION)
+      .optional()
+      .describe('Version number; default: the published one'),
+    asOf: z.iso
+      .datetime({ offset: true })
+      .refine(storableYear, 'Give a date-time between the years 1 and 9999')
+      .optional()
+      .describe('Evaluation time of every line; default: when the request starts'),
+    explain: explainSchema,
+  })
+  .strict();
 
-type LeadError = RestErrorBody & { leadId: string | null };
+/** Whether a request's body is NDJSON (its content type, parameters aside). */
+const isNdjson = (req: FastifyRequest) =>
+  (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === NDJSON_TYPE;
+
+/** The first problem of a query, answered as 400 naming `query.<param>`. */
+function sendQueryError(reply: FastifyReply, error: z.ZodError) {
+  const issue = error.issues[0]!;
+  const at = formatPath(issue.path);
+  sendRestError(reply, 'BAD_REQUEST', issue.message, at ? `query.${at}` : 'query');
+}
 
 /** The identity of each request's key, looked up once by the rate limiter (null: none or unknown). */
 const identities = new WeakMap<FastifyRequest, ApiKeyIdentity | null>();
@@ -252,9 +242,89 @@ export async function registerEvaluateRoute(
       },
     );
 
-    scope.post<{ Params: { slug: string } }>('/v1/workflows/:slug/evaluate', async (req, reply) => {
-      let body: z.infer<typeof evaluateRequestSchema> | undefined;
+    // NDJSON bodies are handed over unread: the route reads them line by line once the key,
+    // workflow and version are known (and not at all when they are not).
+    scope.addContentTypeParser(NDJSON_TYPE, (_req, payload, done) => done(null, payload));
+    // An NDJSON body refused before its end (401, 404, 429, …) is not worth reading to its end,
+    // which may be far: the connection closes once the answer is sent.
+    scope.addHook('onSend', async (req, reply) => {
+      if (reply.statusCode >= 400 && isNdjson(req) && !req.raw.complete)
+        reply.header('connection', 'close');
+    });
+
+    /**
+     * The NDJSON form: one lead per line in, one result line per line out, in order, both
+     * streamed. The key, workflow and version are settled before a byte of the body is read; the
+     * version (and the decision-log switch) then holds for the whole stream, named once in the
+     * `x-accord-workflow`, `x-accord-version` and `x-accord-version-id` headers.
+     */
+    const evaluateNdjson = async (
+      req: FastifyRequest<{ Params: { slug: string } }>,
+      reply: FastifyReply,
+    ) => {
+      let query: z.infer<typeof ndjsonQuerySchema> | undefined;
       const found = await resolve(req, reply, () => {
+        const parsed = ndjsonQuerySchema.safeParse(req.query ?? {});
+        if (!parsed.success) {
+          sendQueryError(reply, parsed.error);
+          return { ok: false };
+        }
+        query = parsed.data;
+        return { ok: true, number: parsed.data.version, path: 'query.version' };
+      });
+      if (!found || query === undefined) return reply;
+      const { identity, workflow, version, slug } = found;
+      const asOf = asOfOrNow(query.asOf);
+      const run = new NdjsonEvaluation({
+        version,
+        workflow: slug,
+        asOf,
+        explain: query.explain,
+        logDecisions: workflow.decisionLog,
+      });
+      const log = workflow.decisionLog
+        ? (decisions: NewDecision[]) =>
+            deps.db.transaction().execute((trx) =>
+              recordDecisions(
+                trx,
+                {
+                  workspaceId: workflow.workspaceId,
+                  workflowId: workflow.workflowId,
+                  versionId: version.versionId,
+                  versionNumber: version.number,
+                  apiKeyId: identity.id,
+                  asOf: new Date(asOf),
+                },
+                decisions,
+              ),
+            )
+        : null;
+      return reply
+        .type(`${NDJSON_TYPE}; charset=utf-8`)
+        .header('x-accord-workflow', slug)
+        .header('x-accord-version', String(version.number))
+        .header('x-accord-version-id', version.versionId)
+        .header('x-accord-as-of', new Date(asOf).toISOString())
+        .send(
+          Readable.from(
+            ndjsonAnswer(req.body as Readable, run, log, (error) =>
+              req.log.error(error, 'NDJSON evaluation failed'),
+            ),
+          ),
+        );
+    };
+
+    scope.post<{ Params: { slug: string } }>('/v1/workflows/:slug/evaluate', async (req, reply) => {
+      if (isNdjson(req)) return evaluateNdjson(req, reply);
+      let body: z.infer<typeof evaluateRequestSchema> | undefined;
+      let explain = true;
+      const found = await resolve(req, reply, () => {
+        const query = evaluateQuerySchema.safeParse(req.query ?? {});
+        if (!query.success) {
+          sendQueryError(reply, query.error);
+          return { ok: false };
+        }
+        explain = query.data.explain;
         const parsed = evaluateRequestSchema.safeParse(req.body);
         if (parsed.success) {
           body = parsed.data;
@@ -275,111 +345,59 @@ export async function registerEvaluateRoute(
         const base = single ? 'lead' : `leads[${i}]`;
         return rel === '' ? base : rel.startsWith('[') ? base + rel : `${base}.${rel}`;
       };
-      const results: (EvaluateResultItem | LeadError)[] = [];
-      // Leads as sent (the fast check skips zod, so `events` may be missing).
-      const leads: LeadInput[] = [];
+      const results: (EvaluateResultItem | CompactResultItem | LeadError)[] = [];
+      const decisions: NewDecision[] = [];
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i];
-        let problem: { message: string; path: string } | undefined;
-        let warnings = NO_WARNINGS;
-        if (!isValidLead(input)) {
-          const issue = leadSchema.safeParse(input).error?.issues[0];
-          problem = {
-            message: issue?.message ?? 'Invalid lead',
-            path: at(i, formatPath(issue?.path ?? [])),
-          };
-        } else {
-          const check = checkLeadValues(input, version.catalog);
-          const errors = check.errors;
-          warnings = check.warnings;
-          if (errors.length > 0)
-            problem = {
-              message:
-                errors.length === 1
-                  ? errors[0]!.message
-                  : `${errors[0]!.message} (and ${errors.length - 1} more problem${errors.length === 2 ? '' : 's'})`,
-              path: at(i, errors[0]!.path),
-            };
-        }
-        if (problem) {
-          if (single) return sendRestError(reply, 'BAD_REQUEST', problem.message, problem.path);
-          results.push(leadError(input, problem.message, problem.path));
+        const check = checkLead(input, version.catalog);
+        if (!check.ok) {
+          const path = at(i, check.path);
+          if (single) return sendRestError(reply, 'BAD_REQUEST', check.message, path);
+          results.push(leadError(input, check.message, path));
           continue;
         }
-        const lead = input as Lead;
-        leads[i] = lead;
-        results.push(
-          resultItem(lead.id, version.evaluate(lead, { asOf }), slug, version.number, warnings),
-        );
-      }
-      if (workflow.decisionLog) {
-        // Every value is checked before anything is written, and all of the request's decisions
-        // are written in one transaction: a 200 means all its answered leads are logged, an error
-        // that none is.
-        const decisions: NewDecision[] = [];
-        for (let i = 0; i < results.length; i++) {
-          const r = results[i]!;
-          if (!('stage' in r)) continue;
-          const decision = {
-            leadId: r.leadId,
-            stage: r.stage,
-            scores: r.scores,
-            tags: r.tags,
-            reasons: r.reasons,
-          };
-          const part = unstorableDecisionPart(decision);
-          if (part === undefined) {
-            decisions.push(decision);
+        const { lead, warnings } = check;
+        const result = version.evaluate(lead, { asOf });
+        if (workflow.decisionLog) {
+          // Every value is checked before anything is written (below, in one transaction): a
+          // lead whose decision cannot be stored is answered with its own error.
+          const decision = decisionOf(lead.id, result);
+          const unstorable = unstorableDecision(decision, lead);
+          if (unstorable) {
+            const path = at(i, unstorable.path);
+            if (single) return sendRestError(reply, 'BAD_REQUEST', unstorable.message, path);
+            results.push(leadError(lead, unstorable.message, path));
             continue;
           }
-          const message = `The decision log cannot store ${part === 'leadId' ? 'this lead id' : `this lead's ${part}`}: text with a NUL character or half of a surrogate pair.`;
-          const path = at(i, part === 'leadId' ? 'id' : unstorableValuePath(leads[i]!));
-          if (single) return sendRestError(reply, 'BAD_REQUEST', message, path);
-          results[i] = leadError(leads[i], message, path);
+          decisions.push(decision);
         }
-        if (decisions.length > 0)
-          await deps.db.transaction().execute((trx) =>
-            recordDecisions(
-              trx,
-              {
-                workspaceId: workflow.workspaceId,
-                workflowId: workflow.workflowId,
-                versionId: version.versionId,
-                versionNumber: version.number,
-                apiKeyId: identity.id,
-                asOf: new Date(asOf),
-              },
-              decisions,
-            ),
-          );
+        results.push(
+          explain
+            ? resultItem(lead.id, result, slug, version.number, warnings)
+            : compactItem(lead.id, result, warnings),
+        );
       }
+      // All of the request's decisions are written in one transaction: a 200 means all its
+      // answered leads are logged, an error that none is.
+      if (decisions.length > 0)
+        await deps.db.transaction().execute((trx) =>
+          recordDecisions(
+            trx,
+            {
+              workspaceId: workflow.workspaceId,
+              workflowId: workflow.workflowId,
+              versionId: version.versionId,
+              versionNumber: version.number,
+              apiKeyId: identity.id,
+              asOf: new Date(asOf),
+            },
+            decisions,
+          ),
+        );
+      reply.header('x-accord-version', String(version.number));
       return reply.send({ results });
     });
   });
-}
-
-function leadError(input: unknown, message: string, path: string): LeadError {
-  const raw = input as { id?: unknown } | null;
-  return {
-    leadId: typeof raw?.id === 'string' ? raw.id : null,
-    ...restErrorBody('BAD_REQUEST', message, path),
-  };
-}
-
-/** Where in a lead the text is that the decision log cannot store (an attribute or event property). */
-function unstorableValuePath(lead: LeadInput): string {
-  for (const key in lead.attributes)
-    if (hasUnstorableText(key) || hasUnstorableText(lead.attributes[key]))
-      return formatPath(['attributes', key]);
-  const events = lead.events ?? [];
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    if (hasUnstorableText(event.type)) return `events[${i}].type`;
-    for (const key in event.props ?? {})
-      if (hasUnstorableText(key) || hasUnstorableText(event.props![key]))
-        return formatPath(['events', i, 'props', key]);
-  }
-  return '';
 }
 
 function bearer(header: string | undefined): string | null {

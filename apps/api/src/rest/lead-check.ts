@@ -1,4 +1,11 @@
-import type { Lead } from '@accord/engine';
+import {
+  checkLeadValues,
+  formatPath,
+  leadSchema,
+  type FieldCatalog,
+  type Lead,
+  type LeadValueIssue,
+} from '@accord/engine';
 
 const isValue = (v: unknown): boolean => {
   switch (typeof v) {
@@ -50,4 +57,37 @@ export function isValidLead(x: unknown): x is Lead {
   }
   const outcome = x.outcome;
   return outcome === undefined || (isRecord(outcome) && typeof outcome.converted === 'boolean');
+}
+
+/** A lead as sent, checked: ready to evaluate with its warnings, or what is wrong and where. */
+export type LeadCheck =
+  | { ok: true; lead: Lead; warnings: readonly LeadValueIssue[] }
+  | { ok: false; message: string; path: string };
+
+/**
+ * Checks a lead as sent: its shape (`isValidLead`, zod only for the message of a bad one), then
+ * its values against the version's pinned catalog (`checkLeadValues`). Paths are relative to the
+ * lead (`attributes.email`; empty for the lead itself).
+ * @example checkLead({ id: 'L', attributes: { email: 42 } }, catalog) // { ok: false, message: 'expected an email address (text), got 42', path: 'attributes.email' }
+ */
+export function checkLead(input: unknown, catalog: FieldCatalog): LeadCheck {
+  if (!isValidLead(input)) {
+    const issue = leadSchema.safeParse(input).error?.issues[0];
+    return {
+      ok: false,
+      message: issue?.message ?? 'Invalid lead',
+      path: formatPath(issue?.path ?? []),
+    };
+  }
+  const { errors, warnings } = checkLeadValues(input, catalog);
+  if (errors.length > 0)
+    return {
+      ok: false,
+      message:
+        errors.length === 1
+          ? errors[0]!.message
+          : `${errors[0]!.message} (and ${errors.length - 1} more problem${errors.length === 2 ? '' : 's'})`,
+      path: errors[0]!.path,
+    };
+  return { ok: true, lead: input, warnings };
 }
