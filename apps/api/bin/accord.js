@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The `accord` command: runs the TypeScript CLI through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// The `accord` command: the built CLI (dist/cli.js, made by `npm run build`) with plain node;
+// in a checkout that was not built yet, the TypeScript source through tsx.
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../src/cli.ts');
+const built = new URL('../dist/cli.js', import.meta.url);
+let runCli;
+if (existsSync(built)) {
+  ({ runCli } = await import(built.href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import('../src/cli.ts'));
+}
 process.exitCode = await runCli(process.argv.slice(2));

@@ -14,7 +14,21 @@ export function typescriptWorker(entry: URL, options: WorkerOptions = {}): Worke
   return new Worker(code, { ...options, eval: true, execArgv: [] });
 }
 
-const SIMULATION_WORKER = new URL('./simulation-worker.ts', import.meta.url);
+/**
+ * Whether this module runs from the built bundle (apps/api/dist/*.js, see build.ts) rather than
+ * from its TypeScript source through tsx.
+ */
+const BUILT = !import.meta.url.endsWith('.ts');
+
+/**
+ * A simulation worker thread: the bundled dist/simulation-worker.js with plain node in the built
+ * server (every entry of dist/ sits in one folder), the TypeScript source through tsx otherwise.
+ */
+export function simulationWorker(options: WorkerOptions = {}): Worker {
+  return BUILT
+    ? new Worker(new URL('./simulation-worker.js', import.meta.url), { ...options, execArgv: [] })
+    : typescriptWorker(new URL('./simulation-worker.ts', import.meta.url), options);
+}
 
 /**
  * A simulation worker keeps a page or two of freshly parsed leads alive while it allocates
@@ -44,7 +58,7 @@ export class WorkerPool {
       idle.ref();
       return idle;
     }
-    const worker = typescriptWorker(SIMULATION_WORKER, SIMULATION_WORKER_OPTIONS);
+    const worker = simulationWorker(SIMULATION_WORKER_OPTIONS);
     this.#all.add(worker);
     worker.once('exit', () => {
       this.#all.delete(worker);
