@@ -12,6 +12,7 @@ export { CATALOG_TEMPLATES, type CatalogTemplate } from './catalog/templates';
 export * from './simulate/simulate';
 export { simulationSide } from './simulate/simulation-side';
 export * from './sql/simulate-sql';
+export * from './sql/lead-columns';
 export {
   parseWorkflow,
   parseLead,
@@ -111,3 +112,4 @@ export {
   type AgreementDoc,
   type AgreementSection,
 } from './describe/describe-workflow';
+export * from './sql';

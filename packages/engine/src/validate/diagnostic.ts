@@ -40,6 +40,8 @@ export const DIAGNOSTIC_CODES = [
   'bad-table',
   'decay-without-events',
   'missing-label',
+  /** compileSql: a feature SQL cannot compute exactly as the JavaScript evaluator does. */
+  'not-in-sql',
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 

@@ -1,0 +1,909 @@
+/**
+ * The agreement as one SQL query (PostgreSQL or DuckDB): per lead its stage, every score and the
+ * rules that fired, with the semantics and the rounding of the JavaScript evaluator. Every text
+ * of the document is a bound parameter; identifiers go through `quoteIdent`.
+ *
+ * Shape: the events fold into one aggregate row per lead (`count(*) FILTER (…)` per event operand
+ * the workflow reads), joined to the leads; then the walk through the graph is a chain of
+ * projections, one per depth of the graph (the longest path from the start), each moving the leads
+ * standing on a node of that depth: `CASE at WHEN <node> THEN … ELSE <unchanged> END`. A lead
+ * passes at most one node per depth, so one chain answers every path.
+ */
+import { assertNever } from '../assert-never';
+import { indexCatalog, type CatalogIndex } from '../catalog/catalog-index';
+import { FREE_MAIL_DOMAINS, FREE_MAIL_PREFIXES } from '../catalog/free-mail';
+import { compile, initialScore, type TallyKey } from '../compile/compile';
+import {
+  DAY_MS,
+  decayRate,
+  round2,
+  toAsOf,
+  toBool,
+  toNumber,
+  toText,
+  toTime,
+} from '../runtime/values';
+import type { FieldCatalog, FieldType } from '../schema/field-catalog';
+import { SCORE_CATEGORIES, type NodeOf, type WorkflowNode } from '../schema/node';
+import type { Operator } from '../schema/operators';
+import {
+  isComparison,
+  type ComparisonValue,
+  type EventFilter,
+  type EventsOperand,
+  type Operand,
+  type Predicate,
+} from '../schema/predicate';
+import type { ScoreDef, Workflow } from '../schema/workflow';
+import { buildGraph, reachableFrom } from '../validate/graph';
+import type { Diagnostic } from '../validate/diagnostic';
+import { quoteIdent } from './quote';
+
+export type SqlDialect = 'postgres' | 'duckdb';
+
+export interface SqlCompileOptions {
+  dialect: SqlDialect;
+  /** Leads relation: a table or view name (quote it with `quoteIdent`) or `(subquery)`. One row per lead. */
+  leadsRelation: string;
+  /** Events relation (same rules); needed only when the workflow reads events. */
+  eventsRelation?: string;
+  /** Field id → column of the leads relation (default: the field id). */
+  columns?: Record<string, string>;
+  /** Lead id column of the leads relation (default `id`). */
+  leadIdColumn?: string;
+  /** Columns of the events relation (default lead_id, type, at, props). */
+  eventColumns?: { leadId: string; type: string; time: string; props: string };
+  /** Evaluation time (ISO text or epoch ms), bound as a parameter; omitted, the database's now(). */
+  asOf?: string | number;
+}
+
+export type CompileSqlResult =
+  | {
+      ok: true;
+      /** One SELECT: lead_id, stage, one column per score, fired. */
+      sql: string;
+      /** `$1, $2, …` in both dialects. */
+      params: unknown[];
+      /** Output column of each score id. */
+      scoreColumns: Record<string, string>;
+      /** What `fired` indexes (0-based): the keys of `compile(…, { tally: true }).tallyKeys`. */
+      ruleKeys: TallyKey[];
+    }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/** Characters JavaScript's `trim` removes (WhiteSpace and LineTerminator). */
+const JS_SPACE = [
+  9, 10, 11, 12, 13, 32, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+];
+const JS_SPACE_SQL = `(${JS_SPACE.map((c) => `chr(${c})`).join('||')})`;
+
+class Unsupported extends Error {
+  constructor(
+    message: string,
+    readonly nodeId?: string,
+  ) {
+    super(message);
+  }
+}
+
+type SqlType = 'text' | 'number' | 'boolean' | 'date' | 'list';
+
+const sqlTypeOf = (type: FieldType): SqlType =>
+  type === 'number' || type === 'boolean' || type === 'date' || type === 'list' ? type : 'text';
+
+/** Dialect differences, in one place. */
+function dialectOf(dialect: SqlDialect) {
+  const pg = dialect === 'postgres';
+  return {
+    pg,
+    float: pg ? 'float8' : 'DOUBLE',
+    text: pg ? 'text' : 'VARCHAR',
+    normText: (x: string) =>
+      pg
+        ? `nullif(lower(btrim(${x}, ${JS_SPACE_SQL})), '')`
+        : `nullif(lower(trim(${x}, ${JS_SPACE_SQL})), '')`,
+    normList: (x: string) =>
+      pg
+        ? `(SELECT array_agg(t) FROM (SELECT lower(btrim(x, ${JS_SPACE_SQL})) AS t FROM unnest(${x}) AS u(x)) AS q WHERE t <> '')`
+        : `(CASE WHEN len(list_filter(${x}, lambda v: lower(trim(v, ${JS_SPACE_SQL})) <> '')) > 0 THEN list_filter(list_transform(${x}, lambda v: lower(trim(v, ${JS_SPACE_SQL}))), lambda v: v <> '') END)`,
+    number: (x: string) =>
+      pg
+        ? `nullif(nullif(nullif(CAST(${x} AS float8), 'Infinity'), '-Infinity'), 'NaN')`
+        : `(CASE WHEN isfinite(CAST(${x} AS DOUBLE)) THEN CAST(${x} AS DOUBLE) END)`,
+    epochMs: (x: string) =>
+      pg ? `CAST(extract(epoch FROM ${x}) * 1000 AS float8)` : `CAST(epoch_ms(${x}) AS DOUBLE)`,
+    nowMs: pg
+      ? `CAST(extract(epoch FROM now()) * 1000 AS float8)`
+      : `CAST(epoch_ms(now()) AS DOUBLE)`,
+    intList: (items: string[]) =>
+      pg ? `ARRAY[${items.join(', ')}]::int[]` : `CAST([${items.join(', ')}] AS INTEGER[])`,
+    compact: (x: string) =>
+      pg ? `array_remove(${x}, NULL)` : `list_filter(${x}, lambda v: v IS NOT NULL)`,
+    concat: (a: string, b: string) => (pg ? `(${a} || ${b})` : `list_concat(${a}, ${b})`),
+    listContains: (list: string, item: string) =>
+      pg ? `(${item} = ANY(${list}))` : `list_contains(${list}, ${item})`,
+    listOverlaps: (list: string, items: string[]) =>
+      pg
+        ? `(${list} && ARRAY[${items.join(', ')}]::text[])`
+        : `list_has_any(${list}, [${items.join(', ')}])`,
+    afterLastAt: (x: string) =>
+      pg
+        ? `(CASE WHEN strpos(${x}, '@') > 0 THEN nullif(reverse(split_part(reverse(${x}), '@', 1)), '') END)`
+        : `(CASE WHEN strpos(${x}, '@') > 0 THEN nullif(string_split(${x}, '@')[-1], '') END)`,
+    /** A JSON property by a bound key: its kind and its text. */
+    jsonKind: (json: string, key: string) =>
+      pg ? `jsonb_typeof(${json} -> ${key})` : `json_type(${json}, ${key})`,
+    jsonText: (json: string, key: string) =>
+      pg ? `(${json} ->> ${key})` : `json_extract_string(${json}, ${key})`,
+    jsonScalarKinds: pg
+      ? `('string', 'number', 'boolean')`
+      : `('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN')`,
+    jsonNumberKinds: pg ? `('number')` : `('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')`,
+    jsonBooleanKind: pg ? `'boolean'` : `'BOOLEAN'`,
+    /** How a bound JSON key is written: a plain key, or a JSON pointer in DuckDB. */
+    jsonKey: (key: string) => (pg ? key : `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`),
+    /** A subquery in a chain of projections; in PostgreSQL a fence, so it is not inlined (inlined, the steps' expressions repeat each other and grow without bound). */
+    fence: pg ? ' OFFSET 0' : '',
+  };
+}
+type Dialect = ReturnType<typeof dialectOf>;
+
+/** Collects bound parameters, one `$n` per distinct value. */
+class Params {
+  readonly values: unknown[] = [];
+  private readonly seen = new Map<string, string>();
+  constructor(private readonly d: Dialect) {}
+  private add(key: string, value: unknown, cast: string): string {
+    let ref = this.seen.get(key);
+    if (ref === undefined) {
+      this.values.push(value);
+      ref = `CAST($${this.values.length} AS ${cast})`;
+      this.seen.set(key, ref);
+    }
+    return ref;
+  }
+  text(value: string): string {
+    if (value.includes('\u0000')) throw new Unsupported('a text with a NUL character');
+    return this.add(`t:${value}`, value, this.d.text);
+  }
+  num(value: number): string {
+    if (!Number.isFinite(value)) throw new Unsupported(`the number ${value}`);
+    return this.add(
+      `n:${Object.is(value, -0) ? 0 : value}`,
+      Object.is(value, -0) ? 0 : value,
+      this.d.float,
+    );
+  }
+}
+
+const bool = (b: boolean) => (b ? 'TRUE' : 'FALSE');
+const notNull = (x: string) => `COALESCE(${x}, FALSE)`;
+
+/** JS `Math.round(x * 100) / 100` exactly: halves go up, as Math.round does. */
+const round2Sql = (x: string) =>
+  `((CASE WHEN (${x}) * 100 - floor((${x}) * 100) >= 0.5 THEN ceil((${x}) * 100) ELSE floor((${x}) * 100) END) / 100)`;
+
+function textList(value: ComparisonValue | undefined): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  const out: string[] = [];
+  for (const item of items) {
+    const t = toText(item);
+    if (t !== undefined) out.push(t);
+  }
+  return out;
+}
+
+interface EventAgg {
+  name: string;
+  sql: string;
+  /** Zero instead of missing when no event matches (count, sum). */
+  zero: boolean;
+}
+
+/** What a compiled node does at its depth: steps of column assignments, the last moving the lead. */
+interface NodeSteps {
+  index: number;
+  steps: { col: string; expr: string; temp: boolean }[][];
+}
+
+/**
+ * Compiles a workflow to one SQL query over a leads relation (and an events relation) answering
+ * per lead the stage, every score and the rules that fired, as the JavaScript evaluator does.
+ * A workflow that does not validate, or uses something SQL cannot do exactly, gives diagnostics.
+ * @example
+ * const q = compileSql(defaultWorkflow(), defaultCatalog, { dialect: 'duckdb', leadsRelation: 'leads', eventsRelation: 'events', asOf: '2026-11-01' });
+ * if (q.ok) await connection.run(q.sql, q.params);
+ */
+export function compileSql(
+  workflow: Workflow,
+  catalog: FieldCatalog,
+  options: SqlCompileOptions,
+): CompileSqlResult {
+  const compiled = compile(workflow, catalog, { tally: true });
+  if (!compiled.ok) return { ok: false, diagnostics: compiled.diagnostics };
+  try {
+    return {
+      ok: true,
+      ...generateSql(workflow, indexCatalog(catalog), options, compiled.tallyKeys),
+    };
+  } catch (e) {
+    if (!(e instanceof Unsupported) && !(e instanceof RangeError)) throw e;
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'not-in-sql',
+          message: `Not expressible in SQL exactly: ${e.message}`,
+          ...(e instanceof Unsupported && e.nodeId !== undefined ? { nodeId: e.nodeId } : {}),
+        },
+      ],
+    };
+  }
+}
+
+function generateSql(
+  workflow: Workflow,
+  catalog: CatalogIndex,
+  options: SqlCompileOptions,
+  tallyKeys: readonly TallyKey[],
+) {
+  const d = dialectOf(options.dialect);
+  const P = new Params(d);
+  const now = options.asOf === undefined ? 'now_ms' : P.num(toAsOf(options.asOf));
+  const graph = buildGraph(workflow);
+  const reachable = reachableFrom(graph, graph.start?.id);
+
+  // Depth = longest path from the start; a lead passes at most one node per depth.
+  const depth = new Map<string, number>();
+  const order = [...reachable];
+  const indegree = new Map(order.map((id) => [id, 0]));
+  for (const id of order)
+    for (const t of graph.next.get(id)?.values() ?? []) indegree.set(t, (indegree.get(t) ?? 0) + 1);
+  const queue = order.filter((id) => indegree.get(id) === 0);
+  for (const id of queue) depth.set(id, 0);
+  for (let qi = 0; qi < queue.length; qi++) {
+    const id = queue[qi]!;
+    for (const t of graph.next.get(id)?.values() ?? []) {
+      depth.set(t, Math.max(depth.get(t) ?? 0, depth.get(id)! + 1));
+      indegree.set(t, indegree.get(t)! - 1);
+      if (indegree.get(t) === 0) queue.push(t);
+    }
+  }
+  const nodeIndex = new Map(queue.map((id, i) => [id, i]));
+  const target = (nodeId: string, handle: string) => {
+    const t = graph.next.get(nodeId)?.get(handle);
+    const i = t === undefined ? undefined : nodeIndex.get(t);
+    return i === undefined ? 'NULL' : String(i);
+  };
+  const keyIndex = new Map(tallyKeys.map((k, i) => [`${k.nodeId}\u0000${k.rowId ?? ''}`, i]));
+  const keyOf = (nodeId: string, rowId?: string) => {
+    const i = keyIndex.get(`${nodeId}\u0000${rowId ?? ''}`);
+    if (i === undefined) throw new Unsupported(`no rule key for ${nodeId} ${rowId ?? ''}`, nodeId);
+    return String(i);
+  };
+
+  // Scores and tags as state columns.
+  const scoreDefs = new Map<string, ScoreDef>();
+  for (const def of workflow.scores) if (!scoreDefs.has(def.id)) scoreDefs.set(def.id, def);
+  const scoreCol = new Map([...scoreDefs.keys()].map((id, i) => [id, `s${i}`]));
+  const tagIds = new Set<string>();
+  for (const node of workflow.nodes) {
+    if (node.kind === 'assign') for (const t of node.data.tags) tagIds.add(t.tag);
+    if (node.kind === 'table')
+      for (const row of node.data.rows) for (const t of row.tags ?? []) tagIds.add(t.tag);
+  }
+  const tagCol = new Map([...tagIds].map((id, i) => [id, `t${i}`]));
+
+  // Fields read, normalised once per lead.
+  const fields = new Map<string, { col: string; type: SqlType }>();
+  const fieldColumns: string[] = [];
+  const fieldRef = (fieldId: string): { sql: string; type: SqlType } => {
+    let f = fields.get(fieldId);
+    if (!f) {
+      const type = sqlTypeOf(catalog.fields.get(fieldId)?.type ?? 'string');
+      f = { col: `f${fields.size}`, type };
+      fields.set(fieldId, f);
+      const raw = `l.${quoteIdent(Object.hasOwn(options.columns ?? {}, fieldId) ? options.columns![fieldId]! : fieldId)}`;
+      const norm =
+        type === 'text'
+          ? d.normText(`CAST(${raw} AS ${d.text})`)
+          : type === 'number'
+            ? d.number(raw)
+            : type === 'boolean'
+              ? raw
+              : type === 'date'
+                ? d.epochMs(raw)
+                : d.normList(raw);
+      fieldColumns.push(`${norm} AS ${f.col}`);
+    }
+    return { sql: f.col, type: f.type };
+  };
+
+  // Event aggregates, one column each.
+  const eventAggs = new Map<string, EventAgg>();
+  const propValue = (event: string, prop: string, as: SqlType): string => {
+    const key = P.text(d.jsonKey(prop));
+    const kind = d.jsonKind('x.pr', key);
+    const text = d.jsonText('x.pr', key);
+    if (as === 'text')
+      return `(CASE WHEN ${kind} IN ${d.jsonScalarKinds} THEN ${d.normText(text)} END)`;
+    if (as === 'number')
+      return `(CASE WHEN ${kind} IN ${d.jsonNumberKinds} THEN CAST(${text} AS ${d.float}) END)`;
+    if (as === 'boolean')
+      return `(CASE WHEN ${kind} = ${d.jsonBooleanKind} THEN CAST(${text} AS BOOLEAN) END)`;
+    throw new Unsupported(`a condition on the ${as} property '${prop}' of '${event}' events`);
+  };
+  const filterSql = (filter: EventFilter): string => {
+    const parts = [`x.ty = ${P.text(filter.event)}`];
+    if (filter.withinDays !== undefined)
+      parts.push(`x.ms >= ${now} - ${P.num(filter.withinDays)} * ${P.num(DAY_MS)}`);
+    for (const w of filter.where ?? []) {
+      const type = catalog.events.get(filter.event)?.props.get(w.prop)?.type ?? 'string';
+      const st = sqlTypeOf(type);
+      parts.push(compareSql(st, w.op, propValue(filter.event, w.prop, st), w.value));
+    }
+    return parts.join(' AND ');
+  };
+  const eventAgg = (key: string, zero: boolean, make: () => string): string => {
+    let agg = eventAggs.get(key);
+    if (!agg) {
+      agg = { name: `e${eventAggs.size}`, sql: make(), zero };
+      eventAggs.set(key, agg);
+    }
+    return agg.name;
+  };
+  const eventsOperand = (operand: EventsOperand): string => {
+    const { agg, event, where, withinDays, prop } = operand;
+    const key = JSON.stringify({ agg, event, where, withinDays, prop });
+    return eventAgg(key, agg === 'count' || agg === 'sum', () => {
+      const f = filterSql(operand);
+      if (agg === 'count') return `count(*) FILTER (WHERE ${f})`;
+      if (agg === 'first') return `min(x.ms) FILTER (WHERE ${f})`;
+      if (agg === 'last') return `max(x.ms) FILTER (WHERE ${f})`;
+      if (prop === undefined) return agg === 'sum' ? `0` : `CAST(NULL AS ${d.float})`;
+      if (catalog.events.get(event)?.props.get(prop)?.type !== 'number')
+        throw new Unsupported(
+          `the ${agg} of '${prop}', which the catalog does not type as a number`,
+        );
+      const x = propValue(event, prop, 'number');
+      return `${agg}(${x}) FILTER (WHERE ${f})`;
+    });
+  };
+
+  // Comparisons, as the reference interpreter writes them out.
+  function compareSql(
+    type: SqlType,
+    op: Operator,
+    v: string,
+    value: ComparisonValue | undefined,
+  ): string {
+    if (op === 'isSet') return `(${v} IS NOT NULL)`;
+    if (op === 'isEmpty') return `(${v} IS NULL)`;
+    if (type === 'text') {
+      const c = Array.isArray(value) ? undefined : toText(value);
+      switch (op) {
+        case 'eq':
+          return c === undefined ? 'FALSE' : notNull(`${v} = ${P.text(c)}`);
+        case 'neq':
+          return c === undefined ? 'TRUE' : `(${v} IS NULL OR ${v} <> ${P.text(c)})`;
+        case 'in':
+        case 'notIn': {
+          const items = textList(value);
+          const found =
+            items.length === 0
+              ? 'FALSE'
+              : notNull(`${v} IN (${items.map((t) => P.text(t)).join(', ')})`);
+          return op === 'in' ? found : `(NOT ${found})`;
+        }
+        case 'contains':
+          return c === undefined ? 'FALSE' : notNull(`strpos(${v}, ${P.text(c)}) > 0`);
+        case 'startsWith':
+          return c === undefined ? 'FALSE' : notNull(`starts_with(${v}, ${P.text(c)})`);
+        case 'endsWith':
+          return c === undefined
+            ? 'FALSE'
+            : notNull(`right(${v}, length(${P.text(c)})) = ${P.text(c)}`);
+        case 'emailDomainIn': {
+          const domains = [
+            ...new Set(textList(value).map((t) => (t.startsWith('@') ? t.slice(1) : t))),
+          ];
+          if (domains.length === 0) return 'FALSE';
+          return notNull(`${d.afterLastAt(v)} IN (${domains.map((t) => P.text(t)).join(', ')})`);
+        }
+        case 'freeEmail': {
+          const domain = d.afterLastAt(v);
+          const exact = `${domain} IN (${FREE_MAIL_DOMAINS.map((t) => P.text(t)).join(', ')})`;
+          const prefixes = FREE_MAIL_PREFIXES.map((t) => `starts_with(${domain}, ${P.text(t)})`);
+          return notNull(`(${[exact, ...prefixes].join(' OR ')})`);
+        }
+        default:
+          return 'FALSE';
+      }
+    }
+    if (type === 'number') {
+      const c = typeof value === 'number' ? value : undefined;
+      switch (op) {
+        case 'eq':
+          return c === undefined ? 'FALSE' : notNull(`${v} = ${P.num(c)}`);
+        case 'neq':
+          return c === undefined ? 'TRUE' : `(${v} IS NULL OR ${v} <> ${P.num(c)})`;
+        case 'gt':
+        case 'gte':
+        case 'lt':
+        case 'lte': {
+          if (c === undefined) return 'FALSE';
+          const sym = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[op];
+          return notNull(`${v} ${sym} ${P.num(c)}`);
+        }
+        case 'between': {
+          if (!Array.isArray(value)) return 'FALSE';
+          const [lo, hi] = value;
+          if (typeof lo !== 'number' || typeof hi !== 'number') return 'FALSE';
+          return notNull(`${v} >= ${P.num(lo)} AND ${v} <= ${P.num(hi)}`);
+        }
+        case 'in':
+        case 'notIn': {
+          const items: number[] = [];
+          for (const item of Array.isArray(value) ? value : [value]) {
+            const n = toNumber(item);
+            if (n !== undefined) items.push(n);
+          }
+          const found =
+            items.length === 0
+              ? 'FALSE'
+              : notNull(`${v} IN (${items.map((n) => P.num(n)).join(', ')})`);
+          return op === 'in' ? found : `(NOT ${found})`;
+        }
+        default:
+          return 'FALSE';
+      }
+    }
+    if (type === 'boolean') {
+      const c = typeof value === 'boolean' ? value : toBool(value);
+      if (op === 'eq') return c === undefined ? 'FALSE' : notNull(`${v} = ${bool(c)}`);
+      if (op === 'neq') return c === undefined ? 'TRUE' : `(${v} IS NULL OR ${v} <> ${bool(c)})`;
+      return 'FALSE';
+    }
+    if (type === 'date') {
+      switch (op) {
+        case 'before':
+        case 'after': {
+          const c = Array.isArray(value) ? undefined : toTime(value);
+          return c === undefined
+            ? 'FALSE'
+            : notNull(`${v} ${op === 'before' ? '<' : '>'} ${P.num(c)}`);
+        }
+        case 'between': {
+          if (!Array.isArray(value)) return 'FALSE';
+          const lo = toTime(value[0]);
+          const hi = toTime(value[1]);
+          if (lo === undefined || hi === undefined) return 'FALSE';
+          return notNull(`${v} >= ${P.num(lo)} AND ${v} <= ${P.num(hi)}`);
+        }
+        case 'withinLastDays':
+          if (typeof value !== 'number' || !Number.isFinite(value)) return 'FALSE';
+          return notNull(`${v} >= ${now} - ${P.num(value)} * ${P.num(DAY_MS)} AND ${v} <= ${now}`);
+        case 'olderThanDays':
+          if (typeof value !== 'number' || !Number.isFinite(value)) return 'FALSE';
+          return notNull(`${v} < ${now} - ${P.num(value)} * ${P.num(DAY_MS)}`);
+        default:
+          return 'FALSE';
+      }
+    }
+    // list
+    switch (op) {
+      case 'contains': {
+        const c = Array.isArray(value) ? undefined : toText(value);
+        return c === undefined ? 'FALSE' : notNull(d.listContains(v, P.text(c)));
+      }
+      case 'in':
+      case 'notIn': {
+        const items = textList(value);
+        const found =
+          items.length === 0
+            ? 'FALSE'
+            : notNull(
+                d.listOverlaps(
+                  v,
+                  items.map((t) => P.text(t)),
+                ),
+              );
+        return op === 'in' ? found : `(NOT ${found})`;
+      }
+      default:
+        return 'FALSE';
+    }
+  }
+
+  const operandSql = (operand: Operand): { sql: string; type: SqlType } => {
+    switch (operand.kind) {
+      case 'field':
+        return fieldRef(operand.field);
+      case 'events':
+        return {
+          sql: eventsOperand(operand),
+          type: operand.agg === 'first' || operand.agg === 'last' ? 'date' : 'number',
+        };
+      case 'score': {
+        const col = scoreCol.get(operand.score);
+        return { sql: col ?? `CAST(NULL AS ${d.float})`, type: 'number' };
+      }
+      case 'tag': {
+        const col = tagCol.get(operand.tag);
+        return { sql: col ?? `CAST(NULL AS ${d.text})`, type: 'text' };
+      }
+    }
+  };
+  const holds = (p: Predicate): string => {
+    if (isComparison(p)) {
+      const { sql, type } = operandSql(p.operand);
+      return compareSql(type, p.op, sql, p.value);
+    }
+    if ('not' in p) return `(NOT ${holds(p.not)})`;
+    if ('all' in p) return p.all.length === 0 ? 'TRUE' : `(${p.all.map(holds).join(' AND ')})`;
+    return p.any.length === 0 ? 'FALSE' : `(${p.any.map(holds).join(' OR ')})`;
+  };
+
+  /** The score after adding `raw` and clamping, in steps so no expression repeats a long one. */
+  const scoreSteps = (k: number, def: ScoreDef, raw: string) => {
+    const r = `x${k}_r`;
+    const rounded = `x${k}_rr`;
+    let clamped = rounded;
+    if (def.max !== undefined)
+      clamped = `(CASE WHEN ${clamped} > ${P.num(def.max)} THEN ${P.num(def.max)} ELSE ${clamped} END)`;
+    if (def.min !== undefined)
+      clamped = `(CASE WHEN ${clamped} < ${P.num(def.min)} THEN ${P.num(def.min)} ELSE ${clamped} END)`;
+    return {
+      before: [
+        [{ col: r, expr: raw, temp: true }],
+        [{ col: rounded, expr: round2Sql(r), temp: true }],
+      ],
+      last: { col: scoreCol.get(def.id)!, expr: clamped, temp: false },
+    };
+  };
+
+  const compileNode = (node: WorkflowNode, k: number): NodeSteps => {
+    const fired = (extra: string[]) => ({
+      col: 'fired',
+      expr: d.concat('fired', d.compact(d.intList([keyOf(node.id), ...extra]))),
+      temp: false,
+    });
+    const move = (expr: string) => ({ col: 'at', expr, temp: false });
+    switch (node.kind) {
+      case 'start':
+        return { index: k, steps: [[fired([]), move(target(node.id, 'next'))]] };
+      case 'condition':
+        return {
+          index: k,
+          steps: [
+            [
+              fired([]),
+              move(
+                `(CASE WHEN ${holds(node.data.when)} THEN ${target(node.id, 'true')} ELSE ${target(node.id, 'false')} END)`,
+              ),
+            ],
+          ],
+        };
+      case 'switch': {
+        const whens = node.data.cases.map(
+          (c) => `WHEN ${holds(c.when)} THEN ${target(node.id, c.id)}`,
+        );
+        return {
+          index: k,
+          steps: [
+            [fired([]), move(`(CASE ${whens.join(' ')} ELSE ${target(node.id, 'default')} END)`)],
+          ],
+        };
+      }
+      case 'checklist': {
+        const required = node.data.criteria.filter((c) => !c.optional).map((c) => holds(c.when));
+        const pass =
+          node.data.mode === 'atLeast'
+            ? `(${['0', ...required.map((h) => `(CASE WHEN ${h} THEN 1 ELSE 0 END)`)].join(' + ')}) >= ${P.num(node.data.atLeast ?? 0)}`
+            : required.length === 0
+              ? 'TRUE'
+              : `(${required.join(' AND ')})`;
+        return {
+          index: k,
+          steps: [
+            [
+              fired([]),
+              move(
+                `(CASE WHEN ${pass} THEN ${target(node.id, 'pass')} ELSE ${target(node.id, 'fail')} END)`,
+              ),
+            ],
+          ],
+        };
+      }
+      case 'assign': {
+        const last = new Map<string, string>();
+        for (const t of node.data.tags) last.set(t.tag, t.value);
+        const sets = [...last].map(([tag, value]) => {
+          const norm = toText(value);
+          return {
+            col: tagCol.get(tag)!,
+            expr: norm === undefined ? `CAST(NULL AS ${d.text})` : P.text(norm),
+            temp: false,
+          };
+        });
+        return { index: k, steps: [[...sets, fired([]), move(target(node.id, 'next'))]] };
+      }
+      case 'stage':
+        return {
+          index: k,
+          steps: [
+            [{ col: 'stage', expr: P.text(node.data.stage), temp: false }, fired([]), move('-1')],
+          ],
+        };
+      case 'scorecard':
+        return scorecardSteps(node, k);
+      case 'table':
+        return tableSteps(node, k);
+      default:
+        return assertNever(node);
+    }
+
+    function scorecardSteps(n: NodeOf<'scorecard'>, k: number): NodeSteps {
+      const def = scoreDefs.get(n.data.score);
+      if (!def) return { index: k, steps: [[fired([]), move(target(n.id, 'next'))]] };
+      const first: { col: string; expr: string; temp: boolean }[] = [];
+      const byCategory = new Map<string, string[]>(SCORE_CATEGORIES.map((c) => [c, []]));
+      const hits: string[] = [];
+      n.data.rows.forEach((row, i) => {
+        const p = `x${k}_p${i}`;
+        const f = `x${k}_f${i}`;
+        const when = row.when === undefined ? 'TRUE' : holds(row.when);
+        if (row.perEvent) {
+          const count = eventAgg(
+            JSON.stringify({ n: row.perEvent }),
+            true,
+            () => `count(*) FILTER (WHERE ${filterSql(row.perEvent!)})`,
+          );
+          const w =
+            row.decayHalfLifeDays === undefined
+              ? count
+              : eventAgg(
+                  JSON.stringify({ w: row.perEvent, h: row.decayHalfLifeDays }),
+                  true,
+                  () =>
+                    `sum(exp((x.ms - ${now}) * ${P.num(decayRate(row.decayHalfLifeDays!))})) FILTER (WHERE ${filterSql(row.perEvent!)})`,
+                );
+          const fires = `(${count} > 0 AND ${when})`;
+          let pts = round2Sql(`${P.num(row.points)} * ${w}`);
+          if (row.cap !== undefined) {
+            const cap = P.num(row.cap);
+            const neg = P.num(-row.cap);
+            pts = `(CASE WHEN ${pts} > ${cap} THEN ${cap} WHEN ${pts} < ${neg} THEN ${neg} ELSE ${pts} END)`;
+          }
+          first.push({ col: f, expr: fires, temp: true });
+          first.push({ col: p, expr: `(CASE WHEN ${fires} THEN ${pts} ELSE 0 END)`, temp: true });
+        } else {
+          let pts = round2(row.points);
+          if (row.cap !== undefined) pts = Math.min(row.cap, Math.max(-row.cap, pts));
+          first.push({ col: f, expr: when, temp: true });
+          first.push({
+            col: p,
+            expr: `(CASE WHEN ${when} THEN ${P.num(pts)} ELSE 0 END)`,
+            temp: true,
+          });
+        }
+        byCategory.get(row.category)!.push(p);
+        hits.push(`(CASE WHEN ${f} THEN ${keyOf(n.id, row.id)} END)`);
+      });
+      const totals = SCORE_CATEGORIES.map((category) => {
+        const total = `(${['CAST(0 AS ' + d.float + ')', ...byCategory.get(category)!].join(' + ')})`;
+        const capValue = n.data.categoryCaps?.[category];
+        if (capValue === undefined) return total;
+        const cap = P.num(capValue);
+        const neg = P.num(-capValue);
+        return `(CASE WHEN ${total} > ${cap} THEN ${cap} WHEN ${total} < ${neg} THEN ${neg} ELSE ${total} END)`;
+      });
+      const sum = `(${['CAST(0 AS ' + d.float + ')', ...totals].join(' + ')})`;
+      const s = scoreSteps(k, def, `${scoreCol.get(def.id)} + ${sum}`);
+      const [rawStep, roundStep] = s.before;
+      return {
+        index: k,
+        steps: [first, rawStep!, roundStep!, [s.last, fired(hits), move(target(n.id, 'next'))]],
+      };
+    }
+
+    function tableSteps(n: NodeOf<'table'>, k: number): NodeSteps {
+      const { data } = n;
+      const inputs = data.inputs.map((input) => operandSql(input.operand));
+      const rowMatch = (cells: (typeof data.rows)[number]['cells']) => {
+        const parts = cells.flatMap((cell, i) => {
+          const input = inputs[i];
+          if (cell.op === 'any' || !input) return [];
+          return [compareSql(input.type, cell.op, input.sql, cell.value)];
+        });
+        return parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`;
+      };
+      const first: { col: string; expr: string; temp: boolean }[] = data.rows.map((row, i) => ({
+        col: `x${k}_m${i}`,
+        expr: rowMatch(row.cells),
+        temp: true,
+      }));
+      const m = (i: number) => `x${k}_m${i}`;
+      const tagSets = (rowOrder: number[]) => {
+        const out: { col: string; expr: string; temp: boolean }[] = [];
+        for (const [tag, col] of tagCol) {
+          const whens: string[] = [];
+          for (const i of rowOrder) {
+            const assigned = (data.rows[i]!.tags ?? []).filter((t) => t.tag === tag);
+            if (assigned.length === 0) continue;
+            const norm = toText(assigned[assigned.length - 1]!.value);
+            whens.push(
+              `WHEN ${m(i)} THEN ${norm === undefined ? `CAST(NULL AS ${d.text})` : P.text(norm)}`,
+            );
+          }
+          if (whens.length)
+            out.push({ col, expr: `(CASE ${whens.join(' ')} ELSE ${col} END)`, temp: false });
+        }
+        return out;
+      };
+      const indexes = data.rows.map((_, i) => i);
+      if (data.hitPolicy === 'first') {
+        const route = data.rows.map((row, i) => `WHEN ${m(i)} THEN ${target(n.id, row.id)}`);
+        const hit = data.rows.map((row, i) => `WHEN ${m(i)} THEN ${keyOf(n.id, row.id)}`);
+        return {
+          index: k,
+          steps: [
+            first,
+            [
+              ...tagSets(indexes),
+              fired(hit.length ? [`(CASE ${hit.join(' ')} END)`] : []),
+              move(
+                route.length
+                  ? `(CASE ${route.join(' ')} ELSE ${target(n.id, 'default')} END)`
+                  : target(n.id, 'default'),
+              ),
+            ],
+          ],
+        };
+      }
+      // collect: every matching row, later rows' tags win
+      const hits = data.rows.map((row, i) => `(CASE WHEN ${m(i)} THEN ${keyOf(n.id, row.id)} END)`);
+      const last = [...tagSets([...indexes].reverse()), fired(hits), move(target(n.id, 'next'))];
+      const def = data.score === undefined ? undefined : scoreDefs.get(data.score);
+      const scoring = def !== undefined && data.rows.some((r) => r.points !== undefined);
+      if (!scoring || !def) return { index: k, steps: [first, last] };
+      const sum = `(${[
+        `CAST(0 AS ${d.float})`,
+        ...data.rows.flatMap((row, i) =>
+          row.points === undefined
+            ? []
+            : [`(CASE WHEN ${m(i)} THEN ${P.num(round2(row.points))} ELSE 0 END)`],
+        ),
+      ].join(' + ')})`;
+      const s = scoreSteps(k, def, `${scoreCol.get(def.id)} + ${sum}`);
+      return { index: k, steps: [first, s.before[0]!, s.before[1]!, [s.last, ...last]] };
+    }
+  };
+
+  // Compile every reachable node, grouped by depth.
+  const layers = new Map<number, NodeSteps[]>();
+  for (const id of queue) {
+    const node = graph.nodes.get(id)!;
+    const dep = depth.get(id)!;
+    let layer = layers.get(dep);
+    if (!layer) layers.set(dep, (layer = []));
+    try {
+      layer.push(compileNode(node, nodeIndex.get(id)!));
+    } catch (e) {
+      if (e instanceof Unsupported && e.nodeId === undefined) throw new Unsupported(e.message, id);
+      throw e;
+    }
+  }
+
+  // State columns carried through the chain.
+  const stateCols = [
+    'lead_id',
+    ...[...fields.values()].map((f) => f.col),
+    ...[...eventAggs.values()].map((e) => e.name),
+    ...(options.asOf === undefined ? ['now_ms'] : []),
+    ...scoreCol.values(),
+    ...tagCol.values(),
+    'stage',
+    'at',
+    'fired',
+  ];
+
+  // The first projection: lead id, fields, event aggregates, initial state.
+  const idCol = quoteIdent(options.leadIdColumn ?? 'id');
+  const initial = [
+    `l.${idCol} AS lead_id`,
+    ...fieldColumns,
+    ...[...eventAggs.values()].map((e) =>
+      e.zero ? `COALESCE(ev.${e.name}, 0) AS ${e.name}` : `ev.${e.name} AS ${e.name}`,
+    ),
+    ...(options.asOf === undefined ? [`${d.nowMs} AS now_ms`] : []),
+    ...[...scoreDefs.values()].map(
+      (def) => `${P.num(initialScore(def))} AS ${scoreCol.get(def.id)}`,
+    ),
+    ...[...tagCol.values()].map((c) => `CAST(NULL AS ${d.text}) AS ${c}`),
+    `CAST(NULL AS ${d.text}) AS stage`,
+    `${graph.start ? nodeIndex.get(graph.start.id) : 'NULL'} AS at`,
+    `${d.intList([])} AS fired`,
+  ];
+  let from = `${options.leadsRelation} AS l`;
+  if (eventAggs.size > 0) {
+    if (options.eventsRelation === undefined)
+      throw new Unsupported('the workflow reads events: an events relation is needed');
+    const c = options.eventColumns ?? {
+      leadId: 'lead_id',
+      type: 'type',
+      time: 'at',
+      props: 'props',
+    };
+    const nowInner = options.asOf === undefined ? d.nowMs : now;
+    const inner = `SELECT ${quoteIdent(c.leadId)} AS lid, ${quoteIdent(c.type)} AS ty, ${d.epochMs(quoteIdent(c.time))} AS ms, ${quoteIdent(c.props)} AS pr FROM ${options.eventsRelation}`;
+    const aggs = [...eventAggs.values()].map(
+      (e) => `${e.sql.replaceAll('now_ms', nowInner)} AS ${e.name}`,
+    );
+    from += ` LEFT JOIN (SELECT x.lid, ${aggs.join(', ')} FROM (${inner}) AS x WHERE x.ms <= ${nowInner} GROUP BY x.lid) AS ev ON ev.lid = l.${idCol}`;
+  }
+  let sql = `SELECT ${initial.join(', ')} FROM ${from}`;
+
+  // One projection per step of each depth.
+  for (const dep of [...layers.keys()].sort((a, b) => a - b)) {
+    const nodes = layers.get(dep)!;
+    const stepCount = Math.max(...nodes.map((n) => n.steps.length));
+    const temps: string[] = [];
+    for (let s = 0; s < stepCount; s++) {
+      const assigns = new Map<string, { k: number; expr: string; temp: boolean }[]>();
+      for (const n of nodes) {
+        // Right-aligned: every node moves its leads in the layer's last step.
+        const step = n.steps[s - (stepCount - n.steps.length)];
+        for (const a of step ?? []) {
+          let list = assigns.get(a.col);
+          if (!list) assigns.set(a.col, (list = []));
+          list.push({ k: n.index, expr: a.expr, temp: a.temp });
+        }
+      }
+      const cols = [...stateCols, ...temps].map((col) => {
+        const list = assigns.get(col);
+        if (!list) return col;
+        return `(CASE at ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} ELSE ${col} END) AS ${col}`;
+      });
+      for (const [col, list] of assigns) {
+        if (stateCols.includes(col) || temps.includes(col)) continue;
+        cols.push(
+          `(CASE at ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} END) AS ${col}`,
+        );
+        temps.push(col);
+      }
+      sql = `SELECT ${cols.join(', ')} FROM (${sql}${d.fence}) AS q`;
+    }
+  }
+
+  const scoreColumns: Record<string, string> = {};
+  const taken = new Set(['lead_id', 'stage', 'fired']);
+  let i = 0;
+  for (const id of scoreDefs.keys()) {
+    let name = `score:${id}`;
+    if (
+      new TextEncoder().encode(name).length > 63 ||
+      taken.has(name.toLowerCase()) ||
+      name.includes('\u0000')
+    )
+      name = `score_${i}`;
+    taken.add(name.toLowerCase());
+    Object.defineProperty(scoreColumns, id, {
+      value: name,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    i++;
+  }
+  const out = [
+    'lead_id',
+    'stage',
+    ...[...scoreDefs.keys()].map((id) => `${scoreCol.get(id)} AS ${quoteIdent(scoreColumns[id]!)}`),
+    'fired',
+  ];
+  sql = `SELECT ${out.join(', ')} FROM (${sql}) AS q`;
+  return { sql, params: P.values, scoreColumns, ruleKeys: [...tallyKeys] };
+}
