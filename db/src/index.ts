@@ -26,6 +26,7 @@ export * from './repositories/workflows';
 export * from './repositories/versions';
 export * from './repositories/lead-sets';
 export * from './repositories/simulation-runs';
+export * from './repositories/lead-set-sql';
 export { sql, type Transaction } from 'kysely';
 export * from './repositories/api-keys';
 export * from './repositories/decisions';

@@ -13,6 +13,7 @@ export * from './simulate/simulate';
 export { simulationSide } from './simulate/simulation-side';
 export * from './sql/simulate-sql';
 export * from './sql/lead-columns';
+export * from './sql/lead-columns';
 export {
   parseWorkflow,
   parseLead,
