@@ -13,7 +13,6 @@ export * from './simulate/simulate';
 export { simulationSide } from './simulate/simulation-side';
 export * from './sql/simulate-sql';
 export * from './sql/lead-columns';
-export * from './sql/lead-columns';
 export {
   parseWorkflow,
   parseLead,
@@ -114,3 +113,4 @@ export {
   type AgreementSection,
 } from './describe/describe-workflow';
 export * from './sql';
+export * from './tuning';

@@ -43,6 +43,13 @@ export interface CompileOptions {
    * many leads but no reason texts.
    */
   tally?: boolean;
+  /**
+   * With `tally`: also count, per lead, each condition that took its `true` handle (key
+   * `{ nodeId, rowId: 'true' }`), each switch case taken and each checklist criterion met (keys
+   * `{ nodeId, rowId: case or criterion id }`): the firings that tuning's evidence per rule needs
+   * and the simulation's coverage does not.
+   */
+  ruleHits?: boolean;
 }
 
 /** What a tally evaluator answers. */
@@ -172,6 +179,7 @@ export function generate(
   catalog: FieldCatalog,
   explain = true,
   tally = false,
+  ruleHits = false,
 ): { source: string; constants: unknown[]; tallyKeys: TallyKey[] } {
   if (tally) explain = false;
   const tallyKeys: TallyKey[] = [];
@@ -230,6 +238,7 @@ export function generate(
       stages,
       explain,
       hit: (rowId) => count({ nodeId: node.id, rowId }),
+      ruleHit: (rowId) => (ruleHits ? count({ nodeId: node.id, rowId }) : ''),
       finish,
       goto: (handle) => {
         const target = graph.next.get(id)?.get(handle);
@@ -339,6 +348,7 @@ export function compile(
       checked.catalog,
       options.explain !== false,
       options.tally === true,
+      options.tally === true && options.ruleHits === true,
     );
     // The one place code is built from text: generated identifiers and checked numbers only.
     // eslint-disable-next-line no-new-func

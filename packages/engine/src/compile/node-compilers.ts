@@ -27,6 +27,11 @@ export interface NodeCompileContext {
   explain: boolean;
   /** `hits[i]++;` counting a row of this node that fired, when compiling a tally; else ''. */
   hit: (rowId: string) => string;
+  /**
+   * `hits[i]++;` counting a condition's `true` branch, a switch case taken or a checklist
+   * criterion met, when compiling a tally with `ruleHits`; else ''.
+   */
+  ruleHit: (rowId: string) => string;
   /** The statements that build and return the result with a stage. */
   finish: (stageConst: string) => string;
 }
@@ -89,13 +94,13 @@ const compileStart: NodeCompiler<'start'> = (_node, ctx) => ctx.goto('next');
 const compileCondition: NodeCompiler<'condition'> = (node, ctx) => {
   const yes = reasonConst(ctx, { nodeId: node.id, text: `${node.label}: yes` });
   const no = reasonConst(ctx, { nodeId: node.id, text: `${node.label}: no` });
-  return `if (${ctx.g.predicate(node.data.when)}) { ${say(ctx, `${yes}`)} ${ctx.goto('true')} }\n${say(ctx, `${no}`)} ${ctx.goto('false')}`;
+  return `if (${ctx.g.predicate(node.data.when)}) { ${say(ctx, `${yes}`)} ${ctx.ruleHit('true')} ${ctx.goto('true')} }\n${say(ctx, `${no}`)} ${ctx.goto('false')}`;
 };
 
 const compileSwitch: NodeCompiler<'switch'> = (node, ctx) => {
   const lines = node.data.cases.map((c) => {
     const r = reasonConst(ctx, { nodeId: node.id, rowId: c.id, text: `${node.label}: ${c.label}` });
-    return `if (${ctx.g.predicate(c.when)}) { ${say(ctx, `${r}`)} ${ctx.goto(c.id)} }`;
+    return `if (${ctx.g.predicate(c.when)}) { ${say(ctx, `${r}`)} ${ctx.ruleHit(c.id)} ${ctx.goto(c.id)} }`;
   });
   const otherwise = reasonConst(ctx, { nodeId: node.id, text: `${node.label}: otherwise` });
   lines.push(`${say(ctx, `${otherwise}`)} ${ctx.goto('default')}`);
@@ -166,8 +171,11 @@ const compileChecklist: NodeCompiler<'checklist'> = (node, ctx) => {
   if (!ctx.explain) {
     // Only the verdict is needed: count the required criteria met and missed.
     const lines = ['let rm = 0, rx = 0;'];
-    for (const c of node.data.criteria)
-      if (!c.optional) lines.push(`if (${g.predicate(c.when)}) rm++; else rx++;`);
+    for (const c of node.data.criteria) {
+      const hit = ctx.ruleHit(c.id);
+      if (!c.optional) lines.push(`if (${g.predicate(c.when)}) { rm++; ${hit} } else rx++;`);
+      else if (hit) lines.push(`if (${g.predicate(c.when)}) { ${hit} }`);
+    }
     const pass = atLeast === undefined ? `rx === 0` : `rm >= ${k.num(atLeast)}`;
     lines.push(`if (${pass}) { ${ctx.goto('pass')} }`, ctx.goto('fail'));
     return lines.join('\n');

@@ -1,0 +1,251 @@
+import { defaultStages } from '../defaults/default-stages';
+import type { FieldCatalog } from '../schema/field-catalog';
+import {
+  scorecardDataSchema,
+  SCORE_CATEGORIES,
+  type NodeDataOf,
+  type ScoreCategory,
+} from '../schema/node';
+import type { Workflow } from '../schema/workflow';
+import { toAsOf } from '../runtime/values';
+import { hasErrors } from '../validate/diagnostic';
+import { validate } from '../validate/validate';
+import { atThreshold, thresholdForShare } from './rule-pass';
+import { binIndex } from './signals';
+import { PDO_FACTOR, roundToStep } from './suggest-points';
+import type {
+  DraftedRow,
+  DraftedScorecard,
+  FieldSignal,
+  ScoreThresholds,
+  SignalsReport,
+} from './types';
+
+/** Default and largest number of rows of a drafted scorecard. */
+export const DEFAULT_DRAFT_ROWS = 12;
+export const MAX_DRAFT_ROWS = 30;
+/** A field whose WoE-coded values correlate more than this with a chosen field's is redundant. */
+export const REDUNDANCY_CORRELATION = 0.7;
+/** A field with a fit IV below this carries nothing worth a row. */
+export const MIN_DRAFT_IV = 0.02;
+
+export interface DraftOptions {
+  /** The score the rows add to. */
+  score: string;
+  maxRows?: number;
+  /** Points are rounded to this step. */
+  step?: number;
+  /** Points per unit of log-odds (default 20 / ln 2: 20 points double the odds). */
+  factor?: number;
+  /** Also use fields filled in after sales contact (category `sales`). */
+  includeLeaky?: boolean;
+  /** Fit leads' attributes (`createSignals(…).sample()`) for the redundancy guard. */
+  sample?: readonly Record<string, unknown>[];
+  /** The date ages of date fields count from (as the signals pass). */
+  asOf: Date | number | string;
+  /** Prefix of the row ids (default `drafted-`). */
+  idPrefix?: string;
+}
+
+/**
+ * A scorecard drafted from the signals (fit part), at most `maxRows` rows:
+ * 1. fields in order of fit information value, leaving out those under 0.02 (`weak`), those
+ *    filled in after sales contact (`leaky`), and those whose WoE-coded values on the fit sample
+ *    correlate above 0.7 with a field already chosen (`redundant`);
+ * 2. per field, the bin with the most leads is the reference (0 points) and every other bin is
+ *    a row worth (WoE of the bin − WoE of the reference) × factor, rounded to the step; rows that
+ *    round to 0 are left out;
+ * 3. when there are more rows than `maxRows`, the rows that separate most (share of fit leads ×
+ *    |WoE difference|) are kept.
+ * Rows read like a person wrote them ("Company size (employees) over 1,000 +25"). The data is
+ * checked against the workflow schema and validated in a one-node workflow; a failure throws.
+ * The threshold is added by `withDraftThreshold` once the leads went through the draft.
+ * @example draftScorecard(signals.result(), catalog, { score: 'fit', asOf, sample: signals.sample() })
+ */
+export function draftScorecard(
+  signals: SignalsReport,
+  catalog: FieldCatalog,
+  options: DraftOptions,
+): DraftedScorecard {
+  const maxRows = options.maxRows ?? DEFAULT_DRAFT_ROWS;
+  if (!Number.isInteger(maxRows) || maxRows < 1 || maxRows > MAX_DRAFT_ROWS)
+    throw new RangeError(`maxRows must be a whole number from 1 to ${MAX_DRAFT_ROWS}`);
+  const step = options.step ?? 5;
+  if (!(step > 0) || !Number.isFinite(step)) throw new RangeError('step must be a positive number');
+  const factor = options.factor ?? PDO_FACTOR;
+  const asOf = toAsOf(options.asOf);
+  const sample = options.sample ?? [];
+  const skipped: DraftedScorecard['skipped'] = [];
+  const chosen: { signal: FieldSignal; coded: Float64Array }[] = [];
+
+  for (const signal of signals.fields) {
+    if (signal.leaky && !options.includeLeaky) {
+      skipped.push({ field: signal.field, reason: 'leaky' });
+      continue;
+    }
+    if (signal.iv.fit < MIN_DRAFT_IV) {
+      skipped.push({ field: signal.field, reason: 'weak' });
+      continue;
+    }
+    const coded = codeByWoe(signal, sample, asOf);
+    if (chosen.some((c) => Math.abs(correlation(c.coded, coded)) > REDUNDANCY_CORRELATION)) {
+      skipped.push({ field: signal.field, reason: 'redundant' });
+      continue;
+    }
+    chosen.push({ signal, coded });
+  }
+
+  const fitLeads = signals.split.fit.leads || 1;
+  const candidates: (DraftedRow & { value: number; order: number; category: ScoreCategory })[] = [];
+  chosen.forEach(({ signal }, fieldOrder) => {
+    const reference = signal.bins.reduce((a, b) => (b.fit.leads > a.fit.leads ? b : a));
+    let rows = 0;
+    signal.bins.forEach((bin, binOrder) => {
+      if (bin === reference) return;
+      const diff = bin.fit.woe - reference.fit.woe;
+      const points = roundToStep(diff * factor, step);
+      if (points === 0) return;
+      rows++;
+      const label = `${signal.label} ${bin.label}`;
+      candidates.push({
+        rowId: '',
+        field: signal.field,
+        binKey: bin.key,
+        text: `${label} ${points > 0 ? '+' : ''}${points}`,
+        points,
+        woe: bin.fit.woe,
+        iv: signal.iv.fit,
+        value: (bin.fit.leads / fitLeads) * Math.abs(diff),
+        order: fieldOrder * 1000 + binOrder,
+        category: rowCategory(signal.category),
+      });
+    });
+    if (rows === 0) skipped.push({ field: signal.field, reason: 'no rows' });
+  });
+  const kept = [...candidates].sort((a, b) => b.value - a.value).slice(0, maxRows);
+  const keptFields = new Set(kept.map((r) => r.field));
+  for (const { signal } of chosen)
+    if (!keptFields.has(signal.field) && candidates.some((c) => c.field === signal.field))
+      skipped.push({ field: signal.field, reason: 'row limit' });
+  kept.sort((a, b) => a.order - b.order);
+
+  const prefix = options.idPrefix ?? 'drafted-';
+  const bySignal = new Map(signals.fields.map((s) => [s.field, s]));
+  const rows: DraftedRow[] = [];
+  const data: NodeDataOf<'scorecard'> = {
+    score: options.score,
+    rows: kept.map((candidate, i) => {
+      const rowId = `${prefix}${i + 1}`;
+      const { value: _value, order: _order, category, ...row } = candidate;
+      rows.push({ ...row, rowId });
+      const signal = bySignal.get(candidate.field)!;
+      const bin = signal.bins.find((b) => b.key === candidate.binKey)!;
+      return {
+        id: rowId,
+        label: `${signal.label} ${bin.label}`,
+        category,
+        when: bin.when,
+        points: candidate.points,
+      };
+    }),
+  };
+  const parsed = scorecardDataSchema.safeParse(data);
+  if (!parsed.success)
+    throw new Error(`The drafted scorecard is not valid: ${parsed.error.message}`);
+  const check = validate(scorecardWorkflow(parsed.data), catalog);
+  if (hasErrors(check))
+    throw new Error(
+      `The drafted scorecard does not validate: ${check.find((d) => d.severity === 'error')?.message}`,
+    );
+  return { split: signals.split, data: parsed.data, rows, skipped, threshold: null, factor };
+}
+
+/** A catalog category as a scorecard row category (sales fields count as profile). */
+function rowCategory(category: string): ScoreCategory {
+  return (SCORE_CATEGORIES as readonly string[]).includes(category)
+    ? (category as ScoreCategory)
+    : 'profile';
+}
+
+/** The sample's values of a field replaced by their bin's fit WoE (0 outside every bin). */
+function codeByWoe(signal: FieldSignal, sample: readonly Record<string, unknown>[], asOf: number) {
+  const coded = new Float64Array(sample.length);
+  sample.forEach((attributes, i) => {
+    const raw = Object.hasOwn(attributes, signal.field) ? attributes[signal.field] : undefined;
+    const b = binIndex(signal, raw, asOf);
+    coded[i] = b < 0 ? 0 : signal.bins[b]!.fit.woe;
+  });
+  return coded;
+}
+
+/** Pearson correlation; 0 when either side is constant. */
+function correlation(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  if (n === 0) return 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < n; i++) {
+    sa += a[i]!;
+    sb += b[i]!;
+  }
+  const ma = sa / n;
+  const mb = sb / n;
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]! - ma;
+    const y = b[i]! - mb;
+    cov += x * y;
+    va += x * x;
+    vb += y * y;
+  }
+  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
+}
+
+/**
+ * A one-scorecard workflow (start → scorecard → nurture) to run leads through a drafted
+ * scorecard, e.g. with `createRulePass(…).thresholds()` to choose its threshold.
+ * @example createRulePass(scorecardWorkflow(draft.data), catalog, split, { asOf })
+ */
+export function scorecardWorkflow(data: NodeDataOf<'scorecard'>, scoreLabel?: string): Workflow {
+  const position = { x: 0, y: 0 };
+  return {
+    schemaVersion: 1,
+    stages: defaultStages(),
+    scores: [{ id: data.score, label: scoreLabel ?? data.score }],
+    nodes: [
+      { id: 'start', kind: 'start', label: 'Start', position, data: {} },
+      { id: 'drafted', kind: 'scorecard', label: 'Drafted scorecard', position, data },
+      { id: 'end', kind: 'stage', label: 'Nurture', position, data: { stage: 'nurture' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', sourceHandle: 'next', target: 'drafted' },
+      { id: 'e2', source: 'drafted', sourceHandle: 'next', target: 'end' },
+    ],
+  };
+}
+
+/**
+ * The draft with the threshold that flags `flagShare` of the fit part (from the drafted score's
+ * curves, see `scorecardWorkflow`), and what that threshold gives on both parts.
+ * @example withDraftThreshold(draft, pass.thresholds().scores[0], 0.3).threshold?.value
+ */
+export function withDraftThreshold(
+  draft: DraftedScorecard,
+  curves: ScoreThresholds,
+  flagShare: number,
+): DraftedScorecard {
+  if (!(flagShare > 0 && flagShare < 1)) throw new RangeError('flagShare must be between 0 and 1');
+  const point = thresholdForShare(curves.fit, flagShare);
+  if (!point) return draft;
+  return {
+    ...draft,
+    threshold: {
+      value: point.threshold,
+      flagShare,
+      fit: atThreshold(curves.fit, point.threshold),
+      holdout: atThreshold(curves.holdout, point.threshold),
+    },
+  };
+}

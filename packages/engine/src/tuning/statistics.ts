@@ -1,0 +1,123 @@
+import type { Rate } from './types';
+
+/** z for a two-sided 95% interval. */
+export const Z95 = 1.959963984540054;
+
+/**
+ * A conversion rate with its Wilson score interval: centre (p + z²/2n) / (1 + z²/n), half-width
+ * z·√(p(1−p)/n + z²/4n²) / (1 + z²/n). Unlike p ± z·√(p(1−p)/n) it stays within 0 … 1 and is
+ * honest for small n and rates near 0 or 1.
+ * @example wilson(8, 10) // { leads: 10, converted: 8, rate: 0.8, low: 0.4902, high: 0.9433 } (rounded)
+ */
+export function wilson(converted: number, leads: number, z = Z95): Rate {
+  if (leads <= 0) return { leads: 0, converted: 0, rate: 0, low: 0, high: 0 };
+  const p = converted / leads;
+  const z2 = z * z;
+  const denominator = 1 + z2 / leads;
+  const centre = (p + z2 / (2 * leads)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / leads + z2 / (4 * leads * leads))) / denominator;
+  return {
+    leads,
+    converted,
+    rate: p,
+    low: Math.max(0, centre - half),
+    high: Math.min(1, centre + half),
+  };
+}
+
+/**
+ * Weight of evidence of a group: ln(share of all converted leads that are in it / share of all
+ * not-converted leads that are in it), each count plus 0.5 so an empty side gives a finite value.
+ * Positive: the group converts more than the rest.
+ * @example weightOfEvidence(30, 70, 100, 900) // ln((30.5/100) / (70.5/900)) ≈ 1.359
+ */
+export function weightOfEvidence(
+  converted: number,
+  notConverted: number,
+  totalConverted: number,
+  totalNotConverted: number,
+): number {
+  if (totalConverted <= 0 || totalNotConverted <= 0) return 0;
+  return Math.log((converted + 0.5) / totalConverted / ((notConverted + 0.5) / totalNotConverted));
+}
+
+/**
+ * A group's part of a field's information value: (share of converted − share of not converted)
+ * × WoE. The field's IV is the sum over its groups (Siddiqi's "< 0.02 useless, 0.02–0.1 weak,
+ * 0.1–0.3 medium, > 0.3 strong").
+ * @example informationValue(30, 70, 100, 900) // (0.3 − 0.0778) × 1.359 ≈ 0.302
+ */
+export function informationValue(
+  converted: number,
+  notConverted: number,
+  totalConverted: number,
+  totalNotConverted: number,
+): number {
+  if (totalConverted <= 0 || totalNotConverted <= 0) return 0;
+  return (
+    (converted / totalConverted - notConverted / totalNotConverted) *
+    weightOfEvidence(converted, notConverted, totalConverted, totalNotConverted)
+  );
+}
+
+/**
+ * ln(odds of conversion in group a / odds in group b), each count plus 0.5 (Haldane), so a
+ * group where everyone or nobody converted still gives a finite value.
+ * @example logOddsRatio(20, 80, 100, 900) // ln((20.5/80.5) / (100.5/900.5)) ≈ 0.825
+ */
+export function logOddsRatio(
+  convertedA: number,
+  notConvertedA: number,
+  convertedB: number,
+  notConvertedB: number,
+): number {
+  return Math.log(
+    (convertedA + 0.5) / (notConvertedA + 0.5) / ((convertedB + 0.5) / (notConvertedB + 0.5)),
+  );
+}
+
+/**
+ * ROC AUC from counts per distinct score: the chance that a random converted lead scores higher
+ * than a random not-converted one, ties counting one half (the Mann–Whitney U statistic over
+ * positives × negatives). `scores`, `leads` and `converted` are parallel; any order. Null
+ * without both a converted and a not-converted lead.
+ * @example rocAuc([3, 2, 1], [1, 2, 1], [1, 1, 0]) // (1·3 + 1·1 + 0.5·1·1) / (2·2) = 0.875
+ */
+export function rocAuc(
+  scores: ArrayLike<number>,
+  leads: ArrayLike<number>,
+  converted: ArrayLike<number>,
+): number | null {
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort(
+    (a, b) => scores[a]! - scores[b]!,
+  );
+  let negativesBelow = 0;
+  let positives = 0;
+  let u = 0;
+  for (const i of order) {
+    const pos = converted[i]!;
+    const neg = leads[i]! - pos;
+    u += pos * (negativesBelow + neg / 2);
+    negativesBelow += neg;
+    positives += pos;
+  }
+  if (positives === 0 || negativesBelow === 0) return null;
+  return u / (positives * negativesBelow);
+}
+
+/**
+ * The roundest number c with low ≤ c < high (fewest significant digits, then the smallest), for
+ * cut points people read: between 947 and 1,180 it is 1,000.
+ * @example niceCut(947, 1180) // 1000
+ */
+export function niceCut(low: number, high: number): number {
+  if (!(high > low)) return low;
+  for (let digits = 1; digits <= 15; digits++) {
+    const span = Math.max(Math.abs(low), Math.abs(high));
+    const unit = 10 ** (Math.floor(Math.log10(span || 1)) - digits + 1);
+    const c = Math.ceil(low / unit) * unit;
+    const rounded = Number(c.toPrecision(15));
+    if (rounded >= low && rounded < high) return rounded;
+  }
+  return low;
+}
