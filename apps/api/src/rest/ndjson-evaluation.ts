@@ -221,7 +221,13 @@ export class NdjsonEvaluation {
     }
     const { version, explain } = this.#options;
     const check = checkLead(input, version.catalog);
-    if (!check.ok) return this.#error(input, 'BAD_REQUEST', check.message, check.path);
+    if (!check.ok)
+      return this.#error(
+        (input as { id?: unknown } | null)?.id,
+        'BAD_REQUEST',
+        check.message,
+        check.path,
+      );
     const { lead, warnings } = check;
     const result = version.evaluate(lead, { asOf: this.#options.asOf });
     if (this.#options.logDecisions) {
@@ -249,6 +255,8 @@ export const NDJSON_TYPE = 'application/x-ndjson';
 
 /** Output buffered before it is written: big enough to keep system calls few. */
 const FLUSH_UNITS = 64 * 1024;
+/** Most bytes of the body read before output is considered for writing. */
+const PIECE_BYTES = 64 * 1024;
 /** Decisions written per transaction while a stream is logged. */
 const DECISIONS_PER_WRITE = 2_000;
 
@@ -275,14 +283,19 @@ export async function* ndjsonAnswer(
   try {
     // Not destroyed on a failure: destroying the request would close the socket under the answer.
     for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      run.push(chunk);
-      if (
-        run.outputLength >= FLUSH_UNITS ||
-        run.pendingDecisions >= DECISIONS_PER_WRITE ||
-        body.readableLength === 0
-      ) {
-        const out = await flush();
-        if (out !== '') yield out;
+      // A big chunk (a test's whole body, a proxy's buffer) is read in pieces, so output and
+      // decisions wait in memory in bounded batches.
+      for (let at = 0; at < chunk.length; at += PIECE_BYTES) {
+        const end = Math.min(chunk.length, at + PIECE_BYTES);
+        run.push(at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end));
+        if (
+          run.outputLength >= FLUSH_UNITS ||
+          run.pendingDecisions >= DECISIONS_PER_WRITE ||
+          (end === chunk.length && body.readableLength === 0)
+        ) {
+          const out = await flush();
+          if (out !== '') yield out;
+        }
       }
     }
     run.end();

@@ -4,7 +4,9 @@ import {
   evaluateRequestSchema,
   MAX_BATCH,
   MAX_VERSION,
+  MAX_NDJSON_LINE_BYTES,
   MAX_WARNINGS_PER_LEAD,
+  NDJSON_TYPE,
   REQUESTS_PER_KEY_PER_MINUTE,
   UNKNOWN_KEY_REQUESTS_PER_MINUTE,
 } from './evaluate-route';
@@ -112,19 +114,122 @@ export function openApiDocument() {
       '/v1/workflows/{slug}/evaluate': {
         post: {
           operationId: 'evaluate',
-          summary: 'Evaluate one lead or a batch',
-          parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+          summary: 'Evaluate one lead or a batch (JSON), or a stream of leads (NDJSON)',
+          description: `With \`Content-Type: ${NDJSON_TYPE}\` the body is one lead per line, any number of lines (each at most ${MAX_NDJSON_LINE_BYTES} bytes), and the answer is one line per non-blank input line, in order, both streamed: read the answer while you send. \`version\` and \`asOf\` then come in the query, and the version named in the \`x-accord-version\` header answers the whole stream, even if another is published meanwhile. A bad line (not JSON, too long, nested too deep, a lead that fails its check) gets its own error line; the others go on.`,
+          parameters: [
+            { name: 'slug', in: 'path', required: true, schema: { type: 'string' } },
+            {
+              name: 'explain',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['true', 'false'], default: 'true' },
+              description:
+                'false: each result carries only leadId, stage and scores (and warnings when the lead has any)',
+            },
+            {
+              name: 'version',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: MAX_VERSION },
+              description: `${NDJSON_TYPE} only (JSON: in the body): version number; default: the published one`,
+            },
+            {
+              name: 'asOf',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', format: 'date-time' },
+              description: `${NDJSON_TYPE} only (JSON: in the body): evaluation time of every line; default: when the request starts`,
+            },
+          ],
           requestBody: {
             required: true,
+            description: `JSON: one lead or a batch in an envelope. ${NDJSON_TYPE}: one lead (the schema) per line; blank lines are skipped.`,
             content: {
               'application/json': { schema: { $ref: '#/components/schemas/EvaluateRequest' } },
+              [NDJSON_TYPE]: { schema: { $ref: '#/components/schemas/Lead' } },
             },
           },
           responses: {
             '200': {
               description:
                 'One result per lead, in order; a bad lead in a batch carries its own error.',
+              headers: {
+                'x-accord-version': {
+                  description: 'The version number that answered (the whole stream, for NDJSON)',
+                  schema: { type: 'integer' },
+                },
+                'x-accord-version-id': {
+                  description: 'NDJSON: the id of that version',
+                  schema: { type: 'string' },
+                },
+                'x-accord-workflow': {
+                  description: 'NDJSON: the workflow slug',
+                  schema: { type: 'string' },
+                },
+                'x-accord-as-of': {
+                  description: 'NDJSON: the evaluation time of every line',
+                  schema: { type: 'string', format: 'date-time' },
+                },
+              },
               content: {
+                [NDJSON_TYPE]: {
+                  schema: {
+                    description:
+                      'One line per non-blank input line, in order; `line` is its 1-based number in the body. A failure on our side ends the stream with a last line {"error":{…}} naming the first line not answered.',
+                    oneOf: [
+                      {
+                        description: 'A result (explain=true): as a JSON result, with `line`',
+                        allOf: [
+                          { $ref: '#/components/schemas/Result' },
+                          {
+                            type: 'object',
+                            required: ['line', 'leadId', 'workflow', 'version', 'warnings'],
+                            properties: {
+                              line: { type: 'integer' },
+                              leadId: { type: 'string' },
+                              workflow: { type: 'string' },
+                              version: { type: 'integer' },
+                              warnings: {
+                                type: 'array',
+                                items: { $ref: '#/components/schemas/Warning' },
+                              },
+                            },
+                          },
+                        ],
+                      },
+                      {
+                        description: 'A result with explain=false',
+                        type: 'object',
+                        required: ['line', 'leadId', 'stage', 'scores'],
+                        properties: {
+                          line: { type: 'integer' },
+                          leadId: { type: 'string' },
+                          stage: { type: 'string' },
+                          scores: { type: 'object', additionalProperties: { type: 'number' } },
+                          warnings: {
+                            type: 'array',
+                            items: { $ref: '#/components/schemas/Warning' },
+                          },
+                        },
+                      },
+                      {
+                        description:
+                          "A bad line: `path` is relative to the line's lead (e.g. attributes.email); code PAYLOAD_TOO_LARGE for a line over the limit",
+                        allOf: [
+                          { $ref: '#/components/schemas/Error' },
+                          {
+                            type: 'object',
+                            required: ['line', 'leadId'],
+                            properties: {
+                              line: { type: 'integer' },
+                              leadId: { type: ['string', 'null'] },
+                            },
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                },
                 'application/json': {
                   schema: {
                     type: 'object',
