@@ -5,8 +5,9 @@
  * an import resolved from node_modules at run time (they ship JavaScript, and some, such as
  * PGlite, load files next to their own code).
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -53,7 +54,6 @@ const npmPackagesExternal: Plugin = {
 };
 
 const started = Date.now();
-rmSync(`${root}dist`, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: {
@@ -72,7 +72,16 @@ const result = await build({
   plugins: [npmPackagesExternal],
   metafile: true,
   logLevel: 'warning',
+  write: false,
 });
+// Each file is written beside its place and renamed over it: a server starting (or a worker
+// thread loading) while another build runs reads either the old file or the new, never half.
+for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const partial = `${file.path}.${process.pid}.partial`;
+  writeFileSync(partial, file.contents);
+  renameSync(partial, file.path);
+}
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 const bundled = bundledPackages.size ? `; bundled ${[...bundledPackages].join(', ')}` : '';
 console.log(

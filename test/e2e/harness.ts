@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,46 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The built server, as `npm start` and the container run it. */
+export const BUILT_SERVER = join(repoRoot, 'apps/api/dist/index.js');
+
+/** Sources the built server is bundled from (see apps/api/build.ts). */
+const SERVER_SOURCES = [
+  'apps/api/src',
+  'db/src',
+  'db/migrations',
+  'packages/engine/src',
+  'packages/access/src',
+];
+
+function newestSource(dir: string): { path: string; mtimeMs: number } | null {
+  let newest: { path: string; mtimeMs: number } | null = null;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+    const path = join(entry.parentPath, entry.name);
+    const { mtimeMs } = statSync(path);
+    if (!newest || mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
+  }
+  return newest;
+}
+
+/**
+ * Makes sure the built server is there and no older than any source it is built from, building
+ * it (esbuild, about a second; apps/api/build.ts) when not: the suites test what ships, never a
+ * stale bundle. `npm test` builds everything first, so this only builds during development.
+ */
+export function ensureServerBuilt(): void {
+  const built = existsSync(BUILT_SERVER) ? statSync(BUILT_SERVER).mtimeMs : -1;
+  const stale = SERVER_SOURCES.map((dir) => newestSource(join(repoRoot, dir))).find(
+    (newest) => newest && newest.mtimeMs > built,
+  );
+  if (built >= 0 && !stale) return;
+  execFileSync(process.execPath, ['--import', 'tsx', 'build.ts'], {
+    cwd: join(repoRoot, 'apps/api'),
+    stdio: 'ignore',
+  });
+}
+
 export interface RunningApp {
   url: string;
   dataDir: string;
@@ -63,31 +103,29 @@ export interface StartOptions {
 }
 
 /**
- * Starts the built app (apps/web/dist must exist: `npm test` builds first) on a free port with
- * a fresh embedded database (or `options.dataDir`), and waits for /healthz.
+ * Starts the built app (`node apps/api/dist/index.js`, serving apps/web/dist: `npm test` builds
+ * both first) on a free port with a fresh embedded database (or `options.dataDir`), and waits
+ * for /healthz.
  */
 export async function startApp(
   env: Record<string, string> = {},
   options: StartOptions = {},
 ): Promise<RunningApp> {
+  ensureServerBuilt();
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'accord-e2e-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'apps/api/src/index.ts')],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ACCORD_DATA_DIR: dataDir,
-        DATABASE_URL: '',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child: ChildProcess = spawn(process.execPath, [BUILT_SERVER], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ACCORD_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
