@@ -11,6 +11,7 @@ import { usersRouter } from './router/users';
 import { versionsRouter } from './router/versions';
 import { workflowsRouter } from './router/workflows';
 import { systemRouter } from './router/system';
+import { tuningRouter } from './router/tuning';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -27,6 +28,7 @@ export const appRouter = router({
   leadSets: leadSetsRouter,
   simulations: simulationsRouter,
   decisions: decisionsRouter,
+  tuning: tuningRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -69,6 +69,14 @@ export const ROLE_POLICY = {
   'simulations.changedLeads': EVERYONE,
   'simulations.explainLead': EVERYONE,
   'simulations.tryLead': ['admin', 'marketing', 'sales', 'ops'],
+  'tuning.evidence': EVERYONE,
+  'tuning.signals': EVERYONE,
+  'tuning.thresholds': EVERYONE,
+  'tuning.suggestPoints': EVERYONE,
+  'tuning.draftScorecard': EVERYONE,
+  'tuning.applyPoints': AUTHORS,
+  'tuning.applyThreshold': AUTHORS,
+  'tuning.applyScorecard': AUTHORS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type PolicyName = keyof typeof ROLE_POLICY;

@@ -1,12 +1,12 @@
-import { getDraft, getDraftRevision, saveDraft } from '@accord/db';
-import { auditChanges, parseWorkflow } from '@accord/engine';
+import { getDraft, getDraftRevision } from '@accord/db';
+import { parseWorkflow } from '@accord/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { DraftConflict, protectedProcedure } from '../trpc';
-import { mutate } from '../services/audited';
-import { draftDiagnostics, liveCatalog } from '../services/catalogs';
-import { requireActiveWorkflow, requireWorkflow } from '../services/workflows';
+import { protectedProcedure } from '../trpc';
+import { draftDiagnostics } from '../services/catalogs';
+import { saveDraftDocument } from '../services/drafts';
+import { requireWorkflow } from '../services/workflows';
 
 /** Largest workflow document accepted, as JSON text and as a node count. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
@@ -82,56 +82,11 @@ export const draftRouter = {
         document: z.unknown(),
       }),
     )
-    .mutation(async ({ ctx, input }) => {
-      const document = parseDocument(input.document);
-      return mutate(ctx, async (trx, audit) => {
-        await requireActiveWorkflow(ctx, input.workflowId, trx);
-        const saved = await saveDraft(trx, {
-          workflowId: input.workflowId,
-          baseRevision: input.baseRevision,
-          document,
-          userId: ctx.user.id,
-        });
-        if (!saved.ok) {
-          const { revision, updatedBy, updatedAt } = saved.current;
-          throw new TRPCError({
-            code: 'CONFLICT',
-            message: `${updatedBy?.name ?? 'Someone'} saved revision ${revision} since you loaded revision ${input.baseRevision}.`,
-            cause: new DraftConflict({
-              currentRevision: revision,
-              savedBy: updatedBy,
-              savedAt: updatedAt,
-            }),
-          });
-        }
-        // What changed, step by step and value by value, so an auditor can see every edit.
-        const previous = parseWorkflow(saved.previous);
-        const catalog = await liveCatalog(trx, ctx.user.workspace_id);
-        const changes = previous.ok
-          ? auditChanges(previous.workflow, document, { catalog })
-          : undefined;
-        await audit({
-          action: 'draft.save',
-          entityType: 'draft',
-          entityId: input.workflowId,
-          workflowId: input.workflowId,
-          before: { revision: input.baseRevision },
-          after: {
-            revision: saved.revision,
-            nodes: document.nodes.length,
-            edges: document.edges.length,
-            ...changes,
-          },
-        });
-        return {
-          revision: saved.revision,
-          diagnostics: await draftDiagnostics(
-            trx,
-            ctx.user.workspace_id,
-            input.workflowId,
-            document,
-          ),
-        };
-      });
-    }),
+    .mutation(({ ctx, input }) =>
+      saveDraftDocument(ctx, {
+        workflowId: input.workflowId,
+        baseRevision: input.baseRevision,
+        document: parseDocument(input.document),
+      }),
+    ),
 } satisfies TRPCRouterRecord;
