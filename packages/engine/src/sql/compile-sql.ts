@@ -158,7 +158,8 @@ class Params {
     let ref = this.seen.get(key);
     if (ref === undefined) {
       this.values.push(value);
-      ref = `CAST($${this.values.length} AS ${cast})`;
+      // A placeholder, numbered by finish() in order of use (unused values are not bound).
+      ref = `CAST(\u0001${this.values.length - 1}\u0001 AS ${cast})`;
       this.seen.set(key, ref);
     }
     return ref;
@@ -166,6 +167,20 @@ class Params {
   text(value: string): string {
     if (value.includes('\u0000')) throw new Unsupported('a text with a NUL character');
     return this.add(`t:${value}`, value, this.d.text);
+  }
+  /** The SQL with `$1…` in order of first use, and the values bound to them. */
+  finish(sql: string): { sql: string; params: unknown[] } {
+    const params: unknown[] = [];
+    const numbers = new Map<string, number>();
+    const out = sql.replace(/\u0001(\d+)\u0001/g, (_, i: string) => {
+      let n = numbers.get(i);
+      if (n === undefined) {
+        params.push(this.values[Number(i)]);
+        numbers.set(i, (n = params.length));
+      }
+      return `$${n}`;
+    });
+    return { sql: out, params };
   }
   num(value: number): string {
     if (!Number.isFinite(value)) throw new Unsupported(`the number ${value}`);
@@ -570,7 +585,7 @@ function generateSql(
       expr: d.concat('fired', d.compact(d.intList([keyOf(node.id), ...extra]))),
       temp: false,
     });
-    const move = (expr: string) => ({ col: 'at', expr, temp: false });
+    const move = (expr: string) => ({ col: 'cur', expr, temp: false });
     switch (node.kind) {
       case 'start':
         return { index: k, steps: [[fired([]), move(target(node.id, 'next'))]] };
@@ -593,7 +608,14 @@ function generateSql(
         return {
           index: k,
           steps: [
-            [fired([]), move(`(CASE ${whens.join(' ')} ELSE ${target(node.id, 'default')} END)`)],
+            [
+              fired([]),
+              move(
+                whens.length
+                  ? `(CASE ${whens.join(' ')} ELSE ${target(node.id, 'default')} END)`
+                  : target(node.id, 'default'),
+              ),
+            ],
           ],
         };
       }
@@ -806,7 +828,7 @@ function generateSql(
     ...scoreCol.values(),
     ...tagCol.values(),
     'stage',
-    'at',
+    'cur',
     'fired',
   ];
 
@@ -824,7 +846,7 @@ function generateSql(
     ),
     ...[...tagCol.values()].map((c) => `CAST(NULL AS ${d.text}) AS ${c}`),
     `CAST(NULL AS ${d.text}) AS stage`,
-    `${graph.start ? nodeIndex.get(graph.start.id) : 'NULL'} AS at`,
+    `${graph.start ? nodeIndex.get(graph.start.id) : 'NULL'} AS cur`,
     `${d.intList([])} AS fired`,
   ];
   let from = `${options.leadsRelation} AS l`;
@@ -865,12 +887,12 @@ function generateSql(
       const cols = [...stateCols, ...temps].map((col) => {
         const list = assigns.get(col);
         if (!list) return col;
-        return `(CASE at ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} ELSE ${col} END) AS ${col}`;
+        return `(CASE cur ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} ELSE ${col} END) AS ${col}`;
       });
       for (const [col, list] of assigns) {
         if (stateCols.includes(col) || temps.includes(col)) continue;
         cols.push(
-          `(CASE at ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} END) AS ${col}`,
+          `(CASE cur ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} END) AS ${col}`,
         );
         temps.push(col);
       }
@@ -905,5 +927,5 @@ function generateSql(
     'fired',
   ];
   sql = `SELECT ${out.join(', ')} FROM (${sql}) AS q`;
-  return { sql, params: P.values, scoreColumns, ruleKeys: [...tallyKeys] };
+  return { ...P.finish(sql), scoreColumns, ruleKeys: [...tallyKeys] };
 }
