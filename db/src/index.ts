@@ -36,3 +36,4 @@ export * from './repositories/sessions';
 export * from './repositories/users';
 export * from './repositories/workspaces';
 export * from './repositories/comments';
+export * from './backup';

@@ -9,6 +9,7 @@ import { finished } from 'node:stream/promises';
 import {
   activeApiKeysByRef,
   appendAuditEvent,
+  BackupRefused,
   createDb,
   DatabaseStartError,
   findWorkspaceCatalog,
@@ -52,6 +53,7 @@ import { parse as parseCsv } from 'csv-parse';
 import { stringify as stringifyCsv } from 'csv-stringify';
 import { EnvError, parseEnv } from './env';
 import { seedDemo } from './seed';
+import { registerBackupCommands } from './backup-commands';
 
 /** A failure the CLI reports in one line with its exit code (2: bad usage/input, 1: otherwise). */
 export class CliError extends Error {
@@ -439,6 +441,8 @@ export function buildCli(options: CliOptions = {}) {
       }),
     );
 
+  registerBackupCommands(program, withDb);
+
   const workspaces = program.command('workspace').description('manage workspaces');
   workspaces
     .command('create')
@@ -652,7 +656,10 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     const known =
-      error instanceof CliError || error instanceof EnvError || error instanceof DatabaseStartError;
+      error instanceof CliError ||
+      error instanceof EnvError ||
+      error instanceof DatabaseStartError ||
+      error instanceof BackupRefused;
     console.error(`accord: ${known ? (error as Error).message : String(error)}`);
     return error instanceof CliError ? error.exitCode : 1;
   }
