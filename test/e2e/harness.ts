@@ -95,6 +95,8 @@ export interface RunningApp {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** What the app printed so far (stdout and stderr). */
   output(): string;
+  /** Resolves when the process has ended, with its exit code or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface StartOptions {
@@ -131,7 +133,9 @@ export async function startApp(
   child.stderr?.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`The app exited during start-up:\n${output}`);
@@ -167,6 +171,7 @@ export async function startApp(
       }
     },
     output: () => output,
+    exited,
   };
 }
 

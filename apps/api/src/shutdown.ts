@@ -29,6 +29,14 @@ function timer(ms: number): { done: Promise<'timeout'>; cancel: () => void } {
   return { done, cancel: () => clearTimeout(handle) };
 }
 
+/** Two turns of the event loop, each through its poll phase (where sockets are read). */
+async function settle() {
+  for (let turn = 0; turn < 2; turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /**
  * Graceful shutdown (SIGTERM): /readyz answers 503 at once; the listener closes (new connections
  * are refused, idle keep-alive ones closed, requests arriving on busy ones answered 503 by
@@ -43,6 +51,10 @@ export async function shutDown(deps: ShutdownDeps): Promise<ShutdownSummary> {
   deps.app.readiness.beginShutdown();
   deps.stopRepairs();
 
+  // Closing the listener also closes every connection without a parsed request. A request whose
+  // bytes reached the socket while the event loop ran this handler (or a batch) is not parsed yet:
+  // the loop first goes round twice, reading and accepting what already arrived.
+  await settle();
   let forcedConnections = false;
   const closed = deps.app.close();
   const requestsTimer = timer(deadline - Date.now());
