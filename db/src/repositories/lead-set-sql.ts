@@ -22,7 +22,10 @@ export interface StoredLeadSetRelations {
   leads: string;
   /** Field id → its column in `leads`. */
   columns: Record<string, string>;
-  /** One row per event: `lead_id` (the lead's key), `type`, `at` (timestamptz), `props` (jsonb). */
+  /**
+   * One row per event: `lead_id` (the lead's key), `type`, `at` (timestamptz), `props` (jsonb);
+   * aliased (`compileSql` reads it in FROM as written).
+   */
   events: string;
   /** One row per lead: `key`, `position`, `id` (the lead's own id), `converted` (NULL when unknown). */
   outcomes: string;
@@ -59,7 +62,7 @@ export function storedLeadSetRelations(
     ` when 'string' then ${timeFromText(`(${at} #>> '{}')`, 'postgres')} end) as at,\n` +
     `  (e -> 'props')::jsonb as props\n` +
     ` from leads as l, json_array_elements(case json_typeof(l.data -> 'events') when 'array' then l.data -> 'events' else '[]'::json end) as e\n` +
-    ` where l.lead_set_id = ${set})`;
+    ` where l.lead_set_id = ${set}) as lead_events`;
   const outcomes =
     `(select seq as key, seq as position, lead_id as id,\n` +
     `  (case json_typeof(data -> 'outcome' -> 'converted') when 'boolean' then (data -> 'outcome' ->> 'converted')::boolean end) as converted\n` +

@@ -13,6 +13,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { runManagerFor, type StoredResult } from '../simulation/run-manager';
+import { choosePath, SIMULATION_PATHS } from '../simulation/sql-path';
 import {
   baselineSchema,
   candidateSchema,
@@ -132,11 +133,16 @@ export const simulationsRouter = {
         candidate: candidateSchema,
         leadSetId: z.uuid(),
         asOf: dateInput.optional(),
+        /** Inside PostgreSQL (`sql`), on worker threads, or chosen by size (`auto`). */
+        path: z.enum(SIMULATION_PATHS).default('auto'),
       }),
     )
     .mutation(async ({ ctx, input }) => {
       const { workflow, baseline, candidate } = await resolveSides(ctx, input);
       const set = await requireLeadSet(ctx, input.leadSetId);
+      const chosen = choosePath(input.path, ctx.dbKind, set.lead_count);
+      if ('refused' in chosen)
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: chosen.refused });
       if (set.status !== 'ready' || set.lead_count === 0)
         throw new TRPCError({
           code: 'PRECONDITION_FAILED',
@@ -174,6 +180,7 @@ export const simulationsRouter = {
             candidate: candidate.label,
             leadSet: { id: set.id, name: set.name, leads: set.lead_count },
             asOf: asOf.toISOString(),
+            path: chosen.path,
           },
         });
         return created;
@@ -187,8 +194,10 @@ export const simulationsRouter = {
         candidate: candidate.document,
         baselineCatalog: baseline.catalog,
         candidateCatalog: candidate.catalog,
+        path: chosen.path,
+        fallbackToWorkers: input.path === 'auto',
       });
-      return { runId: run.id, status: run.status };
+      return { runId: run.id, status: run.status, path: chosen.path };
     }),
 
   /** A run: status, progress (0..1) and, when done, the result (funnel, matrix, histograms, coverage, outcomes). */

@@ -11,7 +11,9 @@ import {
 } from '@accord/db';
 import { mergeSimulationResults, type FieldCatalog, type SimulationResult } from '@accord/engine';
 import type { FromWorker, ToWorker } from './protocol';
+import { simulateInDatabase } from './sql-path';
 import { WorkerPool } from './worker-pool';
+import { reportRunEnded } from '../observability/activity';
 
 /** What a run needs once it is recorded: its lead set and the two documents to compare. */
 export interface RunSpec {
@@ -24,6 +26,12 @@ export interface RunSpec {
   /** The catalogs the two documents are compiled with (a version's pinned one, or the live one). */
   baselineCatalog: FieldCatalog;
   candidateCatalog: FieldCatalog;
+  /**
+   * `sql`: inside PostgreSQL (sql-path.ts); `workers` (default): pages streamed to worker
+   * threads. With `fallbackToWorkers` a run SQL cannot do goes to the workers instead of failing.
+   */
+  path?: 'sql' | 'workers';
+  fallbackToWorkers?: boolean;
 }
 
 /** Reads leads `fromSeq … fromSeq + limit - 1` of a set as one JSON array text. */
@@ -53,6 +61,8 @@ export interface RunManagerOptions {
 /** The result as stored: everything but the changed leads, which get a table of their own. */
 export type StoredResult = Omit<SimulationResult, 'changed'> & {
   changed: { total: number; stored: number; truncated: boolean };
+  /** Where the leads were evaluated (absent on runs from before the database path). */
+  ranIn?: 'database' | 'workers';
 };
 
 /** Page reads in flight at once. */
@@ -194,6 +204,7 @@ export class RunManager {
       void this.#execute(spec).finally(() => {
         this.#active.delete(spec.runId);
         this.#settle(spec.runId);
+        reportRunEnded(this.#db, spec.runId);
         this.#pump();
       });
     }
@@ -221,10 +232,27 @@ export class RunManager {
     let clean = false;
     try {
       if (!(await claimRun(this.#db, spec.runId))) return;
-      const pages = Math.ceil(spec.leadCount / this.#options.pageSize);
-      const lanes = Math.max(1, Math.min(this.#options.workersPerRun, pages));
-      for (let i = 0; i < lanes; i++) workers.push(this.#pool.acquire());
-      const result = await Promise.race([this.#drive(spec, workers, active), aborted]);
+      const inWorkers = async () => {
+        const pages = Math.ceil(spec.leadCount / this.#options.pageSize);
+        const lanes = Math.max(1, Math.min(this.#options.workersPerRun, pages));
+        for (let i = 0; i < lanes; i++) workers.push(this.#pool.acquire());
+        return Promise.race([this.#drive(spec, workers, active), aborted]);
+      };
+      let ranIn: StoredResult['ranIn'] = 'workers';
+      let result: SimulationResult;
+      if (spec.path === 'sql') {
+        const inDatabase = simulateInDatabase(this.#db, {
+          ...spec,
+          keepChanged: this.#options.keepChanged,
+        });
+        try {
+          result = await Promise.race([inDatabase, aborted]);
+          ranIn = 'database';
+        } catch (error) {
+          if (!spec.fallbackToWorkers || error instanceof Cancelled || active.aborted) throw error;
+          result = await inWorkers();
+        }
+      } else result = await inWorkers();
       clean = true;
       const changed = result.changed.kept;
       const stored: StoredResult = {
@@ -234,6 +262,7 @@ export class RunManager {
           stored: changed.length,
           truncated: result.changed.truncated,
         },
+        ranIn,
       };
       if (active.aborted) return;
       await this.#db.transaction().execute(async (trx) => {

@@ -319,18 +319,23 @@ export async function runSimulationSql(
   workflows: { baseline: SimulatedWorkflow; candidate: SimulatedWorkflow },
 ): Promise<SimulationResult> {
   await run(statements.cleanup);
+  let result: SimulationResult;
   try {
     await run(statements.prepare);
     const pairs = await run(statements.pairs);
     const bins = await run(statements.bins);
     const hits = await run(statements.hits);
     const changed = await run(statements.changed);
-    return simulationResultFromSqlRows(
+    result = simulationResultFromSqlRows(
       statements.layout,
       { pairs, bins, hits, changed },
       workflows,
     );
-  } finally {
-    await run(statements.cleanup);
+  } catch (error) {
+    // The first error is the one to report: after it a PostgreSQL transaction refuses the drop too.
+    await run(statements.cleanup).catch(() => undefined);
+    throw error;
   }
+  await run(statements.cleanup);
+  return result;
 }

@@ -1,0 +1,111 @@
+import { inSqlSession, storedLeadSetRelations, type Db, type DbKind } from '@accord/db';
+import {
+  compileSql,
+  parseWorkflow,
+  runSimulationSql,
+  simulationSql,
+  type CompiledSideSql,
+  type FieldCatalog,
+  type SimulationResult,
+  type Workflow,
+} from '@accord/engine';
+
+/** Where a simulation runs: chosen by size (`auto`), in the database (`sql`) or on worker threads. */
+export const SIMULATION_PATHS = ['auto', 'sql', 'workers'] as const;
+export type SimulationPath = (typeof SIMULATION_PATHS)[number];
+
+/**
+ * From this many leads `auto` simulates inside PostgreSQL. Below it the worker lanes answer as
+ * fast (their start-up is paid once per server; see bench:warehouse for the measured crossover).
+ */
+export const SQL_PATH_MIN_LEADS = 20_000;
+
+/**
+ * Where a run of `leadCount` leads goes: `sql` only on PostgreSQL (embedded PGlite runs in this
+ * process, so the workers are faster there), `auto` by size. A reason when `sql` cannot be had.
+ * @example choosePath('auto', 'postgres', 2_000_000) // { path: 'sql' }
+ */
+export function choosePath(
+  requested: SimulationPath,
+  dbKind: DbKind,
+  leadCount: number,
+): { path: 'sql' | 'workers' } | { refused: string } {
+  if (requested === 'workers') return { path: 'workers' };
+  if (dbKind !== 'postgres')
+    return requested === 'sql'
+      ? {
+          refused:
+            'Simulating inside the database needs PostgreSQL; this server runs on embedded PGlite (choose workers or auto).',
+        }
+      : { path: 'workers' };
+  if (requested === 'sql') return { path: 'sql' };
+  return { path: leadCount >= SQL_PATH_MIN_LEADS ? 'sql' : 'workers' };
+}
+
+/** What a run inside the database needs: the set, the two documents and their catalogs, asOf. */
+export interface DatabaseRunSpec {
+  leadSetId: string;
+  asOf: Date;
+  baseline: unknown;
+  candidate: unknown;
+  baselineCatalog: FieldCatalog;
+  candidateCatalog: FieldCatalog;
+  keepChanged?: number;
+}
+
+/** A side that SQL cannot evaluate exactly (the run then goes to the workers, or fails if `sql` was asked for). */
+export class NotInSql extends Error {}
+
+function compiledSide(
+  document: unknown,
+  catalog: FieldCatalog,
+  spec: DatabaseRunSpec,
+  name: string,
+): { workflow: Workflow; compiled: CompiledSideSql } {
+  const parsed = parseWorkflow(document);
+  if (!parsed.ok) throw new NotInSql(`The ${name} is not a valid workflow document.`);
+  const relations = storedLeadSetRelations(spec.leadSetId, catalog.fields);
+  const compiled = compileSql(parsed.workflow, catalog, {
+    dialect: 'postgres',
+    leadsRelation: relations.leads,
+    eventsRelation: relations.events,
+    columns: relations.columns,
+    leadIdColumn: 'key',
+    eventColumns: { leadId: 'lead_id', type: 'type', time: 'at', props: 'props' },
+    asOf: spec.asOf.toISOString(),
+  });
+  if (!compiled.ok) {
+    const first = compiled.diagnostics[0];
+    throw new NotInSql(`The ${name} cannot run as SQL${first ? `: ${first.message}` : ''}.`);
+  }
+  return { workflow: parsed.workflow, compiled };
+}
+
+/**
+ * A side-by-side simulation of a stored lead set inside PostgreSQL: both documents compiled to
+ * SQL over the set's JSON, evaluated and folded into the aggregates there; only the counts and
+ * the changed leads come back. The same result as the worker lanes give.
+ * @example const result = await simulateInDatabase(db, spec);
+ */
+export async function simulateInDatabase(db: Db, spec: DatabaseRunSpec): Promise<SimulationResult> {
+  const baseline = compiledSide(spec.baseline, spec.baselineCatalog, spec, 'baseline');
+  const candidate = compiledSide(spec.candidate, spec.candidateCatalog, spec, 'candidate');
+  const statements = simulationSql({
+    baseline: baseline.compiled,
+    candidate: candidate.compiled,
+    leads: {
+      relation: storedLeadSetRelations(spec.leadSetId, []).outcomes,
+      key: 'key',
+      position: 'position',
+      id: 'id',
+      converted: 'converted',
+    },
+    keepChanged: spec.keepChanged,
+  });
+  return inSqlSession(db, (run) =>
+    runSimulationSql(run, statements, {
+      baseline: baseline.workflow,
+      candidate: candidate.workflow,
+    }),
+  );
+}
