@@ -35,6 +35,7 @@ const EditorPage = page(() => import('./routes/editor'), 'EditorPage');
 const FieldsPage = page(() => import('./routes/fields'), 'FieldsPage');
 const LeadSetsPage = page(() => import('./routes/lead-sets'), 'LeadSetsPage');
 const SimulatePage = page(() => import('./routes/simulate'), 'SimulatePage');
+const TunePage = page(() => import('./routes/tune'), 'TunePage');
 const VersionsPage = page(() => import('./routes/versions'), 'VersionsPage');
 const VersionViewPage = page(() => import('./routes/version-view'), 'VersionViewPage');
 const WorkflowsPage = page(() => import('./routes/workflows'), 'WorkflowsPage');
@@ -59,6 +60,7 @@ export function App() {
             element={<AgreementPage />}
           />
           <Route path="/workflows/:workflowId/simulate" element={<SimulatePage />} />
+          <Route path="/workflows/:workflowId/tune" element={<TunePage />} />
           <Route path="/lead-sets" element={<LeadSetsPage />} />
           <Route path="/fields" element={<FieldsPage />} />
           <Route path="/audit" element={<AuditPage />} />

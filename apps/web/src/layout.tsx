@@ -35,7 +35,7 @@ export function AppLayout({ user }: { user: NonNullable<Me> }) {
         <span className="brand">Accord</span>
         <nav>
           {NAV.filter((item) => !('needs' in item) || can(item.needs)).map((item) => (
-            // `end`: on a workflow's own pages, Editor / Versions / Simulate are the active ones.
+            // `end`: on a workflow's own pages, Editor / Versions / Simulate / Tune are the active ones.
             <NavLink key={item.to} to={item.to} end>
               {item.label}
             </NavLink>
@@ -52,6 +52,7 @@ export function AppLayout({ user }: { user: NonNullable<Me> }) {
                 Versions
               </NavLink>
               <NavLink to={`/workflows/${inWorkflow}/simulate`}>Simulate</NavLink>
+              <NavLink to={`/workflows/${inWorkflow}/tune`}>Tune</NavLink>
             </>
           )}
         </nav>

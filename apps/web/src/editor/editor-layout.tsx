@@ -5,6 +5,7 @@ import { Canvas } from './canvas';
 import { layoutAll } from './commands';
 import { FIT_PADDING } from './initial-view';
 import type { FlowCache } from './flow-mapping';
+import { EvidenceBar } from './evidence/evidence-bar';
 import { InspectorPanel } from './inspector-panel';
 import { LeadPanel } from './lead-panel';
 import { Palette } from './palette';
@@ -92,6 +93,7 @@ export function EditorLayout(props: {
             </Tabs.Trigger>
           </Tabs.List>
           <Tabs.Content value="inspector" className="side-content">
+            <EvidenceBar />
             <InspectorPanel />
           </Tabs.Content>
           <Tabs.Content value="problems" className="side-content">

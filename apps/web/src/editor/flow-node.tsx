@@ -3,6 +3,7 @@ import { CountBadge, NodeCard } from '@accord/ui';
 import { useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useRef, type ComponentType } from 'react';
 import type { FlowNode } from './flow-mapping';
+import { NodeEvidenceBadge } from './evidence/rule-evidence';
 import { NodeComments } from './node-comments';
 import { NODE_SPECS } from './kinds';
 import { useEditor, useEditorStoreApi } from './store';
@@ -65,6 +66,7 @@ export const WorkflowFlowNode = memo(function WorkflowFlowNode({
               }}
             />
           )}
+          <NodeEvidenceBadge nodeId={id} />
           <NodeComments nodeId={id} nodeLabel={node.label} />
         </>
       }

@@ -8,6 +8,7 @@ import { CommentsContext, type CommentsValue, type NodeComment } from '../editor
 import { ConflictDialog } from '../editor/conflict-dialog';
 import { useDraftSync } from '../editor/draft-sync';
 import { DraftNotice } from '../editor/draft-notice';
+import { EvidenceContext, useEditorEvidence } from '../editor/evidence/evidence-context';
 import { EditorLayout } from '../editor/editor-layout';
 import { serverOnlyDiagnostics, useLiveValidation } from '../editor/live-validation';
 import { NewFieldProvider } from '../editor/new-field';
@@ -128,6 +129,7 @@ function LoadedEditor(props: {
     catalog,
   });
   useLiveValidation(store, catalog);
+  const evidence = useEditorEvidence(workflowId, sync.status.revision);
   const [proposing, setProposing] = useState(false);
   const { mutateAsync } = addComment;
   const commentsValue = useMemo<CommentsValue>(
@@ -150,45 +152,47 @@ function LoadedEditor(props: {
       <WorkflowContextProvider stages={stages} scores={scores} catalog={catalog}>
         <NewFieldProvider enabled={canEdit && can('fields.add')}>
           <CommentsContext.Provider value={commentsValue}>
-            <ReactFlowProvider>
-              <EditorLayout
-                onSave={onSave}
-                banner={
-                  props.workflow.archived_at ? (
-                    <p className="banner">
-                      This workflow is archived: unarchive it to edit the draft.
-                    </p>
-                  ) : !canEdit ? (
-                    <p className="banner" data-testid="read-only-banner">
-                      {canComment
-                        ? 'You can read this draft and comment; marketing, sales and admins edit it.'
-                        : 'This draft is read-only for you; marketing, sales and admins edit it.'}
-                    </p>
-                  ) : (
-                    <DraftNotice sync={sync} />
-                  )
-                }
-                toolbar={(actions) => (
-                  <Toolbar
-                    workflow={props.workflow}
-                    versions={versions.data}
-                    status={canEdit ? sync.status : null}
-                    onSave={onSave}
-                    {...actions}
-                    onPropose={canEdit ? () => setProposing(true) : undefined}
+            <EvidenceContext.Provider value={evidence}>
+              <ReactFlowProvider>
+                <EditorLayout
+                  onSave={onSave}
+                  banner={
+                    props.workflow.archived_at ? (
+                      <p className="banner">
+                        This workflow is archived: unarchive it to edit the draft.
+                      </p>
+                    ) : !canEdit ? (
+                      <p className="banner" data-testid="read-only-banner">
+                        {canComment
+                          ? 'You can read this draft and comment; marketing, sales and admins edit it.'
+                          : 'This draft is read-only for you; marketing, sales and admins edit it.'}
+                      </p>
+                    ) : (
+                      <DraftNotice sync={sync} />
+                    )
+                  }
+                  toolbar={(actions) => (
+                    <Toolbar
+                      workflow={props.workflow}
+                      versions={versions.data}
+                      status={canEdit ? sync.status : null}
+                      onSave={onSave}
+                      {...actions}
+                      onPropose={canEdit ? () => setProposing(true) : undefined}
+                    />
+                  )}
+                >
+                  <ConflictDialog sync={sync} />
+                  <ProposeDialog
+                    workflowId={workflowId}
+                    open={proposing}
+                    onOpenChange={setProposing}
+                    flush={sync.save}
+                    onFocusNode={(id) => store.getState().focusNode(id)}
                   />
-                )}
-              >
-                <ConflictDialog sync={sync} />
-                <ProposeDialog
-                  workflowId={workflowId}
-                  open={proposing}
-                  onOpenChange={setProposing}
-                  flush={sync.save}
-                  onFocusNode={(id) => store.getState().focusNode(id)}
-                />
-              </EditorLayout>
-            </ReactFlowProvider>
+                </EditorLayout>
+              </ReactFlowProvider>
+            </EvidenceContext.Provider>
           </CommentsContext.Provider>
         </NewFieldProvider>
       </WorkflowContextProvider>

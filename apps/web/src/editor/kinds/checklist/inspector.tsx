@@ -1,5 +1,6 @@
 import { NumberInput } from '@accord/ui';
 import { Field, withOptional } from '../../inspector/form-parts';
+import { RuleEvidenceSlot } from '../../evidence/rule-evidence';
 import { ItemCardList } from '../../inspector/item-card-list';
 import { NEW_COMPARISON, PredicateEditor } from '../../inspector/predicate-editor';
 import type { InspectorProps } from '../node-spec';
@@ -59,6 +60,7 @@ export function ChecklistInspector({ node, onChange, tags }: InspectorProps<'che
                 {c.label || 'Untitled criterion'}
                 {c.optional && <span className="muted"> (optional)</span>}
               </span>
+              <RuleEvidenceSlot nodeId={node.id} rowId={c.id} />
             </>
           )}
           addLabel="+ Criterion"

@@ -1,3 +1,4 @@
+import { RuleEvidenceSlot } from '../../evidence/rule-evidence';
 import { PredicateEditor } from '../../inspector/predicate-editor';
 import type { InspectorProps } from '../node-spec';
 
@@ -6,6 +7,7 @@ export function ConditionInspector({ node, onChange, tags }: InspectorProps<'con
   return (
     <section className="inspector-section">
       <h3>Leads go to “Yes” when</h3>
+      <RuleEvidenceSlot nodeId={node.id} rowId={null} />
       <PredicateEditor
         value={node.data.when}
         tags={tags}

@@ -1,6 +1,11 @@
 import { SCORE_CATEGORIES, type ScorecardRow } from '@accord/engine';
 import { NumberInput } from '@accord/ui';
 import { Field, formatPoints } from '../../inspector/form-parts';
+import {
+  ScorecardEvidenceHead,
+  RuleEvidenceSlot,
+  SuggestedPoints,
+} from '../../evidence/rule-evidence';
 import { ItemCardList } from '../../inspector/item-card-list';
 import { NEW_COMPARISON } from '../../inspector/predicate-editor';
 import { useWorkflowContext } from '../../workflow-context';
@@ -51,6 +56,7 @@ export function ScorecardInspector({ node, onChange, tags }: InspectorProps<'sco
       </section>
       <section className="inspector-section">
         <h3>Rows</h3>
+        <ScorecardEvidenceHead nodeId={node.id} />
         <ItemCardList
           items={rows}
           onChange={(next) => onChange({ ...data, rows: next })}
@@ -62,6 +68,8 @@ export function ScorecardInspector({ node, onChange, tags }: InspectorProps<'sco
                 {formatPoints(row.points)}
               </span>
               <span className="item-title">{row.label || 'Untitled row'}</span>
+              <RuleEvidenceSlot nodeId={node.id} rowId={row.id} />
+              <SuggestedPoints nodeId={node.id} rowId={row.id} current={row.points} />
             </>
           )}
           addLabel="+ Row"

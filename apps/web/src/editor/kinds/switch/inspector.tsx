@@ -1,4 +1,5 @@
 import { Field } from '../../inspector/form-parts';
+import { RuleEvidenceSlot } from '../../evidence/rule-evidence';
 import { ItemCardList } from '../../inspector/item-card-list';
 import { NEW_COMPARISON, PredicateEditor } from '../../inspector/predicate-editor';
 import type { InspectorProps } from '../node-spec';
@@ -15,7 +16,12 @@ export function SwitchInspector({ node, onChange, tags }: InspectorProps<'switch
         onChange={(next) => onChange({ ...node.data, cases: next })}
         open={cases.length <= 3}
         what={(c) => `case ${c.label}`}
-        summary={(c) => <span className="item-title">{c.label || 'Untitled case'}</span>}
+        summary={(c) => (
+          <>
+            <span className="item-title">{c.label || 'Untitled case'}</span>
+            <RuleEvidenceSlot nodeId={node.id} rowId={c.id} />
+          </>
+        )}
         addLabel="+ Case"
         idPrefix="case"
         newItem={(id) => ({

@@ -1,6 +1,7 @@
 import type { HIT_POLICIES } from '@accord/engine';
 import { useState } from 'react';
 import { Dialog } from '../../../pages/dialog';
+import { RowsEvidenceList } from '../../evidence/rule-evidence';
 import { Field } from '../../inspector/form-parts';
 import { useWorkflowContext } from '../../workflow-context';
 import type { InspectorProps } from '../node-spec';
@@ -66,6 +67,7 @@ export function TableInspector(props: InspectorProps<'table'>) {
         </div>
         <TableGrid {...props} />
       </section>
+      <RowsEvidenceList nodeId={node.id} rows={data.rows} />
     </>
   );
 }
