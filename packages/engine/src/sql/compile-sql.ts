@@ -172,14 +172,20 @@ class Params {
   finish(sql: string): { sql: string; params: unknown[] } {
     const params: unknown[] = [];
     const numbers = new Map<string, number>();
-    const out = sql.replace(/\u0001(\d+)\u0001/g, (_, i: string) => {
-      let n = numbers.get(i);
-      if (n === undefined) {
-        params.push(this.values[Number(i)]);
-        numbers.set(i, (n = params.length));
-      }
-      return `$${n}`;
-    });
+    // Quoted identifiers and literals are copied whole: a name may hold the marker characters.
+    // (The alternatives start with different characters, so the pattern cannot backtrack.)
+    const out = sql.replace(
+      /"(?:[^"]|"")*"|'(?:[^']|'')*'|\u0001(\d+)\u0001/g,
+      (whole, i?: string) => {
+        if (i === undefined) return whole;
+        let n = numbers.get(i);
+        if (n === undefined) {
+          params.push(this.values[Number(i)]);
+          numbers.set(i, (n = params.length));
+        }
+        return `$${n}`;
+      },
+    );
     return { sql: out, params };
   }
   num(value: number): string {
