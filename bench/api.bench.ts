@@ -4,19 +4,32 @@
  * connections, as a CRM's worker pool would hold), then 1,000-lead batches. Every response is
  * checked for status 200. Then, in this process and without sockets, what one 1,000-lead batch
  * costs the server's core: parsing the request JSON, evaluating, writing the answer's JSON.
+ * Then NDJSON streaming: 1,000,000 leads with `explain=false` in one request over loopback (body
+ * sent and answer read at once, with backpressure), and the same work in this process without
+ * sockets (split lines, parse, check, evaluate, write result lines: the route's own
+ * `NdjsonEvaluation`) as the floor; both answers must be the same bytes.
  * Ends with one JSON line.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { compile, defaultCatalog, defaultWorkflow, generateLeads, type Lead } from '@accord/engine';
 import autocannon from 'autocannon';
-import { resultItem } from '@accord/api/rest/evaluate-route';
+import { NDJSON_TYPE, NdjsonEvaluation, resultItem } from '@accord/api/rest/evaluate-route';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const SINGLE_CONNECTIONS = 32;
+const NDJSON_LEADS = Number(process.env.BENCH_NDJSON_LEADS ?? 1_000_000);
 const root = fileURLToPath(new URL('../', import.meta.url));
 
-async function startServer(): Promise<{ url: string; key: string; stop: () => void }> {
+async function startServer(): Promise<{
+  url: string;
+  key: string;
+  pid: number;
+  stop: () => void;
+}> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/api-bench-server.ts'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -27,7 +40,8 @@ async function startServer(): Promise<{ url: string; key: string; stop: () => vo
     child.stdout.on('data', (d: Buffer) => {
       out += d;
       const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ ...JSON.parse(line), stop: () => child.kill('SIGTERM') });
+      if (line)
+        resolve({ ...JSON.parse(line), pid: child.pid!, stop: () => child.kill('SIGTERM') });
     });
     child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
@@ -75,6 +89,130 @@ function batchCost(body: string) {
     answerBytes: best.answerBytes,
     leadsPerSec: Math.round(1_000_000 / (best.parseMs + best.evaluateMs + best.stringifyMs)),
   };
+}
+
+/** What an NDJSON answer was: its lines, a digest of its bytes and how long it took. */
+interface StreamOutcome {
+  lines: number;
+  digest: string;
+  ms: number;
+}
+
+/** The NDJSON body: `block` (whole lines) repeated `times`. */
+function* ndjsonBody(block: Buffer, times: number): Generator<Buffer> {
+  for (let i = 0; i < times; i++) yield block;
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere.
+ * With other work on the machine, leads per CPU-second compare better than per wall second.
+ */
+function cpuMsOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function countLines(chunk: Buffer): number {
+  let n = 0;
+  for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/**
+ * One NDJSON request over loopback: the body is written with backpressure while the answer is
+ * read, its lines counted and its bytes digested.
+ */
+function streamOverLoopback(
+  url: string,
+  headers: Record<string, string>,
+  body: Iterable<Buffer>,
+): Promise<StreamOutcome> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = request(url, { method: 'POST', headers });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) reject(new Error(`NDJSON answer: status ${res.statusCode}`));
+      const hash = createHash('sha1');
+      let lines = 0;
+      res.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        lines += countLines(chunk);
+      });
+      res.on('end', () =>
+        resolve({ lines, digest: hash.digest('hex'), ms: performance.now() - t0 }),
+      );
+      res.on('error', reject);
+    });
+    const chunks = body[Symbol.iterator]();
+    const write = () => {
+      for (let next = chunks.next(); !next.done; next = chunks.next())
+        if (!req.write(next.value)) return void req.once('drain', write);
+      req.end();
+    };
+    write();
+  });
+}
+
+/**
+ * The floor: the same body through the route's own `NdjsonEvaluation` in this process, in the
+ * 64 KB pieces a socket delivers (split lines, parse, check against the catalog, evaluate, write
+ * result lines), its output digested like the loopback answer.
+ */
+function streamInProcess(body: Iterable<Buffer>, asOf: number): StreamOutcome {
+  const compiled = compile(defaultWorkflow(), defaultCatalog);
+  if (!compiled.ok) throw new Error('the default workflow does not compile');
+  const t0 = performance.now();
+  const run = new NdjsonEvaluation({
+    version: { evaluate: compiled.evaluate, catalog: defaultCatalog, number: 1 },
+    workflow: 'inbound',
+    asOf,
+    explain: false,
+    logDecisions: false,
+  });
+  const hash = createHash('sha1');
+  let lines = 0;
+  const take = () => {
+    const out = Buffer.from(run.takeOutput());
+    hash.update(out);
+    lines += countLines(out);
+  };
+  for (const block of body)
+    for (let at = 0; at < block.length; at += 65_536) {
+      run.push(block.subarray(at, at + 65_536));
+      take();
+    }
+  run.end();
+  take();
+  return { lines, digest: hash.digest('hex'), ms: performance.now() - t0 };
+}
+
+/** The least work there is, for reference: JSON.parse, evaluate, JSON.stringify; no checks. */
+function bareLeadsPerSec(lines: string[], asOf: number): number {
+  const compiled = compile(defaultWorkflow(), defaultCatalog);
+  if (!compiled.ok) throw new Error('the default workflow does not compile');
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    let bytes = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const lead = JSON.parse(lines[i]!) as Lead;
+      const r = compiled.evaluate(lead, { asOf });
+      bytes += JSON.stringify({
+        line: i + 1,
+        leadId: lead.id,
+        stage: r.stage,
+        scores: r.scores,
+      }).length;
+    }
+    if (bytes === 0) throw new Error('nothing written');
+    best = Math.min(best, performance.now() - t0);
+  }
+  return Math.round((lines.length / best) * 1000);
 }
 
 async function main() {
@@ -131,6 +269,48 @@ async function main() {
         `evaluate ${cost.evaluateMs} ms, answer JSON ${cost.stringifyMs} ms (${Math.round(cost.answerBytes / 1024)} KB) ` +
         `= at most ${cost.leadsPerSec} leads/s on one core before any network`,
     );
+
+    // NDJSON: the 2,000 leads as lines, repeated up to NDJSON_LEADS (ids repeat; every line is
+    // answered all the same).
+    const leadLines = leads.map((lead) => JSON.stringify(lead));
+    const block = Buffer.from(`${leadLines.join('\n')}\n`);
+    const times = Math.ceil(NDJSON_LEADS / leads.length);
+    const inProcess = () => {
+      const cpu0 = process.cpuUsage();
+      const outcome = streamInProcess(ndjsonBody(block, times), Date.parse(asOf));
+      const cpu = process.cpuUsage(cpu0);
+      return { ...outcome, cpuMs: (cpu.user + cpu.system) / 1000 };
+    };
+    // The floor is the better of two runs, one before and one after the loopback run.
+    const floorBefore = inProcess();
+    const serverCpu0 = cpuMsOf(server.pid);
+    const streamed = await streamOverLoopback(
+      `${server.url}${path}?explain=false&asOf=${asOf}`,
+      { 'content-type': NDJSON_TYPE, authorization: `Bearer ${server.key}` },
+      ndjsonBody(block, times),
+    );
+    const serverCpu1 = cpuMsOf(server.pid);
+    const floorAfter = inProcess();
+    const floor = floorAfter.ms < floorBefore.ms ? floorAfter : floorBefore;
+    const total = times * leads.length;
+    if (streamed.lines !== total || floor.lines !== total)
+      throw new Error(
+        `NDJSON: ${streamed.lines} lines over loopback, ${floor.lines} in process, for ${total} leads`,
+      );
+    if (streamed.digest !== floorBefore.digest || streamed.digest !== floorAfter.digest)
+      throw new Error('NDJSON: the loopback answer differs from the in-process one');
+    const ndjsonLeadsPerSec = Math.round((total / streamed.ms) * 1000);
+    const ndjsonFloorLeadsPerSec = Math.round((total / floor.ms) * 1000);
+    console.log(
+      `NDJSON ${total.toLocaleString('en')} leads, explain=false: ${ndjsonLeadsPerSec} leads/s over loopback (one request, ${(streamed.ms / 1000).toFixed(1)} s, ${Math.round((block.length * times) / 1e6)} MB in); ` +
+        `in process ${ndjsonFloorLeadsPerSec} leads/s (${(ndjsonLeadsPerSec / ndjsonFloorLeadsPerSec).toFixed(2)}x of it; answers identical); ` +
+        `bare parse+evaluate+stringify without checks ${bareLeadsPerSec(leadLines, Date.parse(asOf))} leads/s`,
+    );
+    if (serverCpu0 !== null && serverCpu1 !== null)
+      console.log(
+        `NDJSON per CPU second: server ${Math.round((total / (serverCpu1 - serverCpu0)) * 1000)} leads (${Math.round(serverCpu1 - serverCpu0)} ms CPU), ` +
+          `in process ${Math.round((total / floor.cpuMs) * 1000)} leads (${Math.round(floor.cpuMs)} ms CPU)`,
+      );
     console.log(
       JSON.stringify({
         singleRps,
@@ -139,6 +319,8 @@ async function main() {
         batchParseMs: cost.parseMs,
         batchEvaluateMs: cost.evaluateMs,
         batchStringifyMs: cost.stringifyMs,
+        ndjsonLeadsPerSec,
+        ndjsonFloorLeadsPerSec,
       }),
     );
   } finally {

@@ -62,6 +62,19 @@ function nestedDeeperThan(text: string, maxDepth: number): boolean {
   return false;
 }
 
+/**
+ * Whether JSON text has more than `limit` opening brackets and braces (in strings too): only then
+ * can it nest deeper than `limit`. Native `indexOf` per bracket, ten times cheaper than scanning.
+ */
+function opensMoreThan(text: string, limit: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1))
+    if (++n > limit) return true;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1))
+    if (++n > limit) return true;
+  return false;
+}
+
 /** Whether a line holds nothing but whitespace (blank lines are skipped, as NDJSON allows). */
 function isBlank(text: string): boolean {
   return text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '');
@@ -201,7 +214,11 @@ export class NdjsonEvaluation {
     if (isBlank(text)) return;
     if (text.length * 3 > this.#maxLineBytes && Buffer.byteLength(text) > this.#maxLineBytes)
       return this.#tooLong();
-    if (text.length > MAX_JSON_DEPTH && nestedDeeperThan(text, MAX_JSON_DEPTH))
+    if (
+      text.length > MAX_JSON_DEPTH &&
+      opensMoreThan(text, MAX_JSON_DEPTH) &&
+      nestedDeeperThan(text, MAX_JSON_DEPTH)
+    )
       return this.#error(
         null,
         'BAD_REQUEST',
