@@ -80,6 +80,13 @@ export {
   type GenerateOptions,
   type GeneratedLead,
 } from './generate/generate-leads';
+export {
+  OUTCOME_MODEL,
+  OUTCOME_MODEL_FIELDS,
+  OUTCOME_NOISE_FIELDS,
+  outcomeLogit,
+  noiseFieldDefs,
+} from './generate/outcome-model';
 export { mulberry32, seedOf } from './generate/prng';
 export { interpret } from './reference/interpret';
 export * from './import';

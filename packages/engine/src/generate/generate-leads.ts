@@ -2,6 +2,7 @@ import { toAsOf, DAY_MS } from '../runtime/values';
 import type { AttributeValue, Lead, LeadEvent } from '../schema/lead';
 import { COMPETITOR_DOMAINS } from '../defaults/default-workflow';
 import { mulberry32, seedOf } from './prng';
+import { applyOutcomeModel } from './outcome-model';
 
 export interface GenerateOptions {
   count: number;
@@ -9,6 +10,15 @@ export interface GenerateOptions {
   seed?: number | string;
   /** Event histories end here (spread over the 180 days before). */
   asOf?: Date | number | string;
+  /**
+   * `realistic` (default): the outcome follows the lead's hidden intent and fit. `model`: the
+   * lead also gets `last_activity_at`, `added_to_cart` and `noiseFields` fields `noise_1…`, and
+   * its outcome is drawn from the documented logistic model OUTCOME_MODEL of five fields, so
+   * tuning can be checked against known weights.
+   */
+  outcome?: 'realistic' | 'model';
+  /** With `outcome: 'model'`: how many `noise_*` fields (carrying nothing) to add. */
+  noiseFields?: number;
 }
 
 /** A generated lead: events carry epoch-millisecond times; the outcome is known. */
@@ -237,6 +247,7 @@ function generateLead(
   index: number,
   seedTag: string,
   asOf: number,
+  noiseFields: number | null,
 ): GeneratedLead {
   let r = random() * PERSONA_TOTAL;
   let persona = PERSONAS[0]!;
@@ -352,6 +363,10 @@ function generateLead(
     -4.2 + intent * 3.5 + fitSignal + (demo ? 1 : 0) + (worked ? 0.8 : 0) - (freeMail ? 1.2 : 0);
   if (persona.seniority === 'student' || competitor) logit = -8;
   const converted = random() < 1 / (1 + Math.exp(-logit));
+  if (noiseFields !== null) {
+    const outcome = applyOutcomeModel(random, attributes, asOf, noiseFields);
+    return { id: `${seedTag}-${index}`, attributes, events, outcome };
+  }
 
   return { id: `${seedTag}-${index}`, attributes, events, outcome: { converted } };
 }
@@ -360,7 +375,17 @@ function setup(options: GenerateOptions) {
   const count = Math.max(0, Math.floor(options.count));
   const seed = seedOf(options.seed ?? 1);
   const asOf = options.asOf === undefined ? DEFAULT_SAMPLE_AS_OF : toAsOf(options.asOf);
-  return { count, random: mulberry32(seed), seedTag: `lead-${seed.toString(36)}`, asOf };
+  const noiseFields =
+    options.outcome === 'model'
+      ? Math.max(0, Math.min(1000, Math.floor(options.noiseFields ?? 0)))
+      : null;
+  return {
+    count,
+    random: mulberry32(seed),
+    seedTag: `lead-${seed.toString(36)}`,
+    asOf,
+    noiseFields,
+  };
 }
 
 /**
@@ -369,9 +394,9 @@ function setup(options: GenerateOptions) {
  * @example generateLeads({ count: 1000, seed: 7, asOf: '2026-01-01' }).length // 1000
  */
 export function generateLeads(options: GenerateOptions): GeneratedLead[] {
-  const { count, random, seedTag, asOf } = setup(options);
+  const { count, random, seedTag, asOf, noiseFields } = setup(options);
   const leads: GeneratedLead[] = new Array(count);
-  for (let i = 0; i < count; i++) leads[i] = generateLead(random, i, seedTag, asOf);
+  for (let i = 0; i < count; i++) leads[i] = generateLead(random, i, seedTag, asOf, noiseFields);
   return leads;
 }
 
@@ -382,12 +407,13 @@ export function generateLeads(options: GenerateOptions): GeneratedLead[] {
 export function* leadBatches(
   options: GenerateOptions & { batchSize?: number },
 ): Generator<GeneratedLead[], void, undefined> {
-  const { count, random, seedTag, asOf } = setup(options);
+  const { count, random, seedTag, asOf, noiseFields } = setup(options);
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 10_000));
   for (let start = 0; start < count; start += batchSize) {
     const end = Math.min(count, start + batchSize);
     const batch: GeneratedLead[] = new Array(end - start);
-    for (let i = start; i < end; i++) batch[i - start] = generateLead(random, i, seedTag, asOf);
+    for (let i = start; i < end; i++)
+      batch[i - start] = generateLead(random, i, seedTag, asOf, noiseFields);
     yield batch;
   }
 }

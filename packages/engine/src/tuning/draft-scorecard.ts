@@ -7,11 +7,13 @@ import {
   type ScoreCategory,
 } from '../schema/node';
 import type { Workflow } from '../schema/workflow';
+import type { Predicate } from '../schema/predicate';
 import { toAsOf } from '../runtime/values';
 import { hasErrors } from '../validate/diagnostic';
 import { validate } from '../validate/validate';
 import { atThreshold, thresholdForShare } from './rule-pass';
-import { binIndex } from './signals';
+import { binIndex, rangeBin } from './signals';
+import { informationValue, weightOfEvidence } from './statistics';
 import { PDO_FACTOR, roundToStep } from './suggest-points';
 import type {
   DraftedRow,
@@ -52,11 +54,13 @@ export interface DraftOptions {
  * 1. fields in order of fit information value, leaving out those under 0.02 (`weak`), those
  *    filled in after sales contact (`leaky`), and those whose WoE-coded values on the fit sample
  *    correlate above 0.7 with a field already chosen (`redundant`);
- * 2. per field, the bin with the most leads is the reference (0 points) and every other bin is
- *    a row worth (WoE of the bin − WoE of the reference) × factor, rounded to the step; rows that
- *    round to 0 are left out;
- * 3. when there are more rows than `maxRows`, the rows that separate most (share of fit leads ×
- *    |WoE difference|) are kept.
+ * 2. per field, the bin with the most leads is the reference (no row: 0 points) and every other
+ *    bin is a row;
+ * 3. while there are more rows than `maxRows`, the merge that loses the least information value
+ *    over all fields is made: a bin into its field's reference (its row goes), two neighbouring
+ *    ranges, or two option groups (a field merged into one bin drops out);
+ * 4. each row is worth (WoE of its bin − WoE of the reference) × factor, rounded to the step;
+ *    rows that round to 0 are left out.
  * Rows read like a person wrote them ("Company size (employees) over 1,000 +25"). The data is
  * checked against the workflow schema and validated in a one-node workflow; a failure throws.
  * The threshold is added by `withDraftThreshold` once the leads went through the draft.
@@ -95,39 +99,49 @@ export function draftScorecard(
     chosen.push({ signal, coded });
   }
 
-  const fitLeads = signals.split.fit.leads || 1;
-  const candidates: (DraftedRow & { value: number; order: number; category: ScoreCategory })[] = [];
-  chosen.forEach(({ signal }, fieldOrder) => {
-    const reference = signal.bins.reduce((a, b) => (b.fit.leads > a.fit.leads ? b : a));
+  const C = signals.split.fit.converted;
+  const N = signals.split.fit.leads - C;
+  const fields = chosen.map(({ signal }) => allocatable(signal));
+  // Fewer rows than bins: merge where the least information is lost, across all fields.
+  for (;;) {
+    const rows = fields.reduce((n, f) => n + f.bins.length - 1, 0);
+    if (rows <= maxRows) break;
+    let best: { field: Allocatable; loss: number; apply: () => void } | null = null;
+    for (const f of fields)
+      for (const op of mergeOptions(f, C, N))
+        if (!best || op.loss < best.loss) best = { field: f, ...op };
+    if (!best) break;
+    best.apply();
+  }
+
+  const candidates: (DraftedRow & { order: number; category: ScoreCategory; bin: WorkingBin })[] =
+    [];
+  fields.forEach((f, fieldOrder) => {
+    const ref = f.bins[f.reference]!;
+    const refWoe = weightOfEvidence(ref.c, ref.n - ref.c, C, N);
     let rows = 0;
-    signal.bins.forEach((bin, binOrder) => {
-      if (bin === reference) return;
-      const diff = bin.fit.woe - reference.fit.woe;
-      const points = roundToStep(diff * factor, step);
+    f.bins.forEach((bin, binOrder) => {
+      if (binOrder === f.reference) return;
+      const woe = weightOfEvidence(bin.c, bin.n - bin.c, C, N);
+      const points = roundToStep((woe - refWoe) * factor, step);
       if (points === 0) return;
       rows++;
-      const label = `${signal.label} ${bin.label}`;
       candidates.push({
         rowId: '',
-        field: signal.field,
+        field: f.signal.field,
         binKey: bin.key,
-        text: `${label} ${points > 0 ? '+' : ''}${points}`,
+        text: `${f.signal.label} ${bin.label} ${points > 0 ? '+' : ''}${points}`,
         points,
-        woe: bin.fit.woe,
-        iv: signal.iv.fit,
-        value: (bin.fit.leads / fitLeads) * Math.abs(diff),
+        woe,
+        iv: f.signal.iv.fit,
         order: fieldOrder * 1000 + binOrder,
-        category: rowCategory(signal.category),
+        category: rowCategory(f.signal.category),
+        bin,
       });
     });
-    if (rows === 0) skipped.push({ field: signal.field, reason: 'no rows' });
+    if (rows === 0) skipped.push({ field: f.signal.field, reason: 'no rows' });
   });
-  const kept = [...candidates].sort((a, b) => b.value - a.value).slice(0, maxRows);
-  const keptFields = new Set(kept.map((r) => r.field));
-  for (const { signal } of chosen)
-    if (!keptFields.has(signal.field) && candidates.some((c) => c.field === signal.field))
-      skipped.push({ field: signal.field, reason: 'row limit' });
-  kept.sort((a, b) => a.order - b.order);
+  const kept = candidates.slice(0, maxRows);
 
   const prefix = options.idPrefix ?? 'drafted-';
   const bySignal = new Map(signals.fields.map((s) => [s.field, s]));
@@ -136,10 +150,9 @@ export function draftScorecard(
     score: options.score,
     rows: kept.map((candidate, i) => {
       const rowId = `${prefix}${i + 1}`;
-      const { value: _value, order: _order, category, ...row } = candidate;
+      const { order: _order, category, bin, ...row } = candidate;
       rows.push({ ...row, rowId });
       const signal = bySignal.get(candidate.field)!;
-      const bin = signal.bins.find((b) => b.key === candidate.binKey)!;
       return {
         id: rowId,
         label: `${signal.label} ${bin.label}`,
@@ -158,6 +171,99 @@ export function draftScorecard(
       `The drafted scorecard does not validate: ${check.find((d) => d.severity === 'error')?.message}`,
     );
   return { split: signals.split, data: parsed.data, rows, skipped, threshold: null, factor };
+}
+
+/** A bin being allocated: fit counts, its condition and how it may merge. */
+interface WorkingBin {
+  key: string;
+  label: string;
+  when: Predicate;
+  n: number;
+  c: number;
+  kind: 'range' | 'options' | 'other';
+  range?: { from: number | null; to: number | null };
+  values?: string[];
+}
+
+interface Allocatable {
+  signal: FieldSignal;
+  bins: WorkingBin[];
+  reference: number;
+}
+
+function allocatable(signal: FieldSignal): Allocatable {
+  const bins: WorkingBin[] = signal.bins.map((b) => ({
+    key: b.key,
+    label: b.label,
+    when: b.when,
+    n: b.fit.leads,
+    c: b.fit.converted,
+    kind: b.range ? 'range' : b.values && signal.type !== 'boolean' ? 'options' : 'other',
+    range: b.range,
+    values: b.values,
+  }));
+  let reference = 0;
+  bins.forEach((b, i) => {
+    if (b.n > bins[reference]!.n) reference = i;
+  });
+  return { signal, bins, reference };
+}
+
+const ivOf = (b: { n: number; c: number }, C: number, N: number) =>
+  informationValue(b.c, b.n - b.c, C, N);
+
+/** The merges a field allows, each with the information value it loses. */
+function mergeOptions(f: Allocatable, C: number, N: number) {
+  const ops: { loss: number; apply: () => void }[] = [];
+  const ref = f.bins[f.reference]!;
+  f.bins.forEach((bin, i) => {
+    if (i === f.reference) return;
+    const together = { n: bin.n + ref.n, c: bin.c + ref.c };
+    ops.push({
+      loss: ivOf(bin, C, N) + ivOf(ref, C, N) - ivOf(together, C, N),
+      apply: () => {
+        ref.n = together.n;
+        ref.c = together.c;
+        f.bins.splice(i, 1);
+        if (i < f.reference) f.reference--;
+      },
+    });
+  });
+  const shape = f.signal.type === 'date' ? 'date' : 'number';
+  for (let i = 0; i < f.bins.length; i++)
+    for (let j = i + 1; j < f.bins.length; j++) {
+      const a = f.bins[i]!;
+      const b = f.bins[j]!;
+      if (i === f.reference || j === f.reference || a.kind !== b.kind || a.kind === 'other')
+        continue;
+      if (a.kind === 'range' && j !== i + 1) continue;
+      const together = { n: a.n + b.n, c: a.c + b.c };
+      ops.push({
+        loss: ivOf(a, C, N) + ivOf(b, C, N) - ivOf(together, C, N),
+        apply: () => {
+          let bin: WorkingBin;
+          if (a.kind === 'range') {
+            const r = rangeBin(f.signal.field, shape, a.range!.from, b.range!.to);
+            bin = { ...r, when: r.when, n: together.n, c: together.c, kind: 'range' };
+          } else {
+            const values = [...a.values!, ...b.values!].sort();
+            bin = {
+              key: `v:${values.join('|')}`,
+              label: `${a.label} or ${b.label}`,
+              when: { operand: { kind: 'field', field: f.signal.field }, op: 'in', value: values },
+              n: together.n,
+              c: together.c,
+              kind: 'options',
+              values,
+            };
+          }
+          f.bins.splice(j, 1);
+          f.bins.splice(i, 1, bin);
+          if (j < f.reference) f.reference--;
+        },
+      });
+    }
+  return ops;
 }
 
 /** A catalog category as a scorecard row category (sales fields count as profile). */

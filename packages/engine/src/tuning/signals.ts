@@ -6,7 +6,8 @@
  */
 import type { FieldCatalog, FieldDef, FieldType } from '../schema/field-catalog';
 import type { Predicate } from '../schema/predicate';
-import { DAY_MS, toAsOf, toBool, toNumber, toText, toTime } from '../runtime/values';
+import { DAY_MS, hasText, toAsOf, toBool, toNumber, toText, toTime } from '../runtime/values';
+import { needsOwnRead } from '../compile/expressions';
 import { mulberry32, seedOf } from '../generate/prng';
 import { checkSplit, splitter } from './split';
 import { informationValue, niceCut, weightOfEvidence } from './statistics';
@@ -62,12 +63,15 @@ const MAX = 5;
 interface Accumulator {
   def: FieldDef;
   shape: Shape;
-  keys: Map<string | number, Float64Array>;
+  /** Counts per key: raw values for texts (normalised when read), numbers, ages in days. */
+  keys: Map<unknown, Float64Array>;
   missing: Float64Array;
   /** Numbers: significant digits buckets are floored to (0: exact values). */
   digits: number;
-  /** Texts: more distinct options than MAX_DISTINCT_OPTIONS were seen. */
+  /** Texts: more distinct raw values than the cap were seen (judged on missing vs present). */
   overflow: boolean;
+  /** The field id must be read as an own property (it names something on Object.prototype). */
+  own: boolean;
 }
 
 const newCounts = () => {
@@ -77,16 +81,35 @@ const newCounts = () => {
   return c;
 };
 
-/** `v` floored to `digits` significant digits (a bucket [key, key + unit)). */
+/** Powers of ten by exponent, for flooring to significant digits without string work. */
+const POW10 = new Map<number, number>();
+const pow10 = (e: number) => {
+  let p = POW10.get(e);
+  if (p === undefined) POW10.set(e, (p = Number(`1e${e}`)));
+  return p;
+};
+
+/**
+ * `v` floored to `digits` significant digits: the bucket [key, key + unit) it falls in. The key
+ * is only a name for the bucket (labels and cuts use the values seen), so float rounding in it
+ * does no harm as long as the same value always gives the same key.
+ */
 function floorDigits(v: number, digits: number): number {
   if (v === 0 || digits === 0) return v;
-  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - digits + 1);
-  return Number((Math.floor(v / unit) * unit).toPrecision(15));
+  const e = Math.floor(Math.log10(Math.abs(v))) - digits + 1;
+  const unit = pow10(e);
+  return e < 0 ? Math.floor(v / unit + 1e-9) / pow10(-e) : Math.floor(v / unit + 1e-9) * unit;
 }
+
+/** Distinct raw texts kept before a text field is judged on missing vs present only. */
+const MAX_DISTINCT_RAW = MAX_DISTINCT_OPTIONS * 8;
+const PRESENT = '';
 
 /**
  * A streaming signals pass: `add` chunks of leads, then `result()`. Leads without
- * `outcome.converted` (a boolean) are counted and left out.
+ * `outcome.converted` (a boolean) are counted and left out. Each chunk is read field by field
+ * (one tight loop per field over the chunk), texts are counted by their raw value and normalised
+ * once per distinct value when the result is read.
  * @example
  * const signals = createSignals(catalog, { seed: 1, holdoutShare: 0.3 }, { asOf: '2026-01-01' });
  * for (const chunk of chunks) signals.add(chunk);
@@ -110,6 +133,7 @@ export function createSignals(
       missing: newCounts(),
       digits: 0,
       overflow: false,
+      own: needsOwnRead(def.id),
     }));
   const totals = new Float64Array(4);
   let read = 0;
@@ -117,42 +141,31 @@ export function createSignals(
   const sample: Record<string, unknown>[] = [];
   let fitSeen = 0;
   const random = mulberry32(seedOf(split.seed) ^ 0x5eed);
-
-  const coarsen = (acc: Accumulator) => {
-    while (acc.keys.size > MAX_DISTINCT_NUMBERS) {
-      acc.digits = acc.digits === 0 ? 4 : acc.digits - 1;
-      const old = acc.keys;
-      acc.keys = new Map();
-      for (const [key, c] of old) {
-        const k = floorDigits(key as number, acc.digits);
-        const into = acc.keys.get(k);
-        if (!into) acc.keys.set(k, c);
-        else {
-          for (let i = 0; i < 4; i++) into[i]! += c[i]!;
-          into[MIN] = Math.min(into[MIN]!, c[MIN]!);
-          into[MAX] = Math.max(into[MAX]!, c[MAX]!);
-        }
-      }
-      if (acc.digits === 1) break;
-    }
-  };
+  // Per chunk: each lead's attributes and its cell (2 × part + converted; -1 without outcome).
+  let attrs: Record<string, unknown>[] = [];
+  let cells = new Int8Array(0);
 
   const add = (leads: readonly SignalLead[]) => {
+    if (cells.length < leads.length) cells = new Int8Array(leads.length);
+    attrs.length = leads.length;
     for (let l = 0; l < leads.length; l++) {
       const lead = leads[l]!;
       read++;
       const converted = lead.outcome?.converted;
+      const attributes = (
+        typeof lead.attributes === 'object' && lead.attributes !== null ? lead.attributes : {}
+      ) as Record<string, unknown>;
+      attrs[l] = attributes;
       if (typeof converted !== 'boolean') {
         withoutOutcome++;
+        cells[l] = -1;
         continue;
       }
       const holdout = partOf(String(lead.id)) === 'holdout';
-      const n = holdout ? HOLD_N : FIT_N;
-      const c = holdout ? HOLD_C : FIT_C;
-      const conv = converted ? 1 : 0;
-      totals[n]!++;
-      totals[c]! += conv;
-      const attributes = (lead.attributes ?? {}) as Record<string, unknown>;
+      const cell = (holdout ? 2 : 0) + (converted ? 1 : 0);
+      cells[l] = cell;
+      totals[cell & 2]!++;
+      totals[(cell & 2) + 1]! += cell & 1;
       if (!holdout) {
         fitSeen++;
         if (sample.length < SIGNAL_SAMPLE_SIZE) sample.push(attributes);
@@ -161,66 +174,27 @@ export function createSignals(
           if (j < SIGNAL_SAMPLE_SIZE) sample[j] = attributes;
         }
       }
-      for (let f = 0; f < accumulators.length; f++) {
-        const acc = accumulators[f]!;
-        const raw = Object.hasOwn(attributes, acc.def.id) ? attributes[acc.def.id] : undefined;
-        let key: string | number | undefined;
-        let value = 0;
-        switch (acc.shape) {
-          case 'category':
-            key = acc.overflow ? (toText(raw) === undefined ? undefined : '') : toText(raw);
-            break;
-          case 'boolean': {
-            const b = toBool(raw);
-            key = b === undefined ? undefined : b ? 'true' : 'false';
-            break;
-          }
-          case 'number': {
-            const x = toNumber(raw);
-            if (x !== undefined) {
-              value = x;
-              key = acc.digits === 0 ? x : floorDigits(x, acc.digits);
-            }
-            break;
-          }
-          case 'date': {
-            const t = toTime(raw);
-            if (t !== undefined) {
-              key = Math.max(0, Math.floor((asOf - t) / DAY_MS));
-              value = key;
-            }
-            break;
-          }
-          case 'presence':
-            key = present(acc.def.type, raw) ? '' : undefined;
-            break;
-        }
-        let counts: Float64Array;
-        if (key === undefined) counts = acc.missing;
-        else {
-          let found = acc.keys.get(key);
-          if (found === undefined) {
-            acc.keys.set(key, (found = newCounts()));
-            if (acc.shape === 'category' && acc.keys.size > MAX_DISTINCT_OPTIONS) {
-              // Free text: judge it on missing vs present only.
-              acc.overflow = true;
-              const all = newCounts();
-              for (const k of acc.keys.values()) for (let i = 0; i < 4; i++) all[i]! += k[i]!;
-              acc.keys = new Map([['', all]]);
-              found = all;
-            } else if (acc.shape === 'number' && acc.keys.size > MAX_DISTINCT_NUMBERS) {
-              coarsen(acc);
-              found = acc.keys.get(floorDigits(value, acc.digits))!;
-            }
-          }
-          counts = found;
-          if (value < counts[MIN]!) counts[MIN] = value;
-          if (value > counts[MAX]!) counts[MAX] = value;
-        }
-        counts[n]!++;
-        counts[c]! += conv;
+    }
+    for (const acc of accumulators) {
+      switch (acc.shape) {
+        case 'category':
+          addTexts(acc, attrs, cells, leads.length);
+          break;
+        case 'boolean':
+          addBooleans(acc, attrs, cells, leads.length);
+          break;
+        case 'number':
+          addNumbers(acc, attrs, cells, leads.length);
+          break;
+        case 'date':
+          addDates(acc, attrs, cells, leads.length, asOf);
+          break;
+        case 'presence':
+          addPresence(acc, attrs, cells, leads.length);
+          break;
       }
     }
+    attrs = [];
   };
 
   const summary = (): SplitSummary => ({
@@ -248,12 +222,172 @@ export function createSignals(
   };
 }
 
-function present(type: FieldType, raw: unknown): boolean {
-  if (type === 'list') {
-    if (Array.isArray(raw)) return raw.length > 0;
-    return toText(raw) !== undefined;
+const valueOf = (acc: Accumulator, attributes: Record<string, unknown>) =>
+  acc.own
+    ? Object.hasOwn(attributes, acc.def.id)
+      ? attributes[acc.def.id]
+      : undefined
+    : attributes[acc.def.id];
+
+/** Adds one lead to a counts array: leads and converted of its part. */
+function count(counts: Float64Array, cell: number) {
+  counts[cell & 2]!++;
+  counts[(cell & 2) + 1]! += cell & 1;
+}
+
+function counted(acc: Accumulator, key: unknown): Float64Array {
+  let counts = acc.keys.get(key);
+  if (counts === undefined) acc.keys.set(key, (counts = newCounts()));
+  return counts;
+}
+
+function addTexts(acc: Accumulator, attrs: Record<string, unknown>[], cells: Int8Array, n: number) {
+  for (let i = 0; i < n; i++) {
+    const cell = cells[i]!;
+    if (cell < 0) continue;
+    const raw = valueOf(acc, attrs[i]!);
+    if (raw === undefined || raw === null) {
+      count(acc.missing, cell);
+      continue;
+    }
+    if (acc.overflow) {
+      count(hasText(raw) ? counted(acc, PRESENT) : acc.missing, cell);
+      continue;
+    }
+    let counts = acc.keys.get(raw);
+    if (counts === undefined) {
+      if (typeof raw === 'object') {
+        // Lists and objects are no option: read them as text (missing unless scalar).
+        count(acc.missing, cell);
+        continue;
+      }
+      acc.keys.set(raw, (counts = newCounts()));
+      if (acc.keys.size > MAX_DISTINCT_RAW) {
+        toPresence(acc);
+        counts = hasText(raw) ? counted(acc, PRESENT) : acc.missing;
+      }
+    }
+    count(counts, cell);
   }
-  return toText(raw) !== undefined;
+}
+
+/** Folds a text field's counts into missing vs present (free text: too many values). */
+function toPresence(acc: Accumulator) {
+  const all = newCounts();
+  for (const [raw, counts] of acc.keys) {
+    const into = toText(raw) === undefined ? acc.missing : all;
+    for (let k = 0; k < 4; k++) into[k]! += counts[k]!;
+  }
+  acc.keys = new Map([[PRESENT, all]]);
+  acc.overflow = true;
+}
+
+function addBooleans(
+  acc: Accumulator,
+  attrs: Record<string, unknown>[],
+  cells: Int8Array,
+  n: number,
+) {
+  const yes = counted(acc, 'true');
+  const no = counted(acc, 'false');
+  for (let i = 0; i < n; i++) {
+    const cell = cells[i]!;
+    if (cell < 0) continue;
+    const raw = valueOf(acc, attrs[i]!);
+    const b = raw === true ? true : raw === false ? false : toBool(raw);
+    count(b === undefined ? acc.missing : b ? yes : no, cell);
+  }
+}
+
+function addNumbers(
+  acc: Accumulator,
+  attrs: Record<string, unknown>[],
+  cells: Int8Array,
+  n: number,
+) {
+  for (let i = 0; i < n; i++) {
+    const cell = cells[i]!;
+    if (cell < 0) continue;
+    const raw = valueOf(acc, attrs[i]!);
+    const x = typeof raw === 'number' && raw - raw === 0 ? raw : toNumber(raw);
+    if (x === undefined) {
+      count(acc.missing, cell);
+      continue;
+    }
+    const key = acc.digits === 0 ? x : floorDigits(x, acc.digits);
+    let counts = acc.keys.get(key);
+    if (counts === undefined) {
+      acc.keys.set(key, (counts = newCounts()));
+      if (acc.keys.size > MAX_DISTINCT_NUMBERS) {
+        coarsen(acc);
+        counts = acc.keys.get(floorDigits(x, acc.digits))!;
+      }
+    }
+    if (x < counts[MIN]!) counts[MIN] = x;
+    if (x > counts[MAX]!) counts[MAX] = x;
+    count(counts, cell);
+  }
+}
+
+/** Coarsens a number field's buckets to fewer significant digits until few enough remain. */
+function coarsen(acc: Accumulator) {
+  while (acc.keys.size > MAX_DISTINCT_NUMBERS && acc.digits !== 1) {
+    acc.digits = acc.digits === 0 ? 4 : acc.digits - 1;
+    const old = acc.keys;
+    acc.keys = new Map();
+    for (const [key, c] of old) {
+      const k = floorDigits(key as number, acc.digits);
+      const into = acc.keys.get(k);
+      if (!into) acc.keys.set(k, c);
+      else {
+        for (let i = 0; i < 4; i++) into[i]! += c[i]!;
+        into[MIN] = Math.min(into[MIN]!, c[MIN]!);
+        into[MAX] = Math.max(into[MAX]!, c[MAX]!);
+      }
+    }
+  }
+}
+
+function addDates(
+  acc: Accumulator,
+  attrs: Record<string, unknown>[],
+  cells: Int8Array,
+  n: number,
+  asOf: number,
+) {
+  for (let i = 0; i < n; i++) {
+    const cell = cells[i]!;
+    if (cell < 0) continue;
+    const t = toTime(valueOf(acc, attrs[i]!));
+    if (t === undefined) {
+      count(acc.missing, cell);
+      continue;
+    }
+    const age = Math.max(0, Math.floor((asOf - t) / DAY_MS));
+    const counts = counted(acc, age);
+    if (age < counts[MIN]!) counts[MIN] = age;
+    if (age > counts[MAX]!) counts[MAX] = age;
+    count(counts, cell);
+  }
+}
+
+function addPresence(
+  acc: Accumulator,
+  attrs: Record<string, unknown>[],
+  cells: Int8Array,
+  n: number,
+) {
+  const given = counted(acc, PRESENT);
+  for (let i = 0; i < n; i++) {
+    const cell = cells[i]!;
+    if (cell < 0) continue;
+    count(present(acc.def.type, valueOf(acc, attrs[i]!)) ? given : acc.missing, cell);
+  }
+}
+
+function present(type: FieldType, raw: unknown): boolean {
+  if (type === 'list' && Array.isArray(raw)) return raw.some(hasText);
+  return hasText(raw);
 }
 
 const part = (leads: number, converted: number) => ({
@@ -375,9 +509,10 @@ function fieldSignal(acc: Accumulator, totals: Float64Array): FieldSignal {
   const HC = totals[HOLD_C]!;
   const HN = totals[HOLD_N]! - HC;
   const def = acc.def;
-  const nonMissing = totals[FIT_N]! - acc.missing[FIT_N]!;
+  const { keys, missing, overflow } = normalised(acc);
+  const nonMissing = totals[FIT_N]! - missing[FIT_N]!;
   const minLeads = Math.max(20, 0.02 * nonMissing);
-  let groups = [...acc.keys].map(([key, counts]) => groupOf(key, counts));
+  let groups = [...keys].map(([key, counts]) => groupOf(key as string | number, counts));
   let isMonotone = false;
   let bins: SignalBin[] = [];
   const binPart = (leads: number, converted: number, total: [number, number]): BinPart => ({
@@ -414,26 +549,18 @@ function fieldSignal(acc: Accumulator, totals: Float64Array): FieldSignal {
     // Monotone when it keeps at least 90% of the information: easier to read and to trust.
     isMonotone = monoIv >= 0.9 * freeIv;
     groups = isMonotone ? mono : free;
-    // Cut points between neighbours: numbers `over c` (c between the largest value on the left
-    // and the smallest on the right); dates by age in days, `in the last c days`.
-    const cuts: number[] = [];
-    for (let i = 0; i < groups.length - 1; i++) {
-      const left = groups[i]!;
-      const right = groups[i + 1]!;
-      cuts.push(
-        acc.shape === 'number'
-          ? niceCut(left.max, right.min)
-          : niceCut(left.max + 1, right.min + 1),
-      );
-    }
-    bins = groups.map((g, i) => {
+    // Cut points between neighbours, moved to the roundest number within reach (shifting at
+    // most a tenth of either neighbour's fit leads): numbers `over c`; dates by age in days,
+    // `in the last c days`. Every key (fit or holdout only) then goes to the bin its value is in.
+    const shape = acc.shape;
+    const cuts = niceCuts(groups, keys, shape);
+    const final = assignByCuts(keys, cuts, shape);
+    bins = final.map((g, i) => {
       const from = i === 0 ? null : cuts[i - 1]!;
-      const to = i === groups.length - 1 ? null : cuts[i]!;
-      return bin(g, rangeBin(def, acc.shape as 'number' | 'date', from, to));
+      const to = i === final.length - 1 ? null : cuts[i]!;
+      return bin(g, rangeBin(def.id, shape, from, to));
     });
-    // Holdout-only keys belong to the bin their value falls in.
-    rebucketHoldout(acc, bins, groups);
-  } else if (acc.shape === 'category' && !acc.overflow) {
+  } else if (acc.shape === 'category' && !overflow) {
     const ordered = groups.sort(
       (a, b) =>
         weightOfEvidence(a.c, a.n - a.c, C, N) - weightOfEvidence(b.c, b.n - b.c, C, N) ||
@@ -475,7 +602,6 @@ function fieldSignal(acc: Accumulator, totals: Float64Array): FieldSignal {
         }),
       ];
   }
-  const missing = acc.missing;
   if (missing[FIT_N]! + missing[HOLD_N]! > 0)
     bins.push(
       bin(
@@ -502,38 +628,105 @@ function fieldSignal(acc: Accumulator, totals: Float64Array): FieldSignal {
   };
 }
 
-/** Groups were built from keys seen in the fit part; recount every key by the bins' ranges. */
-function rebucketHoldout(acc: Accumulator, bins: SignalBin[], groups: Group[]) {
-  if (bins.length === 0) return;
-  const hn = new Float64Array(bins.length);
-  const hc = new Float64Array(bins.length);
-  for (const [key, counts] of acc.keys) {
-    const i = rangeIndex(bins, acc.shape === 'date' ? (key as number) : counts[MAX]!, acc.shape);
-    hn[i]! += counts[HOLD_N]!;
-    hc[i]! += counts[HOLD_C]!;
+/**
+ * A field's counts as the evaluator reads its values: texts by their trimmed, lower-cased value
+ * (raw values that read as nothing join `missing`), free text (too many options) as present.
+ * A copy: the pass keeps counting.
+ */
+function normalised(acc: Accumulator) {
+  const missing = Float64Array.from(acc.missing);
+  if (acc.shape !== 'category' || acc.overflow)
+    return { keys: acc.keys, missing, overflow: acc.overflow };
+  const keys = new Map<unknown, Float64Array>();
+  for (const [raw, counts] of acc.keys) {
+    const text = toText(raw);
+    const into = text === undefined ? missing : (keys.get(text) ?? newCounts());
+    if (text !== undefined && !keys.has(text)) keys.set(text, into);
+    for (let k = 0; k < 4; k++) into[k]! += counts[k]!;
   }
-  bins.forEach((b, i) => {
-    groups[i]!.hn = hn[i]!;
-    groups[i]!.hc = hc[i]!;
-    b.holdout.leads = hn[i]!;
-    b.holdout.converted = hc[i]!;
-    b.holdout.rate = hn[i]! ? hc[i]! / hn[i]! : 0;
-  });
-  let HC = 0;
-  let HN = 0;
-  for (let i = 0; i < bins.length; i++) {
-    HC += hc[i]!;
-    HN += hn[i]! - hc[i]!;
+  if (keys.size <= MAX_DISTINCT_OPTIONS) return { keys, missing, overflow: false };
+  const all = newCounts();
+  for (const counts of keys.values()) for (let k = 0; k < 4; k++) all[k]! += counts[k]!;
+  return { keys: new Map<unknown, Float64Array>([[PRESENT, all]]), missing, overflow: true };
+}
+
+/** The value that places a key: a date's age, a number bucket's largest value. */
+const placeOf = (key: unknown, counts: Float64Array, shape: 'number' | 'date') =>
+  shape === 'date' ? (key as number) : counts[MAX]!;
+
+/**
+ * Cut points between neighbouring groups: the roundest number between the place where the left
+ * group would lose a tenth of its fit leads and where the right one would.
+ */
+function niceCuts(
+  groups: readonly Group[],
+  keys: Map<unknown, Float64Array>,
+  shape: 'number' | 'date',
+): number[] {
+  const cuts: number[] = [];
+  for (let i = 0; i < groups.length - 1; i++) {
+    const left = groups[i]!;
+    const right = groups[i + 1]!;
+    let lo = left.keys.length - 1;
+    let moved = keys.get(left.keys[lo])![FIT_N]!;
+    while (lo > 0) {
+      const n = keys.get(left.keys[lo - 1])![FIT_N]!;
+      if (moved + n > 0.1 * left.n) break;
+      moved += n;
+      lo--;
+    }
+    let hi = 0;
+    moved = keys.get(right.keys[0])![FIT_N]!;
+    while (hi < right.keys.length - 1) {
+      const n = keys.get(right.keys[hi + 1])![FIT_N]!;
+      if (moved + n > 0.1 * right.n) break;
+      moved += n;
+      hi++;
+    }
+    // The cut may fall after key `lo - 1` of the left group … before key `hi + 1` of the right:
+    // the keys between change side at most a tenth of either group.
+    const lowKey = lo > 0 ? left.keys[lo - 1]! : left.keys[0]!;
+    const highKey = hi < right.keys.length - 1 ? right.keys[hi + 1]! : right.keys.at(-1)!;
+    const strictLow = placeOf(lowKey, keys.get(lowKey)!, shape);
+    const strictHigh = placeOf(highKey, keys.get(highKey)!, shape);
+    // Numbers: left ≤ c < right. Ages: left < c ≤ right.
+    const cut =
+      shape === 'number' ? niceCut(strictLow, strictHigh) : niceCut(strictLow + 1, strictHigh + 1);
+    const previous = cuts.at(-1);
+    cuts.push(previous !== undefined && cut <= previous ? strictLow : cut);
   }
-  HC += acc.missing[HOLD_C]!;
-  HN += acc.missing[HOLD_N]! - acc.missing[HOLD_C]!;
-  for (const b of bins)
-    b.holdout.woe = weightOfEvidence(
-      b.holdout.converted,
-      b.holdout.leads - b.holdout.converted,
-      HC,
-      HN,
-    );
+  return cuts;
+}
+
+/** Groups of every key (fit and holdout) by the cut points; empty bins are kept. */
+function assignByCuts(
+  keys: Map<unknown, Float64Array>,
+  cuts: readonly number[],
+  shape: 'number' | 'date',
+): Group[] {
+  const groups: Group[] = Array.from({ length: cuts.length + 1 }, () => ({
+    n: 0,
+    c: 0,
+    hn: 0,
+    hc: 0,
+    min: Infinity,
+    max: -Infinity,
+    keys: [],
+  }));
+  for (const [key, counts] of keys) {
+    const x = placeOf(key, counts, shape);
+    let i = 0;
+    while (i < cuts.length && (shape === 'date' ? x >= cuts[i]! : x > cuts[i]!)) i++;
+    const g = groups[i]!;
+    g.n += counts[FIT_N]!;
+    g.c += counts[FIT_C]!;
+    g.hn += counts[HOLD_N]!;
+    g.hc += counts[HOLD_C]!;
+    g.min = Math.min(g.min, counts[MIN]!);
+    g.max = Math.max(g.max, counts[MAX]!);
+    g.keys.push(key as number);
+  }
+  return groups;
 }
 
 /** The bin of a number (from < x ≤ to) or of a date's age in days (from ≤ age < to). */
@@ -584,13 +777,14 @@ export function binIndex(signal: FieldSignal, raw: unknown, asOf: number): numbe
   return i;
 }
 
-function rangeBin(
-  def: FieldDef,
+/** A number bin (from < x ≤ to) or a date bin by age (from ≤ days < to): key, label, range, when. */
+export function rangeBin(
+  fieldId: string,
   shape: 'number' | 'date',
   from: number | null,
   to: number | null,
 ): Omit<SignalBin, 'fit' | 'holdout' | 'iv'> {
-  const operand = field(def.id);
+  const operand = field(fieldId);
   const key = `r:${from ?? ''}:${to ?? ''}`;
   const range = { from, to };
   if (shape === 'number') {

@@ -20,16 +20,18 @@ export function wilson(converted: number, leads: number, z = Z95): Rate {
     leads,
     converted,
     rate: p,
-    low: Math.max(0, centre - half),
-    high: Math.min(1, centre + half),
+    // Exact at the edges (0 of n has low 0, n of n has high 1), not 1 − 1e-16.
+    low: converted === 0 ? 0 : Math.max(0, centre - half),
+    high: converted === leads ? 1 : Math.min(1, centre + half),
   };
 }
 
 /**
  * Weight of evidence of a group: ln(share of all converted leads that are in it / share of all
- * not-converted leads that are in it), each count plus 0.5 so an empty side gives a finite value.
- * Positive: the group converts more than the rest.
- * @example weightOfEvidence(30, 70, 100, 900) // ln((30.5/100) / (70.5/900)) ≈ 1.359
+ * not-converted leads that are in it). When the group has no converted or no not-converted
+ * lead, both its counts get 0.5 added so the value stays finite. Positive: the group converts
+ * more than the rest.
+ * @example weightOfEvidence(30, 70, 100, 900) // ln((30/100) / (70/900)) ≈ 1.350
  */
 export function weightOfEvidence(
   converted: number,
@@ -38,14 +40,15 @@ export function weightOfEvidence(
   totalNotConverted: number,
 ): number {
   if (totalConverted <= 0 || totalNotConverted <= 0) return 0;
-  return Math.log((converted + 0.5) / totalConverted / ((notConverted + 0.5) / totalNotConverted));
+  const a = converted === 0 || notConverted === 0 ? 0.5 : 0;
+  return Math.log((converted + a) / totalConverted / ((notConverted + a) / totalNotConverted));
 }
 
 /**
  * A group's part of a field's information value: (share of converted − share of not converted)
  * × WoE. The field's IV is the sum over its groups (Siddiqi's "< 0.02 useless, 0.02–0.1 weak,
  * 0.1–0.3 medium, > 0.3 strong").
- * @example informationValue(30, 70, 100, 900) // (0.3 − 0.0778) × 1.359 ≈ 0.302
+ * @example informationValue(30, 70, 100, 900) // (0.3 − 0.0778) × 1.350 ≈ 0.300
  */
 export function informationValue(
   converted: number,
@@ -61,9 +64,9 @@ export function informationValue(
 }
 
 /**
- * ln(odds of conversion in group a / odds in group b), each count plus 0.5 (Haldane), so a
- * group where everyone or nobody converted still gives a finite value.
- * @example logOddsRatio(20, 80, 100, 900) // ln((20.5/80.5) / (100.5/900.5)) ≈ 0.825
+ * ln(odds of conversion in group a / odds in group b). When a count is 0, every count gets 0.5
+ * added (Haldane–Anscombe) so the value stays finite.
+ * @example logOddsRatio(20, 80, 100, 900) // ln((20/80) / (100/900)) ≈ 0.811
  */
 export function logOddsRatio(
   convertedA: number,
@@ -71,8 +74,10 @@ export function logOddsRatio(
   convertedB: number,
   notConvertedB: number,
 ): number {
+  const h =
+    convertedA === 0 || notConvertedA === 0 || convertedB === 0 || notConvertedB === 0 ? 0.5 : 0;
   return Math.log(
-    (convertedA + 0.5) / (notConvertedA + 0.5) / ((convertedB + 0.5) / (notConvertedB + 0.5)),
+    (convertedA + h) / (notConvertedA + h) / ((convertedB + h) / (notConvertedB + h)),
   );
 }
 

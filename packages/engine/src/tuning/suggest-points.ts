@@ -17,7 +17,8 @@ export function roundToStep(x: number, step: number): number {
 
 /**
  * Suggested points per scorecard row, from the row's evidence on the fit part:
- * 1. effect = ln(odds of conversion when the row fired / odds when it did not), counts + 0.5;
+ * 1. effect = ln(odds of conversion when the row fired / odds when it did not) (0.5 added to
+ *    every count when one is 0);
  * 2. shrunk toward zero by the weight n / (n + k), n = leads it fired on (k = `shrinkage`), so a
  *    row seen on few leads moves little;
  * 3. scaled to the scorecard's existing points: factor = Σ|current points| / Σ|shrunk effect|
