@@ -1,0 +1,297 @@
+/**
+ * Simulations and scoring of lead files of any size in embedded DuckDB (out of core: DuckDB
+ * spills to disk past its memory limit): the file becomes a typed leads table (and an events
+ * table), both versions are compiled to SQL over it, and only the aggregates come back.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  compileSql,
+  fieldFromText,
+  inlineParams,
+  quoteIdent,
+  runSimulationSql,
+  simulationSql,
+  sqlLiteral,
+  timeFromEpochMs,
+  timeFromText,
+  type CompiledSideSql,
+  type FieldCatalog,
+  type FieldType,
+  type SimulationResult,
+  type SqlStatement,
+  type Workflow,
+} from '@accord/engine';
+
+/** A version to run: its document and the catalog it pinned. */
+export interface WarehouseSide {
+  workflow: Workflow;
+  catalog: FieldCatalog;
+}
+
+/**
+ * The typed leads table: `key` and `position` (the row's place in the file, from 0), `id`,
+ * `converted` (NULL when unknown) and one column per field (`columns`).
+ */
+export interface LeadsTable {
+  table: string;
+  /** `${fieldId}\u0000${type}` → column, so two catalogs typing a field differently both read it. */
+  columns: Map<string, string>;
+  /** The events table (`lead_id` = the lead's key, `type`, `at`, `props`), when there is one. */
+  events?: string;
+  leads: number;
+}
+
+/** Something wrong with the input files, in words for the person who ran the command. */
+export class WarehouseInputError extends Error {}
+
+const LEADS = 'accord_leads';
+const EVENTS = 'accord_events';
+
+/** An in-memory DuckDB (spilling to a temporary directory) reading and writing times in UTC. */
+export async function openDuckDb(options: { threads?: number; memoryLimit?: string } = {}) {
+  const instance = await DuckDBInstance.create(':memory:', {
+    ...(options.threads ? { threads: String(options.threads) } : {}),
+    ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+  });
+  const connection = await instance.connect();
+  await connection.run(`SET TimeZone = 'UTC'`);
+  return {
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function rows(
+  connection: DuckDBConnection,
+  statement: { sql: string; params?: readonly unknown[] },
+) {
+  const params = statement.params?.length ? (statement.params as never) : undefined;
+  const reader = await connection.runAndReadAll(statement.sql, params);
+  return reader.getRowObjectsJS() as Record<string, unknown>[];
+}
+
+const fileKind = (path: string, flag: string) => {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.parquet')) return 'parquet' as const;
+  if (lower.endsWith('.csv')) return 'csv' as const;
+  throw new WarehouseInputError(`${flag} ${path}: give a .csv or .parquet file.`);
+};
+
+const reader = (path: string, kind: 'csv' | 'parquet') =>
+  kind === 'csv'
+    ? `read_csv(${sqlLiteral(path)}, header = true, all_varchar = true)`
+    : `read_parquet(${sqlLiteral(path)})`;
+
+/** Column name → DuckDB type of a file's columns. */
+async function fileColumns(connection: DuckDBConnection, source: string) {
+  const described = await rows(connection, { sql: `DESCRIBE SELECT * FROM ${source}` });
+  return new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
+}
+
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+/** A file column as the typed column the compiled SQL reads for a field of `type`. */
+function typedColumn(column: string, columnType: string, type: FieldType): string {
+  const c = quoteIdent(column);
+  if (columnType === 'VARCHAR') return fieldFromText(c, type, 'duckdb');
+  switch (type) {
+    case 'number':
+      if (NUMERIC.test(columnType)) return `CAST(${c} AS DOUBLE)`;
+      break;
+    case 'boolean':
+      if (columnType === 'BOOLEAN') return c;
+      break;
+    case 'date':
+      if (columnType.startsWith('TIMESTAMP') || columnType === 'DATE')
+        return `CAST(${c} AS TIMESTAMPTZ)`;
+      if (NUMERIC.test(columnType)) return timeFromEpochMs(`CAST(${c} AS DOUBLE)`, 'duckdb');
+      break;
+    case 'list':
+      if (columnType.endsWith('[]')) return `CAST(${c} AS VARCHAR[])`;
+      break;
+    default:
+      break;
+  }
+  return fieldFromText(`CAST(${c} AS VARCHAR)`, type, 'duckdb');
+}
+
+/**
+ * Loads a leads file (.csv: columns `id` and field ids, cells as text; .parquet: typed columns)
+ * and an optional events file (`lead_id`, `type`, `at` as epoch ms or ISO text, `props` as
+ * JSON) into typed tables for the fields of `catalogs`. A `converted` column that is not a field
+ * is the outcome. Rows keep the file's order (`position`).
+ * @example const leads = await loadLeadFiles(connection, { leads: 'leads.parquet', catalogs: [catalog] });
+ */
+export async function loadLeadFiles(
+  connection: DuckDBConnection,
+  input: { leads: string; events?: string; catalogs: readonly FieldCatalog[] },
+): Promise<LeadsTable> {
+  const kind = fileKind(input.leads, '--in');
+  const raw = `${LEADS}_raw`;
+  // A table keeps the file's order (DuckDB preserves insertion order), so rowid is the position.
+  try {
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT * FROM ${reader(input.leads, kind)}`,
+    );
+  } catch (error) {
+    throw new WarehouseInputError(
+      `--in ${input.leads}: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  const types = await fileColumns(connection, raw);
+  if (!types.has('id'))
+    throw new WarehouseInputError(`--in ${input.leads} has no "id" column (one per lead).`);
+  const columns = new Map<string, string>();
+  const fieldIds = new Set<string>();
+  const typed: string[] = [];
+  for (const catalog of input.catalogs)
+    for (const field of catalog.fields) {
+      fieldIds.add(field.id);
+      const key = `${field.id}\u0000${field.type}`;
+      if (columns.has(key)) continue;
+      const name = `f_${columns.size}`;
+      columns.set(key, name);
+      const columnType = types.get(field.id);
+      typed.push(
+        `${columnType === undefined ? 'NULL' : typedColumn(field.id, columnType, field.type)} AS ${name}`,
+      );
+    }
+  const converted =
+    types.has('converted') && !fieldIds.has('converted')
+      ? typedColumn('converted', types.get('converted')!, 'boolean')
+      : 'CAST(NULL AS BOOLEAN)';
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${LEADS} AS SELECT rowid AS key, rowid AS position, ` +
+      `coalesce(nullif(CAST(id AS VARCHAR), ''), 'row-' || CAST(rowid + 1 AS VARCHAR)) AS id, ` +
+      `${converted} AS converted${typed.map((t) => `, ${t}`).join('')} FROM ${raw}`,
+  );
+  await connection.run(`DROP TABLE ${raw}`);
+  const count = await rows(connection, { sql: `SELECT count(*) AS n FROM ${LEADS}` });
+  const table: LeadsTable = { table: LEADS, columns, leads: Number(count[0]!.n) };
+  if (input.events) {
+    const eventsKind = fileKind(input.events, '--events');
+    const eventTypes = await fileColumns(connection, reader(input.events, eventsKind)).catch(
+      (error: Error) => {
+        throw new WarehouseInputError(`--events ${input.events}: ${error.message.split('\n')[0]}`);
+      },
+    );
+    for (const column of ['lead_id', 'type', 'at'])
+      if (!eventTypes.has(column))
+        throw new WarehouseInputError(`--events ${input.events} has no "${column}" column.`);
+    const atType = eventTypes.get('at')!;
+    const at =
+      atType === 'VARCHAR'
+        ? `(CASE WHEN regexp_full_match(e.at, '^-?[0-9]+$') THEN ${timeFromEpochMs('CAST(e.at AS DOUBLE)', 'duckdb')} ELSE ${timeFromText('e.at', 'duckdb')} END)`
+        : NUMERIC.test(atType)
+          ? timeFromEpochMs('CAST(e.at AS DOUBLE)', 'duckdb')
+          : 'CAST(e.at AS TIMESTAMPTZ)';
+    const propsType = eventTypes.get('props');
+    const props =
+      propsType === undefined
+        ? 'CAST(NULL AS JSON)'
+        : propsType === 'VARCHAR' || propsType === 'JSON'
+          ? `(CASE WHEN json_valid(e.props) THEN CAST(e.props AS JSON) END)`
+          : 'to_json(e.props)';
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${EVENTS} AS SELECT l.key AS lead_id, CAST(e.type AS VARCHAR) AS type, ${at} AS at, ${props} AS props ` +
+        `FROM ${reader(input.events, eventsKind)} AS e JOIN ${LEADS} AS l ON l.id = CAST(e.lead_id AS VARCHAR)`,
+    );
+    table.events = EVENTS;
+  }
+  return table;
+}
+
+/** A version compiled to DuckDB SQL over the leads table; throws naming what SQL cannot do. */
+export function compileSide(
+  side: WarehouseSide,
+  leads: LeadsTable,
+  asOf: number,
+  name: string,
+): CompiledSideSql {
+  const columns: Record<string, string> = {};
+  for (const field of side.catalog.fields)
+    columns[field.id] = leads.columns.get(`${field.id}\u0000${field.type}`) ?? field.id;
+  const compiled = compileSql(side.workflow, side.catalog, {
+    dialect: 'duckdb',
+    leadsRelation: quoteIdent(leads.table),
+    eventsRelation: quoteIdent(leads.events ?? EMPTY_EVENTS),
+    columns,
+    leadIdColumn: 'key',
+    asOf,
+  });
+  if (!compiled.ok) {
+    const first = compiled.diagnostics[0];
+    throw new WarehouseInputError(
+      `The ${name} cannot run as SQL${first ? `: ${first.message}` : ''}.`,
+    );
+  }
+  return compiled;
+}
+
+const EMPTY_EVENTS = 'accord_no_events';
+
+async function ensureEventsTable(connection: DuckDBConnection, leads: LeadsTable) {
+  if (leads.events) return;
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${EMPTY_EVENTS} (lead_id BIGINT, type VARCHAR, at TIMESTAMPTZ, props JSON)`,
+  );
+}
+
+/**
+ * Both versions over the leads table, side by side: the same aggregates the JavaScript
+ * simulation gives (funnel, matrix, histograms, coverage, changed leads, outcomes).
+ * @example const result = await simulateInDuckDb(connection, leads, { baseline, candidate, asOf });
+ */
+export async function simulateInDuckDb(
+  connection: DuckDBConnection,
+  leads: LeadsTable,
+  input: { baseline: WarehouseSide; candidate: WarehouseSide; asOf: number; keepChanged?: number },
+): Promise<SimulationResult> {
+  await ensureEventsTable(connection, leads);
+  const statements = simulationSql({
+    baseline: compileSide(input.baseline, leads, input.asOf, 'baseline'),
+    candidate: compileSide(input.candidate, leads, input.asOf, 'candidate'),
+    leads: {
+      relation: quoteIdent(leads.table),
+      key: 'key',
+      position: 'position',
+      id: 'id',
+      converted: 'converted',
+    },
+    keepChanged: input.keepChanged,
+  });
+  return runSimulationSql((statement: SqlStatement) => rows(connection, statement), statements, {
+    baseline: input.baseline.workflow,
+    candidate: input.candidate.workflow,
+  });
+}
+
+/**
+ * Writes lead id, stage and one column per score (`score_<id>`) of every lead, in file order, to
+ * a .csv or .parquet file with DuckDB's COPY. Answers how many leads it wrote.
+ * @example await scoreInDuckDb(connection, leads, { side, asOf, out: 'scored.parquet' });
+ */
+export async function scoreInDuckDb(
+  connection: DuckDBConnection,
+  leads: LeadsTable,
+  input: { side: WarehouseSide; asOf: number; out: string },
+): Promise<number> {
+  const format = fileKind(input.out, '--out');
+  await ensureEventsTable(connection, leads);
+  const compiled = compileSide(input.side, leads, input.asOf, 'version');
+  const scores = Object.entries(compiled.scoreColumns).map(
+    ([scoreId, column]) => `q.${quoteIdent(column)} AS ${quoteIdent(`score_${scoreId}`)}`,
+  );
+  // COPY takes no bound parameters: the compiler's own quoting writes them as literals.
+  const query =
+    `SELECT l.id AS lead_id, q.stage${scores.map((s) => `, ${s}`).join('')} ` +
+    `FROM (${inlineParams(compiled, 'duckdb')}) AS q JOIN ${quoteIdent(leads.table)} AS l ON l.key = q.lead_id ORDER BY l.position`;
+  await connection.run(
+    `COPY (${query}) TO ${sqlLiteral(input.out)} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`,
+  );
+  return leads.leads;
+}

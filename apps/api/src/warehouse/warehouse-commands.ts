@@ -1,0 +1,216 @@
+/**
+ * `accord simulate` and `accord score`: lead files of any size through versions of a workflow in
+ * embedded DuckDB (duckdb-simulation.ts). Versions and their pinned catalogs come from the app
+ * database; the leads never enter it.
+ */
+import { publishedVersion, versionByNumber, workflowsBySlug, type Db } from '@accord/db';
+import { asOfOrNow, parseWorkflow, type SimulationResult } from '@accord/engine';
+import type { Command } from 'commander';
+import { pinnedCatalog } from '../services/catalogs';
+import {
+  loadLeadFiles,
+  openDuckDb,
+  scoreInDuckDb,
+  simulateInDuckDb,
+  WarehouseInputError,
+  type WarehouseSide,
+} from './duckdb-simulation';
+
+/** What the CLI lends these commands: its database and its error with an exit code. */
+export interface WarehouseCommandContext {
+  withDb: <T>(run: (db: Db) => Promise<T>) => Promise<T>;
+  fail: (message: string, exitCode?: number) => Error;
+  positiveInt: (value: string, name: string) => number;
+}
+
+async function versionSide(
+  db: Db,
+  ctx: WarehouseCommandContext,
+  slug: string,
+  number: number | undefined,
+): Promise<WarehouseSide & { number: number }> {
+  const workflows = await workflowsBySlug(db, slug);
+  if (workflows.length === 0) throw ctx.fail(`No workflow "${slug}".`, 2);
+  if (workflows.length > 1)
+    throw ctx.fail(
+      `"${slug}" exists in ${workflows.length} workspaces; the CLI needs a unique slug.`,
+      2,
+    );
+  const version =
+    number === undefined
+      ? await publishedVersion(db, workflows[0]!.id)
+      : await versionByNumber(db, workflows[0]!.id, number);
+  if (!version)
+    throw ctx.fail(
+      number === undefined
+        ? `Workflow "${slug}" has no published version; name one with --version.`
+        : `Workflow "${slug}" has no version ${number}.`,
+      2,
+    );
+  const parsed = parseWorkflow(version.document);
+  if (!parsed.ok) throw ctx.fail(`Version ${version.number} is not a valid workflow document.`);
+  // The version's own catalog: a field changed since does not change what it does.
+  return {
+    number: version.number,
+    workflow: parsed.workflow,
+    catalog: await pinnedCatalog(db, version.catalog_hash),
+  };
+}
+
+function asOfOption(ctx: WarehouseCommandContext, value: string | undefined) {
+  try {
+    return asOfOrNow(value);
+  } catch {
+    throw ctx.fail(`--as-of "${value}" is not a date.`, 2);
+  }
+}
+
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+
+/**
+ * The comparison as a few aligned lines: leads per stage on both sides, how many moved, and the
+ * outcome metrics where the file has outcomes.
+ * @example console.log(simulationSummary(result, { baseline: 'v1', candidate: 'v2' }));
+ */
+export function simulationSummary(
+  result: SimulationResult,
+  names: { baseline: string; candidate: string },
+): string {
+  const rows: string[][] = [['stage', names.baseline, names.candidate, 'change']];
+  const stageIds = new Set([
+    ...result.stages.map((s) => s.id),
+    ...Object.keys(result.funnel.baseline),
+    ...Object.keys(result.funnel.candidate),
+  ]);
+  const label = new Map(result.stages.map((s) => [s.id, s.label]));
+  for (const id of stageIds) {
+    const a = result.funnel.baseline[id] ?? 0;
+    const b = result.funnel.candidate[id] ?? 0;
+    if (a === 0 && b === 0) continue;
+    rows.push([label.get(id) ?? id, String(a), String(b), `${b - a >= 0 ? '+' : ''}${b - a}`]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) =>
+    r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
+  );
+  lines.push(
+    '',
+    `${result.leads} leads; ${result.changed.total} changed stage (${pct(result.leads ? result.changed.total / result.leads : 0)}).`,
+  );
+  if (result.outcomes) {
+    const { baseline: a, candidate: b } = result.outcomes;
+    lines.push(
+      `${a.leadsWithOutcome} leads with an outcome, ${a.converted} converted (${pct(a.baseRate)}).`,
+      `MQL or better: precision ${pct(a.precision)} → ${pct(b.precision)}, recall ${pct(a.recall)} → ${pct(b.recall)}, lift ${a.lift.toFixed(2)} → ${b.lift.toFixed(2)}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function withLeadFiles<T>(
+  ctx: WarehouseCommandContext,
+  input: { in: string; events?: string; sides: WarehouseSide[] },
+  run: (
+    connection: Awaited<ReturnType<typeof openDuckDb>>['connection'],
+    leads: Awaited<ReturnType<typeof loadLeadFiles>>,
+  ) => Promise<T>,
+): Promise<T> {
+  const duck = await openDuckDb();
+  try {
+    const leads = await loadLeadFiles(duck.connection, {
+      leads: input.in,
+      events: input.events,
+      catalogs: input.sides.map((s) => s.catalog),
+    });
+    return await run(duck.connection, leads);
+  } catch (error) {
+    if (error instanceof WarehouseInputError) throw ctx.fail(error.message, 2);
+    throw error;
+  } finally {
+    duck.close();
+  }
+}
+
+/** Registers `simulate` and `score` on the CLI program. */
+export function registerWarehouseCommands(program: Command, ctx: WarehouseCommandContext) {
+  program
+    .command('simulate')
+    .description(
+      'compare two versions on a lead file of any size in embedded DuckDB; prints the aggregates',
+    )
+    .requiredOption('--in <file>', 'leads: .csv (id, field ids, optional converted) or .parquet')
+    .option('--events <file>', 'events: .csv or .parquet (lead_id, type, at, props as JSON)')
+    .requiredOption('--workflow <slug>', 'workflow slug')
+    .requiredOption('--baseline <n>', 'baseline version number', (v) =>
+      ctx.positiveInt(v, '--baseline'),
+    )
+    .requiredOption('--candidate <n>', 'candidate version number', (v) =>
+      ctx.positiveInt(v, '--candidate'),
+    )
+    .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
+    .option('--json', 'print the whole result as JSON')
+    .action(
+      (opts: {
+        in: string;
+        events?: string;
+        workflow: string;
+        baseline: number;
+        candidate: number;
+        asOf?: string;
+        json?: boolean;
+      }) =>
+        ctx.withDb(async (db) => {
+          const asOf = asOfOption(ctx, opts.asOf);
+          const baseline = await versionSide(db, ctx, opts.workflow, opts.baseline);
+          const candidate = await versionSide(db, ctx, opts.workflow, opts.candidate);
+          const result = await withLeadFiles(
+            ctx,
+            { in: opts.in, events: opts.events, sides: [baseline, candidate] },
+            (connection, leads) =>
+              simulateInDuckDb(connection, leads, { baseline, candidate, asOf }),
+          );
+          console.log(
+            opts.json
+              ? JSON.stringify(result)
+              : simulationSummary(result, {
+                  baseline: `version ${baseline.number}`,
+                  candidate: `version ${candidate.number}`,
+                }),
+          );
+        }),
+    );
+
+  program
+    .command('score')
+    .description('write lead id, stage and scores of every lead of a file (.csv or .parquet)')
+    .requiredOption('--in <file>', 'leads: .csv (id, field ids) or .parquet')
+    .option('--events <file>', 'events: .csv or .parquet (lead_id, type, at, props as JSON)')
+    .requiredOption('--out <file>', 'results: .csv or .parquet')
+    .requiredOption('--workflow <slug>', 'workflow slug')
+    .option('--version <n>', 'version number (default: the published one)', (v) =>
+      ctx.positiveInt(v, '--version'),
+    )
+    .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
+    .action(
+      (opts: {
+        in: string;
+        events?: string;
+        out: string;
+        workflow: string;
+        version?: number;
+        asOf?: string;
+      }) =>
+        ctx.withDb(async (db) => {
+          const asOf = asOfOption(ctx, opts.asOf);
+          const side = await versionSide(db, ctx, opts.workflow, opts.version);
+          const written = await withLeadFiles(
+            ctx,
+            { in: opts.in, events: opts.events, sides: [side] },
+            (connection, leads) => scoreInDuckDb(connection, leads, { side, asOf, out: opts.out }),
+          );
+          console.log(
+            `Scored ${written} leads with version ${side.number} of ${opts.workflow}. Results in ${opts.out}.`,
+          );
+        }),
+    );
+}

@@ -1,0 +1,257 @@
+/**
+ * #21: `accord simulate` and `accord score` on lead files in embedded DuckDB give what the
+ * JavaScript simulation and evaluator give for the same leads.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findCatalogSnapshot, type AccordDatabase } from '@accord/db';
+import { testBackends } from '@accord/db/testing';
+import {
+  compile,
+  generateLeads,
+  parseWorkflow,
+  simulate,
+  simulationSide,
+  type FieldCatalog,
+  type Lead,
+  type Workflow,
+} from '@accord/engine';
+import { runCli } from '@accord/api/cli';
+import { runManagerFor } from '@accord/api/simulation/run-manager';
+import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
+import { demoCallers } from '@accord/api/testing';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const AS_OF = '2026-01-01T00:00:00.000Z';
+const csvCell = (value: unknown) => {
+  const text = value === undefined || value === null ? '' : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+describe('accord simulate / score in DuckDB', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'accord-warehouse-'));
+  let database: AccordDatabase;
+  let slug: string;
+  let versions: { baseline: number; candidate: number };
+  let documents: { baseline: Workflow; candidate: Workflow };
+  let catalog: FieldCatalog;
+  let leads: Lead[];
+  const out: string[] = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    database = await testBackends()[0]!.open();
+    const as = await demoCallers(database);
+    const workflow = (await as.ops.workflows.list({}))[0]!;
+    slug = workflow.slug;
+    const draft = await as.marketing.draft.get({ workflowId: workflow.id });
+    await as.marketing.draft.save({
+      workflowId: workflow.id,
+      baseRevision: draft.revision,
+      document: lowerMqlThreshold(draft.document),
+    });
+    const candidate = await as.marketing.versions.propose({
+      workflowId: workflow.id,
+      changeNote: 'warehouse',
+    });
+    const all = await as.ops.versions.list({ workflowId: workflow.id });
+    const published = all.find((v) => v.status === 'published')!;
+    versions = { baseline: published.number, candidate: candidate.number };
+    const parsed = (v: unknown) => {
+      const p = parseWorkflow(v);
+      if (!p.ok) throw new Error('bad document');
+      return p.workflow;
+    };
+    const full = async (id: string) => as.ops.versions.get({ versionId: id });
+    const baselineVersion = await full(published.id);
+    documents = {
+      baseline: parsed(baselineVersion.document),
+      candidate: parsed((await full(candidate.id)).document),
+    };
+    catalog = (await findCatalogSnapshot(database.db, baselineVersion.catalog_hash))!;
+
+    // 1,500 generated leads as a CRM export: every cell text, events in a file of their own.
+    const generated = generateLeads({ count: 1_500, seed: 4, asOf: AS_OF });
+    const fields = [...new Set(generated.flatMap((l) => Object.keys(l.attributes)))].sort();
+    const lines = [['id', ...fields, 'converted'].join(',')];
+    const events = ['lead_id,type,at,props'];
+    leads = generated.map((lead, i) => {
+      // A third of the leads without a known outcome.
+      const converted = i % 3 === 0 ? '' : String(lead.outcome.converted);
+      lines.push(
+        [lead.id, ...fields.map((f) => lead.attributes[f]), converted].map(csvCell).join(','),
+      );
+      for (const e of lead.events)
+        events.push([lead.id, e.type, e.at, JSON.stringify(e.props ?? {})].map(csvCell).join(','));
+      const attributes: Lead['attributes'] = {};
+      for (const f of fields)
+        if (lead.attributes[f] !== undefined) attributes[f] = String(lead.attributes[f]);
+      return {
+        id: lead.id,
+        attributes,
+        events: lead.events,
+        ...(converted ? { outcome: { converted: converted === 'true' } } : {}),
+      };
+    });
+    writeFileSync(join(dir, 'leads.csv'), `${lines.join('\r\n')}\r\n`);
+    writeFileSync(join(dir, 'events.csv'), `${events.join('\n')}\n`);
+    // The same leads as typed parquet files, written by DuckDB.
+    const duck = await DuckDBInstance.create(':memory:');
+    const connection = await duck.connect();
+    for (const name of ['leads', 'events'])
+      await connection.run(
+        `COPY (SELECT * FROM read_csv_auto('${join(dir, `${name}.csv`)}')) TO '${join(dir, `${name}.parquet`)}' (FORMAT parquet)`,
+      );
+    connection.closeSync();
+    duck.closeSync();
+
+    vi.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
+    vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+  }, 120_000);
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    if (database) await runManagerFor(database.db).shutdown();
+    await database?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const expected = () =>
+    JSON.parse(
+      JSON.stringify(
+        simulate(
+          simulationSide(documents.baseline, { asOf: Date.parse(AS_OF), catalog }),
+          simulationSide(documents.candidate, { asOf: Date.parse(AS_OF), catalog }),
+          leads,
+        ),
+      ),
+    ) as unknown;
+
+  async function cli(args: string[]) {
+    out.length = 0;
+    errors.length = 0;
+    const code = await runCli(args, { db: database.db });
+    return { code, out: out.join('\n'), errors: errors.join('\n') };
+  }
+
+  for (const kind of ['csv', 'parquet'] as const)
+    it(`simulate --json on a ${kind} file equals the JavaScript simulation, aggregate by aggregate`, async () => {
+      const run = await cli([
+        'simulate',
+        '--in',
+        join(dir, `leads.${kind}`),
+        '--events',
+        join(dir, `events.${kind}`),
+        '--workflow',
+        slug,
+        '--baseline',
+        String(versions.baseline),
+        '--candidate',
+        String(versions.candidate),
+        '--as-of',
+        AS_OF,
+        '--json',
+      ]);
+      expect(run.errors).toBe('');
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.out) as ReturnType<typeof simulate>;
+      const js = expected() as typeof result;
+      expect(result.leads).toBe(1_500);
+      expect(result.changed.total).toBeGreaterThan(0);
+      expect(result.outcomes?.baseline.leadsWithOutcome).toBe(1_000);
+      expect(result.funnel).toEqual(js.funnel);
+      expect(result.matrix).toEqual(js.matrix);
+      expect(result.histograms).toEqual(js.histograms);
+      expect(result.coverage).toEqual(js.coverage);
+      expect(result.changed).toEqual(js.changed);
+      expect(result.outcomes).toEqual(js.outcomes);
+      expect(result).toEqual(js);
+    });
+
+  it('simulate prints a summary table by default', async () => {
+    const run = await cli([
+      'simulate',
+      '--in',
+      join(dir, 'leads.csv'),
+      '--events',
+      join(dir, 'events.csv'),
+      '--workflow',
+      slug,
+      '--baseline',
+      String(versions.baseline),
+      '--candidate',
+      String(versions.candidate),
+      '--as-of',
+      AS_OF,
+    ]);
+    expect(run.code).toBe(0);
+    const js = expected() as ReturnType<typeof simulate>;
+    expect(run.out).toMatch(/^stage\s+version \d+\s+version \d+\s+change/);
+    expect(run.out).toContain(`1500 leads; ${js.changed.total} changed stage`);
+    expect(run.out).toMatch(/MQL or better: precision/);
+  });
+
+  it('score writes every lead’s stage and scores in file order, as the JavaScript evaluator', async () => {
+    const target = join(dir, 'scored.csv');
+    const run = await cli([
+      'score',
+      '--in',
+      join(dir, 'leads.parquet'),
+      '--events',
+      join(dir, 'events.parquet'),
+      '--out',
+      target,
+      '--workflow',
+      slug,
+      '--version',
+      String(versions.candidate),
+      '--as-of',
+      AS_OF,
+    ]);
+    expect(run.errors).toBe('');
+    expect(run.out).toContain('Scored 1500 leads');
+    const rows = parse(readFileSync(target, 'utf8'), { columns: true }) as Record<string, string>[];
+    const compiled = compile(documents.candidate, catalog);
+    if (!compiled.ok) throw new Error('does not compile');
+    expect(rows).toHaveLength(leads.length);
+    rows.forEach((row, i) => {
+      const r = compiled.evaluate(leads[i]!, { asOf: AS_OF });
+      expect(row.lead_id).toBe(leads[i]!.id);
+      expect(row.stage).toBe(r.stage);
+      for (const [scoreId, value] of Object.entries(r.scores))
+        expect(Number(row[`score_${scoreId}`])).toBe(value);
+    });
+  });
+
+  it('names what is wrong with the input', async () => {
+    writeFileSync(join(dir, 'no-id.csv'), 'name\nAnn\n');
+    const base = ['--workflow', slug, '--baseline', '1', '--candidate', '1'];
+    let run = await cli(['simulate', '--in', join(dir, 'no-id.csv'), ...base]);
+    expect(run.code).toBe(2);
+    expect(run.errors).toContain('has no "id" column');
+    run = await cli(['simulate', '--in', join(dir, 'leads.xlsx'), ...base]);
+    expect(run.code).toBe(2);
+    expect(run.errors).toContain('give a .csv or .parquet file');
+    run = await cli(['simulate', '--in', join(dir, 'missing.csv'), ...base]);
+    expect(run.code).toBe(2);
+    expect(run.errors).toContain('missing.csv');
+    run = await cli(['simulate', '--in', join(dir, 'leads.csv'), ...base, '--as-of', 'soon']);
+    expect(run.code).toBe(2);
+    expect(run.errors).toContain('--as-of "soon" is not a date');
+    run = await cli([
+      'simulate',
+      '--in',
+      join(dir, 'leads.csv'),
+      '--workflow',
+      slug,
+      '--baseline',
+      '1',
+      '--candidate',
+      '99',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.errors).toContain('has no version 99');
+  });
+});
