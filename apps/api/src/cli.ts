@@ -1,10 +1,14 @@
 import {
+  closeSync,
   createReadStream,
   createWriteStream,
+  openSync,
   readFileSync,
+  readSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import {
   activeApiKeysByRef,
@@ -54,6 +58,7 @@ import { stringify as stringifyCsv } from 'csv-stringify';
 import { EnvError, parseEnv } from './env';
 import { seedDemo } from './seed';
 import { registerWarehouseCommands } from './warehouse/warehouse-commands';
+import { streamEvaluate, StreamEvaluateError } from './stream-evaluate';
 import { registerBackupCommands } from './backup-commands';
 
 /** A failure the CLI reports in one line with its exit code (2: bad usage/input, 1: otherwise). */
@@ -155,6 +160,89 @@ async function* readLeads(path: string): AsyncGenerator<{ line: number; raw: unk
   }
 }
 
+/** Whether a file's text begins with `[` (a JSON array of leads), judged on its first 4 KB. */
+function startsWithBracket(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head
+      .toString('utf8', 0, n)
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('[');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A file's leads as an NDJSON body: a JSON-lines file as it is (the server numbers its lines and
+ * answers a bad one with its own error line), CSV rows and JSON array items one lead per line.
+ */
+function ndjsonBodyOf(path: string): Readable {
+  if (!path.endsWith('.csv') && !startsWithBracket(path)) return createReadStream(path);
+  return Readable.from(
+    (async function* () {
+      let batch = '';
+      for await (const { raw } of readLeads(path)) {
+        batch += `${JSON.stringify(raw)}\n`;
+        if (batch.length >= 64 * 1024) {
+          yield batch;
+          batch = '';
+        }
+      }
+      if (batch !== '') yield batch;
+    })(),
+  );
+}
+
+/**
+ * `accord evaluate --url`: streams the file's leads to a server's NDJSON evaluate endpoint and
+ * writes the result lines, as they arrive, to `--out` or stdout (the summary then goes to stderr).
+ */
+async function evaluateOnServer(opts: {
+  workflow: string;
+  in: string;
+  out?: string;
+  version?: number;
+  asOf?: string;
+  url: string;
+  key?: string;
+  explain: boolean;
+}) {
+  if (opts.key === undefined)
+    throw new CliError("--key is required with --url: an API key of the workflow's workspace.", 2);
+  try {
+    statSync(opts.in);
+  } catch {
+    throw new CliError(`Cannot read --in ${opts.in}.`, 2);
+  }
+  const toStdout = opts.out === undefined;
+  try {
+    const summary = await streamEvaluate({
+      url: opts.url,
+      key: opts.key,
+      workflow: opts.workflow,
+      version: opts.version,
+      asOf: opts.asOf,
+      explain: opts.explain,
+      body: ndjsonBodyOf(opts.in),
+      out: opts.out === undefined ? process.stdout : createWriteStream(opts.out),
+      endOut: !toStdout,
+    });
+    (toStdout ? console.error : console.log)(
+      `Evaluated ${summary.evaluated} leads with version ${summary.version} of ${opts.workflow} on ${opts.url}; ${summary.bad} bad lines.${toStdout ? '' : ` Results in ${opts.out}.`}`,
+    );
+    if (summary.bad > 0 && summary.evaluated === 0)
+      throw new CliError('No lead could be evaluated.', 2);
+  } catch (error) {
+    if (!(error instanceof StreamEvaluateError)) throw error;
+    // A refusal (bad key, workflow, version or query) is bad input; the rest is not.
+    throw new CliError(error.message, error.badInput ? 2 : 1);
+  }
+}
+
 export function buildCli(options: CliOptions = {}) {
   const withDb = <T>(run: (db: Db) => Promise<T>): Promise<T> =>
     options.db ? run(options.db) : withConfiguredDb(run);
@@ -191,18 +279,36 @@ export function buildCli(options: CliOptions = {}) {
 
   program
     .command('evaluate')
-    .description('evaluate leads offline with the published (or named) version; writes CSV')
+    .description(
+      'evaluate leads offline with the published (or named) version, writing CSV; or, with --url, on a server, streaming NDJSON result lines',
+    )
     .requiredOption('--workflow <slug>', 'workflow slug')
     .requiredOption(
       '--in <file>',
       'leads: .csv (columns = catalog field ids, plus id), .json (array) or .jsonl',
     )
-    .requiredOption('--out <file>', 'results CSV')
+    .option('--out <file>', 'results: CSV (required offline); with --url NDJSON (default stdout)')
     .option('--version <n>', 'version number', (v) => positiveInt(v, '--version'))
     .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
+    .option('--url <url>', "a server's base URL: evaluate there through the NDJSON API")
+    .option('--key <key>', "with --url: an API key of the workflow's workspace")
+    .option('--no-explain', 'with --url: result lines carry only lead id, stage and scores')
     .action(
-      (opts: { workflow: string; in: string; out: string; version?: number; asOf?: string }) =>
-        withDb(async (db) => {
+      (opts: {
+        workflow: string;
+        in: string;
+        out?: string;
+        version?: number;
+        asOf?: string;
+        url?: string;
+        key?: string;
+        explain: boolean;
+      }) => {
+        if (opts.url !== undefined) return evaluateOnServer({ ...opts, url: opts.url });
+        if (opts.out === undefined)
+          throw new CliError('--out is required (or --url to evaluate on a server).', 2);
+        const outPath = opts.out;
+        return withDb(async (db) => {
           let asOf: number;
           try {
             asOf = asOfOrNow(opts.asOf);
@@ -221,7 +327,7 @@ export function buildCli(options: CliOptions = {}) {
             header: true,
             columns: ['lead_id', 'stage', 'scores', 'tags', 'reasons', 'error', 'version'],
           });
-          const written = finished(out.pipe(createWriteStream(opts.out)));
+          const written = finished(out.pipe(createWriteStream(outPath)));
           let good = 0;
           let bad = 0;
           const ignored = new Set<string>();
@@ -263,7 +369,7 @@ export function buildCli(options: CliOptions = {}) {
           out.end();
           await written;
           console.log(
-            `Evaluated ${good} leads with version ${version.number} of ${opts.workflow}; ${bad} bad rows. Results in ${opts.out}.`,
+            `Evaluated ${good} leads with version ${version.number} of ${opts.workflow}; ${bad} bad rows. Results in ${outPath}.`,
           );
           if (ignored.size > 0) {
             const some = [...ignored].slice(0, 10).join(', ');
@@ -272,7 +378,8 @@ export function buildCli(options: CliOptions = {}) {
             );
           }
           if (bad > 0 && good === 0) throw new CliError('No lead could be evaluated.', 2);
-        }),
+        });
+      },
     );
   registerWarehouseCommands(program, {
     withDb,
