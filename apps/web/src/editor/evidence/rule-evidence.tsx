@@ -28,7 +28,7 @@ export function EvidenceLine({ rule }: { rule: RuleEvidence }) {
         title={`Conversion of the leads it fired on (${e.whenFired.converted.toLocaleString()} of ${e.whenFired.leads.toLocaleString()}) vs the rest (${e.whenNotFired.converted.toLocaleString()} of ${e.whenNotFired.leads.toLocaleString()})`}
       >
         Converts <b data-value="fired">{percent(e.whenFired.rate)}</b> vs{' '}
-        <span data-value="not-fired">{percent(e.whenNotFired.rate)}</span>
+        <span data-value="not-fired">{percent(e.whenNotFired.rate)}</span> without
       </span>
       <span data-field="lift" title="Conversion when it fires ÷ the part's base rate">
         Lift <b>{liftText(e.lift)}</b>

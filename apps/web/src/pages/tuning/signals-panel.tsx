@@ -67,11 +67,14 @@ export function SignalsPanel({
     ),
   );
   const [all, setAll] = useState(false);
+  const [showLeaky, setShowLeaky] = useState(false);
   const scorecards = (doc?.nodes ?? []).filter((n) => n.kind === 'scorecard');
   const factors = new Map((points.data?.scorecards ?? []).map((c) => [c.nodeId, c.factor]));
   if (signals.error) return <p className="error">{signals.error.message}</p>;
   if (!signals.data) return <p className="muted">Reading every field of the lead set…</p>;
-  const fields = all ? signals.data.fields : signals.data.fields.slice(0, FIRST_FIELDS);
+  const leaky = signals.data.fields.filter((f) => f.leaky).length;
+  const listed = signals.data.fields.filter((f) => showLeaky || !f.leaky);
+  const fields = all ? listed : listed.slice(0, FIRST_FIELDS);
   const { holdoutShare, seed } = signals.data.split;
   return (
     <section className="card signals" aria-label="Signals">
@@ -81,8 +84,22 @@ export function SignalsPanel({
           Conversion per option or range of each field, ranked by information value (IV: under 0.02
           no signal, 0.1 weak, 0.3 medium, above strong). Bins and IV are{' '}
           {splitText('fit', holdoutShare, seed)}; the held-out IV beside it shows whether the signal
-          holds on leads it was not found on.
+          holds on leads it was not found on.{' '}
+          <span className="legend">
+            <span className="swatch fit" /> fitted <span className="swatch holdout" /> held out
+          </span>
         </p>
+        {leaky > 0 && (
+          <label className="check small">
+            <input
+              type="checkbox"
+              checked={showLeaky}
+              onChange={(e) => setShowLeaky(e.target.checked)}
+            />
+            Show the {leaky} field{leaky === 1 ? '' : 's'} filled in after sales contact (they
+            predict only because they were written after the outcome)
+          </label>
+        )}
       </div>
       <ol className="signal-list">
         {fields.map((signal, i) => (
@@ -97,9 +114,9 @@ export function SignalsPanel({
           />
         ))}
       </ol>
-      {signals.data.fields.length > FIRST_FIELDS && (
+      {listed.length > FIRST_FIELDS && (
         <button type="button" className="link" onClick={() => setAll(!all)}>
-          {all ? 'Show the strongest only' : `Show all ${signals.data.fields.length} fields`}
+          {all ? 'Show the strongest only' : `Show all ${listed.length} fields`}
         </button>
       )}
     </section>
@@ -132,6 +149,14 @@ function SignalCard(props: {
               after sales contact
             </span>
           )}
+          {signal.iv.fit >= 0.1 && signal.iv.holdout < signal.iv.fit / 2 && (
+            <span
+              className="pill does-not-hold"
+              title="Its information value on the held-out leads is less than half the fitted one: the bins fit chance in the fitted leads (often a field with many rare values)."
+            >
+              does not hold
+            </span>
+          )}
           <span className="signal-iv small" data-testid={`signal-iv-${signal.field}`}>
             IV <b>{signal.iv.fit.toFixed(3)}</b> fitted ·{' '}
             <span className="muted">{signal.iv.holdout.toFixed(3)} held out</span>
@@ -147,6 +172,13 @@ function SignalCard(props: {
           </span>
         </summary>
         <table className="bins" aria-label={`Conversion by ${signal.label}`}>
+          <colgroup>
+            <col className="col-bin" />
+            <col className="col-leads" />
+            <col className="col-rate" />
+            <col className="col-woe" />
+            <col className="col-action" />
+          </colgroup>
           <thead>
             <tr>
               <th>{signal.type === 'number' || signal.type === 'date' ? 'Range' : 'Option'}</th>
@@ -185,17 +217,19 @@ function BinRow(props: {
       <tr>
         <td className="bin-label">{bin.label}</td>
         <td className="num">{bin.fit.leads.toLocaleString()}</td>
-        <td className="bin-bars">
-          <span className="bar-pair">
-            <span className="bar fit" style={{ width: `${(bin.fit.rate / props.max) * 100}%` }} />
-            <span
-              className="bar holdout"
-              style={{ width: `${(bin.holdout.rate / props.max) * 100}%` }}
-            />
-          </span>
-          <span className="num">
-            {percent(bin.fit.rate)} / <span className="muted">{percent(bin.holdout.rate)}</span>
-          </span>
+        <td>
+          <div className="bin-bars">
+            <span className="bar-pair">
+              <span className="bar fit" style={{ width: `${(bin.fit.rate / props.max) * 100}%` }} />
+              <span
+                className="bar holdout"
+                style={{ width: `${(bin.holdout.rate / props.max) * 100}%` }}
+              />
+            </span>
+            <span className="num">
+              {percent(bin.fit.rate)} / <span className="muted">{percent(bin.holdout.rate)}</span>
+            </span>
+          </div>
         </td>
         <td className={`num ${bin.fit.woe < 0 ? 'negative' : ''}`}>{bin.fit.woe.toFixed(2)}</td>
         <td className="actions">

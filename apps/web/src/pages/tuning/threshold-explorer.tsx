@@ -135,7 +135,6 @@ function ScoreCurve({ workflowId, score }: { workflowId: string; score: ScoreThr
   const data = points.map((p) => ({ ...p, sharePct: Math.round(p.share * 1000) / 10 }));
   if (points.length === 0)
     return <p className="muted">No lead of the held-out part has this score.</p>;
-  const index = picked ? points.indexOf(picked) : 0;
   return (
     <div className="curve">
       <div className="curve-chart" data-testid="threshold-chart">
@@ -223,10 +222,10 @@ function ScoreCurve({ workflowId, score }: { workflowId: string; score: ScoreThr
           type="range"
           aria-label="Share flagged"
           min={0}
-          max={points.length - 1}
-          // The curve runs from the highest threshold down: the slider from few flagged to many.
-          value={index}
-          onChange={(e) => setPicked(points[Number(e.target.value)])}
+          max={100}
+          step={0.5}
+          value={picked ? Math.round(picked.share * 200) / 2 : 0}
+          onChange={(e) => setPicked(nearestPoint(points, Number(e.target.value) / 100))}
         />
       </label>
       {picked && <PickedPoint workflowId={workflowId} score={score} point={picked} />}
@@ -234,8 +233,9 @@ function ScoreCurve({ workflowId, score }: { workflowId: string; score: ScoreThr
   );
 }
 
+/** A comparison the threshold can go into, as the select lists it. */
 function siteText(site: ThresholdSite) {
-  return `${site.label} (now ${site.op === 'gte' ? 'at least' : 'over'} ${formatScore(site.value)})`;
+  return site.op === 'gte' ? site.label : `${site.label} (now “over”: becomes “at least”)`;
 }
 
 function PickedPoint(props: { workflowId: string; score: ScoreThresholds; point: CurvePoint }) {
