@@ -42,6 +42,7 @@ const INJECTIONS = [
   "E'\\x27'",
   '*/ drop table sentinel; /*',
   '\u0001\u0001',
+  '\uE0001\uE000',
   '\u00011\u0001',
 ];
 

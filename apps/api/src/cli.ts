@@ -57,8 +57,9 @@ import { parse as parseCsv } from 'csv-parse';
 import { stringify as stringifyCsv } from 'csv-stringify';
 import { EnvError, parseEnv } from './env';
 import { seedDemo } from './seed';
-import { registerWarehouseCommands } from './warehouse/warehouse-commands';
 import { streamEvaluate, StreamEvaluateError } from './stream-evaluate';
+import { registerWarehouseCommands } from './warehouse/warehouse-commands';
+import { registerSqlCommand } from './warehouse/sql-view';
 import { registerBackupCommands } from './backup-commands';
 
 /** A failure the CLI reports in one line with its exit code (2: bad usage/input, 1: otherwise). */
@@ -381,11 +382,13 @@ export function buildCli(options: CliOptions = {}) {
         });
       },
     );
-  registerWarehouseCommands(program, {
+  const warehouseContext = {
     withDb,
-    fail: (message, exitCode) => new CliError(message, exitCode),
+    fail: (message: string, exitCode?: number) => new CliError(message, exitCode),
     positiveInt,
-  });
+  };
+  registerWarehouseCommands(program, warehouseContext);
+  registerSqlCommand(program, warehouseContext);
   const CLI_ACTOR = { id: null, label: 'cli' };
 
   const users = program.command('users').description('manage users');

@@ -159,7 +159,7 @@ class Params {
     if (ref === undefined) {
       this.values.push(value);
       // A placeholder, numbered by finish() in order of use (unused values are not bound).
-      ref = `CAST(\u0001${this.values.length - 1}\u0001 AS ${cast})`;
+      ref = `CAST(\uE000${this.values.length - 1}\uE000 AS ${cast})`;
       this.seen.set(key, ref);
     }
     return ref;
@@ -175,7 +175,7 @@ class Params {
     // Quoted identifiers and literals are copied whole: a name may hold the marker characters.
     // (The alternatives start with different characters, so the pattern cannot backtrack.)
     const out = sql.replace(
-      /"(?:[^"]|"")*"|'(?:[^']|'')*'|\u0001(\d+)\u0001/g,
+      /"(?:[^"]|"")*"|'(?:[^']|'')*'|\uE000(\d+)\uE000/g,
       (whole, i?: string) => {
         if (i === undefined) return whole;
         let n = numbers.get(i);

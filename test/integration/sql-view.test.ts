@@ -1,0 +1,127 @@
+/**
+ * #21: `accord sql` prints a published version as a view a team runs in its own warehouse. The
+ * printed definition, executed on DuckDB and (with TEST_DATABASE_URL) PostgreSQL over tables of
+ * generated leads, answers what the JS evaluator answers, lead by lead; its header names the
+ * version and its hashes; bad options fail with exit code 2.
+ */
+import { runCli } from '@accord/api/cli';
+import { findCatalogSnapshot } from '@accord/db';
+import { testBackends } from '@accord/db/testing';
+import { generateLeads, parseWorkflow, type LeadInput } from '@accord/engine';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openAccord, type Accord } from './support/accord';
+import {
+  duckWarehouse,
+  postgresWarehouse,
+  runCompiled,
+  runJs,
+  type Warehouse,
+} from './support/sql-warehouse';
+
+const asOf = '2026-11-01T00:00:00Z';
+
+describe('accord sql', () => {
+  let accord: Accord;
+  let slug: string;
+  const warehouses: Warehouse[] = [];
+  beforeAll(async () => {
+    accord = await openAccord(testBackends()[0]!.open);
+    slug = (await accord.as.ops.workflows.list({}))[0]!.slug;
+    warehouses.push(await duckWarehouse());
+    const pgw = await postgresWarehouse('sql_view');
+    if (pgw) warehouses.push(pgw);
+  }, 180_000);
+  afterAll(async () => {
+    for (const w of warehouses) await w.close();
+    await accord?.close();
+  });
+
+  /** Runs the CLI, answering its exit code, what it printed and its errors. */
+  const cli = async (args: string[]) => {
+    let out = '';
+    const errors: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    const error = vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    try {
+      const code = await runCli(['sql', ...args], { db: accord.database.db });
+      return { code, out, errors };
+    } finally {
+      write.mockRestore();
+      error.mockRestore();
+    }
+  };
+
+  it('prints a view that answers as the JS evaluator does, on each warehouse', async () => {
+    const version = await accord.database.db
+      .selectFrom('versions')
+      .innerJoin('workflows', 'workflows.id', 'versions.workflow_id')
+      .where('workflows.slug', '=', slug)
+      .where('versions.status', '=', 'published')
+      .select([
+        'versions.document',
+        'versions.number',
+        'versions.compiled_hash',
+        'versions.catalog_hash',
+      ])
+      .executeTakeFirstOrThrow();
+    const parsed = parseWorkflow(version.document);
+    if (!parsed.ok) throw new Error('published version');
+    const catalog = (await findCatalogSnapshot(accord.database.db, version.catalog_hash))!;
+    const leads = generateLeads({ count: 300, seed: 33, asOf }) as LeadInput[];
+    const js = runJs(parsed.workflow, catalog, leads, Date.parse(asOf));
+    for (const w of warehouses) {
+      const { code, out, errors } = await cli([
+        '--workflow',
+        slug,
+        '--dialect',
+        w.dialect,
+        '--leads-table',
+        'leads',
+        '--events-table',
+        'events',
+        '--as-of',
+        asOf,
+        '--view',
+        'agreement',
+      ]);
+      expect(errors).toEqual([]);
+      expect(code).toBe(0);
+      expect(out).toContain(`-- Accord agreement "${slug}", version ${version.number}`);
+      expect(out).toContain(`-- workflow hash "${version.compiled_hash}"`);
+      expect(out).toContain(`-- catalog hash "${version.catalog_hash}"`);
+      expect(out).toMatch(/CREATE OR REPLACE VIEW "agreement" AS\n/);
+      expect(out).not.toMatch(/\$\d/);
+      await w.load(leads, catalog);
+      await w.query(out);
+      const scoreColumns = Object.fromEntries(
+        parsed.workflow.scores.map((s) => [s.id, `score:${s.id}`]),
+      );
+      const rows = await runCompiled(w, {
+        ok: true,
+        sql: 'SELECT * FROM agreement',
+        params: [],
+        scoreColumns,
+        ruleKeys: [],
+      });
+      expect(rows.size).toBe(leads.length);
+      for (const lead of leads)
+        expect(rows.get(lead.id), `${w.dialect} ${lead.id}`).toEqual(js.get(lead.id));
+    }
+  });
+
+  it('fails with exit code 2 on a bad dialect, table name or workflow', async () => {
+    const base = ['--leads-table', 'leads', '--events-table', 'events'];
+    const dialect = await cli(['--workflow', slug, '--dialect', 'oracle', ...base]);
+    expect(dialect.code).toBe(2);
+    expect(dialect.errors.join(' ')).toMatch(/--dialect must be postgres or duckdb/);
+    const table = await cli(['--workflow', slug, '--dialect', 'duckdb', '--leads-table', 'a..b']);
+    expect(table.code).toBe(2);
+    expect(table.errors.join(' ')).toMatch(/not a table name/);
+    const missing = await cli(['--workflow', 'no-such-flow', '--dialect', 'duckdb', ...base]);
+    expect(missing.code).toBe(2);
+    expect(missing.errors.join(' ')).toMatch(/No workflow "no-such-flow"/);
+  });
+});
