@@ -12,6 +12,15 @@ export interface AccordDatabase {
   db: Db;
   kind: DbKind;
   close(): Promise<void>;
+  /** PostgreSQL only: the connection pool's counts, read live (the metrics report them). */
+  pool?: PoolUse;
+}
+
+/** How a pg pool is used right now. */
+export interface PoolUse {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
 }
 
 export interface CreateDbOptions {
@@ -77,7 +86,7 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Acco
     await db.destroy().catch(() => undefined);
     throw new DatabaseStartError(`Cannot connect to ${where}: ${describe(error)}`);
   }
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  return { db, kind: 'postgres', close: () => db.destroy(), pool };
 }
 
 async function openPglite(dataDir: string | undefined): Promise<AccordDatabase> {

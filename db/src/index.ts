@@ -1,5 +1,5 @@
 export { createDb, DatabaseStartError } from './create-db';
-export type { AccordDatabase, CreateDbOptions, Db, DbKind } from './create-db';
+export type { AccordDatabase, CreateDbOptions, Db, DbKind, PoolUse } from './create-db';
 export type { DB } from './database';
 export type { Executor } from './executor';
 export { migrateDown, migrateToLatest, pendingMigrations } from './migrate';

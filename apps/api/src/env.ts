@@ -45,7 +45,18 @@ const envSchema = z.object({
    * the server closes their connections and marks the runs failed (see shutdown.ts).
    */
   ACCORD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  /**
+   * JSON log lines (one per request) at `info` and above; `debug` and `trace` add request bodies
+   * (lead data), with passwords and tokens still redacted.
+   */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).max(512).optional()),
+  /** When set, /metrics is served on a listener of its own on this port (and 404 on PORT). */
+  METRICS_PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).max(65535).optional(),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -26,6 +26,8 @@ import { restErrorBody, STATUS_OF, type RestErrorCode } from './rest/rest-error'
 import { appRouter, type AppRouter } from './root';
 import { sessionFromRequest, type SignedInSession } from './auth/session';
 import type { Caches, Context } from './trpc';
+import { registerMetrics } from './observability/metrics';
+import { loggingOptions, registerRequestLog } from './observability/request-log';
 
 /** Largest request body the API accepts (tRPC and REST); bigger ones get 413. */
 export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -123,6 +125,8 @@ export interface ServerDeps {
   env: Env;
   /** What /readyz reports; index.ts turns it not ready on SIGTERM. A fresh one by default. */
   readiness?: Readiness;
+  /** Where the JSON log lines go (default stdout); tests capture them. */
+  logStream?: NodeJS.WritableStream;
 }
 
 declare module 'fastify' {
@@ -149,9 +153,10 @@ export async function buildServer({
   database,
   env,
   readiness = new Readiness(database),
+  logStream,
 }: ServerDeps): Promise<AccordServer> {
   const app = Fastify({
-    logger: env.LOG_LEVEL === 'silent' ? false : { level: env.LOG_LEVEL },
+    ...loggingOptions(env, logStream),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 500 },
     // A URL Fastify cannot decode (e.g. a lone surrogate) answers like every other REST error.
@@ -161,6 +166,8 @@ export async function buildServer({
         .send(restErrorBody('BAD_REQUEST', error.message, 'url')),
   });
   await app.register(fastifyCookie);
+  registerRequestLog(app);
+  await registerMetrics(app, { database, env });
   app.addHook('onRequest', async (req, reply) => {
     if (!isTrpcRoute(req)) return;
     // tRPC mutations take JSON only: a cross-site form (urlencoded, multipart, text/plain) can

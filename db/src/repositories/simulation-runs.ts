@@ -251,3 +251,12 @@ export async function changedLeadsPage(
   ]);
   return { total: Number(total?.n ?? 0), rows };
 }
+
+/** A run's status and when it started and finished (the metrics time runs with it), or undefined. */
+export async function runTimes(db: Executor, runId: string) {
+  return db
+    .selectFrom('simulation_runs')
+    .select(['status', 'started_at', 'finished_at'])
+    .where('id', '=', runId)
+    .executeTakeFirst();
+}

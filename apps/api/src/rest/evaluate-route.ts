@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { checkLead } from './lead-check';
+import { reportEvaluated } from '../observability/activity';
 import { leadJsonSchema } from './lead-json-schema';
 import type { ApiKeyCache, ApiKeyIdentity } from './api-key-cache';
 import type { EvaluatorCache } from './evaluator-cache';
@@ -394,6 +395,7 @@ export async function registerEvaluateRoute(
             decisions,
           ),
         );
+      reportEvaluated(deps.db, slug, version.number, results, decisions.length);
       reply.header('x-accord-version', String(version.number));
       return reply.send({ results });
     });

@@ -19,6 +19,7 @@ import { liveCatalog } from './catalogs';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import { goodLeads, MappingError, openImport, type ImportTally } from '../imports/import-leads';
+import { activityOf } from '../observability/activity';
 import { issuesCsvPath, IssueLog } from '../imports/import-issues';
 import { ImportRefused } from '../imports/import-refused';
 import { LeadSetLoadError, loadLeadSet, type Audited } from '../imports/load-lead-set';
@@ -129,6 +130,11 @@ export async function importLeadSet(
         issues: () => ({ count: issues.count, stored: issues.stored }),
       },
     );
+    activityOf(ctx.db).emit({
+      kind: 'importedRows',
+      imported: tally.imported,
+      rejected: tally.rejected,
+    });
     return {
       leadSet,
       ...tally,
