@@ -20,7 +20,11 @@ function newerSource(than) {
     const path = repoRoot + dir;
     if (!existsSync(path)) continue;
     for (const entry of readdirSync(path, { withFileTypes: true, recursive: true }))
-      if (entry.isFile() && statSync(`${entry.parentPath}/${entry.name}`).mtimeMs > than)
+      if (
+        entry.isFile() &&
+        !entry.name.endsWith('.test.ts') &&
+        statSync(`${entry.parentPath}/${entry.name}`).mtimeMs > than
+      )
         return true;
   }
   return false;
