@@ -1,6 +1,7 @@
 import { createDb, DatabaseStartError, migrateToLatest } from '@accord/db';
 import { EnvError, parseEnv } from './env';
 import { seedDemo } from './seed';
+import { seedDemoOutcomes } from './seed-outcomes';
 import { repairAbandonedWork, startRepairJob } from './services/repairs';
 import { runManagerFor } from './simulation/run-manager';
 import { buildServer } from './server';
@@ -17,6 +18,7 @@ async function main() {
   }
   await repairAbandonedWork(database);
   const seeded = env.ACCORD_SEED === 'demo' ? await seedDemo(database.db) : null;
+  if (seeded) await seedDemoOutcomes(database);
   const app = await buildServer({ database, env });
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   const stopRepairs = startRepairJob(database);

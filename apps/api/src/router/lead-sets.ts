@@ -56,6 +56,8 @@ export const leadSetsRouter = {
         count: z.number().int().min(1).max(MAX_GENERATED_LEADS),
         seed: z.union([z.number().int(), z.string().min(1).max(100)]).default(1),
         asOf: dateInput.optional(),
+        /** `model`: outcomes from the generator's documented logistic model (to check tuning). */
+        outcome: z.enum(['realistic', 'model']).default('realistic'),
       }),
     )
     .mutation(({ ctx, input }) => generateLeadSet(ctx, input)),

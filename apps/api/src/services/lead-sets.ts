@@ -180,21 +180,30 @@ export async function leadsOf(
 /** A set of sample leads from the engine's generator, streamed into the database in batches. */
 export async function generateLeadSet(
   ctx: Ctx,
-  input: { name: string; count: number; seed: number | string; asOf?: Date },
+  input: {
+    name: string;
+    count: number;
+    seed: number | string;
+    asOf?: Date;
+    /** `model`: outcomes drawn from the generator's documented logistic model (for tuning). */
+    outcome?: 'realistic' | 'model';
+  },
 ) {
   const asOf = input.asOf?.getTime() ?? DEFAULT_SAMPLE_AS_OF;
+  const outcome = input.outcome ?? 'realistic';
   const source = {
     kind: 'generated',
     count: input.count,
     seed: input.seed,
     asOf: new Date(asOf).toISOString(),
+    ...(outcome === 'model' ? { outcome } : {}),
   };
   try {
     return await loadLeadSet(
       ctx,
       (run) => mutate(ctx, run),
       { name: input.name, source },
-      leadBatches({ count: input.count, seed: input.seed, asOf, batchSize: 2_000 }),
+      leadBatches({ count: input.count, seed: input.seed, asOf, batchSize: 2_000, outcome }),
     );
   } catch (error) {
     loadFailure(error);
