@@ -5,8 +5,10 @@ import { POINT_STEPS, useEvidenceChoice } from '../../pages/tuning/evidence-choi
 import { withRowPoints } from '../../pages/tuning/tuning-edits';
 import { useEditor, useEditorStoreApi } from '../store';
 import { evidenceKey, nodeBadge } from './evidence-index';
-import { useEvidence } from './evidence-context';
+import { useEvidence, type EditorEvidence } from './evidence-context';
 import './evidence.css';
+
+type ReadyEvidence = Extract<EditorEvidence, { status: 'ready' }>;
 
 /** The held-out evidence of one rule, compact: fired, conversion fired vs not, lift, interval, flags. */
 export function EvidenceLine({ rule }: { rule: RuleEvidence }) {
@@ -87,9 +89,19 @@ const pending = (s: PointSuggestion, current: number) =>
 /** A scorecard row's suggested points, fitted on the fit part, with a button to apply them. */
 export function SuggestedPoints(props: { nodeId: string; rowId: string; current: number }) {
   const evidence = useEvidence();
+  if (evidence?.status !== 'ready') return null;
+  return <ReadySuggestedPoints {...props} evidence={evidence} />;
+}
+
+function ReadySuggestedPoints(props: {
+  nodeId: string;
+  rowId: string;
+  current: number;
+  evidence: ReadyEvidence;
+}) {
+  const { evidence } = props;
   const store = useEditorStoreApi();
   const readOnly = useEditor((s) => s.readOnly);
-  if (evidence?.status !== 'ready') return null;
   const s = evidence.index.suggestions.get(evidenceKey(props.nodeId, props.rowId));
   if (!s) return null;
   return (
@@ -130,14 +142,25 @@ export function SuggestedPoints(props: { nodeId: string; rowId: string; current:
  */
 export function ScorecardEvidenceHead({ nodeId }: { nodeId: string }) {
   const evidence = useEvidence();
+  if (evidence?.status !== 'ready') return null;
+  return <ReadyScorecardEvidenceHead nodeId={nodeId} evidence={evidence} />;
+}
+
+function ReadyScorecardEvidenceHead({
+  nodeId,
+  evidence,
+}: {
+  nodeId: string;
+  evidence: ReadyEvidence;
+}) {
   const store = useEditorStoreApi();
   const readOnly = useEditor((s) => s.readOnly);
   const rows = useEditor((s) => {
     const node = s.doc.nodes.find((n) => n.id === nodeId);
     return node?.kind === 'scorecard' ? node.data.rows : undefined;
   });
-  const [choice, setChoice] = useEvidenceChoice(evidence?.workflowId ?? '');
-  if (evidence?.status !== 'ready' || !rows) return null;
+  const [choice, setChoice] = useEvidenceChoice(evidence.workflowId);
+  if (!rows) return null;
   const card = evidence.index.scorecards.get(nodeId);
   const todo = (card?.rows ?? []).filter((s) => {
     const row = rows.find((r) => r.id === s.rowId);
