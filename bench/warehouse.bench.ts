@@ -1,0 +1,315 @@
+/**
+ * npm run bench:warehouse — the agreement run where the leads live (#21).
+ *
+ * 1. DuckDB, 10,000,000 leads × 2 versions: the default agreement against the candidate of
+ *    bench:simulate (lower MQL threshold, more points for large companies), every aggregate. The
+ *    leads: 1,000,000 from the engine's generator (seed 7), written as CSV files (leads; events)
+ *    and loaded as `accord simulate` loads files, then repeated ten times inside DuckDB under new
+ *    keys and ids (so the 10M have exactly the generator's distributions; generating 10M in JS and
+ *    writing 80M event rows would take minutes). Timed: the simulation alone (both compiled
+ *    queries, the per-lead table, the aggregate queries, the result). Checked: every count is ten
+ *    times the JavaScript simulation of the 1M.
+ * 2. PostgreSQL (DATABASE_URL or TEST_DATABASE_URL), 2,000,000 generated leads stored as a lead
+ *    set the way the app stores them (JSON rows; load timed apart), then the same stored set
+ *    simulated through the API both ways: inside PostgreSQL (`path: 'sql'`) and on today's worker
+ *    lanes (`path: 'workers'`: pages read from the database and shipped to worker threads). The
+ *    two results must be equal, aggregate by aggregate.
+ *
+ * Ends with one JSON line: {"duckdb10MMs","postgres2MMs" (load + simulation in PostgreSQL),
+ * "jsLanes2MMs","peakRssMb", and the parts}.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  appendLeads,
+  createDb,
+  createLeadSet,
+  finishLeadSet,
+  migrateToLatest,
+  sql,
+  type AccordDatabase,
+} from '@accord/db';
+import {
+  canonicalJson,
+  defaultCatalog,
+  defaultWorkflow,
+  leadBatches,
+  parseWorkflow,
+  type SimulationResult,
+} from '@accord/engine';
+import { runManagerFor } from '@accord/api/simulation/run-manager';
+import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
+import { demoCallers } from '@accord/api/testing';
+import {
+  loadLeadFiles,
+  openDuckDb,
+  simulateInDuckDb,
+  type LeadsTable,
+} from '@accord/api/warehouse/duckdb-simulation';
+import { SIM_AS_OF, simulateShare } from './simulate-lane';
+
+/** `BENCH_WAREHOUSE_SCALE=0.01` runs the same bench on 1% of the leads (a quick check). */
+const SCALE = Number(process.env.BENCH_WAREHOUSE_SCALE ?? 1);
+const BASE_LEADS = Math.round(1_000_000 * SCALE);
+const COPIES = 10;
+const PG_LEADS = Math.round(2_000_000 * SCALE);
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const ms = (t0: number) => Math.round(performance.now() - t0);
+
+function parsed(document: unknown) {
+  const p = parseWorkflow(document);
+  if (!p.ok) throw new Error('not a workflow');
+  return p.workflow;
+}
+const baseline = { workflow: parsed(defaultWorkflow()), catalog: defaultCatalog };
+const candidate = { workflow: lowerMqlThreshold(defaultWorkflow()), catalog: defaultCatalog };
+
+const csvCell = (value: unknown) => {
+  const text = value === undefined || value === null ? '' : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** The generator's leads as the two CSV files `accord simulate --in … --events …` reads. */
+function writeLeadFiles(dir: string, count: number) {
+  const fields = defaultCatalog.fields.map((f) => f.id);
+  const leadsFd = openSync(join(dir, 'leads.csv'), 'w');
+  const eventsFd = openSync(join(dir, 'events.csv'), 'w');
+  writeSync(leadsFd, `${['id', ...fields, 'converted'].join(',')}\n`);
+  writeSync(eventsFd, 'lead_id,type,at,props\n');
+  for (const batch of leadBatches({ count, seed: 7, asOf: SIM_AS_OF, batchSize: 10_000 })) {
+    let leads = '';
+    let events = '';
+    for (const lead of batch) {
+      leads += `${[lead.id, ...fields.map((f) => lead.attributes[f]), lead.outcome.converted].map(csvCell).join(',')}\n`;
+      for (const e of lead.events)
+        events += `${lead.id},${e.type},${e.at},${csvCell(JSON.stringify(e.props ?? {}))}\n`;
+    }
+    writeSync(leadsFd, leads);
+    writeSync(eventsFd, events);
+  }
+  closeSync(leadsFd);
+  closeSync(eventsFd);
+}
+
+/** Every count of `big` is `copies` times the one of `small` (changed leads kept aside). */
+function expectCopies(big: SimulationResult, small: SimulationResult, copies: number) {
+  const times = (value: unknown): unknown =>
+    typeof value === 'number'
+      ? value * copies
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, times(v)]))
+        : value;
+  const same = (what: string, a: unknown, b: unknown) => {
+    if (canonicalJson(a) !== canonicalJson(b))
+      throw new Error(`DuckDB and JavaScript disagree on ${what}`);
+  };
+  same('leads', big.leads, small.leads * copies);
+  same('funnel', big.funnel, times(small.funnel));
+  same('matrix', big.matrix, times(small.matrix));
+  same(
+    'histograms',
+    big.histograms,
+    Object.fromEntries(
+      Object.entries(small.histograms).map(([id, bins]) => [
+        id,
+        bins.map((b) => ({ ...b, baseline: b.baseline * copies, candidate: b.candidate * copies })),
+      ]),
+    ),
+  );
+  same(
+    'coverage',
+    big.coverage,
+    small.coverage.map((c) => ({
+      ...c,
+      baseline: c.baseline === null ? null : c.baseline * copies,
+      candidate: c.candidate === null ? null : c.candidate * copies,
+    })),
+  );
+  same('changed leads', big.changed.total, small.changed.total * copies);
+  same('outcome precision', big.outcomes?.candidate.precision, small.outcomes?.candidate.precision);
+}
+
+async function duckdb10M() {
+  const dir = mkdtempSync(join(tmpdir(), 'accord-warehouse-'));
+  const duck = await openDuckDb();
+  try {
+    await duck.connection.run(`SET temp_directory = '${join(dir, 'spill')}'`);
+    let t0 = performance.now();
+    writeLeadFiles(dir, BASE_LEADS);
+    console.log(`DuckDB: wrote ${BASE_LEADS} generated leads as CSV in ${ms(t0)} ms (not counted)`);
+    t0 = performance.now();
+    const base = await loadLeadFiles(duck.connection, {
+      leads: join(dir, 'leads.csv'),
+      events: join(dir, 'events.csv'),
+      catalogs: [defaultCatalog],
+    });
+    const columns = [...base.columns.values()];
+    await duck.connection.run(
+      `CREATE TEMP TABLE big_leads AS SELECT key * ${COPIES} + r AS key, key * ${COPIES} + r AS position, ` +
+        `id || '~' || CAST(r AS VARCHAR) AS id, converted, ${columns.join(', ')} ` +
+        `FROM accord_leads, range(${COPIES}) AS copies(r) ORDER BY key * ${COPIES} + r`,
+    );
+    await duck.connection.run(
+      `CREATE TEMP TABLE big_events AS SELECT lead_id * ${COPIES} + r AS lead_id, "type", "at", "props" ` +
+        `FROM accord_events, range(${COPIES}) AS copies(r)`,
+    );
+    await duck.connection.run('DROP TABLE accord_leads; DROP TABLE accord_events');
+    const counted = await duck.connection.runAndReadAll(
+      'SELECT (SELECT count(*) FROM big_leads) AS leads, (SELECT count(*) FROM big_events) AS events',
+    );
+    const [leadCount, eventCount] = counted.getRows()[0]!.map(Number) as [number, number];
+    console.log(
+      `DuckDB: loaded the files and repeated them ×${COPIES}: ${leadCount} leads, ${eventCount} events in ${ms(t0)} ms (not counted)`,
+    );
+    const table: LeadsTable = {
+      table: 'big_leads',
+      columns: base.columns,
+      events: 'big_events',
+      leads: leadCount,
+    };
+    t0 = performance.now();
+    const result = await simulateInDuckDb(duck.connection, table, {
+      baseline,
+      candidate,
+      asOf: SIM_AS_OF,
+    });
+    const simMs = ms(t0);
+    console.log(
+      `DuckDB: ${result.leads} leads × 2 versions, every aggregate: ${simMs} ms; ${result.changed.total} changed stage`,
+    );
+    return { simMs, result };
+  } finally {
+    duck.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function openPostgres(url: string): Promise<AccordDatabase> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = await createDb({ databaseUrl: url, maxConnections: 1 });
+  await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+  const database = await createDb({ databaseUrl: url, schema, maxConnections: 10 });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db);
+      await admin.close();
+    },
+  };
+}
+
+async function postgres2M(url: string) {
+  const database = await openPostgres(url);
+  try {
+    await migrateToLatest(database.db);
+    runManagerFor(database.db).warm();
+    const as = await demoCallers(database);
+    const workflowId = (await as.ops.workflows.list({}))[0]!.id;
+    const draft = await as.marketing.draft.get({ workflowId });
+    await as.marketing.draft.save({
+      workflowId,
+      baseRevision: draft.revision,
+      document: lowerMqlThreshold(draft.document),
+    });
+    const proposed = await as.marketing.versions.propose({ workflowId, changeNote: 'bench' });
+    const me = (await as.ops.auth.me())!;
+
+    const t0 = performance.now();
+    const set = await createLeadSet(database.db, {
+      workspaceId: me.workspace_id,
+      name: 'Bench 2M',
+      source: { kind: 'generated', count: PG_LEADS, seed: 7, asOf: new Date(SIM_AS_OF) },
+      createdBy: me.id,
+    });
+    let seq = 0;
+    for (const batch of leadBatches({
+      count: PG_LEADS,
+      seed: 7,
+      asOf: SIM_AS_OF,
+      batchSize: 5_000,
+    })) {
+      await appendLeads(database.db, set.id, seq, batch);
+      seq += batch.length;
+    }
+    await finishLeadSet(database.db, set.id, { leadCount: PG_LEADS, hasOutcomes: true });
+    await sql`analyze leads`.execute(database.db);
+    const loadMs = ms(t0);
+    console.log(`PostgreSQL: stored ${PG_LEADS} generated leads as a lead set in ${loadMs} ms`);
+
+    const run = async (path: 'sql' | 'workers') => {
+      const start = performance.now();
+      const { runId } = await as.ops.simulations.start({
+        workflowId,
+        baseline: 'published',
+        candidate: { versionId: proposed.id },
+        leadSetId: set.id,
+        path,
+      });
+      await runManagerFor(database.db).settled(runId);
+      const got = await as.ops.simulations.get({ runId });
+      const took = ms(start);
+      if (got.status !== 'done' || got.result?.leads !== PG_LEADS)
+        throw new Error(`the ${path} run ended ${got.status}: ${got.error}`);
+      console.log(
+        `PostgreSQL: ${PG_LEADS} stored leads × 2 versions through the API, ${path === 'sql' ? 'inside PostgreSQL' : 'on the worker lanes'}: ${took} ms (ran in ${got.result.ranIn}); ${got.result.changed.total} changed stage`,
+      );
+      return { ms: took, result: got.result };
+    };
+    const inDatabase = await run('sql');
+    const lanes = await run('workers');
+    const { ranIn: _a, ...a } = inDatabase.result;
+    const { ranIn: _b, ...b } = lanes.result;
+    for (const key of Object.keys(a) as (keyof typeof a)[])
+      if (canonicalJson(a[key]) !== canonicalJson(b[key]))
+        throw new Error(`PostgreSQL and the worker lanes disagree on ${key}`);
+    await runManagerFor(database.db).shutdown();
+    return { loadMs, sqlMs: inDatabase.ms, lanesMs: lanes.ms };
+  } finally {
+    await database.close();
+  }
+}
+
+console.log(
+  `load before: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+const duck = await duckdb10M();
+const js = simulateShare(BASE_LEADS, 7);
+expectCopies(duck.result, js.result, COPIES);
+console.log(
+  `DuckDB's 10M result is ${COPIES}× the JavaScript simulation of the 1M (one thread: ${Math.round(js.simMs)} ms for the 1M), count by count`,
+);
+const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
+const pg = url ? await postgres2M(url) : null;
+if (!pg) console.log('PostgreSQL: skipped (set DATABASE_URL or TEST_DATABASE_URL to run it)');
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+const postgres2MMs = pg ? pg.loadMs + pg.sqlMs : null;
+console.log(
+  `targets: DuckDB 10M × 2 versions < 5000 ms (${duck.simMs}); PostgreSQL (load + simulation) faster than the worker lanes` +
+    (pg
+      ? ` (${postgres2MMs} = ${pg.loadMs} load + ${pg.sqlMs} simulation, vs ${pg.lanesMs} on the lanes from the stored set)`
+      : ' (skipped)') +
+    `; peak RSS ${mb(peakRss)} MB; load after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+);
+console.log(
+  JSON.stringify({
+    duckdb10MMs: duck.simMs,
+    postgres2MMs,
+    jsLanes2MMs: pg?.lanesMs ?? null,
+    peakRssMb: mb(peakRss),
+    postgresLoad2MMs: pg?.loadMs ?? null,
+    postgresSim2MMs: pg?.sqlMs ?? null,
+  }),
+);
