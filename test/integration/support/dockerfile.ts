@@ -3,7 +3,7 @@
  * machine (a directory stands in for the image's filesystem), for the container recipe suite: a
  * machine without a container engine still runs the image's own commands.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 
@@ -144,12 +144,16 @@ export function replayStage(options: ReplayOptions): Record<string, string> {
     } else if (keyword === 'RUN') {
       const command = (options.rewrite ?? ((c: string) => c))(mapPaths(args, paths));
       const started = Date.now();
-      execFileSync('sh', ['-c', command], {
+      const run = spawnSync('sh', ['-c', command], {
         cwd: workdir,
         env: { ...process.env, ...options.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
       });
+      if (run.status !== 0)
+        throw new Error(
+          `RUN ${args} failed (${run.status ?? run.signal}):\n${`${run.stdout}\n${run.stderr}`.slice(-6_000)}`,
+        );
       options.onRun?.(args, Date.now() - started);
     } else if (keyword !== 'WORKDIR' || args !== '/app') {
       if (!['VOLUME', 'USER', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL', 'CMD'].includes(keyword))
