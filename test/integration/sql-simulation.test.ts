@@ -138,16 +138,24 @@ describe.skipIf(!postgres)(
       expectSameAggregates(sql, workers);
     });
 
-    it('chooses the database by size on auto and refuses nothing it can run', async () => {
-      const set = await as.ops.leadSets.generate({ name: 'Small', count: 50, seed: 9 });
-      const small = await as.ops.simulations.start({
-        workflowId,
-        baseline: 'published',
-        candidate: { versionId: candidateId },
-        leadSetId: set.id,
-      });
-      expect(small.path).toBe('workers');
-      await runManagerFor(database.db).settled(small.runId);
+    it('on auto, goes to the database from ACCORD_SQL_SIMULATION_MIN_LEADS leads, else to the workers', async () => {
+      const withThreshold = await demoCallers(database, { ACCORD_SQL_SIMULATION_MIN_LEADS: '100' });
+      const start = async (callers: Callers, count: number) => {
+        const set = await callers.ops.leadSets.generate({ name: `Auto ${count}`, count, seed: 9 });
+        const started = await callers.ops.simulations.start({
+          workflowId,
+          baseline: 'published',
+          candidate: { versionId: candidateId },
+          leadSetId: set.id,
+        });
+        await runManagerFor(database.db).settled(started.runId);
+        const got = await callers.ops.simulations.get({ runId: started.runId });
+        return { path: started.path, ranIn: got.result?.ranIn };
+      };
+      expect(await start(withThreshold, 50)).toEqual({ path: 'workers', ranIn: 'workers' });
+      expect(await start(withThreshold, 150)).toEqual({ path: 'sql', ranIn: 'database' });
+      // Unset, auto never picks the database (the workers were faster at every measured size).
+      expect(await start(as, 150)).toEqual({ path: 'workers', ranIn: 'workers' });
     });
   },
 );

@@ -46,6 +46,15 @@ const envSchema = z.object({
    */
   ACCORD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
   /**
+   * On PostgreSQL, simulations started with path `auto` run inside the database from this many
+   * leads; unset, `auto` always uses the worker lanes (faster on every size bench:warehouse
+   * measured so far) and the database path is taken only when asked for (`path: 'sql'`).
+   */
+  ACCORD_SQL_SIMULATION_MIN_LEADS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).optional(),
+  ),
+  /**
    * JSON log lines (one per request) at `info` and above; `debug` and `trace` add request bodies
    * (lead data), with passwords and tokens still redacted.
    */

@@ -140,7 +140,12 @@ export const simulationsRouter = {
     .mutation(async ({ ctx, input }) => {
       const { workflow, baseline, candidate } = await resolveSides(ctx, input);
       const set = await requireLeadSet(ctx, input.leadSetId);
-      const chosen = choosePath(input.path, ctx.dbKind, set.lead_count);
+      const chosen = choosePath(
+        input.path,
+        ctx.dbKind,
+        set.lead_count,
+        ctx.env.ACCORD_SQL_SIMULATION_MIN_LEADS,
+      );
       if ('refused' in chosen)
         throw new TRPCError({ code: 'PRECONDITION_FAILED', message: chosen.refused });
       if (set.status !== 'ready' || set.lead_count === 0)

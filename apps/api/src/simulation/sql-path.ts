@@ -15,20 +15,17 @@ export const SIMULATION_PATHS = ['auto', 'sql', 'workers'] as const;
 export type SimulationPath = (typeof SIMULATION_PATHS)[number];
 
 /**
- * From this many leads `auto` simulates inside PostgreSQL. Below it the worker lanes answer as
- * fast (their start-up is paid once per server; see bench:warehouse for the measured crossover).
- */
-export const SQL_PATH_MIN_LEADS = 20_000;
-
-/**
  * Where a run of `leadCount` leads goes: `sql` only on PostgreSQL (embedded PGlite runs in this
- * process, so the workers are faster there), `auto` by size. A reason when `sql` cannot be had.
- * @example choosePath('auto', 'postgres', 2_000_000) // { path: 'sql' }
+ * process, so the workers are faster there); `auto` goes to the database from `sqlMinLeads`
+ * leads (ACCORD_SQL_SIMULATION_MIN_LEADS; unset, never: the worker lanes were faster at every
+ * size bench:warehouse measured). A reason when `sql` cannot be had.
+ * @example choosePath('auto', 'postgres', 2_000_000, 100_000) // { path: 'sql' }
  */
 export function choosePath(
   requested: SimulationPath,
   dbKind: DbKind,
   leadCount: number,
+  sqlMinLeads: number | undefined,
 ): { path: 'sql' | 'workers' } | { refused: string } {
   if (requested === 'workers') return { path: 'workers' };
   if (dbKind !== 'postgres')
@@ -39,7 +36,9 @@ export function choosePath(
         }
       : { path: 'workers' };
   if (requested === 'sql') return { path: 'sql' };
-  return { path: leadCount >= SQL_PATH_MIN_LEADS ? 'sql' : 'workers' };
+  return {
+    path: sqlMinLeads !== undefined && leadCount >= sqlMinLeads ? 'sql' : 'workers',
+  };
 }
 
 /** What a run inside the database needs: the set, the two documents and their catalogs, asOf. */
