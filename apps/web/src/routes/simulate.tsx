@@ -14,6 +14,8 @@ import {
   type SimulationResult,
 } from '../pages/simulate/results';
 import { QuickTest } from '../pages/simulate/quick-test';
+import { useCoverageEvidence } from '../pages/simulate/use-coverage-evidence';
+import type { RouterOutputs } from '../lib/types';
 import { sidesInput, type ReadyLeadSet, type SidesChoice } from '../pages/simulate/sides-choice';
 import { usePermissions } from '../pages/use-permissions';
 import { VersionSelect } from '../pages/version-select';
@@ -257,13 +259,22 @@ function Run({ runId }: { runId: string }) {
       )}
       {r.status === 'failed' && <p className="error">The run failed: {r.error}</p>}
       {r.status === 'cancelled' && <p className="muted">This run was cancelled.</p>}
-      {r.status === 'done' && r.result && <Results runId={runId} result={r.result} />}
+      {r.status === 'done' && r.result && <Results runId={runId} run={r} result={r.result} />}
     </section>
   );
 }
 
-function Results({ runId, result }: { runId: string; result: SimulationResult }) {
+function Results({
+  runId,
+  run,
+  result,
+}: {
+  runId: string;
+  run: RouterOutputs['simulations']['get'];
+  result: SimulationResult;
+}) {
   const [cell, setCell] = useState<MatrixCell>(null);
+  const evidence = useCoverageEvidence(run, result.outcomes !== null);
   const labels = new Map(result.stages.map((s) => [s.id, s.label]));
   const stageLabel = (id: string) => labels.get(id) ?? id;
   return (
@@ -308,7 +319,7 @@ function Results({ runId, result }: { runId: string; result: SimulationResult })
         </section>
         <section className="card">
           <h2>Rule coverage</h2>
-          <RuleCoverage result={result} />
+          <RuleCoverage result={result} evidence={evidence} />
         </section>
       </div>
     </div>

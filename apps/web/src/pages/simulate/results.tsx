@@ -11,6 +11,8 @@ import {
 import { idValue } from '@accord/engine';
 import type { RouterOutputs } from '../../lib/types';
 import { DataTable } from '../data-table';
+import { coverageKey, type WholeSetEvidence } from '../tuning/coverage-evidence';
+import { liftText, percent } from '../tuning/format';
 
 export type SimulationResult = NonNullable<RouterOutputs['simulations']['get']['result']>;
 export type MatrixCell = { from: string; to: string } | null;
@@ -207,8 +209,17 @@ function rateText(entry: { leads: number; converted: number; rate: number } | un
   return `${pct(entry.rate)} (${entry.converted.toLocaleString()} of ${entry.leads.toLocaleString()})`;
 }
 
-/** Hits per rule on each side; rules that never fire are flagged. */
-export function RuleCoverage({ result }: { result: SimulationResult }) {
+/**
+ * Hits per rule on each side; rules that never fire are flagged. With `evidence` (the
+ * candidate's rules on a set with outcomes), how the leads each rule fired on converted.
+ */
+export function RuleCoverage({
+  result,
+  evidence,
+}: {
+  result: SimulationResult;
+  evidence?: ReadonlyMap<string, WholeSetEvidence>;
+}) {
   const never = result.coverage.filter((c) => c.candidate === 0);
   return (
     <>
@@ -223,20 +234,37 @@ export function RuleCoverage({ result }: { result: SimulationResult }) {
         )}
       </p>
       <div className="scroll-box">
-        <DataTable label="Rule coverage" columns={['Rule', 'Baseline', 'Candidate']}>
-          {result.coverage.map((c) => (
-            <tr
-              key={`${c.nodeId}/${c.rowId ?? ''}`}
-              className={c.candidate === 0 ? 'never' : undefined}
-            >
-              <td>
-                {c.label}
-                {c.candidate === 0 && <span className="badge status-rejected">never fires</span>}
-              </td>
-              <td>{c.baseline === null ? 'not in baseline' : c.baseline.toLocaleString()}</td>
-              <td>{c.candidate === null ? 'removed' : c.candidate.toLocaleString()}</td>
-            </tr>
-          ))}
+        <DataTable
+          label="Rule coverage"
+          columns={[
+            'Rule',
+            'Baseline',
+            'Candidate',
+            ...(evidence ? ['Converts when fired', 'Lift'] : []),
+          ]}
+        >
+          {result.coverage.map((c) => {
+            const e = evidence?.get(coverageKey(c.nodeId, c.rowId));
+            return (
+              <tr
+                key={`${c.nodeId}/${c.rowId ?? ''}`}
+                className={c.candidate === 0 ? 'never' : undefined}
+              >
+                <td>
+                  {c.label}
+                  {c.candidate === 0 && <span className="badge status-rejected">never fires</span>}
+                </td>
+                <td>{c.baseline === null ? 'not in baseline' : c.baseline.toLocaleString()}</td>
+                <td>{c.candidate === null ? 'removed' : c.candidate.toLocaleString()}</td>
+                {evidence && (
+                  <>
+                    <td>{e ? percent(e.rate) : ''}</td>
+                    <td>{e ? liftText(e.lift) : ''}</td>
+                  </>
+                )}
+              </tr>
+            );
+          })}
         </DataTable>
       </div>
     </>
