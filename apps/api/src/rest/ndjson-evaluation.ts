@@ -75,9 +75,11 @@ function opensMoreThan(text: string, limit: number): boolean {
   return false;
 }
 
-/** Whether a line holds nothing but whitespace (blank lines are skipped, as NDJSON allows). */
+const JSON_WHITESPACE = /^[ \t\r]*$/;
+
+/** Whether a line holds nothing but JSON whitespace (blank lines are skipped, as NDJSON allows). */
 function isBlank(text: string): boolean {
-  return text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '');
+  return text.length === 0 || (text.charCodeAt(0) <= 32 && JSON_WHITESPACE.test(text));
 }
 
 /**
