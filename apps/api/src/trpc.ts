@@ -64,7 +64,7 @@ export class InvalidWorkflow extends Error {
 }
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     return {
       ...shape,
@@ -77,6 +77,7 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         stack: undefined,
+        requestId: ctx?.req?.id,
         conflict: cause instanceof DraftConflict ? cause.conflict : undefined,
         diagnostics: cause instanceof InvalidWorkflow ? cause.diagnostics : undefined,
         workspaces: cause instanceof ChooseWorkspace ? cause.workspaces : undefined,

@@ -231,7 +231,12 @@ describe.each(testBackends())('REST evaluation API on $kind', ({ open }) => {
     const missing = await post('nothing-here', { lead: lead('a') });
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json()).toEqual({
-      error: { code: 'NOT_FOUND', message: 'No workflow "theirs".', path: 'params.slug' },
+      error: {
+        code: 'NOT_FOUND',
+        message: 'No workflow "theirs".',
+        path: 'params.slug',
+        requestId: foreign.headers['x-request-id'],
+      },
     });
     expect(missing.json().error.message).toBe('No workflow "nothing-here".');
     // The other workspace's key is refused this workspace's workflow the same way.
@@ -280,6 +285,7 @@ describe.each(testBackends())('REST evaluation API on $kind', ({ open }) => {
       code: 'BAD_REQUEST',
       message: 'expected a number, got "lots"',
       path: 'lead.attributes.company_size',
+      requestId: single.headers['x-request-id'],
     });
     const batch = await post('inbound', {
       leads: [

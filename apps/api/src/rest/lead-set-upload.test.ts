@@ -152,6 +152,7 @@ describe.each(testBackends())('lead set upload on $kind', ({ open }) => {
       message:
         'Line 3, column 7: the file is not text: it has a NUL byte here. Upload a CSV or JSON file saved as UTF-8.',
       path: 'body',
+      requestId: res.headers['x-request-id'],
     });
     // Bytes that are not UTF-8 (0xFF), the way an .xlsx or a UTF-16 file starts.
     const latin = Buffer.concat([

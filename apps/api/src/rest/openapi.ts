@@ -18,6 +18,10 @@ const errorSchema = z.object({
     path: z
       .string()
       .describe('Where in the request the problem is, e.g. leads[3].attributes.email'),
+    requestId: z
+      .string()
+      .optional()
+      .describe('The request id, as in the x-request-id header (the server log carries it too)'),
   }),
 });
 
