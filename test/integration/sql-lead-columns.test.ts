@@ -82,7 +82,6 @@ describe('typed lead columns in DuckDB', () => {
   });
 });
 
-// eslint-disable-next-line no-restricted-properties -- tests read their own switch
 const url = process.env.TEST_DATABASE_URL;
 describe.skipIf(!url)(
   url
