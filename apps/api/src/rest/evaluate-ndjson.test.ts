@@ -243,6 +243,38 @@ describe.each(testBackends())('NDJSON evaluation API on $kind', ({ open }) => {
     }
   });
 
+  it('answers an empty body with an empty answer', async () => {
+    for (const payload of ['', '\n\n', ' \r\n']) {
+      const res = await send(payload);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe('');
+    }
+  });
+
+  it('rate limits NDJSON requests like JSON ones, before reading the body', async () => {
+    const limited = Fastify();
+    await registerEvaluateRoute(limited, {
+      db: database.db,
+      ...app.caches,
+      rateLimits: { perKey: 1, perAddress: 1 },
+    });
+    try {
+      const post = () =>
+        limited.inject({
+          method: 'POST',
+          url: `/v1/workflows/${slug}/evaluate`,
+          headers: { 'content-type': NDJSON_TYPE, authorization: `Bearer ${key}` },
+          payload: ndjson([leads[0]]),
+        });
+      expect((await post()).statusCode).toBe(200);
+      const refused = await post();
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error.code).toBe('TOO_MANY_REQUESTS');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('refuses a bad query with 400 naming the parameter', async () => {
     for (const [query, path] of [
       ['?version=two', 'query.version'],
