@@ -91,6 +91,11 @@ export function reportEvaluated(
   if (decisionsLogged > 0) channel.emit({ kind: 'decisionsLogged', count: decisionsLogged });
 }
 
+/** Reports decisions written to the decision log (the NDJSON path writes them per batch). */
+export function reportDecisionsLogged(db: Db, count: number) {
+  if (count > 0) activityOf(db).emit({ kind: 'decisionsLogged', count });
+}
+
 function* stagesOf(results: readonly object[]): Generator<string> {
   for (const result of results)
     if ('stage' in result && typeof result.stage === 'string') yield result.stage;

@@ -119,6 +119,16 @@ describe.each(testBackends())('#22: /metrics on $kind', ({ kind, open }) => {
         after.get(`accord_evaluations_total{workflow="${slug}",version="1",stage="${stage}"}`),
       ).toBe(n);
     expect(after.get('accord_decision_log_writes_total')).toBe(7);
+    // The NDJSON path logs its decisions per batch; they count too.
+    const streamed = await app.inject({
+      method: 'POST',
+      url: `/v1/workflows/${slug}/evaluate`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+      payload: [lead('N-1', 'CTO'), lead('N-2', 'CMO')].map((l) => JSON.stringify(l)).join('\n'),
+    });
+    expect(streamed.statusCode).toBe(200);
+    expect(streamed.body.trim().split('\n')).toHaveLength(2);
+    expect((await scrape()).get('accord_decision_log_writes_total')).toBe(9);
   });
 
   it('counts import rows and simulation runs with their duration', async () => {

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { checkLead } from './lead-check';
-import { reportEvaluated } from '../observability/activity';
+import { reportDecisionsLogged, reportEvaluated } from '../observability/activity';
 import { leadJsonSchema } from './lead-json-schema';
 import type { ApiKeyCache, ApiKeyIdentity } from './api-key-cache';
 import type { EvaluatorCache } from './evaluator-cache';
@@ -285,20 +285,23 @@ export async function registerEvaluateRoute(
       });
       const log = workflow.decisionLog
         ? (decisions: NewDecision[]) =>
-            deps.db.transaction().execute((trx) =>
-              recordDecisions(
-                trx,
-                {
-                  workspaceId: workflow.workspaceId,
-                  workflowId: workflow.workflowId,
-                  versionId: version.versionId,
-                  versionNumber: version.number,
-                  apiKeyId: identity.id,
-                  asOf: new Date(asOf),
-                },
-                decisions,
-              ),
-            )
+            deps.db
+              .transaction()
+              .execute((trx) =>
+                recordDecisions(
+                  trx,
+                  {
+                    workspaceId: workflow.workspaceId,
+                    workflowId: workflow.workflowId,
+                    versionId: version.versionId,
+                    versionNumber: version.number,
+                    apiKeyId: identity.id,
+                    asOf: new Date(asOf),
+                  },
+                  decisions,
+                ),
+              )
+              .then(() => reportDecisionsLogged(deps.db, decisions.length))
         : null;
       return reply
         .type(`${NDJSON_TYPE}; charset=utf-8`)
