@@ -49,12 +49,14 @@ export function storedLeadSetRelations(
     return `${fieldFromJson(`a.${ident(field.id)}`, field.type, 'postgres')} as f_${i}`;
   });
   // json_to_record reads the attributes once per lead (the json type is parsed on each access).
+  // `offset 0` keeps each relation a subquery of its own: PostgreSQL would otherwise pull it up
+  // and copy a column's conversion into every place the compiled query reads the column.
   const attributes = fields.length
     ? `, json_to_record(l.data -> 'attributes') as a(${fields.map((f) => `${ident(f.id)} json`).join(', ')})`
     : '';
   const leads =
     `(select l.seq as key${typed.map((c) => `, ${c}`).join('')}\n` +
-    ` from leads as l${attributes}\n where l.lead_set_id = ${set})`;
+    ` from leads as l${attributes}\n where l.lead_set_id = ${set} offset 0)`;
   const at = `e -> 'at'`;
   const events =
     `(select l.seq as lead_id, e ->> 'type' as type,\n` +
@@ -62,11 +64,11 @@ export function storedLeadSetRelations(
     ` when 'string' then ${timeFromText(`(${at} #>> '{}')`, 'postgres')} end) as at,\n` +
     `  (e -> 'props')::jsonb as props\n` +
     ` from leads as l, json_array_elements(case json_typeof(l.data -> 'events') when 'array' then l.data -> 'events' else '[]'::json end) as e\n` +
-    ` where l.lead_set_id = ${set}) as lead_events`;
+    ` where l.lead_set_id = ${set} offset 0) as lead_events`;
   const outcomes =
     `(select seq as key, seq as position, lead_id as id,\n` +
     `  (case json_typeof(data -> 'outcome' -> 'converted') when 'boolean' then (data -> 'outcome' ->> 'converted')::boolean end) as converted\n` +
-    ` from leads where lead_set_id = ${set})`;
+    ` from leads where lead_set_id = ${set} offset 0)`;
   return { leads, columns, events, outcomes };
 }
 
