@@ -26,7 +26,12 @@ export interface SqlRow {
 export interface Warehouse {
   dialect: SqlDialect;
   /** Creates `leads` and `events` (dropped first) holding these leads. */
-  load(leads: readonly LeadInput[], catalog: FieldCatalog, prefix?: string): Promise<void>;
+  load(
+    leads: readonly LeadInput[],
+    catalog: FieldCatalog,
+    prefix?: string,
+    options?: { normalized?: boolean },
+  ): Promise<void>;
   query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
@@ -84,6 +89,7 @@ async function loadInto(
   leads: readonly LeadInput[],
   catalog: FieldCatalog,
   prefix: string,
+  options: { normalized?: boolean } = {},
 ) {
   const d = w.dialect;
   const t = SQL_TYPES[d];
@@ -109,7 +115,7 @@ async function loadInto(
     return `CAST(${ref} AS ${typeOf(d, type)})`;
   };
   const leadRows = leads.map((lead) => {
-    const row = toSqlLead(lead, catalog);
+    const row = toSqlLead(lead, catalog, options);
     return [
       lead.id,
       ...fields.map((f) => {
@@ -145,8 +151,8 @@ export async function duckWarehouse(): Promise<Warehouse> {
   };
   return {
     dialect: 'duckdb',
-    load: (leads, catalog, prefix = '') =>
-      loadInto({ dialect: 'duckdb', exec }, leads, catalog, prefix),
+    load: (leads, catalog, prefix = '', options) =>
+      loadInto({ dialect: 'duckdb', exec }, leads, catalog, prefix, options),
     async query(sql, params) {
       const reader = await connection.runAndReadAll(sql, params as never);
       return reader.getRowObjectsJS() as Record<string, unknown>[];
@@ -174,8 +180,8 @@ export async function postgresWarehouse(schema: string): Promise<Warehouse | und
   };
   return {
     dialect: 'postgres',
-    load: (leads, catalog, prefix = '') =>
-      loadInto({ dialect: 'postgres', exec }, leads, catalog, prefix),
+    load: (leads, catalog, prefix = '', options) =>
+      loadInto({ dialect: 'postgres', exec }, leads, catalog, prefix, options),
     async query(sql, params) {
       return (await client.query(sql, params)).rows;
     },

@@ -17,12 +17,17 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * A lead's field values as typed columns: text as it came (numbers and yes/no as the engine
- * reads them as text), numbers, yes/no, dates (epoch ms), lists; `null` when missing.
+ * reads them as text; or trimmed and lower-cased with `normalized`), numbers, yes/no, dates
+ * (epoch ms), lists (as `toList` reads them); `null` when missing.
  * @example toSqlLead({ attributes: { employees: '250' } }, defaultCatalog).employees // 250
  */
 export function toSqlLead(
   lead: unknown,
   catalog: FieldCatalog,
+  options: {
+    /** Text as the engine reads it (trimmed, lower-cased), for `compileSql`'s `normalizedText`. */
+    normalized?: boolean;
+  } = {},
 ): Record<string, string | number | boolean | string[] | null> {
   const attributes = isObject(lead) && isObject(lead.attributes) ? lead.attributes : {};
   const out: Record<string, string | number | boolean | string[] | null> = {};
@@ -43,7 +48,7 @@ export function toSqlLead(
         v = toList(raw);
         break;
       default:
-        v = typeof raw === 'string' ? raw : toText(raw);
+        v = typeof raw === 'string' && !options.normalized ? raw : toText(raw);
     }
     Object.defineProperty(out, field.id, { value: v ?? null, enumerable: true, writable: true });
   }
