@@ -97,7 +97,10 @@ describe.runIf(browserAvailable())('tuning on outcomes in Chromium (issue #19)',
     expect(await maya.getByTestId('scorecard-evidence-head').textContent()).toContain(
       'Evidence judged on the held-out 30%, seed 1; suggested points fitted on the other 70%, seed 1.',
     );
-    await maya.getByTestId('scorecard-evidence-head').scrollIntoViewIfNeeded();
+    // The rows in view under the evidence bar, as a person would scroll to them.
+    await maya
+      .getByTestId('scorecard-evidence-head')
+      .evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await screenshot(maya, 'tuning-1-editor-evidence');
 
     // Apply two suggested points, each an edit of the draft.
@@ -126,6 +129,16 @@ describe.runIf(browserAvailable())('tuning on outcomes in Chromium (issue #19)',
     await signals.locator('details.signal').first().waitFor({ timeout: 90_000 });
     expect(await signals.locator('details.signal').count()).toBeGreaterThan(3);
     await screenshot(maya, 'tuning-2-signals');
+    // A signal becomes a row of the Engagement scorecard, with its suggested points.
+    const seniority = signals.getByTestId('signal-seniority');
+    await seniority.locator('button', { hasText: 'Add as scorecard row' }).last().click();
+    const addRow = seniority.getByRole('form', { name: /^Add Seniority: .* as a scorecard row$/ });
+    await addRow.getByLabel('Scorecard').selectOption({ label: 'Engagement: what the lead did' });
+    expect(await addRow.getByLabel('Points').inputValue()).toMatch(/^-?\d+$/);
+    await addRow.getByRole('button', { name: /^Add “Seniority: / }).click();
+    await eventually(() => addRow.getByRole('status').textContent()).toMatch(
+      /^Added to the draft \(revision \d+\)/,
+    );
 
     await maya.getByTestId('tune-tab-thresholds').click();
     const explorer = maya.getByRole('region', { name: 'Threshold explorer' });
@@ -137,7 +150,21 @@ describe.runIf(browserAvailable())('tuning on outcomes in Chromium (issue #19)',
     await eventually(() => explorer.getByTestId('score-auc').textContent()).toMatch(
       /ROC AUC 0\.\d{3} held out/,
     );
+    // Pick the point flagging about a quarter of the leads and apply its threshold.
+    await explorer.getByLabel('Share flagged').fill('25');
+    const picked = (await explorer
+      .getByTestId('picked-threshold')
+      .locator('strong')
+      .textContent())!;
+    const threshold = picked.match(/at least (\d+(?:\.\d)?)$/)![1]!;
     await screenshot(maya, 'tuning-3-thresholds');
+    await explorer.getByTestId('apply-threshold').click();
+    await eventually(() => explorer.getByRole('status').textContent()).toMatch(
+      /^Saved in the draft \(revision \d+\)/,
+    );
+    expect(await explorer.getByTestId('apply-threshold').textContent()).toBe(
+      `Apply threshold ${threshold}`,
+    );
 
     await maya.getByTestId('tune-tab-draft').click();
     const drafted = maya.getByRole('region', { name: 'Draft a scorecard' });
@@ -178,6 +205,10 @@ describe.runIf(browserAvailable())('tuning on outcomes in Chromium (issue #19)',
       `(candidate) on ${SET_NAME}, ${LEADS.toLocaleString('en-US')} leads`,
     );
     await ops.getByRole('table', { name: 'Outcome metrics' }).waitFor();
+    // Rule coverage says how the leads each rule fired on converted.
+    const coverage = ops.getByRole('table', { name: 'Rule coverage' });
+    await eventually(() => coverage.locator('th').allTextContents()).toContain('Lift');
+    expect(await coverage.locator('td', { hasText: /^\d+\.\d{2}×$/ }).count()).toBeGreaterThan(0);
     await screenshot(ops, 'tuning-5-simulation');
 
     // The audit log names each applied point change and who made it.

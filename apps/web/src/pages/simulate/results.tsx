@@ -236,12 +236,7 @@ export function RuleCoverage({
       <div className="scroll-box">
         <DataTable
           label="Rule coverage"
-          columns={[
-            'Rule',
-            'Baseline',
-            'Candidate',
-            ...(evidence ? ['Converts when fired', 'Lift'] : []),
-          ]}
+          columns={['Rule', 'Baseline', 'Candidate', ...(evidence ? ['Converts', 'Lift'] : [])]}
         >
           {result.coverage.map((c) => {
             const e = evidence?.get(coverageKey(c.nodeId, c.rowId));

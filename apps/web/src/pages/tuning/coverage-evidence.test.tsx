@@ -74,7 +74,7 @@ describe('rule evidence in the simulation results (issue #19)', () => {
       'Rule',
       'Baseline',
       'Candidate',
-      'Converts when fired',
+      'Converts',
       'Lift',
     ]);
     const rows = [...table.querySelectorAll('tbody tr')].map((tr) =>
