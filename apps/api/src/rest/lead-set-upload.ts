@@ -93,7 +93,10 @@ export async function registerLeadSetUpload(
   app: FastifyInstance,
   deps: { database: AccordDatabase; env: Env; caches: Caches; signInThrottle: SignInThrottle },
 ) {
-  app.addHook('onClose', () => runManagerFor(deps.database.db).shutdown());
+  // A graceful shutdown (shutdown.ts) lets running simulations finish first and ends them itself.
+  app.addHook('onClose', async () => {
+    if (!app.readiness.shuttingDown) await runManagerFor(deps.database.db).shutdown();
+  });
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
