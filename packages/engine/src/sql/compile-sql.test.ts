@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../catalog/default-catalog';
+import { compile } from '../compile/compile';
+import { defaultWorkflow } from '../defaults/default-workflow';
+import { parseWorkflow } from '../schema/parse-workflow';
+import type { Workflow } from '../schema/workflow';
+import { compileSql } from './compile-sql';
+
+const workflow = (): Workflow => {
+  const parsed = parseWorkflow(defaultWorkflow());
+  if (!parsed.ok) throw new Error('default workflow');
+  return parsed.workflow;
+};
+const options = {
+  dialect: 'postgres',
+  leadsRelation: 'leads',
+  eventsRelation: 'events',
+  asOf: '2026-01-01',
+} as const;
+
+describe('compileSql', () => {
+  it('keeps every text of the document out of the SQL: they are parameters', () => {
+    const w = workflow();
+    const q = compileSql(w, defaultCatalog, options);
+    if (!q.ok) throw new Error(JSON.stringify(q.diagnostics));
+    const texts = new Set<string>();
+    JSON.stringify(w, (_k, v: unknown) => {
+      if (typeof v === 'string' && v.length > 3) texts.add(v.toLowerCase());
+      return v;
+    });
+    for (const t of texts) expect(q.sql.toLowerCase().includes(`'${t}'`), t).toBe(false);
+    expect(q.params).toContain('gmail.com');
+    expect(q.sql).toMatch(/\$1\b/);
+  });
+
+  it('numbers its parameters in order of use, each bound once', () => {
+    const q = compileSql(workflow(), defaultCatalog, { ...options, dialect: 'duckdb' });
+    if (!q.ok) throw new Error('compile');
+    const used = [...q.sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+    expect(Math.max(...used)).toBe(q.params.length);
+    expect(new Set(used).size).toBe(q.params.length);
+  });
+
+  it('names the rule keys of the JS tally and a column per score', () => {
+    const w = workflow();
+    const q = compileSql(w, defaultCatalog, options);
+    const js = compile(w, defaultCatalog, { tally: true });
+    if (!q.ok || !js.ok) throw new Error('compile');
+    expect(q.ruleKeys).toEqual(js.tallyKeys);
+    expect(q.scoreColumns).toEqual({ fit: 'score:fit', engagement: 'score:engagement' });
+    expect(q.sql).toContain('AS "score:fit"');
+  });
+
+  it('refuses, by name, what SQL cannot do exactly and what does not validate', () => {
+    const w = workflow();
+    const withNul = JSON.parse(
+      JSON.stringify(w).replace('"Mid-market"', '"Mid\\u0000market"'),
+    ) as Workflow;
+    const nul = compileSql(withNul, defaultCatalog, options);
+    expect(nul.ok).toBe(false);
+    if (!nul.ok) expect(nul.diagnostics.map((d) => d.code)).toEqual(['not-in-sql']);
+    const broken = compileSql(
+      { ...w, nodes: w.nodes.filter((n) => n.kind !== 'start') },
+      defaultCatalog,
+      options,
+    );
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.diagnostics.map((d) => d.code)).toContain('missing-start');
+    const noEvents = compileSql(w, defaultCatalog, { dialect: 'postgres', leadsRelation: 'leads' });
+    expect(noEvents.ok).toBe(false);
+    if (!noEvents.ok) expect(noEvents.diagnostics[0]!.message).toMatch(/events relation is needed/);
+  });
+});
