@@ -7,6 +7,7 @@ import {
   Legend,
   Line,
   LineChart,
+  ReferenceDot,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -91,7 +92,12 @@ export function ThresholdExplorer({ workflowId }: { workflowId: string }) {
               out · <span className="muted">{score.fit.auc?.toFixed(3) ?? '—'} fitted</span>
             </span>
           </div>
-          <ScoreCurve key={score.score} workflowId={workflowId} score={score} />
+          <ScoreCurve
+            key={score.score}
+            workflowId={workflowId}
+            score={score}
+            decision={decision.holdout}
+          />
         </>
       ) : (
         <p className="muted">The workflow has no scores.</p>
@@ -108,8 +114,9 @@ function DecisionSummary({
   const h = decision.holdout;
   return (
     <p className="decision-summary small" data-testid="decision-summary">
-      <strong>MQL or better, as the draft decides:</strong> flags {percent(h.share)} of the held-out
-      leads; precision {percent(h.precision)}, recall {percent(h.recall)}, lift {liftText(h.lift)}
+      <strong>MQL or better, as the draft decides</strong> (the dot on the precision line): flags{' '}
+      {percent(h.share)} of the held-out leads; precision {percent(h.precision)}, recall{' '}
+      {percent(h.recall)}, lift {liftText(h.lift)}
       {h.auc !== null && <>, AUC {h.auc.toFixed(3)}</>}.
     </p>
   );
@@ -123,7 +130,16 @@ interface DecisionMetrics {
   auc: number | null;
 }
 
-function ScoreCurve({ workflowId, score }: { workflowId: string; score: ScoreThresholds }) {
+function ScoreCurve({
+  workflowId,
+  score,
+  decision,
+}: {
+  workflowId: string;
+  score: ScoreThresholds;
+  /** The draft's MQL-or-better decision, drawn as a point to compare the curve with. */
+  decision: DecisionMetrics;
+}) {
   const points = score.holdout.points;
   // Start at the current threshold of the score's first comparison, when there is one.
   const current = score.sites[0];
@@ -204,6 +220,15 @@ function ScoreCurve({ workflowId, score }: { workflowId: string; score: ScoreThr
               stroke={LIFT}
               dot={false}
               isAnimationActive={false}
+            />
+            <ReferenceDot
+              yAxisId="rate"
+              x={Math.round(decision.share * 1000) / 10}
+              y={decision.precision}
+              r={5}
+              fill={PRECISION}
+              stroke="#fff"
+              label={{ value: 'MQL or better', position: 'top', fontSize: 11 }}
             />
             {picked && (
               <ReferenceLine
