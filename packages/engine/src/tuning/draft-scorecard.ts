@@ -183,6 +183,8 @@ interface WorkingBin {
   kind: 'range' | 'options' | 'other';
   range?: { from: number | null; to: number | null };
   values?: string[];
+  /** The option labels of a group, to name merged groups. */
+  parts: string[];
 }
 
 interface Allocatable {
@@ -201,6 +203,7 @@ function allocatable(signal: FieldSignal): Allocatable {
     kind: b.range ? 'range' : b.values && signal.type !== 'boolean' ? 'options' : 'other',
     range: b.range,
     values: b.values,
+    parts: [b.label],
   }));
   let reference = 0;
   bins.forEach((b, i) => {
@@ -244,12 +247,24 @@ function mergeOptions(f: Allocatable, C: number, N: number) {
           let bin: WorkingBin;
           if (a.kind === 'range') {
             const r = rangeBin(f.signal.field, shape, a.range!.from, b.range!.to);
-            bin = { ...r, when: r.when, n: together.n, c: together.c, kind: 'range' };
+            bin = {
+              ...r,
+              when: r.when,
+              n: together.n,
+              c: together.c,
+              kind: 'range',
+              parts: [r.label],
+            };
           } else {
             const values = [...a.values!, ...b.values!].sort();
+            const parts = [...a.parts, ...b.parts];
             bin = {
               key: `v:${values.join('|')}`,
-              label: `${a.label} or ${b.label}`,
+              label:
+                parts.length <= 3
+                  ? parts.join(' or ')
+                  : `${parts.slice(0, 2).join(', ')} or ${parts.length - 2} more`,
+              parts,
               when: { operand: { kind: 'field', field: f.signal.field }, op: 'in', value: values },
               n: together.n,
               c: together.c,

@@ -23,7 +23,7 @@ import type {
 /** Distinct numbers kept per field before values are coarsened to fewer significant digits. */
 export const MAX_DISTINCT_NUMBERS = 2_048;
 /** Distinct texts kept per field; a field with more is judged on missing vs present only. */
-export const MAX_DISTINCT_OPTIONS = 200;
+export const MAX_DISTINCT_OPTIONS = 60;
 /** Quantile pre-bins of a number or date field, before merging. */
 export const PRE_BINS = 20;
 /** Most bins of a field after merging (besides `missing`). */
@@ -72,6 +72,8 @@ interface Accumulator {
   overflow: boolean;
   /** The field id must be read as an own property (it names something on Object.prototype). */
   own: boolean;
+  /** Leads that had the key at all (readable or not): the rest are missing. */
+  seen: Float64Array;
 }
 
 const newCounts = () => {
@@ -134,7 +136,9 @@ export function createSignals(
       digits: 0,
       overflow: false,
       own: needsOwnRead(def.id),
+      seen: new Float64Array(4),
     }));
+  const byId = new Map(accumulators.map((acc) => [acc.def.id, acc]));
   const totals = new Float64Array(4);
   let read = 0;
   let withoutOutcome = 0;
@@ -175,23 +179,34 @@ export function createSignals(
         }
       }
     }
-    for (const acc of accumulators) {
-      switch (acc.shape) {
-        case 'category':
-          addTexts(acc, attrs, cells, leads.length);
-          break;
-        case 'boolean':
-          addBooleans(acc, attrs, cells, leads.length);
-          break;
-        case 'number':
-          addNumbers(acc, attrs, cells, leads.length);
-          break;
-        case 'date':
-          addDates(acc, attrs, cells, leads.length, asOf);
-          break;
-        case 'presence':
-          addPresence(acc, attrs, cells, leads.length);
-          break;
+    // Lead by lead, only the keys a lead has (most leads leave most fields empty): a field a
+    // lead does not have is counted missing from the part totals when the result is read.
+    for (let l = 0; l < leads.length; l++) {
+      const cell = cells[l]!;
+      if (cell < 0) continue;
+      const attributes = attrs[l]!;
+      for (const key in attributes) {
+        const acc = byId.get(key);
+        if (acc === undefined || (acc.own && !Object.hasOwn(attributes, key))) continue;
+        count(acc.seen, cell);
+        const raw = attributes[key];
+        switch (acc.shape) {
+          case 'category':
+            addText(acc, raw, cell);
+            break;
+          case 'boolean':
+            addBoolean(acc, raw, cell);
+            break;
+          case 'number':
+            addNumber(acc, raw, cell);
+            break;
+          case 'date':
+            addDate(acc, raw, cell, asOf);
+            break;
+          case 'presence':
+            count(present(acc.def.type, raw) ? counted(acc, PRESENT) : acc.missing, cell);
+            break;
+        }
       }
     }
     attrs = [];
@@ -222,13 +237,6 @@ export function createSignals(
   };
 }
 
-const valueOf = (acc: Accumulator, attributes: Record<string, unknown>) =>
-  acc.own
-    ? Object.hasOwn(attributes, acc.def.id)
-      ? attributes[acc.def.id]
-      : undefined
-    : attributes[acc.def.id];
-
 /** Adds one lead to a counts array: leads and converted of its part. */
 function count(counts: Float64Array, cell: number) {
   counts[cell & 2]!++;
@@ -241,34 +249,25 @@ function counted(acc: Accumulator, key: unknown): Float64Array {
   return counts;
 }
 
-function addTexts(acc: Accumulator, attrs: Record<string, unknown>[], cells: Int8Array, n: number) {
-  for (let i = 0; i < n; i++) {
-    const cell = cells[i]!;
-    if (cell < 0) continue;
-    const raw = valueOf(acc, attrs[i]!);
-    if (raw === undefined || raw === null) {
-      count(acc.missing, cell);
-      continue;
-    }
-    if (acc.overflow) {
-      count(hasText(raw) ? counted(acc, PRESENT) : acc.missing, cell);
-      continue;
-    }
-    let counts = acc.keys.get(raw);
-    if (counts === undefined) {
-      if (typeof raw === 'object') {
-        // Lists and objects are no option: read them as text (missing unless scalar).
-        count(acc.missing, cell);
-        continue;
-      }
-      acc.keys.set(raw, (counts = newCounts()));
-      if (acc.keys.size > MAX_DISTINCT_RAW) {
-        toPresence(acc);
-        counts = hasText(raw) ? counted(acc, PRESENT) : acc.missing;
-      }
-    }
-    count(counts, cell);
+function addText(acc: Accumulator, raw: unknown, cell: number) {
+  if (raw === undefined || raw === null || typeof raw === 'object') {
+    // Lists and objects are no option: read as text they are missing.
+    count(acc.missing, cell);
+    return;
   }
+  if (acc.overflow) {
+    count(hasText(raw) ? counted(acc, PRESENT) : acc.missing, cell);
+    return;
+  }
+  let counts = acc.keys.get(raw);
+  if (counts === undefined) {
+    acc.keys.set(raw, (counts = newCounts()));
+    if (acc.keys.size > MAX_DISTINCT_RAW) {
+      toPresence(acc);
+      counts = hasText(raw) ? counted(acc, PRESENT) : acc.missing;
+    }
+  }
+  count(counts, cell);
 }
 
 /** Folds a text field's counts into missing vs present (free text: too many values). */
@@ -282,51 +281,90 @@ function toPresence(acc: Accumulator) {
   acc.overflow = true;
 }
 
-function addBooleans(
-  acc: Accumulator,
-  attrs: Record<string, unknown>[],
-  cells: Int8Array,
-  n: number,
-) {
-  const yes = counted(acc, 'true');
-  const no = counted(acc, 'false');
-  for (let i = 0; i < n; i++) {
-    const cell = cells[i]!;
-    if (cell < 0) continue;
-    const raw = valueOf(acc, attrs[i]!);
-    const b = raw === true ? true : raw === false ? false : toBool(raw);
-    count(b === undefined ? acc.missing : b ? yes : no, cell);
-  }
+function addBoolean(acc: Accumulator, raw: unknown, cell: number) {
+  const b = raw === true ? true : raw === false ? false : toBool(raw);
+  count(b === undefined ? acc.missing : counted(acc, b ? 'true' : 'false'), cell);
 }
 
-function addNumbers(
-  acc: Accumulator,
-  attrs: Record<string, unknown>[],
-  cells: Int8Array,
-  n: number,
-) {
-  for (let i = 0; i < n; i++) {
-    const cell = cells[i]!;
-    if (cell < 0) continue;
-    const raw = valueOf(acc, attrs[i]!);
-    const x = typeof raw === 'number' && raw - raw === 0 ? raw : toNumber(raw);
-    if (x === undefined) {
-      count(acc.missing, cell);
-      continue;
-    }
-    const key = acc.digits === 0 ? x : floorDigits(x, acc.digits);
-    let counts = acc.keys.get(key);
-    if (counts === undefined) {
-      acc.keys.set(key, (counts = newCounts()));
-      if (acc.keys.size > MAX_DISTINCT_NUMBERS) {
-        coarsen(acc);
-        counts = acc.keys.get(floorDigits(x, acc.digits))!;
-      }
-    }
-    if (x < counts[MIN]!) counts[MIN] = x;
-    if (x > counts[MAX]!) counts[MAX] = x;
-    count(counts, cell);
+function addNumber(acc: Accumulator, raw: unknown, cell: number) {
+  const x = typeof raw === 'number' && raw - raw === 0 ? raw : toNumber(raw);
+  if (x === undefined) {
+    count(acc.missing, cell);
+    return;
   }
+  const key = acc.digits === 0 ? x : floorDigits(x, acc.digits);
+  let counts = acc.keys.get(key);
+  if (counts === undefined) {
+    acc.keys.set(key, (counts = newCounts()));
+    if (acc.keys.size > MAX_DISTINCT_NUMBERS) {
+      coarsen(acc);
+      counts = acc.keys.get(floorDigits(x, acc.digits))!;
+    }
+  }
+  if (x < counts[MIN]!) counts[MIN] = x;
+  if (x > counts[MAX]!) counts[MAX] = x;
+  count(counts, cell);
+}
+
+function addDate(acc: Accumulator, raw: unknown, cell: number, asOf: number) {
+  const t = typeof raw === 'string' ? isoTime(raw) : toTime(raw);
+  if (t === undefined) {
+    count(acc.missing, cell);
+    return;
+  }
+  const age = Math.max(0, Math.floor((asOf - t) / DAY_MS));
+  const counts = counted(acc, age);
+  if (age < counts[MIN]!) counts[MIN] = age;
+  if (age > counts[MAX]!) counts[MAX] = age;
+  count(counts, cell);
+}
+
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+const ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch milliseconds of a date text: `YYYY-MM-DDTHH:MM:SS.sssZ` (what toISOString writes) read
+ * digit by digit, anything else through toTime (Date.parse), so the result is always the same.
+ */
+function isoTime(s: string): number | undefined {
+  if (
+    s.length === 24 &&
+    s.charCodeAt(4) === 45 &&
+    s.charCodeAt(7) === 45 &&
+    s.charCodeAt(10) === 84 &&
+    s.charCodeAt(13) === 58 &&
+    s.charCodeAt(16) === 58 &&
+    s.charCodeAt(19) === 46 &&
+    s.charCodeAt(23) === 90 &&
+    ISO_DIGITS.every((i) => {
+      const c = s.charCodeAt(i);
+      return c >= 48 && c <= 57;
+    })
+  ) {
+    const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+    const month = digit(s, 5) * 10 + digit(s, 6);
+    const day = digit(s, 8) * 10 + digit(s, 9);
+    const hour = digit(s, 11) * 10 + digit(s, 12);
+    const minute = digit(s, 14) * 10 + digit(s, 15);
+    const second = digit(s, 17) * 10 + digit(s, 18);
+    const ms = digit(s, 20) * 100 + digit(s, 21) * 10 + digit(s, 22);
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    const monthDays = month === 2 ? (leap ? 29 : 28) : MONTH_DAYS[month - 1]!;
+    if (
+      year >= 1000 &&
+      month >= 1 &&
+      month <= 12 &&
+      day >= 1 &&
+      day <= monthDays &&
+      hour <= 23 &&
+      minute <= 59 &&
+      second <= 59 &&
+      ms >= 0
+    )
+      return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  }
+  return toTime(s);
 }
 
 /** Coarsens a number field's buckets to fewer significant digits until few enough remain. */
@@ -345,43 +383,6 @@ function coarsen(acc: Accumulator) {
         into[MAX] = Math.max(into[MAX]!, c[MAX]!);
       }
     }
-  }
-}
-
-function addDates(
-  acc: Accumulator,
-  attrs: Record<string, unknown>[],
-  cells: Int8Array,
-  n: number,
-  asOf: number,
-) {
-  for (let i = 0; i < n; i++) {
-    const cell = cells[i]!;
-    if (cell < 0) continue;
-    const t = toTime(valueOf(acc, attrs[i]!));
-    if (t === undefined) {
-      count(acc.missing, cell);
-      continue;
-    }
-    const age = Math.max(0, Math.floor((asOf - t) / DAY_MS));
-    const counts = counted(acc, age);
-    if (age < counts[MIN]!) counts[MIN] = age;
-    if (age > counts[MAX]!) counts[MAX] = age;
-    count(counts, cell);
-  }
-}
-
-function addPresence(
-  acc: Accumulator,
-  attrs: Record<string, unknown>[],
-  cells: Int8Array,
-  n: number,
-) {
-  const given = counted(acc, PRESENT);
-  for (let i = 0; i < n; i++) {
-    const cell = cells[i]!;
-    if (cell < 0) continue;
-    count(present(acc.def.type, valueOf(acc, attrs[i]!)) ? given : acc.missing, cell);
   }
 }
 
@@ -509,7 +510,7 @@ function fieldSignal(acc: Accumulator, totals: Float64Array): FieldSignal {
   const HC = totals[HOLD_C]!;
   const HN = totals[HOLD_N]! - HC;
   const def = acc.def;
-  const { keys, missing, overflow } = normalised(acc);
+  const { keys, missing, overflow } = normalised(acc, totals);
   const nonMissing = totals[FIT_N]! - missing[FIT_N]!;
   const minLeads = Math.max(20, 0.02 * nonMissing);
   let groups = [...keys].map(([key, counts]) => groupOf(key as string | number, counts));
@@ -633,8 +634,9 @@ function fieldSignal(acc: Accumulator, totals: Float64Array): FieldSignal {
  * (raw values that read as nothing join `missing`), free text (too many options) as present.
  * A copy: the pass keeps counting.
  */
-function normalised(acc: Accumulator) {
+function normalised(acc: Accumulator, totals: Float64Array) {
   const missing = Float64Array.from(acc.missing);
+  for (let k = 0; k < 4; k++) missing[k]! += totals[k]! - acc.seen[k]!;
   if (acc.shape !== 'category' || acc.overflow)
     return { keys: acc.keys, missing, overflow: acc.overflow };
   const keys = new Map<unknown, Float64Array>();
