@@ -89,6 +89,14 @@ describe.each(testBackends())('NDJSON evaluation API on $kind', ({ open }) => {
     expect(res.headers['x-accord-workflow']).toBe(slug);
     expect(res.headers['x-accord-version']).toBe('1');
     expect(res.headers['x-accord-version-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const live = await database.db
+      .selectFrom('versions')
+      .select(['id', 'compiled_hash'])
+      .where('workflow_id', '=', workflowId)
+      .where('status', '=', 'published')
+      .executeTakeFirstOrThrow();
+    expect(res.headers['x-accord-version-id']).toBe(live.id);
+    expect(res.headers['x-accord-version-hash']).toBe(live.compiled_hash);
     expect(res.headers['x-accord-as-of']).toBe(asOf);
     const answer = lines(res.body);
     expect(answer).toHaveLength(10_000);

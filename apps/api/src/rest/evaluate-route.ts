@@ -308,6 +308,7 @@ export async function registerEvaluateRoute(
         .header('x-accord-workflow', slug)
         .header('x-accord-version', String(version.number))
         .header('x-accord-version-id', version.versionId)
+        .header('x-accord-version-hash', version.hash)
         .header('x-accord-as-of', new Date(asOf).toISOString())
         .send(
           Readable.from(

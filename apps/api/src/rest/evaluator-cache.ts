@@ -12,6 +12,8 @@ import { LRUCache } from 'lru-cache';
 export interface CompiledVersion {
   versionId: string;
   number: number;
+  /** The version's content hash (`versions.compiled_hash`), as the versions page shows it. */
+  hash: string;
   workflowId: string;
   workspaceId: string;
   slug: string;
@@ -128,7 +130,13 @@ export class EvaluatorCache {
 
   async #compiled(
     workflow: { id: string; workspace_id: string; slug: string },
-    version: { id: string; number: number; document: unknown; catalog_hash: string },
+    version: {
+      id: string;
+      number: number;
+      document: unknown;
+      catalog_hash: string;
+      compiled_hash: string;
+    },
   ): Promise<CompiledVersion> {
     const hit = this.#versions.get(version.id);
     if (hit) return hit;
@@ -144,6 +152,7 @@ export class EvaluatorCache {
     const entry: CompiledVersion = {
       versionId: version.id,
       number: version.number,
+      hash: version.compiled_hash,
       workflowId: workflow.id,
       workspaceId: workflow.workspace_id,
       slug: workflow.slug,

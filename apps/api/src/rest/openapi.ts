@@ -166,6 +166,10 @@ export function openApiDocument() {
                   description: 'NDJSON: the id of that version',
                   schema: { type: 'string' },
                 },
+                'x-accord-version-hash': {
+                  description: 'NDJSON: the content hash of that version',
+                  schema: { type: 'string' },
+                },
                 'x-accord-workflow': {
                   description: 'NDJSON: the workflow slug',
                   schema: { type: 'string' },
