@@ -1,8 +1,7 @@
 /**
- * A stored lead set as relations SQL can evaluate in place (the leads never leave the database):
- * typed lead columns projected from each lead's JSON, its events unnested, and the position,
- * id and outcome of each lead. For generated SQL (`compileSql`, `simulationSql`) run through
- * `inSqlSession`.
+ * A stored lead set as tables SQL can evaluate in place (the leads never leave the database):
+ * typed lead columns projected from each lead's JSON with its position, id and outcome, and its
+ * events unnested. For generated SQL (`compileSql`, `simulationSql`) run through `inSqlSession`.
  */
 import { fieldFromJson, timeFromEpochMs, timeFromText, type FieldType } from '@accord/engine';
 import { CompiledQuery, sql } from 'kysely';
@@ -16,60 +15,87 @@ const ident = (name: string) => {
   return `"${name.replaceAll('"', '""')}"`;
 };
 
-/** The relations of one stored lead set, keyed by the lead's position (`seq`). */
-export interface StoredLeadSetRelations {
-  /** One row per lead: `key` (its position) and one typed column per field (see `columns`). */
-  leads: string;
-  /** Field id → its column in `leads`. */
-  columns: Record<string, string>;
+/** One stored lead set as typed temporary tables, for the generated SQL of both versions. */
+export interface StoredLeadSetTables {
+  /** Creates and analyzes the tables (run them first, in the same `inSqlSession`). */
+  statements: GeneratedStatement[];
   /**
-   * One row per event: `lead_id` (the lead's key), `type`, `at` (timestamptz), `props` (jsonb);
-   * aliased (`compileSql` reads it in FROM as written).
+   * One row per lead: `key` and `position` (its place in the set), `id`, `converted` (NULL when
+   * unknown) and one typed column per field (see `columns`).
    */
+  leads: string;
+  /** `${fieldId}\u0000${type}` → column of `leads`, so two catalogs typing a field differently both read it. */
+  columns: Map<string, string>;
+  /** One row per event: `lead_id` (the lead's key), `type`, `at` (timestamptz), `props` (jsonb). */
   events: string;
-  /** One row per lead: `key`, `position`, `id` (the lead's own id), `converted` (NULL when unknown). */
-  outcomes: string;
 }
 
+const LEADS_TABLE = 'accord_set_leads';
+const EVENTS_TABLE = 'accord_set_events';
+
 /**
- * The relations (parenthesised subqueries) of a stored lead set with typed columns for `fields`
- * as the engine reads stored values, for PostgreSQL. The set id must be a uuid (it is written
- * into the SQL as a literal, so the relations can be nested in other statements).
- * @example const rel = storedLeadSetRelations(set.id, catalog.fields);
+ * A stored lead set as two temporary tables (dropped at the end of the transaction), read from
+ * the leads' JSON once for both versions: typed columns for the fields of `catalogs` as the
+ * engine reads stored values, and the events. For PostgreSQL; the set id must be a uuid (it is
+ * written into the SQL as a literal).
+ * @example const tables = storedLeadSetTables(set.id, [baselineCatalog, candidateCatalog]);
  */
-export function storedLeadSetRelations(
+export function storedLeadSetTables(
   leadSetId: string,
-  fields: readonly { id: string; type: FieldType }[],
-): StoredLeadSetRelations {
+  catalogs: readonly { fields: readonly { id: string; type: FieldType }[] }[],
+): StoredLeadSetTables {
   if (!UUID.test(leadSetId)) throw new RangeError(`Lead set id ${leadSetId} is not a uuid.`);
   const set = `'${leadSetId.toLowerCase()}'`;
-  const columns: Record<string, string> = {};
-  const typed = fields.map((field, i) => {
-    columns[field.id] = `f_${i}`;
-    return `${fieldFromJson(`a.${ident(field.id)}`, field.type, 'postgres')} as f_${i}`;
-  });
-  // json_to_record reads the attributes once per lead (the json type is parsed on each access).
-  // `offset 0` keeps each relation a subquery of its own: PostgreSQL would otherwise pull it up
-  // and copy a column's conversion into every place the compiled query reads the column.
-  const attributes = fields.length
-    ? `, json_to_record(l.data -> 'attributes') as a(${fields.map((f) => `${ident(f.id)} json`).join(', ')})`
+  const columns = new Map<string, string>();
+  const read = new Set<string>();
+  const typed: string[] = [];
+  for (const catalog of catalogs)
+    for (const field of catalog.fields) {
+      const key = `${field.id}\u0000${field.type}`;
+      if (columns.has(key)) continue;
+      const name = `f_${columns.size}`;
+      columns.set(key, name);
+      read.add(field.id);
+      typed.push(`${fieldFromJson(`a.${ident(field.id)}`, field.type, 'postgres')} as ${name}`);
+    }
+  // The json type is parsed again on every access: json_to_record splits each lead once.
+  const attributes = read.size
+    ? `, json_to_record(d.attributes) as a(${[...read].map((id) => `${ident(id)} json`).join(', ')})`
     : '';
+  const converted =
+    `(case json_typeof(d.outcome -> 'converted') when 'boolean' ` +
+    `then (d.outcome ->> 'converted')::boolean end)`;
   const leads =
-    `(select l.seq as key${typed.map((c) => `, ${c}`).join('')}\n` +
-    ` from leads as l${attributes}\n where l.lead_set_id = ${set} offset 0)`;
+    `create temporary table ${LEADS_TABLE} on commit drop as\n` +
+    `select l.seq as key, l.seq as position, l.lead_id as id, ${converted} as converted` +
+    `${typed.map((c) => `,\n  ${c}`).join('')}\n` +
+    `from leads as l, json_to_record(l.data) as d(attributes json, outcome json)${attributes}\n` +
+    `where l.lead_set_id = ${set}`;
   const at = `e -> 'at'`;
   const events =
-    `(select l.seq as lead_id, e ->> 'type' as type,\n` +
+    `create temporary table ${EVENTS_TABLE} on commit drop as\n` +
+    `select l.seq as lead_id, e ->> 'type' as type,\n` +
     `  (case json_typeof(${at}) when 'number' then ${timeFromEpochMs(`(${at} #>> '{}')::double precision`, 'postgres')}` +
     ` when 'string' then ${timeFromText(`(${at} #>> '{}')`, 'postgres')} end) as at,\n` +
     `  (e -> 'props')::jsonb as props\n` +
-    ` from leads as l, json_array_elements(case json_typeof(l.data -> 'events') when 'array' then l.data -> 'events' else '[]'::json end) as e\n` +
-    ` where l.lead_set_id = ${set} offset 0) as lead_events`;
-  const outcomes =
-    `(select seq as key, seq as position, lead_id as id,\n` +
-    `  (case json_typeof(data -> 'outcome' -> 'converted') when 'boolean' then (data -> 'outcome' ->> 'converted')::boolean end) as converted\n` +
-    ` from leads where lead_set_id = ${set} offset 0)`;
-  return { leads, columns, events, outcomes };
+    `from leads as l, json_to_record(l.data) as d(events json),\n` +
+    `  json_array_elements(case json_typeof(d.events) when 'array' then d.events else '[]'::json end) as e\n` +
+    `where l.lead_set_id = ${set}`;
+  const statement = (sql: string): GeneratedStatement => ({ sql, params: [] });
+  return {
+    statements: [
+      statement(`drop table if exists ${LEADS_TABLE}`),
+      statement(`drop table if exists ${EVENTS_TABLE}`),
+      statement(leads),
+      statement(events),
+      // Temporary tables have no statistics until analyzed; the joins are planned on them.
+      statement(`analyze ${LEADS_TABLE}`),
+      statement(`analyze ${EVENTS_TABLE}`),
+    ],
+    leads: LEADS_TABLE,
+    columns,
+    events: EVENTS_TABLE,
+  };
 }
 
 /** A statement of generated SQL with its positional parameters. */

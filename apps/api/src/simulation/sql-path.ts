@@ -1,4 +1,10 @@
-import { inSqlSession, storedLeadSetRelations, type Db, type DbKind } from '@accord/db';
+import {
+  inSqlSession,
+  storedLeadSetTables,
+  type Db,
+  type DbKind,
+  type StoredLeadSetTables,
+} from '@accord/db';
 import {
   compileSql,
   parseWorkflow,
@@ -58,20 +64,23 @@ export class NotInSql extends Error {}
 function compiledSide(
   document: unknown,
   catalog: FieldCatalog,
-  spec: DatabaseRunSpec,
+  tables: StoredLeadSetTables,
+  asOf: Date,
   name: string,
 ): { workflow: Workflow; compiled: CompiledSideSql } {
   const parsed = parseWorkflow(document);
   if (!parsed.ok) throw new NotInSql(`The ${name} is not a valid workflow document.`);
-  const relations = storedLeadSetRelations(spec.leadSetId, catalog.fields);
+  const columns: Record<string, string> = {};
+  for (const field of catalog.fields)
+    columns[field.id] = tables.columns.get(`${field.id}\u0000${field.type}`)!;
   const compiled = compileSql(parsed.workflow, catalog, {
     dialect: 'postgres',
-    leadsRelation: relations.leads,
-    eventsRelation: relations.events,
-    columns: relations.columns,
+    leadsRelation: tables.leads,
+    eventsRelation: tables.events,
+    columns,
     leadIdColumn: 'key',
     eventColumns: { leadId: 'lead_id', type: 'type', time: 'at', props: 'props' },
-    asOf: spec.asOf.toISOString(),
+    asOf: asOf.toISOString(),
   });
   if (!compiled.ok) {
     const first = compiled.diagnostics[0];
@@ -87,13 +96,20 @@ function compiledSide(
  * @example const result = await simulateInDatabase(db, spec);
  */
 export async function simulateInDatabase(db: Db, spec: DatabaseRunSpec): Promise<SimulationResult> {
-  const baseline = compiledSide(spec.baseline, spec.baselineCatalog, spec, 'baseline');
-  const candidate = compiledSide(spec.candidate, spec.candidateCatalog, spec, 'candidate');
+  const tables = storedLeadSetTables(spec.leadSetId, [spec.baselineCatalog, spec.candidateCatalog]);
+  const baseline = compiledSide(spec.baseline, spec.baselineCatalog, tables, spec.asOf, 'baseline');
+  const candidate = compiledSide(
+    spec.candidate,
+    spec.candidateCatalog,
+    tables,
+    spec.asOf,
+    'candidate',
+  );
   const statements = simulationSql({
     baseline: baseline.compiled,
     candidate: candidate.compiled,
     leads: {
-      relation: storedLeadSetRelations(spec.leadSetId, []).outcomes,
+      relation: tables.leads,
       key: 'key',
       position: 'position',
       id: 'id',
@@ -101,10 +117,12 @@ export async function simulateInDatabase(db: Db, spec: DatabaseRunSpec): Promise
     },
     keepChanged: spec.keepChanged,
   });
-  return inSqlSession(db, (run) =>
-    runSimulationSql(run, statements, {
+  return inSqlSession(db, async (run) => {
+    // The set read from its JSON once, into typed tables both versions read.
+    for (const statement of tables.statements) await run(statement);
+    return runSimulationSql(run, statements, {
       baseline: baseline.workflow,
       candidate: candidate.workflow,
-    }),
-  );
+    });
+  });
 }
