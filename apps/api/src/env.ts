@@ -46,6 +46,12 @@ const envSchema = z.object({
    */
   ACCORD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
   /**
+   * On SIGTERM, how long the server keeps serving with /readyz answering 503 before it closes its
+   * listener: the time a load balancer takes to see it not ready and stop sending (e.g. 2 probe
+   * periods). Counted before the grace period.
+   */
+  ACCORD_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  /**
    * On PostgreSQL, simulations started with path `auto` run inside the database from this many
    * leads; unset, `auto` always uses the worker lanes (faster on every size bench:warehouse
    * measured so far) and the database path is taken only when asked for (`path: 'sql'`).

@@ -42,7 +42,14 @@ async function main() {
     if (stopping) process.exit(1);
     stopping = true;
     console.log(`${signal}: stopping (grace period ${env.ACCORD_SHUTDOWN_GRACE_MS} ms)…`);
-    shutDown({ app, database, runs, stopRepairs, graceMs: env.ACCORD_SHUTDOWN_GRACE_MS }).then(
+    shutDown({
+      app,
+      database,
+      runs,
+      stopRepairs,
+      delayMs: env.ACCORD_SHUTDOWN_DELAY_MS,
+      graceMs: env.ACCORD_SHUTDOWN_GRACE_MS,
+    }).then(
       (summary) => {
         console.log(shutdownMessage(summary));
         process.exit(0);

@@ -101,4 +101,23 @@ describe('#22 graceful shutdown', () => {
       /after its grace period: closed connections still busy and marked 2 unfinished simulation run\(s\) failed\.$/,
     );
   });
+
+  it('keeps serving, not ready, for the delay before it closes the listener', async () => {
+    const { app, port } = await slowServer(database);
+    const stopping = shutDown({
+      app,
+      database: { close: async () => undefined },
+      runs: runsIdle(),
+      stopRepairs: () => undefined,
+      delayMs: 400,
+      graceMs: 5_000,
+    });
+    const ready = await get(port, '/readyz');
+    expect(ready).toMatchObject({ status: 503 });
+    expect(JSON.parse((ready as { body: string }).body).checks.shutdown.ok).toBe(false);
+    expect(await get(port, '/slow?ms=10')).toEqual({ status: 200, body: '{"waited":10}' });
+    const summary = await stopping;
+    expect(summary.ms).toBeGreaterThanOrEqual(400);
+    expect(await get(port, '/healthz')).toBe('ECONNREFUSED');
+  });
 });

@@ -8,6 +8,8 @@ export interface ShutdownDeps {
   runs: Pick<RunManager, 'idle' | 'pending' | 'shutdown'>;
   /** Stops the periodic repair pass (see services/repairs.ts). */
   stopRepairs: () => void;
+  /** How long to keep serving, not ready, before closing the listener (default 0). */
+  delayMs?: number;
   /** How long in-flight requests and running simulations, together, may take to finish. */
   graceMs: number;
 }
@@ -38,18 +40,21 @@ async function settle() {
 }
 
 /**
- * Graceful shutdown (SIGTERM): /readyz answers 503 at once; the listener closes (new connections
- * are refused, idle keep-alive ones closed, requests arriving on busy ones answered 503 by
- * Fastify) while in-flight requests finish; running simulations may finish too; whatever is
- * still busy when `graceMs` ends is cut (connections closed, runs marked failed with "The server
- * stopped while the run was in progress."). Then the repair job stops and the database closes.
+ * Graceful shutdown (SIGTERM): /readyz answers 503 at once and the repair job stops; after
+ * `delayMs` (still serving) the listener closes (new connections are refused, idle keep-alive ones
+ * closed, requests arriving on busy ones answered 503 by Fastify) while in-flight requests finish;
+ * running simulations may finish too; whatever is still busy when `graceMs` ends is cut
+ * (connections closed, runs marked failed with "The server stopped while the run was in
+ * progress."). Then the database closes.
  * @example const summary = await shutDown({ app, database, runs, stopRepairs, graceMs: 25_000 });
  */
 export async function shutDown(deps: ShutdownDeps): Promise<ShutdownSummary> {
   const started = Date.now();
-  const deadline = started + deps.graceMs;
   deps.app.readiness.beginShutdown();
   deps.stopRepairs();
+  // Load balancers see /readyz fail and stop sending; meanwhile requests are still served.
+  if (deps.delayMs) await new Promise((resolve) => setTimeout(resolve, deps.delayMs));
+  const deadline = Date.now() + deps.graceMs;
 
   // Closing the listener also closes every connection without a parsed request. A request whose
   // bytes reached the socket while the event loop ran this handler (or a batch) is not parsed yet:
