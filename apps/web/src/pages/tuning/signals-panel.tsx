@@ -212,6 +212,7 @@ function BinRow(props: {
 }) {
   const { bin, signal } = props;
   const [adding, setAdding] = useState(false);
+  const canEdit = usePermissions().can('draft.save');
   return (
     <>
       <tr>
@@ -233,15 +234,17 @@ function BinRow(props: {
         </td>
         <td className={`num ${bin.fit.woe < 0 ? 'negative' : ''}`}>{bin.fit.woe.toFixed(2)}</td>
         <td className="actions">
-          <button
-            type="button"
-            className="small-button"
-            aria-expanded={adding}
-            data-testid={`add-signal-${signal.field}-${bin.key}`}
-            onClick={() => setAdding(!adding)}
-          >
-            Add as scorecard row
-          </button>
+          {canEdit && (
+            <button
+              type="button"
+              className="small-button"
+              aria-expanded={adding}
+              data-testid={`add-signal-${signal.field}-${bin.key}`}
+              onClick={() => setAdding(!adding)}
+            >
+              Add as scorecard row
+            </button>
+          )}
         </td>
       </tr>
       {adding && (
@@ -265,7 +268,6 @@ function AddSignalRow(props: {
   onDone: () => void;
 }) {
   const { signal, bin, scorecards } = props;
-  const { can } = usePermissions();
   const edit = useDraftEdit(props.workflowId);
   const [nodeId, setNodeId] = useState(scorecards[0]?.id ?? '');
   const factor = props.factors.get(nodeId);
@@ -276,8 +278,6 @@ function AddSignalRow(props: {
   const valid = shown.trim() !== '' && Number.isFinite(value) && Math.abs(value) <= 1_000_000;
   const label = `${signal.label}: ${bin.label}`;
   const [done, setDone] = useState<number | null>(null);
-  if (!can('draft.save'))
-    return <p className="muted small">Marketing, sales and admins add rows to the draft.</p>;
   if (scorecards.length === 0)
     return <p className="muted small">The draft has no scorecard: add one in the editor first.</p>;
   return (
