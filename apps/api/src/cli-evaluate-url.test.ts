@@ -33,7 +33,7 @@ describe.each(testBackends())('accord evaluate --url on $kind', ({ open }) => {
     url = await app.listen({ port: 0, host: '127.0.0.1' });
     vi.spyOn(console, 'log').mockImplementation((m: string) => void said.push(m));
     vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
-  });
+  }, 120_000); // seeding the demo is slow on a busy machine
   afterAll(async () => {
     vi.restoreAllMocks();
     await app?.close();

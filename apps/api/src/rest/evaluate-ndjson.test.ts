@@ -76,7 +76,7 @@ describe.each(testBackends())('NDJSON evaluation API on $kind', ({ open }) => {
     database = await open();
     ({ app, key, slug, workflowId } = await servedDemo(database));
     url = await app.listen({ port: 0, host: '127.0.0.1' });
-  });
+  }, 120_000); // seeding the demo is slow on a busy machine
   afterAll(async () => {
     await app?.close();
     await database?.close();
