@@ -120,7 +120,12 @@ function SimulateWithSet({ leadSetId }: { leadSetId: string }) {
 
 function Generate({ onDone }: { onDone: () => Promise<void> }) {
   const trpc = useTRPC();
-  const [form, setForm] = useState({ name: 'Sample leads', count: 10_000, seed: 1 });
+  const [form, setForm] = useState({
+    name: 'Sample leads',
+    count: 10_000,
+    seed: 1,
+    outcome: 'realistic' as 'realistic' | 'model',
+  });
   const generate = useMutation(trpc.leadSets.generate.mutationOptions({ onSuccess: onDone }));
   return (
     <form
@@ -158,6 +163,16 @@ function Generate({ onDone }: { onDone: () => Promise<void> }) {
             value={form.seed}
             onChange={(e) => setForm({ ...form, seed: Number(e.target.value) })}
           />
+        </label>
+        <label title="Realistic: outcomes follow each lead's hidden intent and fit. Known model: outcomes drawn from a documented logistic model of a few fields, plus noise fields that carry nothing, to check what tuning finds.">
+          Outcomes
+          <select
+            value={form.outcome}
+            onChange={(e) => setForm({ ...form, outcome: e.target.value as 'realistic' | 'model' })}
+          >
+            <option value="realistic">Realistic</option>
+            <option value="model">From a known model</option>
+          </select>
         </label>
         <button className="primary" type="submit" disabled={generate.isPending}>
           {generate.isPending ? 'Generating…' : 'Generate'}
