@@ -313,5 +313,8 @@ console.log(
     peakRssMb: mb(peakRss),
     postgresLoad2MMs: pg?.loadMs ?? null,
     postgresSim2MMs: pg?.sqlMs ?? null,
+    // The sizes run: the names above hold at BENCH_WAREHOUSE_SCALE=1 only.
+    duckdbLeads: duck.result.leads,
+    postgresLeads: pg ? PG_LEADS : null,
   }),
 );
