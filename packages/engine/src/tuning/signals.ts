@@ -779,7 +779,10 @@ export function binIndex(signal: FieldSignal, raw: unknown, asOf: number): numbe
   return i;
 }
 
-/** A number bin (from < x ≤ to) or a date bin by age (from ≤ days < to): key, label, range, when. */
+/**
+ * A number bin (from < x ≤ to) or a date bin by age (from ≤ days < to): key, label, range, when.
+ * @example rangeBin('company_size', 'number', 1000, null).label // 'over 1,000'
+ */
 export function rangeBin(
   fieldId: string,
   shape: 'number' | 'date',

@@ -9,7 +9,10 @@ export const PDO_FACTOR = POINTS_TO_DOUBLE_ODDS / Math.LN2;
 /** Default k of the shrinkage weight n / (n + k). */
 export const DEFAULT_SHRINKAGE = 100;
 
-/** `x` rounded to a multiple of `step` (never −0). */
+/**
+ * `x` rounded to a multiple of `step` (never −0).
+ * @example roundToStep(13.2, 5) // 15
+ */
 export function roundToStep(x: number, step: number): number {
   const r = Math.round(x / step) * step;
   return Number((r === 0 ? 0 : r).toPrecision(12));
