@@ -2,7 +2,7 @@ import { runTimes, type Db } from '@accord/db';
 
 /** Work the server did that its metrics count; emitted where the work happens. */
 export type Activity =
-  | { kind: 'evaluated'; workflow: string; version: number; stages: Iterable<string> }
+  | { kind: 'evaluated'; workflow: string; version: number; byStage: ReadonlyMap<string, number> }
   | { kind: 'decisionsLogged'; count: number }
   | { kind: 'simulationEnded'; outcome: 'done' | 'failed' | 'cancelled'; seconds: number }
   | { kind: 'importedRows'; imported: number; rejected: number };
@@ -87,16 +87,25 @@ export function reportEvaluated(
 ) {
   const channel = activityOf(db);
   if (!channel.listened) return;
-  channel.emit({ kind: 'evaluated', workflow, version, stages: stagesOf(results) });
+  const byStage = new Map<string, number>();
+  for (const result of results)
+    if ('stage' in result && typeof result.stage === 'string')
+      byStage.set(result.stage, (byStage.get(result.stage) ?? 0) + 1);
+  channel.emit({ kind: 'evaluated', workflow, version, byStage });
   if (decisionsLogged > 0) channel.emit({ kind: 'decisionsLogged', count: decisionsLogged });
+}
+
+/** Reports leads a stream answered, counted by stage (the NDJSON path reports per chunk). */
+export function reportStageCounts(
+  db: Db,
+  workflow: string,
+  version: number,
+  byStage: ReadonlyMap<string, number>,
+) {
+  if (byStage.size > 0) activityOf(db).emit({ kind: 'evaluated', workflow, version, byStage });
 }
 
 /** Reports decisions written to the decision log (the NDJSON path writes them per batch). */
 export function reportDecisionsLogged(db: Db, count: number) {
   if (count > 0) activityOf(db).emit({ kind: 'decisionsLogged', count });
-}
-
-function* stagesOf(results: readonly object[]): Generator<string> {
-  for (const result of results)
-    if ('stage' in result && typeof result.stage === 'string') yield result.stage;
 }

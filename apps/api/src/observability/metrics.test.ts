@@ -92,7 +92,7 @@ describe.each(testBackends())('#22: /metrics on $kind', ({ kind, open }) => {
     expect([...(await scrape()).keys()].some((k) => k.includes('made.up'))).toBe(false);
   });
 
-  it('counts evaluations by workflow, version and stage, and decision-log writes', async () => {
+  it('counts evaluations (JSON and NDJSON) by workflow, version and stage, and decision-log writes', async () => {
     await as.admin.workflows.setDecisionLog({ workflowId, enabled: true });
     const evaluate = (payload: object) =>
       app.inject({
@@ -128,7 +128,19 @@ describe.each(testBackends())('#22: /metrics on $kind', ({ kind, open }) => {
     });
     expect(streamed.statusCode).toBe(200);
     expect(streamed.body.trim().split('\n')).toHaveLength(2);
-    expect((await scrape()).get('accord_decision_log_writes_total')).toBe(9);
+    const afterStream = await scrape();
+    expect(afterStream.get('accord_decision_log_writes_total')).toBe(9);
+    // …and its leads count by stage like the JSON path's.
+    for (const line of streamed.body.trim().split('\n')) {
+      const { stage } = JSON.parse(line) as { stage: string };
+      stages.set(stage, (stages.get(stage) ?? 0) + 1);
+    }
+    for (const [stage, n] of stages)
+      expect(
+        afterStream.get(
+          `accord_evaluations_total{workflow="${slug}",version="1",stage="${stage}"}`,
+        ),
+      ).toBe(n);
   });
 
   it('counts import rows and simulation runs with their duration', async () => {

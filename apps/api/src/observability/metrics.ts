@@ -120,9 +120,7 @@ export class ServerMetrics {
     switch (activity.kind) {
       case 'evaluated': {
         const version = String(activity.version);
-        const byStage = new Map<string, number>();
-        for (const stage of activity.stages) byStage.set(stage, (byStage.get(stage) ?? 0) + 1);
-        for (const [stage, n] of byStage)
+        for (const [stage, n] of activity.byStage)
           this.#evaluations.inc({ workflow: activity.workflow, version, stage }, n);
         return;
       }

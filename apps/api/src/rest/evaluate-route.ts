@@ -5,7 +5,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { checkLead } from './lead-check';
-import { reportDecisionsLogged, reportEvaluated } from '../observability/activity';
+import {
+  reportDecisionsLogged,
+  reportEvaluated,
+  reportStageCounts,
+} from '../observability/activity';
 import { leadJsonSchema } from './lead-json-schema';
 import type { ApiKeyCache, ApiKeyIdentity } from './api-key-cache';
 import type { EvaluatorCache } from './evaluator-cache';
@@ -312,8 +316,11 @@ export async function registerEvaluateRoute(
         .header('x-accord-as-of', new Date(asOf).toISOString())
         .send(
           Readable.from(
-            ndjsonAnswer(req.body as Readable, run, log, (error) =>
-              req.log.error(error, 'NDJSON evaluation failed'),
+            countedByStage(
+              ndjsonAnswer(req.body as Readable, run, log, (error) =>
+                req.log.error(error, 'NDJSON evaluation failed'),
+              ),
+              () => reportStageCounts(deps.db, slug, version.number, run.takeStageCounts()),
             ),
           ),
         );
@@ -409,4 +416,19 @@ export async function registerEvaluateRoute(
 function bearer(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1] ?? null;
+}
+
+/** Passes a stream's chunks on, reporting the leads answered so far before each one goes out. */
+async function* countedByStage(
+  chunks: AsyncIterable<string>,
+  report: () => void,
+): AsyncGenerator<string> {
+  try {
+    for await (const chunk of chunks) {
+      report();
+      yield chunk;
+    }
+  } finally {
+    report();
+  }
 }

@@ -112,6 +112,7 @@ export class NdjsonEvaluation {
   #line = 0;
   #output = '';
   #decisions: NewDecision[] = [];
+  #stages = new Map<string, number>();
 
   constructor(options: NdjsonEvaluationOptions) {
     this.#options = options;
@@ -141,6 +142,13 @@ export class NdjsonEvaluation {
   }
 
   /** The decisions of the output so far (with `logDecisions`); empties the buffer. */
+  /** Leads answered by stage since the last call (the metrics count them per chunk). */
+  takeStageCounts(): Map<string, number> {
+    const counts = this.#stages;
+    this.#stages = new Map();
+    return counts;
+  }
+
   takeDecisions(): NewDecision[] {
     const out = this.#decisions;
     this.#decisions = [];
@@ -257,6 +265,7 @@ export class NdjsonEvaluation {
       this.#decisions.push(decision);
     }
     this.answered++;
+    this.#stages.set(result.stage, (this.#stages.get(result.stage) ?? 0) + 1);
     const line = this.#line;
     this.#output += `${JSON.stringify(
       explain
