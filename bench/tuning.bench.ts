@@ -9,7 +9,7 @@
  *    `draftedLiftAt30`: the lift on the holdout part at the threshold chosen on the fit part).
  * 3. Peers on the same parts: a logistic regression (ml-logistic-regression, batch gradient
  *    ascent; standardised features, log2 of company size, days since last activity, one-hot
- *    options, missing indicators, an intercept column) fitted on a 30,000-lead sample of the fit
+ *    options, missing indicators, an intercept column) fitted on a 20,000-lead sample of the fit
  *    part (`logisticAuc`), and the true model's logit (`trueAuc`), both on the holdout part.
  * 4. The time to compute all signals of 1,000,000 leads × 40 fields (`signals1MMs`: the pass and
  *    the result, not the generation of the leads).
@@ -41,8 +41,8 @@ import {
 
 const LEADS = Number(process.env.BENCH_TUNING_LEADS ?? 200_000);
 const SIGNAL_LEADS = Number(process.env.BENCH_TUNING_SIGNAL_LEADS ?? 1_000_000);
-const LOGISTIC_SAMPLE = Number(process.env.BENCH_TUNING_LOGISTIC_SAMPLE ?? 30_000);
-const LOGISTIC_STEPS = Number(process.env.BENCH_TUNING_LOGISTIC_STEPS ?? 1_500);
+const LOGISTIC_SAMPLE = Number(process.env.BENCH_TUNING_LOGISTIC_SAMPLE ?? 20_000);
+const LOGISTIC_STEPS = Number(process.env.BENCH_TUNING_LOGISTIC_STEPS ?? 600);
 const AS_OF = DEFAULT_SAMPLE_AS_OF;
 const split = { seed: 1, holdoutShare: 0.3 };
 const NOISE = 6;
