@@ -1,4 +1,4 @@
-import type { Workflow } from '@accord/engine';
+import type { DraftedScorecard, Workflow } from '@accord/engine';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -11,6 +11,14 @@ import { withDraftedRows, withThreshold } from './tuning-edits';
 import { useDraftEdit } from './use-draft-edit';
 
 const FLAG_SHARES = [0.1, 0.2, 0.3, 0.4, 0.5] as const;
+
+/** Why a field got no row, in words. */
+const SKIP_REASONS: Record<DraftedScorecard['skipped'][number]['reason'], string> = {
+  weak: 'weak',
+  redundant: 'says what a stronger field says',
+  leaky: 'after sales contact',
+  'no rows': 'no usable range',
+};
 export const DEFAULT_ROWS = 12;
 
 /**
@@ -74,6 +82,10 @@ export function DraftScorecard({
   const site = siteIndex >= 0 ? sites[siteIndex] : undefined;
   const edit = useDraftEdit(workflowId);
   const d = drafted.data;
+  // Fields left out are named as the catalog names them.
+  const catalog = useQuery(trpc.fields.catalog.queryOptions());
+  const fieldLabel = (id: string) =>
+    catalog.data?.catalog.fields.find((f) => f.id === id)?.label ?? id;
   return (
     <section className="card drafted" aria-label="Draft a scorecard">
       <div className="section-intro">
@@ -186,7 +198,7 @@ export function DraftScorecard({
               Left out:{' '}
               {d.skipped
                 .slice(0, 8)
-                .map((s) => `${s.field} (${s.reason})`)
+                .map((s) => `${fieldLabel(s.field)} (${SKIP_REASONS[s.reason]})`)
                 .join(', ')}
               {d.skipped.length > 8 && `, and ${d.skipped.length - 8} more`}.
             </p>
@@ -217,7 +229,7 @@ export function DraftScorecard({
                 >
                   {sites.map((s, i) => (
                     <option key={`${s.nodeId}/${s.rowId ?? ''}/${s.path.join('.')}`} value={i}>
-                      {s.label} (now {formatScore(s.value)})
+                      {s.label}
                     </option>
                   ))}
                   <option value={-1}>Leave the thresholds as they are</option>
