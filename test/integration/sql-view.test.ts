@@ -112,6 +112,32 @@ describe('accord sql', () => {
     }
   });
 
+  it('without --as-of, the view evaluates as of now() when queried', async () => {
+    const leads = generateLeads({ count: 50, seed: 34 }) as LeadInput[];
+    for (const w of warehouses) {
+      const { code, out } = await cli([
+        '--workflow',
+        slug,
+        '--dialect',
+        w.dialect,
+        '--leads-table',
+        'now_leads',
+        '--events-table',
+        'now_events',
+        '--view',
+        'agreement_now',
+      ]);
+      expect(code).toBe(0);
+      expect(out).toContain('evaluated as of now() when queried');
+      expect(out).toMatch(/now\(\)/);
+      await w.load(leads, (await accord.as.admin.fields.catalog()).catalog, 'now_');
+      await w.query(out);
+      const rows = await w.query('SELECT stage, count(*) AS n FROM agreement_now GROUP BY stage');
+      expect(rows.reduce((sum, r) => sum + Number(r.n), 0)).toBe(leads.length);
+      expect(rows.every((r) => typeof r.stage === 'string')).toBe(true);
+    }
+  });
+
   it('fails with exit code 2 on a bad dialect, table name or workflow', async () => {
     const base = ['--leads-table', 'leads', '--events-table', 'events'];
     const dialect = await cli(['--workflow', slug, '--dialect', 'oracle', ...base]);
