@@ -26,6 +26,10 @@ import {
 const AS_OF = Date.UTC(2026, 2, 1);
 const SEED = Number(process.env.SQL_DIFF_SEED ?? 2121);
 
+const propColumns = Object.fromEntries(
+  defaultCatalog.events.flatMap((e) => e.props).map((p) => [p.id, `prop:${p.id}`]),
+);
+
 const warehouses: Warehouse[] = [];
 beforeAll(async () => {
   warehouses.push(await duckWarehouse());
@@ -46,6 +50,8 @@ async function agree(workflow: Workflow, leads: LeadInput[], normalizedText = fa
       eventsRelation: 'events',
       asOf,
       normalizedText,
+      // With normalised text, properties come from the typed columns instead of the JSON.
+      ...(normalizedText ? { eventPropColumns: propColumns } : {}),
     });
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
     await w.load(leads, defaultCatalog, '', { normalized: normalizedText });
@@ -62,6 +68,7 @@ describe('compileSql equals the JavaScript evaluator', () => {
     const workflow = parseWorkflow(defaultWorkflow());
     if (!workflow.ok) throw new Error('default workflow');
     await agree(workflow.workflow, leads);
+    await agree(workflow.workflow, leads, true);
   });
 
   it('on random workflows of every node kind × messy leads', async () => {

@@ -36,6 +36,9 @@ export interface Warehouse {
   close(): Promise<void>;
 }
 
+const sqlText = (type: string) =>
+  type === 'string' || type === 'email' || type === 'phone' || type === 'enum';
+
 const SQL_TYPES = {
   postgres: {
     text: 'text',
@@ -94,13 +97,25 @@ async function loadInto(
   const d = w.dialect;
   const t = SQL_TYPES[d];
   const fields = catalog.fields;
+  // Each event property also as a typed column (`prop:<id>`), for `eventPropColumns`.
+  const propColumns = [
+    ...new Map(
+      catalog.events
+        .flatMap((e) => e.props)
+        .filter((p) => p.type === 'number' || p.type === 'boolean' || sqlText(p.type))
+        .map((p) => [p.id, p]),
+    ).values(),
+  ].map((p) => ({
+    id: p.id,
+    type: p.type === 'number' || p.type === 'boolean' ? p.type : 'string',
+  }));
   await w.exec(`DROP TABLE IF EXISTS ${prefix}leads`);
   await w.exec(`DROP TABLE IF EXISTS ${prefix}events`);
   await w.exec(
     `CREATE TABLE ${prefix}leads (id ${t.text}, ${fields.map((f) => `${quoteIdent(f.id)} ${typeOf(d, f.type)}`).join(', ')})`,
   );
   await w.exec(
-    `CREATE TABLE ${prefix}events (lead_id ${t.text}, type ${t.text}, "at" ${t.date}, props ${t.json})`,
+    `CREATE TABLE ${prefix}events (lead_id ${t.text}, type ${t.text}, "at" ${t.date}, props ${t.json}${propColumns.map((p) => `, ${quoteIdent(`prop:${p.id}`)} ${typeOf(d, p.type)}`).join('')})`,
   );
   const cast = (type: string) => (ref: string) => {
     if (type === 'date')
@@ -130,7 +145,22 @@ async function loadInto(
   ]))
     await w.exec(q.sql, q.params);
   const eventRows = leads.flatMap((lead) =>
-    toSqlEvents(lead, catalog).map((e) => [lead.id, e.type, e.at, JSON.stringify(e.props)]),
+    toSqlEvents(lead, catalog).map((e) => [
+      lead.id,
+      e.type,
+      e.at,
+      JSON.stringify(e.props),
+      ...propColumns.map((p) => {
+        const v = Object.hasOwn(e.props, p.id) ? e.props[p.id] : undefined;
+        return p.type === 'string'
+          ? typeof v === 'string'
+            ? v
+            : null
+          : typeof v === p.type
+            ? v
+            : null;
+      }),
+    ]),
   );
   if (eventRows.length)
     for (const q of inserts(`${prefix}events`, eventRows, [
@@ -138,6 +168,7 @@ async function loadInto(
       cast('text'),
       cast('date'),
       cast('json'),
+      ...propColumns.map((p) => cast(p.type)),
     ]))
       await w.exec(q.sql, q.params);
 }

@@ -51,6 +51,18 @@ describe('compileSql', () => {
     expect(q.sql).toContain('AS "score:fit"');
   });
 
+  it('reads event properties from typed columns when given, instead of the JSON', () => {
+    const props = Object.fromEntries(
+      defaultCatalog.events.flatMap((e) => e.props).map((p) => [p.id, `prop:${p.id}`]),
+    );
+    const json = compileSql(workflow(), defaultCatalog, options);
+    const typed = compileSql(workflow(), defaultCatalog, { ...options, eventPropColumns: props });
+    if (!json.ok || !typed.ok) throw new Error('compile');
+    expect(json.sql).toMatch(/jsonb_typeof/);
+    expect(typed.sql).not.toMatch(/jsonb_typeof/);
+    expect(typed.sql).toMatch(/"prop:path"/);
+  });
+
   it('refuses, by name, what SQL cannot do exactly and what does not validate', () => {
     const w = workflow();
     const withNul = JSON.parse(

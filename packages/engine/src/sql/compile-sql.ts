@@ -53,6 +53,12 @@ export interface SqlCompileOptions {
   leadIdColumn?: string;
   /** Columns of the events relation (default lead_id, type, at, props). */
   eventColumns?: { leadId: string; type: string; time: string; props: string };
+  /**
+   * Event property id → a typed column of the events relation holding it (NULL where an event has
+   * none; numbers as numbers, yes/no as booleans, text as text): read instead of the JSON props,
+   * which is several times faster on large event tables.
+   */
+  eventPropColumns?: Record<string, string>;
   /** Evaluation time (ISO text or epoch ms), bound as a parameter; omitted, the database's now(). */
   asOf?: string | number;
   /**
@@ -365,6 +371,7 @@ function generateSql(
   // the JSON is read in an inner projection (`r…`: kind and text) and typed in the next (`v…`);
   // PostgreSQL would inline the inner one anyway, so there the two are one expression.
   const propRaw: string[] = [];
+  const propTyped: string[] = [];
   const propCols: string[] = [];
   const propIndex = new Map<string, string>();
   const propValue = (event: string, prop: string, as: SqlType): string => {
@@ -373,10 +380,24 @@ function generateSql(
     const id = JSON.stringify([prop, as]);
     const known = propIndex.get(id);
     if (known !== undefined) return known;
+    const i = propIndex.size;
+    const typed = options.eventPropColumns;
+    if (typed !== undefined && Object.hasOwn(typed, prop)) {
+      const raw = `pc${i}`;
+      propTyped.push(`${quoteIdent(typed[prop]!)} AS ${raw}`);
+      const value =
+        as === 'text'
+          ? d.normText(`CAST(${raw} AS ${d.text})`)
+          : as === 'number'
+            ? d.number(raw)
+            : `CAST(${raw} AS BOOLEAN)`;
+      propCols.push(`${value} AS v${i}`);
+      propIndex.set(id, `x.v${i}`);
+      return `x.v${i}`;
+    }
     const key = P.text(d.jsonKey(prop));
     let kind = d.jsonKind('x.pr', key);
     let text = d.jsonText('x.pr', key);
-    const i = propIndex.size;
     if (!d.pg) {
       propRaw.push(`${kind} AS rk${i}`, `${text} AS rt${i}`);
       kind = `rk${i}`;
@@ -903,7 +924,7 @@ function generateSql(
     };
     const nowInner = options.asOf === undefined ? d.nowMs : now;
     const columns = `${quoteIdent(c.leadId)} AS lid, ${quoteIdent(c.type)} AS ty, ${d.epochMs(quoteIdent(c.time))} AS ms, ${quoteIdent(c.props)} AS pr`;
-    const read = `SELECT ${[columns, ...(d.pg ? [] : propRaw.map((r) => r.replaceAll('x.pr', quoteIdent(c.props))))].join(', ')} FROM ${options.eventsRelation}`;
+    const read = `SELECT ${[columns, ...propTyped, ...(d.pg ? [] : propRaw.map((r) => r.replaceAll('x.pr', quoteIdent(c.props))))].join(', ')} FROM ${options.eventsRelation}`;
     const inner = `SELECT ${['x.lid', 'x.ty', 'x.ms', 'x.pr', ...propCols].join(', ')} FROM (${read}) AS x`;
     const aggs = [...eventAggs.values()].map(
       (e) => `${e.sql.replaceAll('now_ms', nowInner)} AS ${e.name}`,
