@@ -7,6 +7,7 @@ import {
   OUTCOME_MODEL_FIELDS,
   OUTCOME_NOISE_FIELDS,
 } from '../generate/outcome-model';
+import { mulberry32 } from '../generate/prng';
 import { scorecardDataSchema } from '../schema/node';
 import { draftScorecard, scorecardWorkflow, withDraftThreshold } from './draft-scorecard';
 import { createRulePass } from './rule-pass';
@@ -88,5 +89,42 @@ describe('draftScorecard on 200,000 leads of the known outcome model', () => {
     expect(() =>
       draftScorecard(report, catalog, { score: 'fit', asOf: AS_OF, maxRows: 0 }),
     ).toThrow(/maxRows/);
+  });
+});
+
+describe('draftScorecard on a small set where names carry nothing', () => {
+  // 4,000 leads: 60 first names that carry nothing, and a lead source that does. Grouped by
+  // their fitted conversion, the names look like a signal (IV well over 0.02); a χ² with as
+  // many degrees of freedom as names were grouped says it is chance.
+  const random = mulberry32(7);
+  const names = Array.from({ length: 60 }, (_, i) => `name${i}`);
+  const sources = ['referral', 'webinar', 'paid_search', 'purchased_list'];
+  const rates = [0.3, 0.2, 0.1, 0.04];
+  const leads = Array.from({ length: 4_000 }, (_, i) => {
+    const source = Math.floor(random() * sources.length);
+    return {
+      id: `L-${i}`,
+      attributes: {
+        first_name: names[Math.floor(random() * names.length)],
+        lead_source: sources[source],
+      },
+      outcome: { converted: random() < rates[source]! },
+    };
+  });
+  const signals = createSignals(defaultCatalog, split, { asOf: AS_OF });
+  signals.add(leads);
+  const report = signals.result();
+  const draft = draftScorecard(report, defaultCatalog, {
+    score: 'fit',
+    asOf: AS_OF,
+    sample: signals.sample(),
+  });
+
+  it('gives the names no row (chance) and the lead source its rows', () => {
+    const firstName = report.fields.find((f) => f.field === 'first_name')!;
+    expect(firstName.iv.fit).toBeGreaterThan(0.02);
+    expect(draft.skipped).toContainEqual({ field: 'first_name', reason: 'chance' });
+    expect(draft.rows.some((r) => r.field === 'lead_source')).toBe(true);
+    expect(draft.rows.some((r) => r.field === 'first_name')).toBe(false);
   });
 });

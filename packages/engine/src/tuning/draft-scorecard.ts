@@ -12,8 +12,8 @@ import { toAsOf } from '../runtime/values';
 import { hasErrors } from '../validate/diagnostic';
 import { validate } from '../validate/validate';
 import { atThreshold, thresholdForShare } from './rule-pass';
-import { binIndex, rangeBin } from './signals';
-import { informationValue, weightOfEvidence } from './statistics';
+import { binIndex, PRE_BINS, rangeBin } from './signals';
+import { beyondChance, informationValue, weightOfEvidence } from './statistics';
 import { PDO_FACTOR, roundToStep } from './suggest-points';
 import type {
   DraftedRow,
@@ -52,8 +52,10 @@ export interface DraftOptions {
 /**
  * A scorecard drafted from the signals (fit part), at most `maxRows` rows:
  * 1. fields in order of fit information value, leaving out those under 0.02 (`weak`), those
- *    filled in after sales contact (`leaky`), and those whose WoE-coded values on the fit sample
- *    correlate above 0.7 with a field already chosen (`redundant`);
+ *    whose bins separate the outcomes no more than chance would given how many options or
+ *    pre-bins were grouped into them (`chance`: χ², p ≥ 0.001; e.g. first names grouped by their
+ *    fitted conversion), those filled in after sales contact (`leaky`), and those whose WoE-coded
+ *    values on the fit sample correlate above 0.7 with a field already chosen (`redundant`);
  * 2. per field, the bin with the most leads is the reference (no row: 0 points) and every other
  *    bin is a row;
  * 3. while there are more rows than `maxRows`, the merge that loses the least information value
@@ -89,6 +91,10 @@ export function draftScorecard(
     }
     if (signal.iv.fit < MIN_DRAFT_IV) {
       skipped.push({ field: signal.field, reason: 'weak' });
+      continue;
+    }
+    if (!beyondChance(fitCounts(signal), groupedOptions(signal) - 1)) {
+      skipped.push({ field: signal.field, reason: 'chance' });
       continue;
     }
     const coded = codeByWoe(signal, sample, asOf);
@@ -369,4 +375,23 @@ export function withDraftThreshold(
       holdout: atThreshold(curves.holdout, point.threshold),
     },
   };
+}
+
+/** The fit part's counts per bin of a field. */
+function fitCounts(signal: FieldSignal): { leads: number; converted: number }[] {
+  return signal.bins.map((bin) => bin.fit);
+}
+
+/**
+ * How many options or pre-bins the signal's bins were grouped from: each option of an option bin,
+ * one for `missing`, and the 20 quantile pre-bins the ranges were merged from.
+ */
+function groupedOptions(signal: FieldSignal): number {
+  let options = 0;
+  let ranges = 0;
+  for (const bin of signal.bins) {
+    if (bin.range) ranges++;
+    else options += Math.max(1, bin.values?.length ?? 1);
+  }
+  return options + (ranges > 0 ? PRE_BINS : 0);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  beyondChance,
   informationValue,
   logOddsRatio,
   niceCut,
@@ -118,5 +119,43 @@ describe('niceCut', () => {
     expect(niceCut(0.31, 0.52)).toBe(0.4);
     expect(niceCut(-12, -3)).toBe(-10);
     expect(niceCut(5, 5)).toBe(5);
+  });
+});
+
+describe('beyondChance', () => {
+  it('follows the χ² table: 10.83 is the 0.1% point at one degree of freedom', () => {
+    // 2 × 2 table with χ² ≈ 11.5 (> 10.83) and one with χ² ≈ 9.6 (< 10.83).
+    expect(
+      beyondChance(
+        [
+          { leads: 100, converted: 60 },
+          { leads: 100, converted: 36 },
+        ],
+        1,
+      ),
+    ).toBe(true);
+    expect(
+      beyondChance(
+        [
+          { leads: 100, converted: 58 },
+          { leads: 100, converted: 36 },
+        ],
+        1,
+      ),
+    ).toBe(false);
+  });
+
+  it('asks more of bins grouped from many options', () => {
+    const bins = [
+      { leads: 400, converted: 80 },
+      { leads: 400, converted: 40 },
+    ];
+    expect(beyondChance(bins, 1)).toBe(true);
+    expect(beyondChance(bins, 40)).toBe(false);
+  });
+
+  it('is false without both outcomes or degrees of freedom', () => {
+    expect(beyondChance([{ leads: 10, converted: 0 }], 3)).toBe(false);
+    expect(beyondChance([{ leads: 10, converted: 5 }], 0)).toBe(false);
   });
 });

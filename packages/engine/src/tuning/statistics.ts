@@ -126,3 +126,32 @@ export function niceCut(low: number, high: number): number {
   }
   return low;
 }
+
+/**
+ * Whether a field's bins separate converted from not-converted leads more than chance would: the
+ * Pearson χ² of the bins' fit counts against the Wilson–Hilferty normal approximation of the χ²
+ * distribution with `degreesOfFreedom`, one-sided at z = 3.09 (p < 0.001). Bins grouped from many
+ * options on the same data look strong by construction, so pass the number of options grouped
+ * minus one, not the number of bins minus one.
+ * @example beyondChance([{ leads: 500, converted: 100 }, { leads: 500, converted: 50 }], 1) // true
+ */
+export function beyondChance(
+  bins: readonly { leads: number; converted: number }[],
+  degreesOfFreedom: number,
+  z = 3.09,
+): boolean {
+  let leads = 0;
+  let converted = 0;
+  for (const bin of bins) {
+    leads += bin.leads;
+    converted += bin.converted;
+  }
+  const p = leads > 0 ? converted / leads : 0;
+  if (p <= 0 || p >= 1 || degreesOfFreedom < 1) return false;
+  let chi2 = 0;
+  for (const bin of bins)
+    if (bin.leads > 0) chi2 += (bin.converted - bin.leads * p) ** 2 / (bin.leads * p * (1 - p));
+  const k = degreesOfFreedom;
+  const spread = 2 / (9 * k);
+  return (Math.cbrt(chi2 / k) - (1 - spread)) / Math.sqrt(spread) > z;
+}

@@ -279,7 +279,7 @@ export interface DraftedScorecard {
   data: NodeDataOf<'scorecard'>;
   rows: DraftedRow[];
   /** Fields left out and why. */
-  skipped: { field: string; reason: 'weak' | 'redundant' | 'leaky' | 'no rows' }[];
+  skipped: { field: string; reason: 'weak' | 'chance' | 'redundant' | 'leaky' | 'no rows' }[];
   /**
    * The threshold that flags `flagShare` of the fit part, with its metrics on both parts (set by
    * `withDraftThreshold` after a pass of the leads through the drafted scorecard).

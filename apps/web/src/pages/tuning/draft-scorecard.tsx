@@ -15,6 +15,7 @@ const FLAG_SHARES = [0.1, 0.2, 0.3, 0.4, 0.5] as const;
 /** Why a field got no row, in words. */
 const SKIP_REASONS: Record<DraftedScorecard['skipped'][number]['reason'], string> = {
   weak: 'weak',
+  chance: 'no more than chance',
   redundant: 'says what a stronger field says',
   leaky: 'after sales contact',
   'no rows': 'no usable range',
