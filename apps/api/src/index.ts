@@ -5,7 +5,7 @@ import { seedDemoOutcomes } from './seed-outcomes';
 import { repairAbandonedWork, startRepairJob } from './services/repairs';
 import { runManagerFor } from './simulation/run-manager';
 import { buildServer } from './server';
-import { shutDown, shutdownMessage } from './shutdown';
+import { ConnectionTracker, shutDown, shutdownMessage } from './shutdown';
 
 /** Start-up: parse env, open and migrate the database, seed, serve. Errors print one clear line. */
 async function main() {
@@ -20,6 +20,7 @@ async function main() {
   const seeded = env.ACCORD_SEED === 'demo' ? await seedDemo(database.db) : null;
   if (seeded) await seedDemoOutcomes(database);
   const app = await buildServer({ database, env });
+  const connections = new ConnectionTracker(app.server);
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   const stopRepairs = startRepairJob(database);
   // Simulation worker threads boot while the server waits for its first run.
@@ -47,6 +48,7 @@ async function main() {
       database,
       runs,
       stopRepairs,
+      connections,
       delayMs: env.ACCORD_SHUTDOWN_DELAY_MS,
       graceMs: env.ACCORD_SHUTDOWN_GRACE_MS,
     }).then(

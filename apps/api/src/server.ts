@@ -158,6 +158,10 @@ export async function buildServer({
   const app = Fastify({
     ...loggingOptions(env, logStream),
     bodyLimit: BODY_LIMIT_BYTES,
+    // On shutdown the listener closes first; a request that reaches a connection accepted before
+    // (its bytes sent before SIGTERM, read late by a busy event loop) is served, not refused
+    // with 503 and its unread body reset (see shutdown.ts).
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 500 },
     // A URL Fastify cannot decode (e.g. a lone surrogate) answers like every other REST error.
     frameworkErrors: (error, _req, reply) =>

@@ -4,7 +4,10 @@ import { createDb, type AccordDatabase } from '@accord/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseEnv } from './env';
 import { buildServer, type AccordServer } from './server';
-import { shutDown, shutdownMessage, type ShutdownDeps } from './shutdown';
+import { ConnectionTracker, shutDown, shutdownMessage, type ShutdownDeps } from './shutdown';
+
+/** A response larger than the socket buffers: still flushing after the handler ended it. */
+const BIG_BYTES = 32 * 1024 * 1024;
 
 const env = { ...parseEnv({ LOG_LEVEL: 'silent' }), ACCORD_WEB_DIST: '/nonexistent' };
 
@@ -16,6 +19,7 @@ async function slowServer(database: AccordDatabase): Promise<{ app: AccordServer
     await new Promise((resolve) => setTimeout(resolve, ms));
     return { waited: ms };
   });
+  app.get('/big', async () => 'x'.repeat(BIG_BYTES));
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, port: (app.server.address() as AddressInfo).port };
 }
@@ -119,5 +123,36 @@ describe('#22 graceful shutdown', () => {
     const summary = await stopping;
     expect(summary.ms).toBeGreaterThanOrEqual(400);
     expect(await get(port, '/healthz')).toBe('ECONNREFUSED');
+  });
+
+  it('lets a large response that is still being flushed reach a slow reader in full', async () => {
+    const { app, port } = await slowServer(database);
+    const connections = new ConnectionTracker(app.server);
+    const received = new Promise<number | string>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/big', agent: false }, (res) => {
+        res.pause();
+        let bytes = 0;
+        // The reader waits until shutdown has begun, then reads everything.
+        setTimeout(() => {
+          res.on('data', (d: Buffer) => (bytes += d.length));
+          res.on('end', () => resolve(bytes));
+          res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+          res.resume();
+        }, 500);
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      req.end();
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const summary = await shutDown({
+      app,
+      database: { close: async () => undefined },
+      runs: runsIdle(),
+      stopRepairs: () => undefined,
+      connections,
+      graceMs: 20_000,
+    });
+    expect(await received).toBe(BIG_BYTES);
+    expect(summary.forcedConnections).toBe(false);
   });
 });

@@ -1,6 +1,46 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { AccordDatabase } from '@accord/db';
 import type { AccordServer } from './server';
 import type { RunManager } from './simulation/run-manager';
+
+/**
+ * The server's connections and where each one is, so shutdown closes only idle ones. Node's own
+ * `closeIdleConnections` (which `server.close()` calls) also destroys a connection whose response
+ * has been ended but is still being flushed (a large batch answer: the client sees ECONNRESET
+ * mid-body), and one whose request has arrived but not been read yet by a busy event loop.
+ */
+export class ConnectionTracker {
+  /** Socket → its latest response, or null before its first request was read. */
+  readonly #sockets = new Map<Socket, ServerResponse | null>();
+
+  constructor(server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.#sockets.set(socket, null);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      this.#sockets.set(req.socket, res),
+    );
+    server.closeIdleConnections = () => this.closeIdle();
+  }
+
+  /** Connections whose first request has not been read yet. */
+  get unread(): number {
+    let n = 0;
+    for (const res of this.#sockets.values()) if (res === null) n++;
+    return n;
+  }
+
+  /**
+   * Destroys connections between requests: their last response fully flushed. With `unreadToo`,
+   * also those that never sent a request (after the wait for them).
+   */
+  closeIdle(unreadToo = false) {
+    for (const [socket, res] of this.#sockets)
+      if (res ? res.writableFinished : unreadToo) socket.destroy();
+  }
+}
 
 export interface ShutdownDeps {
   app: AccordServer;
@@ -8,6 +48,8 @@ export interface ShutdownDeps {
   runs: Pick<RunManager, 'idle' | 'pending' | 'shutdown'>;
   /** Stops the periodic repair pass (see services/repairs.ts). */
   stopRepairs: () => void;
+  /** The server's connections (see ConnectionTracker); without it Node's own closing applies. */
+  connections?: ConnectionTracker;
   /** How long to keep serving, not ready, before closing the listener (default 0). */
   delayMs?: number;
   /** How long in-flight requests and running simulations, together, may take to finish. */
@@ -60,8 +102,17 @@ export async function shutDown(deps: ShutdownDeps): Promise<ShutdownSummary> {
   // bytes reached the socket while the event loop ran this handler (or a batch) is not parsed yet:
   // the loop first goes round twice, reading and accepting what already arrived.
   await settle();
+  // Requests already on their way are read before the listener closes (within the grace period;
+  // a connection that never sends one is closed after it).
+  const connections = deps.connections;
+  while (connections && connections.unread > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await settle();
+  }
   let forcedConnections = false;
   const closed = deps.app.close();
+  // Connections go idle as their responses finish flushing: close them as they do.
+  const sweep = connections ? setInterval(() => connections.closeIdle(true), 50) : undefined;
   const requestsTimer = timer(deadline - Date.now());
   if ((await Promise.race([closed, requestsTimer.done])) === 'timeout') {
     forcedConnections = true;
@@ -69,6 +120,7 @@ export async function shutDown(deps: ShutdownDeps): Promise<ShutdownSummary> {
   }
   requestsTimer.cancel();
   await closed;
+  clearInterval(sweep);
 
   const runsTimer = timer(deadline - Date.now());
   await Promise.race([deps.runs.idle(), runsTimer.done]);
