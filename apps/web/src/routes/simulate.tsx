@@ -15,7 +15,7 @@ import {
 } from '../pages/simulate/results';
 import { QuickTest } from '../pages/simulate/quick-test';
 import { useCoverageEvidence } from '../pages/simulate/use-coverage-evidence';
-import type { RouterOutputs } from '../lib/types';
+import type { RouterInputs, RouterOutputs } from '../lib/types';
 import { sidesInput, type ReadyLeadSet, type SidesChoice } from '../pages/simulate/sides-choice';
 import { usePermissions } from '../pages/use-permissions';
 import { VersionSelect } from '../pages/version-select';
@@ -154,6 +154,15 @@ function SidesFields(props: {
   );
 }
 
+type RunPath = RouterInputs['simulations']['start']['path'] & string;
+
+/** Where a run may go, in words (the API's `path`). */
+const RUN_PATHS: Record<RunPath, string> = {
+  auto: 'Automatic',
+  sql: 'In the database (PostgreSQL)',
+  workers: 'Worker threads',
+};
+
 function StartRun(props: {
   workflowId: string;
   sides: SidesChoice;
@@ -167,6 +176,7 @@ function StartRun(props: {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { ready, leadSetId: chosenSet } = props;
+  const [path, setPath] = useState<RunPath>('auto');
   const start = useMutation(
     trpc.simulations.start.mutationOptions({
       onSuccess: async (run) => {
@@ -185,6 +195,7 @@ function StartRun(props: {
           workflowId: props.workflowId,
           ...sidesInput(props.sides),
           leadSetId: chosenSet,
+          path,
         });
       }}
     >
@@ -196,6 +207,16 @@ function StartRun(props: {
           {ready.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name} ({s.lead_count.toLocaleString()} leads)
+            </option>
+          ))}
+        </select>
+      </label>
+      <label title="In the database: on PostgreSQL the comparison runs as SQL where the leads are stored (they never leave it). Automatic uses the worker threads unless the server is set to use the database from a size on.">
+        Run in
+        <select value={path} onChange={(e) => setPath(e.target.value as RunPath)}>
+          {Object.entries(RUN_PATHS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
             </option>
           ))}
         </select>
@@ -245,7 +266,10 @@ function Run({ runId }: { runId: string }) {
   } (candidate) on ${r.leadSet.name}, ${r.leadCount.toLocaleString()} leads, as of ${formatTime(r.asOf)}`;
   return (
     <section className="run" data-testid="run">
-      <p className="muted">{sides}.</p>
+      <p className="muted">
+        {sides}
+        {r.result?.ranIn === 'database' ? ', run inside the database' : ''}.
+      </p>
       {(r.status === 'queued' || r.status === 'running') && (
         <div className="row">
           <progress max={1} value={r.progress} aria-label="Progress" />
