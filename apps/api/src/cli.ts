@@ -18,10 +18,7 @@ import {
   DatabaseStartError,
   findWorkspaceCatalog,
   migrateToLatest,
-  publishedVersion,
   ROLES,
-  versionByNumber,
-  workflowsBySlug,
   workspaceIds,
   type Db,
   type Role,
@@ -52,6 +49,7 @@ import { TRPCError } from '@trpc/server';
 import { pinnedCatalog } from './services/catalogs';
 import { replaceCatalog, type CatalogEditor } from './services/field-catalog';
 import { createWorkspace, WORKSPACE_SLUG, WorkspaceSlugTaken } from './services/workspaces';
+import { versionBySlug } from './services/workflows';
 import { Command, CommanderError } from 'commander';
 import { parse as parseCsv } from 'csv-parse';
 import { stringify as stringifyCsv } from 'csv-stringify';
@@ -89,26 +87,9 @@ async function withConfiguredDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
 }
 
 async function findVersion(db: Db, slug: string, number: number | undefined) {
-  const workflows = await workflowsBySlug(db, slug);
-  if (workflows.length === 0) throw new CliError(`No workflow "${slug}".`, 2);
-  if (workflows.length > 1)
-    throw new CliError(
-      `"${slug}" exists in ${workflows.length} workspaces; the CLI needs a unique slug.`,
-      2,
-    );
-  const version =
-    number === undefined
-      ? await publishedVersion(db, workflows[0]!.id)
-      : await versionByNumber(db, workflows[0]!.id, number);
-  if (!version) {
-    throw new CliError(
-      number === undefined
-        ? `Workflow "${slug}" has no published version; name one with --version.`
-        : `Workflow "${slug}" has no version ${number}.`,
-      2,
-    );
-  }
-  return version;
+  const found = await versionBySlug(db, slug, number);
+  if (!found.ok) throw new CliError(found.message, 2);
+  return found.version;
 }
 
 /** Reads leads from JSON (an array), JSON Lines or CSV (columns named after catalog fields, plus `id`). */

@@ -278,7 +278,7 @@ export async function registerEvaluateRoute(
         return { ok: true, number: parsed.data.version, path: 'query.version' };
       });
       if (!found || query === undefined) return reply;
-      const { identity, workflow, version, slug } = found;
+      const { workflow, version, slug } = found;
       const asOf = asOfOrNow(query.asOf);
       const run = new NdjsonEvaluation({
         version,
@@ -289,23 +289,9 @@ export async function registerEvaluateRoute(
       });
       const log = workflow.decisionLog
         ? (decisions: NewDecision[]) =>
-            deps.db
-              .transaction()
-              .execute((trx) =>
-                recordDecisions(
-                  trx,
-                  {
-                    workspaceId: workflow.workspaceId,
-                    workflowId: workflow.workflowId,
-                    versionId: version.versionId,
-                    versionNumber: version.number,
-                    apiKeyId: identity.id,
-                    asOf: new Date(asOf),
-                  },
-                  decisions,
-                ),
-              )
-              .then(() => reportDecisionsLogged(deps.db, decisions.length))
+            logDecisions(deps.db, found, asOf, decisions).then(() =>
+              reportDecisionsLogged(deps.db, decisions.length),
+            )
         : null;
       return reply
         .type(`${NDJSON_TYPE}; charset=utf-8`)
@@ -347,7 +333,7 @@ export async function registerEvaluateRoute(
         return { ok: false };
       });
       if (!found || body === undefined) return reply;
-      const { identity, workflow, version, slug } = found;
+      const { workflow, version, slug } = found;
 
       const asOf = asOfOrNow(body.asOf);
       const single = body.lead !== undefined;
@@ -391,21 +377,7 @@ export async function registerEvaluateRoute(
       }
       // All of the request's decisions are written in one transaction: a 200 means all its
       // answered leads are logged, an error that none is.
-      if (decisions.length > 0)
-        await deps.db.transaction().execute((trx) =>
-          recordDecisions(
-            trx,
-            {
-              workspaceId: workflow.workspaceId,
-              workflowId: workflow.workflowId,
-              versionId: version.versionId,
-              versionNumber: version.number,
-              apiKeyId: identity.id,
-              asOf: new Date(asOf),
-            },
-            decisions,
-          ),
-        );
+      if (decisions.length > 0) await logDecisions(deps.db, found, asOf, decisions);
       reportEvaluated(deps.db, slug, version.number, results, decisions.length);
       reply.header('x-accord-version', String(version.number));
       return reply.send({ results });
@@ -431,4 +403,35 @@ async function* countedByStage(
   } finally {
     report();
   }
+}
+
+/**
+ * Writes one request's (or one NDJSON batch's) decisions in one transaction, attributed to the
+ * key, workflow and version that answered them.
+ */
+function logDecisions(
+  db: Db,
+  answered: {
+    identity: { id: string };
+    workflow: { workspaceId: string; workflowId: string };
+    version: { versionId: string; number: number };
+  },
+  asOf: number,
+  decisions: NewDecision[],
+) {
+  const { identity, workflow, version } = answered;
+  return db.transaction().execute((trx) =>
+    recordDecisions(
+      trx,
+      {
+        workspaceId: workflow.workspaceId,
+        workflowId: workflow.workflowId,
+        versionId: version.versionId,
+        versionNumber: version.number,
+        apiKeyId: identity.id,
+        asOf: new Date(asOf),
+      },
+      decisions,
+    ),
+  );
 }

@@ -1,4 +1,12 @@
-import { findWorkflow, type DB, type Transaction } from '@accord/db';
+import {
+  findWorkflow,
+  publishedVersion,
+  versionByNumber,
+  workflowsBySlug,
+  type DB,
+  type Db,
+  type Transaction,
+} from '@accord/db';
 import { TRPCError } from '@trpc/server';
 import type { Context, SessionUser } from '../trpc';
 
@@ -29,4 +37,32 @@ export async function requireWorkflow(
   const workflow = await findWorkflow(db, ctx.user.workspace_id, workflowId);
   if (!workflow) throw new TRPCError({ code: 'NOT_FOUND', message: `No workflow ${workflowId}.` });
   return workflow;
+}
+
+/**
+ * A version by its workflow's slug, for the command line (which has no workspace of its own):
+ * the published one, or number `number`. A message naming what is missing otherwise.
+ * @example const found = await versionBySlug(db, 'inbound', 3); if (!found.ok) fail(found.message);
+ */
+export async function versionBySlug(db: Db, slug: string, number: number | undefined) {
+  const workflows = await workflowsBySlug(db, slug);
+  if (workflows.length === 0) return { ok: false as const, message: `No workflow "${slug}".` };
+  if (workflows.length > 1)
+    return {
+      ok: false as const,
+      message: `"${slug}" exists in ${workflows.length} workspaces; the CLI needs a unique slug.`,
+    };
+  const version =
+    number === undefined
+      ? await publishedVersion(db, workflows[0]!.id)
+      : await versionByNumber(db, workflows[0]!.id, number);
+  if (!version)
+    return {
+      ok: false as const,
+      message:
+        number === undefined
+          ? `Workflow "${slug}" has no published version; name one with --version.`
+          : `Workflow "${slug}" has no version ${number}.`,
+    };
+  return { ok: true as const, version };
 }

@@ -3,7 +3,7 @@
  * warehouse (PostgreSQL or DuckDB): the compiled query with its parameters inlined as quoted
  * literals (a view cannot bind them), under a header naming the version and its hashes.
  */
-import { publishedVersion, versionByNumber, workflowsBySlug, type Db } from '@accord/db';
+import type { Db } from '@accord/db';
 import {
   compileSql,
   inlineParams,
@@ -15,6 +15,7 @@ import {
 } from '@accord/engine';
 import type { Command } from 'commander';
 import { pinnedCatalog } from '../services/catalogs';
+import { versionBySlug } from '../services/workflows';
 import type { WarehouseCommandContext } from './warehouse-commands';
 
 export interface SqlViewInput {
@@ -98,25 +99,9 @@ export function sqlView(
 }
 
 async function findVersion(db: Db, ctx: WarehouseCommandContext, slug: string, number?: number) {
-  const workflows = await workflowsBySlug(db, slug);
-  if (workflows.length === 0) throw ctx.fail(`No workflow "${slug}".`, 2);
-  if (workflows.length > 1)
-    throw ctx.fail(
-      `"${slug}" exists in ${workflows.length} workspaces; the CLI needs a unique slug.`,
-      2,
-    );
-  const version =
-    number === undefined
-      ? await publishedVersion(db, workflows[0]!.id)
-      : await versionByNumber(db, workflows[0]!.id, number);
-  if (!version)
-    throw ctx.fail(
-      number === undefined
-        ? `Workflow "${slug}" has no published version; name one with --version.`
-        : `Workflow "${slug}" has no version ${number}.`,
-      2,
-    );
-  return version;
+  const found = await versionBySlug(db, slug, number);
+  if (!found.ok) throw ctx.fail(found.message, 2);
+  return found.version;
 }
 
 /** Registers `accord sql`. */

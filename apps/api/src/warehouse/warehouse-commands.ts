@@ -3,10 +3,11 @@
  * embedded DuckDB (duckdb-simulation.ts). Versions and their pinned catalogs come from the app
  * database; the leads never enter it.
  */
-import { publishedVersion, versionByNumber, workflowsBySlug, type Db } from '@accord/db';
+import type { Db } from '@accord/db';
 import { asOfOrNow, parseWorkflow, type SimulationResult } from '@accord/engine';
 import type { Command } from 'commander';
 import { pinnedCatalog } from '../services/catalogs';
+import { versionBySlug } from '../services/workflows';
 import {
   loadLeadFiles,
   openDuckDb,
@@ -29,24 +30,9 @@ async function versionSide(
   slug: string,
   number: number | undefined,
 ): Promise<WarehouseSide & { number: number }> {
-  const workflows = await workflowsBySlug(db, slug);
-  if (workflows.length === 0) throw ctx.fail(`No workflow "${slug}".`, 2);
-  if (workflows.length > 1)
-    throw ctx.fail(
-      `"${slug}" exists in ${workflows.length} workspaces; the CLI needs a unique slug.`,
-      2,
-    );
-  const version =
-    number === undefined
-      ? await publishedVersion(db, workflows[0]!.id)
-      : await versionByNumber(db, workflows[0]!.id, number);
-  if (!version)
-    throw ctx.fail(
-      number === undefined
-        ? `Workflow "${slug}" has no published version; name one with --version.`
-        : `Workflow "${slug}" has no version ${number}.`,
-      2,
-    );
+  const found = await versionBySlug(db, slug, number);
+  if (!found.ok) throw ctx.fail(found.message, 2);
+  const { version } = found;
   const parsed = parseWorkflow(version.document);
   if (!parsed.ok) throw ctx.fail(`Version ${version.number} is not a valid workflow document.`);
   // The version's own catalog: a field changed since does not change what it does.
