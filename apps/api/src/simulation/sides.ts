@@ -44,7 +44,11 @@ export interface ResolvedSide {
 type Ctx = Context & { user: SessionUser };
 
 /** A version of the workflow (NOT_FOUND if it is not one of this workflow's versions). */
-export async function versionSide(ctx: Ctx, workflowId: string, versionId: string): Promise<ResolvedSide> {
+export async function versionSide(
+  ctx: Ctx,
+  workflowId: string,
+  versionId: string,
+): Promise<ResolvedSide> {
   const version = await findVersion(ctx.db, ctx.user.workspace_id, versionId);
   if (!version || version.workflow_id !== workflowId)
     throw new TRPCError({
