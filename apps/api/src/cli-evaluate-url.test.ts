@@ -139,7 +139,17 @@ describe.each(testBackends())('accord evaluate --url on $kind', ({ open }) => {
       `accord: 404: Workflow "${slug}" has no version 42. (query.version)`,
     );
     expect(await runCli(base)).toBe(2);
-    expect(errors.at(-1)).toMatch(/--key is required with --url/);
+    expect(errors.at(-1)).toMatch(
+      /--url needs an API key .*: set ACCORD_API_KEY \(or pass --key\)/,
+    );
+    // The key from the environment: out of the process list.
+    vi.stubEnv('ACCORD_API_KEY', key);
+    try {
+      expect(await runCli(base)).toBe(0);
+      expect(readLines(out)).toHaveLength(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
     expect(await runCli(['evaluate', '--workflow', slug, '--in', input])).toBe(2);
     expect(errors.at(-1)).toMatch(/--out is required/);
     expect(await runCli([...base, '--key', key, '--in', join(dir, 'missing.jsonl')])).toBe(2);

@@ -193,8 +193,12 @@ async function evaluateOnServer(opts: {
   key?: string;
   explain: boolean;
 }) {
-  if (opts.key === undefined)
-    throw new CliError("--key is required with --url: an API key of the workflow's workspace.", 2);
+  const key = opts.key ?? parseEnv().ACCORD_API_KEY;
+  if (key === undefined)
+    throw new CliError(
+      "--url needs an API key of the workflow's workspace: set ACCORD_API_KEY (or pass --key).",
+      2,
+    );
   try {
     statSync(opts.in);
   } catch {
@@ -204,7 +208,7 @@ async function evaluateOnServer(opts: {
   try {
     const summary = await streamEvaluate({
       url: opts.url,
-      key: opts.key,
+      key,
       workflow: opts.workflow,
       version: opts.version,
       asOf: opts.asOf,
@@ -273,7 +277,10 @@ export function buildCli(options: CliOptions = {}) {
     .option('--version <n>', 'version number', (v) => positiveInt(v, '--version'))
     .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
     .option('--url <url>', "a server's base URL: evaluate there through the NDJSON API")
-    .option('--key <key>', "with --url: an API key of the workflow's workspace")
+    .option(
+      '--key <key>',
+      "with --url: an API key of the workflow's workspace (default: ACCORD_API_KEY, which keeps it out of the process list)",
+    )
     .option('--no-explain', 'with --url: result lines carry only lead id, stage and scores')
     .action(
       (opts: {

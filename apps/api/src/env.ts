@@ -65,6 +65,8 @@ const envSchema = z.object({
    * (lead data), with passwords and tokens still redacted.
    */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The API key `accord evaluate --url` sends when `--key` is not given (keeps it out of `ps`). */
+  ACCORD_API_KEY: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).max(512).optional()),
   /** When set, /metrics is served on a listener of its own on this port (and 404 on PORT). */
