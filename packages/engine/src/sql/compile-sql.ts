@@ -737,7 +737,6 @@ function generateSql(
       const byCategory = new Map<string, string[]>(SCORE_CATEGORIES.map((c) => [c, []]));
       const hits: string[] = [];
       n.data.rows.forEach((row, i) => {
-        const p = `x${k}_p${i}`;
         const f = `x${k}_f${i}`;
         const when = row.when === undefined ? 'TRUE' : holds(row.when);
         if (row.perEvent) {
@@ -762,19 +761,15 @@ function generateSql(
             const neg = P.num(-row.cap);
             pts = `(CASE WHEN ${pts} > ${cap} THEN ${cap} WHEN ${pts} < ${neg} THEN ${neg} ELSE ${pts} END)`;
           }
+          // The points read the row's flag, computed once in the step before.
           first.push({ col: f, expr: fires, temp: true });
-          first.push({ col: p, expr: `(CASE WHEN ${fires} THEN ${pts} ELSE 0 END)`, temp: true });
+          byCategory.get(row.category)!.push(`(CASE WHEN ${f} THEN ${pts} ELSE 0 END)`);
         } else {
           let pts = round2(row.points);
           if (row.cap !== undefined) pts = Math.min(row.cap, Math.max(-row.cap, pts));
           first.push({ col: f, expr: when, temp: true });
-          first.push({
-            col: p,
-            expr: `(CASE WHEN ${when} THEN ${P.num(pts)} ELSE 0 END)`,
-            temp: true,
-          });
+          byCategory.get(row.category)!.push(`(CASE WHEN ${f} THEN ${P.num(pts)} ELSE 0 END)`);
         }
-        byCategory.get(row.category)!.push(p);
         hits.push(`(CASE WHEN ${f} THEN ${keyOf(n.id, row.id)} END)`);
       });
       const totals = SCORE_CATEGORIES.map((category) => {
