@@ -72,7 +72,7 @@ export interface SqlCompileOptions {
 export type CompileSqlResult =
   | {
       ok: true;
-      /** One SELECT: lead_id, stage, one column per score, fired. */
+      /** One SELECT: lead_id, stage, one column per score, fired (rule key indexes, ascending). */
       sql: string;
       /** `$1, $2, …` in both dialects. */
       params: unknown[];
@@ -217,6 +217,8 @@ class Params {
   }
 }
 
+/** A BIGINT constant (the bits of the fired rule keys). */
+const bigint = (n: bigint) => `CAST(${n} AS BIGINT)`;
 const bool = (b: boolean) => (b ? 'TRUE' : 'FALSE');
 const notNull = (x: string) => `COALESCE(${x}, FALSE)`;
 
@@ -643,21 +645,39 @@ function generateSql(
   };
 
   const compileNode = (node: WorkflowNode, k: number): NodeSteps => {
-    const fired = (extra: string[]) => ({
-      col: 'fired',
-      expr: d.concat('fired', d.compact(d.intList([keyOf(node.id), ...extra]))),
-      temp: false,
-    });
+    /**
+     * The node's key, and the keys of the rows that fired (`first`: only the first of them), set
+     * in the bitmask words (the list is built once, at the end).
+     */
+    const fired = (rows: { when: string; key: number }[] = [], first = false) => {
+      const own = Number(keyOf(node.id));
+      const words = new Set([own, ...rows.map((r) => r.key)].map((key) => Math.floor(key / 63)));
+      return [...words].map((w) => {
+        const bit = (key: number) => (Math.floor(key / 63) === w ? 2n ** BigInt(key % 63) : 0n);
+        const parts: string[] = [];
+        if (bit(own) !== 0n) parts.push(bigint(bit(own)));
+        if (first) {
+          if (rows.some((r) => bit(r.key) !== 0n))
+            parts.push(
+              `(CASE ${rows.map((r) => `WHEN ${r.when} THEN ${bigint(bit(r.key))}`).join(' ')} ELSE ${bigint(0n)} END)`,
+            );
+        } else
+          for (const r of rows)
+            if (bit(r.key) !== 0n)
+              parts.push(`(CASE WHEN ${r.when} THEN ${bigint(bit(r.key))} ELSE ${bigint(0n)} END)`);
+        return { col: `fm${w}`, expr: `(fm${w} | ${parts.join(' | ')})`, temp: false };
+      });
+    };
     const move = (expr: string) => ({ col: 'cur', expr, temp: false });
     switch (node.kind) {
       case 'start':
-        return { index: k, steps: [[fired([]), move(target(node.id, 'next'))]] };
+        return { index: k, steps: [[...fired(), move(target(node.id, 'next'))]] };
       case 'condition':
         return {
           index: k,
           steps: [
             [
-              fired([]),
+              ...fired(),
               move(
                 `(CASE WHEN ${holds(node.data.when)} THEN ${target(node.id, 'true')} ELSE ${target(node.id, 'false')} END)`,
               ),
@@ -672,7 +692,7 @@ function generateSql(
           index: k,
           steps: [
             [
-              fired([]),
+              ...fired(),
               move(
                 whens.length
                   ? `(CASE ${whens.join(' ')} ELSE ${target(node.id, 'default')} END)`
@@ -694,7 +714,7 @@ function generateSql(
           index: k,
           steps: [
             [
-              fired([]),
+              ...fired(),
               move(
                 `(CASE WHEN ${pass} THEN ${target(node.id, 'pass')} ELSE ${target(node.id, 'fail')} END)`,
               ),
@@ -713,13 +733,13 @@ function generateSql(
             temp: false,
           };
         });
-        return { index: k, steps: [[...sets, fired([]), move(target(node.id, 'next'))]] };
+        return { index: k, steps: [[...sets, ...fired(), move(target(node.id, 'next'))]] };
       }
       case 'stage':
         return {
           index: k,
           steps: [
-            [{ col: 'stage', expr: P.text(node.data.stage), temp: false }, fired([]), move('-1')],
+            [{ col: 'stage', expr: P.text(node.data.stage), temp: false }, ...fired(), move('-1')],
           ],
         };
       case 'scorecard':
@@ -732,10 +752,10 @@ function generateSql(
 
     function scorecardSteps(n: NodeOf<'scorecard'>, k: number): NodeSteps {
       const def = scoreDefs.get(n.data.score);
-      if (!def) return { index: k, steps: [[fired([]), move(target(n.id, 'next'))]] };
+      if (!def) return { index: k, steps: [[...fired(), move(target(n.id, 'next'))]] };
       const first: { col: string; expr: string; temp: boolean }[] = [];
       const byCategory = new Map<string, string[]>(SCORE_CATEGORIES.map((c) => [c, []]));
-      const hits: string[] = [];
+      const hits: { when: string; key: number }[] = [];
       n.data.rows.forEach((row, i) => {
         const f = `x${k}_f${i}`;
         const when = row.when === undefined ? 'TRUE' : holds(row.when);
@@ -770,7 +790,7 @@ function generateSql(
           first.push({ col: f, expr: when, temp: true });
           byCategory.get(row.category)!.push(`(CASE WHEN ${f} THEN ${P.num(pts)} ELSE 0 END)`);
         }
-        hits.push(`(CASE WHEN ${f} THEN ${keyOf(n.id, row.id)} END)`);
+        hits.push({ when: f, key: Number(keyOf(n.id, row.id)) });
       });
       const totals = SCORE_CATEGORIES.map((category) => {
         const total = `(${['CAST(0 AS ' + d.float + ')', ...byCategory.get(category)!].join(' + ')})`;
@@ -785,7 +805,7 @@ function generateSql(
       const [rawStep, roundStep] = s.before;
       return {
         index: k,
-        steps: [first, rawStep!, roundStep!, [s.last, fired(hits), move(target(n.id, 'next'))]],
+        steps: [first, rawStep!, roundStep!, [s.last, ...fired(hits), move(target(n.id, 'next'))]],
       };
     }
 
@@ -826,14 +846,14 @@ function generateSql(
       const indexes = data.rows.map((_, i) => i);
       if (data.hitPolicy === 'first') {
         const route = data.rows.map((row, i) => `WHEN ${m(i)} THEN ${target(n.id, row.id)}`);
-        const hit = data.rows.map((row, i) => `WHEN ${m(i)} THEN ${keyOf(n.id, row.id)}`);
+        const hit = data.rows.map((row, i) => ({ when: m(i), key: Number(keyOf(n.id, row.id)) }));
         return {
           index: k,
           steps: [
             first,
             [
               ...tagSets(indexes),
-              fired(hit.length ? [`(CASE ${hit.join(' ')} END)`] : []),
+              ...fired(hit, true),
               move(
                 route.length
                   ? `(CASE ${route.join(' ')} ELSE ${target(n.id, 'default')} END)`
@@ -844,8 +864,8 @@ function generateSql(
         };
       }
       // collect: every matching row, later rows' tags win
-      const hits = data.rows.map((row, i) => `(CASE WHEN ${m(i)} THEN ${keyOf(n.id, row.id)} END)`);
-      const last = [...tagSets([...indexes].reverse()), fired(hits), move(target(n.id, 'next'))];
+      const hits = data.rows.map((row, i) => ({ when: m(i), key: Number(keyOf(n.id, row.id)) }));
+      const last = [...tagSets([...indexes].reverse()), ...fired(hits), move(target(n.id, 'next'))];
       const def = data.score === undefined ? undefined : scoreDefs.get(data.score);
       const scoring = def !== undefined && data.rows.some((r) => r.points !== undefined);
       if (!scoring || !def) return { index: k, steps: [first, last] };
@@ -877,7 +897,8 @@ function generateSql(
     }
   }
 
-  // State columns carried through the chain.
+  // State columns carried through the chain; the rule keys that fired are bits of BIGINT words.
+  const maskCols = Array.from({ length: Math.ceil(tallyKeys.length / 63) }, (_, w) => `fm${w}`);
   const stateCols = [
     'lead_id',
     ...[...fields.values()].map((f) => f.col),
@@ -887,7 +908,7 @@ function generateSql(
     ...tagCol.values(),
     'stage',
     'cur',
-    'fired',
+    ...maskCols,
   ];
 
   // The first projection: lead id, fields, event aggregates, initial state.
@@ -905,7 +926,7 @@ function generateSql(
     ...[...tagCol.values()].map((c) => `CAST(NULL AS ${d.text}) AS ${c}`),
     `CAST(NULL AS ${d.text}) AS stage`,
     `${graph.start ? nodeIndex.get(graph.start.id) : 'NULL'} AS cur`,
-    `${d.intList([])} AS fired`,
+    ...maskCols.map((c) => `${bigint(0n)} AS ${c}`),
   ];
   let from = `${options.leadsRelation} AS l`;
   if (eventAggs.size > 0) {
@@ -984,7 +1005,7 @@ function generateSql(
     'lead_id',
     'stage',
     ...[...scoreDefs.keys()].map((id) => `${scoreCol.get(id)} AS ${quoteIdent(scoreColumns[id]!)}`),
-    'fired',
+    `${d.compact(d.intList(tallyKeys.map((_, i) => `(CASE WHEN (fm${Math.floor(i / 63)} & ${bigint(2n ** BigInt(i % 63))}) <> 0 THEN ${i} END)`)))} AS fired`,
   ];
   sql = `SELECT ${out.join(', ')} FROM (${sql}) AS q`;
   return { ...P.finish(sql), scoreColumns, ruleKeys: [...tallyKeys] };
