@@ -71,6 +71,26 @@ describe('compileSql equals the JavaScript evaluator', () => {
     await agree(workflow.workflow, leads, true);
   });
 
+  it('with more rule keys than one 63-bit word holds (each scorecard row four times)', async () => {
+    const document = defaultWorkflow();
+    for (const node of document.nodes)
+      if (node.kind === 'scorecard')
+        node.data.rows = [0, 1, 2, 3].flatMap((copy) =>
+          node.data.rows.map((row) => ({ ...row, id: copy ? `${row.id}_${copy}` : row.id })),
+        );
+    const workflow = parseWorkflow(document);
+    if (!workflow.ok) throw new Error('workflow');
+    const compiled = compileSql(workflow.workflow, defaultCatalog, {
+      dialect: 'duckdb',
+      leadsRelation: 'leads',
+      asOf: AS_OF,
+      eventsRelation: 'events',
+    });
+    if (!compiled.ok) throw new Error('compile');
+    expect(compiled.ruleKeys.length).toBeGreaterThan(63);
+    await agree(workflow.workflow, generateLeads({ count: 300, seed: 11 }) as LeadInput[]);
+  });
+
   it('on random workflows of every node kind × messy leads', async () => {
     const kinds = new Set<string>();
     let compiled = 0;
