@@ -217,6 +217,29 @@ class Params {
   }
 }
 
+/**
+ * The indexes of the set bits of the words `fm0, fm1, …` (63 keys a word), ascending: in DuckDB a
+ * filter over each word's range (cheaper than a list of CASEs), in PostgreSQL the CASEs.
+ */
+function firedList(d: Dialect, keys: number): string {
+  const words = Array.from({ length: Math.ceil(keys / 63) }, (_, w) => w);
+  if (d.pg)
+    return d.compact(
+      d.intList(
+        Array.from(
+          { length: keys },
+          (_, i) =>
+            `(CASE WHEN (fm${Math.floor(i / 63)} & ${bigint(2n ** BigInt(i % 63))}) <> 0 THEN ${i} END)`,
+        ),
+      ),
+    );
+  const lists = words.map(
+    (w) =>
+      `list_filter(CAST(range(${w * 63}, ${Math.min(keys, w * 63 + 63)}) AS INTEGER[]), lambda v: ((fm${w} >> (v - ${w * 63})) & 1) = 1)`,
+  );
+  return lists.length === 0 ? d.intList([]) : lists.reduce((a, b) => d.concat(a, b));
+}
+
 /** A BIGINT constant (the bits of the fired rule keys). */
 const bigint = (n: bigint) => `CAST(${n} AS BIGINT)`;
 const bool = (b: boolean) => (b ? 'TRUE' : 'FALSE');
@@ -370,16 +393,23 @@ function generateSql(
   // Event aggregates, one column each.
   const eventAggs = new Map<string, EventAgg>();
   // Event properties are read once per event (not once per filter that reads them): in DuckDB
-  // the JSON is read in an inner projection (`r…`: kind and text) and typed in the next (`v…`);
-  // PostgreSQL would inline the inner one anyway, so there the two are one expression.
+  // the JSON is parsed once (`pj`: the values of every key read, only for the event types whose
+  // properties are read), the values' kind and text read in the next projection (`r…`) and typed
+  // in the next (`v…`); PostgreSQL would inline the inner ones anyway, so there they are one
+  // expression.
   const propRaw: string[] = [];
+  const jsonKeys = new Map<string, number>();
+  const jsonEvents = new Set<string>();
   const propTyped: string[] = [];
+  const propTypedNames: string[] = [];
   const propCols: string[] = [];
   const propIndex = new Map<string, string>();
   const propValue = (event: string, prop: string, as: SqlType): string => {
     if (as !== 'text' && as !== 'number' && as !== 'boolean')
       throw new Unsupported(`a condition on the ${as} property '${prop}' of '${event}' events`);
     const id = JSON.stringify([prop, as]);
+    // Every reader of a property compares the event type first: other types need not parse it.
+    jsonEvents.add(event);
     const known = propIndex.get(id);
     if (known !== undefined) return known;
     const i = propIndex.size;
@@ -387,6 +417,7 @@ function generateSql(
     if (typed !== undefined && Object.hasOwn(typed, prop)) {
       const raw = `pc${i}`;
       propTyped.push(`${quoteIdent(typed[prop]!)} AS ${raw}`);
+      propTypedNames.push(raw);
       const value =
         as === 'text'
           ? d.normText(`CAST(${raw} AS ${d.text})`)
@@ -401,7 +432,12 @@ function generateSql(
     let kind = d.jsonKind('x.pr', key);
     let text = d.jsonText('x.pr', key);
     if (!d.pg) {
-      propRaw.push(`${kind} AS rk${i}`, `${text} AS rt${i}`);
+      let n = jsonKeys.get(key);
+      if (n === undefined) jsonKeys.set(key, (n = jsonKeys.size + 1));
+      propRaw.push(
+        `json_type(x.pj[${n}]) AS rk${i}`,
+        `json_extract_string(x.pj[${n}], '$') AS rt${i}`,
+      );
       kind = `rk${i}`;
       text = `rt${i}`;
     }
@@ -940,7 +976,12 @@ function generateSql(
     };
     const nowInner = options.asOf === undefined ? d.nowMs : now;
     const columns = `${quoteIdent(c.leadId)} AS lid, ${quoteIdent(c.type)} AS ty, ${d.epochMs(quoteIdent(c.time))} AS ms, ${quoteIdent(c.props)} AS pr`;
-    const read = `SELECT ${[columns, ...propTyped, ...(d.pg ? [] : propRaw.map((r) => r.replaceAll('x.pr', quoteIdent(c.props))))].join(', ')} FROM ${options.eventsRelation}`;
+    let read = `SELECT ${[columns, ...propTyped].join(', ')} FROM ${options.eventsRelation}`;
+    if (!d.pg && jsonKeys.size > 0) {
+      const types = [...jsonEvents].map((e) => P.text(e)).join(', ');
+      const parsed = `(CASE WHEN ${quoteIdent(c.type)} IN (${types}) THEN json_extract(${quoteIdent(c.props)}, [${[...jsonKeys.keys()].join(', ')}]) END) AS pj`;
+      read = `SELECT ${['x.lid', 'x.ty', 'x.ms', 'x.pr', ...propTypedNames.map((t) => `x.${t}`), ...propRaw].join(', ')} FROM (SELECT ${[columns, ...propTyped, parsed].join(', ')} FROM ${options.eventsRelation}) AS x`;
+    }
     const inner = `SELECT ${['x.lid', 'x.ty', 'x.ms', 'x.pr', ...propCols].join(', ')} FROM (${read}) AS x`;
     const aggs = [...eventAggs.values()].map(
       (e) => `${e.sql.replaceAll('now_ms', nowInner)} AS ${e.name}`,
@@ -1005,7 +1046,7 @@ function generateSql(
     'lead_id',
     'stage',
     ...[...scoreDefs.keys()].map((id) => `${scoreCol.get(id)} AS ${quoteIdent(scoreColumns[id]!)}`),
-    `${d.compact(d.intList(tallyKeys.map((_, i) => `(CASE WHEN (fm${Math.floor(i / 63)} & ${bigint(2n ** BigInt(i % 63))}) <> 0 THEN ${i} END)`)))} AS fired`,
+    `${firedList(d, tallyKeys.length)} AS fired`,
   ];
   sql = `SELECT ${out.join(', ')} FROM (${sql}) AS q`;
   return { ...P.finish(sql), scoreColumns, ruleKeys: [...tallyKeys] };
