@@ -112,7 +112,7 @@ const sqlTypeOf = (type: FieldType): SqlType =>
 const normTextOf = (pg: boolean, x: string) =>
   pg
     ? `(CASE WHEN ascii(${x}) BETWEEN 33 AND 126 AND ascii(right(${x}, 1)) BETWEEN 33 AND 126 THEN lower(${x}) ELSE nullif(lower(btrim(${x}, ${JS_SPACE_SQL})), '') END)`
-    : `(CASE WHEN unicode(${x}) BETWEEN 33 AND 126 AND unicode(right(${x}, 1)) BETWEEN 33 AND 126 THEN lower(${x}) ELSE nullif(lower(trim(${x}, ${JS_SPACE_SQL})), '') END)`;
+    : `(CASE WHEN unicode(${x}) BETWEEN 33 AND 126 AND unicode(${x}[-1]) BETWEEN 33 AND 126 THEN lower(${x}) ELSE nullif(lower(trim(${x}, ${JS_SPACE_SQL})), '') END)`;
 
 /** Dialect differences, in one place. */
 function dialectOf(dialect: SqlDialect) {
