@@ -140,6 +140,9 @@ function dialectOf(dialect: SqlDialect) {
     compact: (x: string) =>
       pg ? `array_remove(${x}, NULL)` : `list_filter(${x}, lambda v: v IS NOT NULL)`,
     concat: (a: string, b: string) => (pg ? `(${a} || ${b})` : `list_concat(${a}, ${b})`),
+    /** Whether a text holds another (DuckDB's `contains` compares bytes; strpos counts characters). */
+    contains: (x: string, part: string) =>
+      pg ? `(strpos(${x}, ${part}) > 0)` : `contains(${x}, ${part})`,
     listContains: (list: string, item: string) =>
       pg ? `(${item} = ANY(${list}))` : `list_contains(${list}, ${item})`,
     listOverlaps: (list: string, items: string[]) =>
@@ -149,7 +152,7 @@ function dialectOf(dialect: SqlDialect) {
     afterLastAt: (x: string) =>
       pg
         ? `(CASE WHEN strpos(${x}, '@') > 0 THEN nullif(reverse(split_part(reverse(${x}), '@', 1)), '') END)`
-        : `(CASE WHEN strpos(${x}, '@') > 0 THEN nullif(string_split(${x}, '@')[-1], '') END)`,
+        : `(CASE WHEN contains(${x}, '@') THEN nullif(string_split(${x}, '@')[-1], '') END)`,
     /** A JSON property by a bound key: its kind and its text. */
     jsonKind: (json: string, key: string) =>
       pg ? `jsonb_typeof(${json} -> ${key})` : `json_type(${json}, ${key})`,
@@ -514,7 +517,7 @@ function generateSql(
           return op === 'in' ? found : `(NOT ${found})`;
         }
         case 'contains':
-          return c === undefined ? 'FALSE' : notNull(`strpos(${v}, ${P.text(c)}) > 0`);
+          return c === undefined ? 'FALSE' : notNull(d.contains(v, P.text(c)));
         case 'startsWith':
           return c === undefined ? 'FALSE' : notNull(`starts_with(${v}, ${P.text(c)})`);
         case 'endsWith':
