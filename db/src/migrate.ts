@@ -9,12 +9,12 @@ const provider = { getMigrations: async () => migrations };
  * @example await migrateToLatest(db);
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  return applied(await (await migrator(db)).migrateToLatest());
+  return applied(await pastRacingDrops(async () => (await migrator(db)).migrateToLatest()));
 }
 
 /** Undoes the newest migration (its `down`). */
 export async function migrateDown(db: Db): Promise<string[]> {
-  return applied(await (await migrator(db)).migrateDown());
+  return applied(await pastRacingDrops(async () => (await migrator(db)).migrateDown()));
 }
 
 /**
@@ -24,7 +24,7 @@ export async function migrateDown(db: Db): Promise<string[]> {
  * @example if ((await pendingMigrations(db)).length) console.log('not migrated');
  */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const known = await (await migrator(db)).getMigrations();
+  const known = await pastRacingDrops(async () => (await migrator(db)).getMigrations());
   return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
@@ -44,4 +44,39 @@ function applied({ error, results }: MigrationResultSet): string[] {
     throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** What PostgreSQL says when a table named in a catalog snapshot was dropped meanwhile. */
+const DROPPED_MEANWHILE = /^relation "[^"]*" does not exist$/;
+
+/**
+ * Runs a migrator step again when it failed before any migration ran because a table of ANOTHER
+ * schema was dropped while Kysely listed the database's tables (its introspection calls
+ * `pg_get_serial_sequence` on every table it saw, and one dropped in between fails the whole
+ * list). Nothing has run then, so trying again is safe; any other failure is returned at once.
+ */
+export async function pastRacingDrops<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let outcome: T;
+    try {
+      outcome = await step();
+    } catch (error) {
+      if (attempt < attempts && droppedMeanwhile(error)) {
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        continue;
+      }
+      throw error;
+    }
+    const result = outcome as Partial<MigrationResultSet>;
+    const ranNothing = !result.results?.some((r) => r.status !== 'NotExecuted');
+    if (attempt < attempts && result.error && ranNothing && droppedMeanwhile(result.error)) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      continue;
+    }
+    return outcome;
+  }
+}
+
+function droppedMeanwhile(error: unknown): boolean {
+  return error instanceof Error && DROPPED_MEANWHILE.test(error.message);
 }

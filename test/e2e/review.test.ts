@@ -89,13 +89,15 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
   it('issue 8: ops simulates the draft against the published version on 10,000 sample leads; a matrix cell filters the changed leads', async () => {
     const ops = await suite.signedInPage('ops@acme.test', CONTEXT);
     await ops.goto(`${suite.app.url}/lead-sets`);
-    await expect.poll(() => ops.textContent('main')).toContain('No lead sets yet');
+    // The demo seed's set with known outcomes (for tuning) is there from the start.
+    await expect.poll(() => ops.textContent('main')).toContain('Demo outcomes (generated)');
     await ops.getByLabel('How many').fill('10000');
     await ops.getByRole('button', { name: 'Generate' }).click();
     const sets = ops.getByRole('table', { name: 'Lead sets' });
-    await sets.getByText('ready').waitFor({ timeout: 120_000 });
-    expect(await sets.textContent()).toContain('10,000');
-    await ops.getByRole('button', { name: 'Browse' }).click();
+    const sample = sets.locator('tr', { hasText: 'Sample leads' });
+    await sample.getByText('ready').waitFor({ timeout: 120_000 });
+    expect(await sample.textContent()).toContain('10,000');
+    await sample.getByRole('button', { name: 'Browse' }).click();
     await expect
       .poll(() => ops.getByRole('table', { name: 'Leads' }).locator('tbody tr').count())
       .toBe(25);
@@ -105,7 +107,7 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await screenshot(ops, 'review-lead-sets');
 
     // A copy keeps the leads and outcomes under a new name.
-    await sets.getByRole('button', { name: 'Copy' }).click();
+    await sample.getByRole('button', { name: 'Copy' }).click();
     const copyDialog = ops.getByRole('dialog', { name: 'Copy lead set' });
     expect(await copyDialog.getByLabel('Name of the copy').inputValue()).toBe(
       'Copy of Sample leads',
@@ -121,6 +123,10 @@ describe.runIf(browserAvailable())('review, sign-off and audit in Chromium', () 
     await ops.goto(`${suite.app.url}/workflows/${workflowId}/simulate`);
     // Evaluated as of a day after the sample histories end (Jan 1): the run says which day.
     await ops.getByLabel('As of').fill('2026-01-15');
+    await ops
+      .getByRole('form', { name: 'New simulation' })
+      .getByLabel('Lead set')
+      .selectOption({ label: 'Sample leads (10,000 leads)' });
     await ops.getByRole('button', { name: 'Run simulation' }).click();
     const matrix = ops.getByRole('table', { name: 'Transition matrix' });
     await matrix.waitFor({ timeout: 120_000 });
