@@ -53,6 +53,21 @@ const storableYear = (iso: string) => {
   return year >= 1 && year <= 9999;
 };
 
+/** A version number in a query string; default: the published version. */
+const versionQuery = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(MAX_VERSION)
+  .optional()
+  .describe('Version number; default: the published one');
+
+/** An evaluation time: an ISO date-time with its offset, in a year a database can store. */
+const asOfDateTime = z.iso
+  .datetime({ offset: true })
+  .refine(storableYear, 'Give a date-time between the years 1 and 9999')
+  .optional();
+
 export const evaluateRequestSchema = z
   .object({
     lead: z.unknown().optional().describe('One lead: {id, attributes, events, outcome?}'),
@@ -64,11 +79,7 @@ export const evaluateRequestSchema = z
       .max(MAX_VERSION)
       .optional()
       .describe('Version number; default: the published one'),
-    asOf: z.iso
-      .datetime({ offset: true })
-      .refine(storableYear, 'Give a date-time between the years 1 and 9999')
-      .optional()
-      .describe('Evaluation time; default: now'),
+    asOf: asOfDateTime.describe('Evaluation time; default: now'),
   })
   .strict()
   .refine((body) => (body.lead === undefined) !== (body.leads === undefined), {
@@ -79,13 +90,7 @@ export const evaluateRequestSchema = z
 /** The query of GET /v1/workflows/:slug/schema. */
 export const schemaQuerySchema = z
   .object({
-    version: z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(MAX_VERSION)
-      .optional()
-      .describe('Version number; default: the published one'),
+    version: versionQuery,
   })
   .strict();
 
@@ -104,18 +109,8 @@ export const evaluateQuerySchema = z.object({ explain: explainSchema }).strict()
  */
 export const ndjsonQuerySchema = z
   .object({
-    version: z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(MAX_VERSION)
-      .optional()
-      .describe('Version number; default: the published one'),
-    asOf: z.iso
-      .datetime({ offset: true })
-      .refine(storableYear, 'Give a date-time between the years 1 and 9999')
-      .optional()
-      .describe('Evaluation time of every line; default: when the request starts'),
+    version: versionQuery,
+    asOf: asOfDateTime.describe('Evaluation time of every line; default: when the request starts'),
     explain: explainSchema,
   })
   .strict();

@@ -1,7 +1,8 @@
 import type { PointSuggestion, RuleEvidence } from '@accord/engine';
 import { formatPoints } from '../inspector/form-parts';
 import { intervalText, liftText, percent } from '../../pages/tuning/format';
-import { POINT_STEPS, useEvidenceChoice } from '../../pages/tuning/evidence-choice';
+import { useEvidenceChoice } from '../../pages/tuning/evidence-choice';
+import { PointStepSelect } from '../../pages/tuning/point-step-select';
 import { withRowPoints } from '../../pages/tuning/tuning-edits';
 import { useEditor, useEditorStoreApi } from '../store';
 import { evidenceKey, nodeBadge } from './evidence-index';
@@ -172,20 +173,13 @@ function ReadyScorecardEvidenceHead({
         Evidence {evidence.judgedOn}; suggested points {evidence.fittedOn}.
       </p>
       <div className="row">
-        <label className="inline small">
-          Round to
-          <select
-            aria-label="Round suggested points to"
-            value={choice.step}
-            onChange={(e) => setChoice({ step: Number(e.target.value) })}
-          >
-            {POINT_STEPS.map((step) => (
-              <option key={step} value={step}>
-                {step}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PointStepSelect
+          className="inline small"
+          label="Round to"
+          ariaLabel="Round suggested points to"
+          value={choice.step}
+          onChange={(step) => setChoice({ step })}
+        />
         {!readOnly && (
           <button
             type="button"

@@ -5,10 +5,12 @@ import { useNavigate } from 'react-router';
 import { formatScore } from '../../editor/inspector/form-parts';
 import { useTRPC } from '../../lib/trpc';
 import { usePermissions } from '../use-permissions';
-import { POINT_STEPS, useEvidenceChoice } from './evidence-choice';
+import { useEvidenceChoice } from './evidence-choice';
 import { liftText, percent, splitText } from './format';
 import { withDraftedRows, withThreshold } from './tuning-edits';
+import { PointStepSelect } from './point-step-select';
 import { useDraftEdit } from './use-draft-edit';
+import { useDraftThresholds } from './use-draft-thresholds';
 
 const FLAG_SHARES = [0.1, 0.2, 0.3, 0.4, 0.5] as const;
 
@@ -66,18 +68,7 @@ export function DraftScorecard({
     }),
   );
   // The comparisons of the target's score the threshold can go into.
-  const thresholds = useQuery(
-    trpc.tuning.thresholds.queryOptions(
-      {
-        workflowId,
-        side: 'draft',
-        leadSetId: choice.leadSetId,
-        seed: choice.seed,
-        holdoutShare: choice.holdoutShare,
-      },
-      { staleTime: 30_000 },
-    ),
-  );
+  const thresholds = useDraftThresholds(workflowId, choice);
   const sites = thresholds.data?.scores.find((s) => s.score === target?.data.score)?.sites ?? [];
   const [siteIndex, setSiteIndex] = useState(0);
   const site = siteIndex >= 0 ? sites[siteIndex] : undefined;
@@ -129,20 +120,11 @@ export function DraftScorecard({
             ))}
           </select>
         </label>
-        <label>
-          Round points to
-          <select
-            aria-label="Round points to"
-            value={choice.step}
-            onChange={(e) => setChoice({ step: Number(e.target.value) })}
-          >
-            {POINT_STEPS.map((step) => (
-              <option key={step} value={step}>
-                {step}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PointStepSelect
+          label="Round points to"
+          value={choice.step}
+          onChange={(step) => setChoice({ step })}
+        />
         <label>
           In place of
           <select

@@ -1,5 +1,4 @@
 import type { CurvePoint, ScoreThresholds, ThresholdSite } from '@accord/engine';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import {
@@ -15,12 +14,12 @@ import {
   YAxis,
 } from 'recharts';
 import { formatScore } from '../../editor/inspector/form-parts';
-import { useTRPC } from '../../lib/trpc';
 import { usePermissions } from '../use-permissions';
 import { useEvidenceChoice } from './evidence-choice';
 import { liftText, percent, splitText } from './format';
 import { withThreshold } from './tuning-edits';
 import { useDraftEdit } from './use-draft-edit';
+import { useDraftThresholds } from './use-draft-thresholds';
 
 const PRECISION = '#3756d4';
 const RECALL = '#1f8a4c';
@@ -40,20 +39,8 @@ export function nearestPoint(points: readonly CurvePoint[], share: number): Curv
  * it to a comparison of the draft. The MQL-or-better decision is shown as one point.
  */
 export function ThresholdExplorer({ workflowId }: { workflowId: string }) {
-  const trpc = useTRPC();
   const [choice] = useEvidenceChoice(workflowId);
-  const report = useQuery(
-    trpc.tuning.thresholds.queryOptions(
-      {
-        workflowId,
-        side: 'draft',
-        leadSetId: choice.leadSetId,
-        seed: choice.seed,
-        holdoutShare: choice.holdoutShare,
-      },
-      { staleTime: 30_000 },
-    ),
-  );
+  const report = useDraftThresholds(workflowId, choice);
   const [scoreId, setScoreId] = useState('');
   if (report.error) return <p className="error">{report.error.message}</p>;
   if (!report.data) return <p className="muted">Scoring the leads…</p>;
