@@ -17,6 +17,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'collab',
+          root: './packages/collab',
+          include: ['src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'db',
           root: './db',
           include: ['src/**/*.test.ts'],

@@ -1,0 +1,4 @@
+export * from './json-y';
+export * from './workflow-doc';
+export * from './presence';
+export * from './protocol';

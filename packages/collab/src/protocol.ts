@@ -1,0 +1,24 @@
+/**
+ * The wire protocol is y-websocket's (y-protocols sync and awareness), served by the API at
+ * `/collab/<workflowId>` on its own port; the first varUint of each message is its type.
+ */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+
+/** The path prefix of shared drafts (y-websocket appends `/<room>`). */
+export const COLLAB_PATH = '/collab';
+
+/** WebSocket close codes the server uses (4000–4999 are the application's). */
+export const CLOSE_CODES = {
+  /** The workflow does not exist in the person's workspace, or is archived. */
+  notFound: 4404,
+  /** The server is shutting down; reconnect (to another instance). */
+  restarting: 4503,
+  /** A message was malformed or too large. */
+  badMessage: 4400,
+} as const;
+
+/** The largest WebSocket message the server accepts (a whole 2 MB document as one update, with room). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;

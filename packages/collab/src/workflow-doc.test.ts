@@ -1,0 +1,91 @@
+import { defaultWorkflow, type Workflow } from '@accord/engine';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createWorkflowDoc, readWorkflow, writeWorkflow } from './workflow-doc';
+
+const read = (doc: Y.Doc): Workflow => {
+  const result = readWorkflow(doc);
+  if (!result.ok) throw new Error(result.errors[0]?.message);
+  return result.workflow;
+};
+
+/** A replica of `doc` that has seen everything `doc` has. */
+function replica(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
+
+function exchange(a: Y.Doc, b: Y.Doc) {
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+}
+
+function relabel(workflow: Workflow, index: number, label: string): Workflow {
+  return {
+    ...workflow,
+    nodes: workflow.nodes.map((n, i) => (i === index ? { ...n, label } : n)),
+  };
+}
+
+describe('the shared workflow document', () => {
+  it('reads back what was written', () => {
+    const workflow = defaultWorkflow();
+    expect(read(createWorkflowDoc(workflow))).toEqual(workflow);
+  });
+
+  it('keeps both people’s edits to different steps and different fields of one step', () => {
+    const a = createWorkflowDoc(defaultWorkflow());
+    const b = replica(a);
+    writeWorkflow(a, relabel(read(a), 0, 'Maya’s label'), 'maya');
+    const bDoc = read(b);
+    const moved = {
+      ...bDoc,
+      nodes: bDoc.nodes.map((n, i) =>
+        i === 0 ? { ...n, position: { x: 999, y: 111 } } : i === 1 ? { ...n, label: 'Sam’s' } : n,
+      ),
+    };
+    writeWorkflow(b, moved, 'sam');
+    exchange(a, b);
+    const merged = read(a);
+    expect(read(b)).toEqual(merged);
+    expect(merged.nodes[0]?.label).toBe('Maya’s label');
+    expect(merged.nodes[0]?.position).toEqual({ x: 999, y: 111 });
+    expect(merged.nodes[1]?.label).toBe('Sam’s');
+  });
+
+  it('writes only what changed (an unchanged document makes no update)', () => {
+    const doc = createWorkflowDoc(defaultWorkflow());
+    let updates = 0;
+    doc.on('update', () => updates++);
+    writeWorkflow(doc, read(doc), 'nobody');
+    expect(updates).toBe(0);
+  });
+
+  it('drops an edge whose step someone else deleted, on every replica alike', () => {
+    const a = createWorkflowDoc(defaultWorkflow());
+    const b = replica(a);
+    const wa = read(a);
+    const target = wa.edges[0]!.target;
+    writeWorkflow(
+      a,
+      {
+        ...wa,
+        nodes: wa.nodes.filter((n) => n.id !== target),
+        edges: wa.edges.filter((e) => e.source !== target && e.target !== target),
+      },
+      'maya',
+    );
+    const wb = read(b);
+    const source = wb.nodes.find((n) => n.id !== target)!.id;
+    writeWorkflow(
+      b,
+      { ...wb, edges: [...wb.edges, { id: 'late', source, sourceHandle: 'out', target }] },
+      'sam',
+    );
+    exchange(a, b);
+    const ra = readWorkflow(a);
+    expect(ra.ok && ra.dropped).toContain('edge late');
+    expect(read(a)).toEqual(read(b));
+  });
+});
