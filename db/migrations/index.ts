@@ -9,6 +9,7 @@ import * as recordGoLiveReasons from './2026_11_27_1000_record_go_live_reasons';
 import * as scopeUserEmails from './2026_11_27_1100_scope_user_emails';
 import * as workspaceFieldCatalogs from './2026_12_04_0900_workspace_field_catalogs';
 import * as leadSetIssues from './2026_12_04_1100_lead_set_issues';
+import * as sharedDrafts from './2026_12_05_0900_shared_drafts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_1100_scope_user_emails': scopeUserEmails,
   '2026_12_04_0900_workspace_field_catalogs': workspaceFieldCatalogs,
   '2026_12_04_1100_lead_set_issues': leadSetIssues,
+  '2026_12_05_0900_shared_drafts': sharedDrafts,
 };

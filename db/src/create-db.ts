@@ -14,6 +14,8 @@ export interface AccordDatabase {
   close(): Promise<void>;
   /** PostgreSQL only: the connection pool's counts, read live (the metrics report them). */
   pool?: PoolUse;
+  /** PostgreSQL only: how to open one more connection (LISTEN needs its own; see listen.ts). */
+  connection?: { url: string; schema?: string };
 }
 
 /** How a pg pool is used right now. */
@@ -86,7 +88,13 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Acco
     await db.destroy().catch(() => undefined);
     throw new DatabaseStartError(`Cannot connect to ${where}: ${describe(error)}`);
   }
-  return { db, kind: 'postgres', close: () => db.destroy(), pool };
+  return {
+    db,
+    kind: 'postgres',
+    close: () => db.destroy(),
+    pool,
+    connection: { url, ...(options.schema && { schema: options.schema }) },
+  };
 }
 
 async function openPglite(dataDir: string | undefined): Promise<AccordDatabase> {

@@ -2,6 +2,7 @@ import type { ApiKeysTable } from './tables/api-keys.table';
 import type { ApprovalsTable } from './tables/approvals.table';
 import type { AuditEventsTable } from './tables/audit-events.table';
 import type { CatalogSnapshotsTable, WorkspaceCatalogsTable } from './tables/catalogs.table';
+import type { CollabRelayTable } from './tables/collab-relay.table';
 import type { CommentsTable } from './tables/comments.table';
 import type { DecisionsTable } from './tables/decisions.table';
 import type { DraftsTable } from './tables/drafts.table';
@@ -40,4 +41,5 @@ export interface DB {
   sign_in_failures: SignInFailuresTable;
   catalog_snapshots: CatalogSnapshotsTable;
   workspace_catalogs: WorkspaceCatalogsTable;
+  collab_relay: CollabRelayTable;
 }

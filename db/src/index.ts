@@ -37,3 +37,6 @@ export * from './repositories/users';
 export * from './repositories/workspaces';
 export * from './repositories/comments';
 export * from './backup';
+export * from './repositories/shared-drafts';
+export * from './tables/collab-relay.table';
+export { listenTo, type Listener } from './listen';

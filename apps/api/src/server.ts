@@ -27,6 +27,8 @@ import { appRouter, type AppRouter } from './root';
 import { sessionFromRequest, type SignedInSession } from './auth/session';
 import type { Caches, Context } from './trpc';
 import { registerMetrics } from './observability/metrics';
+import { registerCollabSocket } from './collab/socket';
+import { SharedDrafts, useSharedDrafts } from './collab/shared-drafts';
 import { loggingOptions, registerRequestLog } from './observability/request-log';
 
 /** Largest request body the API accepts (tRPC and REST); bigger ones get 413. */
@@ -320,6 +322,13 @@ export async function buildServer({
   });
   await registerLeadSetUpload(app, { database, env, caches, signInThrottle });
 
+  // Shared drafts: one per workflow in memory while people edit it, relayed between instances.
+  const drafts = new SharedDrafts(database.db, { log: app.log });
+  useSharedDrafts(database.db, drafts);
+  await drafts.startRelay(database);
+  await registerCollabSocket(app, { db: database.db, drafts });
+  app.addHook('onClose', () => drafts.closeAll());
+
   await serveWebApp(app, env.ACCORD_WEB_DIST);
   return app;
 }
@@ -339,6 +348,7 @@ async function serveWebApp(app: FastifyInstance, dist: string) {
     const isApi =
       req.url.startsWith('/trpc') ||
       req.url.startsWith('/v1') ||
+      req.url.startsWith('/collab') ||
       req.url.startsWith('/healthz') ||
       req.url.startsWith('/readyz');
     if (req.method === 'GET' && !isApi) return reply.sendFile('index.html');

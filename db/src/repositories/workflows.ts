@@ -126,56 +126,6 @@ export interface DraftAuthor {
   role: string;
 }
 
-export type SaveDraftResult =
-  | {
-      ok: true;
-      revision: number;
-      /** The document this save replaced, as stored. */ previous: unknown;
-    }
-  | {
-      ok: false;
-      current: {
-        revision: number;
-        updatedAt: Date;
-        updatedBy: DraftAuthor | null;
-      };
-    };
-
-/**
- * Saves the draft only if nobody saved since `baseRevision` (compare-and-set in one UPDATE, so two
- * concurrent saves on the same base cannot both win). The same statement answers the document it
- * replaced (the joined row is read before the update), for the audit's list of changes.
- */
-export async function saveDraft(
-  trx: Transaction<DB>,
-  input: { workflowId: string; baseRevision: number; document: unknown; userId: string },
-): Promise<SaveDraftResult> {
-  const updated = await trx
-    .updateTable('drafts')
-    .from('drafts as old')
-    .set({
-      document: JSON.stringify(input.document),
-      revision: input.baseRevision + 1,
-      updated_by: input.userId,
-      updated_at: new Date(),
-    })
-    .whereRef('old.workflow_id', '=', 'drafts.workflow_id')
-    .where('drafts.workflow_id', '=', input.workflowId)
-    .where('drafts.revision', '=', input.baseRevision)
-    .returning(['drafts.revision', 'old.document as previous'])
-    .executeTakeFirst();
-  if (updated) return { ok: true, revision: updated.revision, previous: updated.previous };
-  const current = await getDraft(trx, input.workflowId);
-  return {
-    ok: false,
-    current: {
-      revision: current?.revision ?? 0,
-      updatedAt: current?.updated_at ?? new Date(0),
-      updatedBy: current?.updatedBy ?? null,
-    },
-  };
-}
-
 /** The draft with who last saved it. */
 export async function getDraft(db: Executor, workflowId: string) {
   const row = await db

@@ -7,5 +7,7 @@ export interface DraftsTable {
   document: ColumnType<unknown, string, string>;
   updated_by: string | null;
   updated_at: Generated<Date>;
+  /** The shared (Yjs) document's state; null until someone first opens the draft to co-author. */
+  ydoc: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
 }
 export type Draft = Selectable<DraftsTable>;

@@ -1,6 +1,7 @@
 import { insertComment, isVersionOf, listComments, type Executor } from '@accord/db';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { sharedDraftsOf } from '../collab/shared-drafts';
 import { protectedProcedure } from '../trpc';
 import { mutate } from '../services/audited';
 import { requireWorkflow } from '../services/workflows';
@@ -24,8 +25,8 @@ export const commentsRouter = {
         body: z.string().trim().min(1).max(4_000),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      mutate(ctx, async (trx, audit) => {
+    .mutation(async ({ ctx, input }) => {
+      const row = await mutate(ctx, async (trx, audit) => {
         await requireWorkflow(ctx, input.workflowId, trx);
         if (input.versionId) await requireVersionOf(trx, input.workflowId, input.versionId);
         const row = await insertComment(trx, {
@@ -47,8 +48,11 @@ export const commentsRouter = {
           },
         });
         return row;
-      }),
-    ),
+      });
+      // Everyone with the draft open reloads its comments.
+      await sharedDraftsOf(ctx.db).commentsChanged(input.workflowId);
+      return row;
+    }),
 } satisfies TRPCRouterRecord;
 
 /** A version of this workflow (the workflow was already checked against the caller's workspace). */

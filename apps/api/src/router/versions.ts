@@ -29,6 +29,7 @@ import {
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { sharedDraftsOf } from '../collab/shared-drafts';
 import {
   InvalidWorkflow,
   protectedProcedure,
@@ -277,8 +278,10 @@ export const versionsRouter = {
         changeNote: z.string().trim().min(1, 'Say what changed and why').max(4_000),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      mutate(ctx, async (trx, audit) => {
+    .mutation(async ({ ctx, input }) => {
+      // The version is the shared document as it is now: what people typed a moment ago first.
+      await sharedDraftsOf(ctx.db).flush(input.workflowId);
+      return mutate(ctx, async (trx, audit) => {
         await requireActiveWorkflow(ctx, input.workflowId, trx);
         await lockWorkflow(trx, input.workflowId);
         const draft = await getDraft(trx, input.workflowId);
@@ -324,8 +327,8 @@ export const versionsRouter = {
           },
         });
         return version;
-      }),
-    ),
+      });
+    }),
 
   approve: decide('approve'),
   reject: decide('reject'),

@@ -1,18 +1,20 @@
-import { saveDraft } from '@accord/db';
-import { auditChanges, parseWorkflow, type Workflow } from '@accord/engine';
+import { getDraft } from '@accord/db';
+import type { Workflow } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
+import { sharedDraftsOf } from '../collab/shared-drafts';
 import { DraftConflict, type Context, type SessionUser } from '../trpc';
-import { mutate } from './audited';
-import { draftDiagnostics, liveCatalog } from './catalogs';
+import { draftDiagnostics } from './catalogs';
 import { requireActiveWorkflow } from './workflows';
 
 type Ctx = Context & { user: SessionUser };
 
 /**
- * Saves a draft document on top of `baseRevision` in one transaction with its audit event
- * (`draft.save`, with what changed step by step and value by value); a stale base gets CONFLICT
- * naming who saved since. Every edit of a draft goes through here: the editor's save and the
- * tuning page's "apply" (which names itself in `via`, e.g. `{ tuning: 'suggestedPoints' }`).
+ * Saves a draft document on top of `baseRevision` through the shared document, so people
+ * editing the draft live see the change at once; the room persists it with its `draft.save`
+ * audit event (what changed, step by step and value by value, and `via`). A stale base (or
+ * unsaved live edits on top of it) gets CONFLICT naming who saved since. The editor's sockets
+ * and this are the only ways a draft changes: the API's `draft.save` and the tuning page's
+ * applies (which name themselves in `via`, e.g. `{ tuning: 'suggestedPoints' }`).
  */
 export async function saveDraftDocument(
   ctx: Ctx,
@@ -24,50 +26,33 @@ export async function saveDraftDocument(
     via?: Record<string, unknown>;
   },
 ) {
-  const { document } = input;
-  return mutate(ctx, async (trx, audit) => {
-    await requireActiveWorkflow(ctx, input.workflowId, trx);
-    const saved = await saveDraft(trx, {
-      workflowId: input.workflowId,
-      baseRevision: input.baseRevision,
-      document,
-      userId: ctx.user.id,
+  await requireActiveWorkflow(ctx, input.workflowId);
+  const saved = await sharedDraftsOf(ctx.db).edit(
+    { user: ctx.user, ...(input.via && { via: input.via }) },
+    input.workflowId,
+    () => input.document,
+    input.baseRevision,
+  );
+  if (!saved.ok) {
+    const current = await getDraft(ctx.db, input.workflowId);
+    const updatedBy = current?.updatedBy ?? null;
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: `${updatedBy?.name ?? 'Someone'} saved revision ${saved.revision} since you loaded revision ${input.baseRevision}.`,
+      cause: new DraftConflict({
+        currentRevision: saved.revision,
+        savedBy: updatedBy,
+        savedAt: current?.updated_at ?? new Date(),
+      }),
     });
-    if (!saved.ok) {
-      const { revision, updatedBy, updatedAt } = saved.current;
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `${updatedBy?.name ?? 'Someone'} saved revision ${revision} since you loaded revision ${input.baseRevision}.`,
-        cause: new DraftConflict({
-          currentRevision: revision,
-          savedBy: updatedBy,
-          savedAt: updatedAt,
-        }),
-      });
-    }
-    // What changed, step by step and value by value, so an auditor can see every edit.
-    const previous = parseWorkflow(saved.previous);
-    const catalog = await liveCatalog(trx, ctx.user.workspace_id);
-    const changes = previous.ok
-      ? auditChanges(previous.workflow, document, { catalog })
-      : undefined;
-    await audit({
-      action: 'draft.save',
-      entityType: 'draft',
-      entityId: input.workflowId,
-      workflowId: input.workflowId,
-      before: { revision: input.baseRevision },
-      after: {
-        revision: saved.revision,
-        nodes: document.nodes.length,
-        edges: document.edges.length,
-        ...changes,
-        ...input.via,
-      },
-    });
-    return {
-      revision: saved.revision,
-      diagnostics: await draftDiagnostics(trx, ctx.user.workspace_id, input.workflowId, document),
-    };
-  });
+  }
+  return {
+    revision: saved.revision,
+    diagnostics: await draftDiagnostics(
+      ctx.db,
+      ctx.user.workspace_id,
+      input.workflowId,
+      input.document,
+    ),
+  };
 }

@@ -1,0 +1,230 @@
+import { COLLAB_PATH, MESSAGE_SYNC } from '@accord/collab';
+import { readSharedDraft, type AccordDatabase } from '@accord/db';
+import { testBackends } from '@accord/db/testing';
+import type { Workflow } from '@accord/engine';
+import * as encoding from 'lib0/encoding';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { parseEnv } from '../env';
+import { DEMO_PASSWORD, DEMO_WORKFLOW_NAME, seedDemo } from '../seed';
+import { buildServer, type AccordServer } from '../server';
+import { joinDraft, until, type CollabClient } from './testing';
+
+const env = { ...parseEnv({ LOG_LEVEL: 'silent' }), ACCORD_WEB_DIST: '/nonexistent' };
+
+const relabel = (index: number, label: string) => (w: Workflow) => ({
+  ...w,
+  nodes: w.nodes.map((n, i) => (i === index ? { ...n, label } : n)),
+});
+
+describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ open }) => {
+  let database: AccordDatabase;
+  let app: AccordServer;
+  let url: string;
+  let workflowId: string;
+  const cookies: Record<string, string> = {};
+  const clients: CollabClient[] = [];
+
+  const join = async (role: string, options?: Parameters<typeof joinDraft>[3]) => {
+    const client = await joinDraft(url, workflowId, cookies[role]!, options);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    database = await open();
+    await seedDemo(database.db);
+    app = await buildServer({ database, env });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const workflow = await database.db
+      .selectFrom('workflows')
+      .select('id')
+      .where('name', '=', DEMO_WORKFLOW_NAME)
+      .executeTakeFirstOrThrow();
+    workflowId = workflow.id;
+    for (const role of ['marketing', 'sales', 'auditor', 'ops']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/trpc/auth.signIn',
+        headers: { 'content-type': 'application/json' },
+        payload: { email: `${role}@acme.test`, password: DEMO_PASSWORD },
+      });
+      const header = res.headers['set-cookie'];
+      cookies[role] = String(Array.isArray(header) ? header[0] : header).split(';')[0]!;
+    }
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  const stored = async () => {
+    const row = await readSharedDraft(database.db, workflowId);
+    return { revision: row!.revision, document: row!.document as Workflow };
+  };
+
+  it('merges two authors’ edits live and persists both, one audit event each with their steps', async () => {
+    const maya = await join('marketing');
+    const sam = await join('sales');
+    const before = await stored();
+    maya.edit(relabel(1, 'Maya’s step'));
+    sam.edit(relabel(2, 'Sam’s step'));
+    await until(
+      () =>
+        maya.read().nodes[2]?.label === 'Sam’s step' &&
+        sam.read().nodes[1]?.label === 'Maya’s step',
+      5_000,
+      'both edits on both clients',
+    );
+    expect(maya.read()).toEqual(sam.read());
+    let after = await stored();
+    const deadline = Date.now() + 5_000;
+    while (after.document.nodes[2]?.label !== 'Sam’s step' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await stored();
+    }
+    expect(after.document.nodes[1]?.label).toBe('Maya’s step');
+    expect(after.document.nodes[2]?.label).toBe('Sam’s step');
+    expect(after.revision).toBeGreaterThan(before.revision);
+    const events = await database.db
+      .selectFrom('audit_events')
+      .select(['actor_label', 'after'])
+      .where('action', '=', 'draft.save')
+      .where('entity_id', '=', workflowId)
+      .execute();
+    const byActor = (name: string) =>
+      events
+        .filter((e) => e.actor_label.includes(name))
+        .flatMap((e) => (e.after as { steps?: string[] }).steps ?? []);
+    expect(byActor('marketing')).toContain('Maya’s step');
+    expect(byActor('marketing')).not.toContain('Sam’s step');
+    expect(byActor('sales')).toContain('Sam’s step');
+    expect(byActor('sales')).not.toContain('Maya’s step');
+  });
+
+  it('undo removes only my own edit', async () => {
+    const maya = await join('marketing');
+    const sam = await join('sales');
+    maya.edit(relabel(3, 'Maya again'));
+    sam.edit(relabel(4, 'Sam again'));
+    await until(
+      () =>
+        maya.read().nodes[4]?.label === 'Sam again' && sam.read().nodes[3]?.label === 'Maya again',
+    );
+    maya.undo.undo();
+    await until(() => sam.read().nodes[3]?.label !== 'Maya again', 5_000, 'the undo on Sam’s side');
+    expect(maya.read().nodes[4]?.label).toBe('Sam again');
+    expect(sam.read().nodes[4]?.label).toBe('Sam again');
+  });
+
+  it('lets an auditor watch but drops every change they send, even a forged one', async () => {
+    const maya = await join('marketing');
+    const auditor = await join('auditor');
+    const label = `Watched ${Date.now()}`;
+    maya.edit(relabel(1, label));
+    await until(() => auditor.read().nodes[1]?.label === label);
+    // Through the client...
+    auditor.edit(relabel(1, 'Auditor was here'));
+    // ...and a hand-made update on a raw socket.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(maya.doc));
+    const vector = Y.encodeStateVector(forged);
+    forged.getMap('workflow').set('name', 'Forged');
+    const update = Y.encodeStateAsUpdate(forged, vector);
+    const raw = new WebSocket(`${url.replace('http', 'ws')}${COLLAB_PATH}/${workflowId}`, {
+      headers: { cookie: cookies.auditor!, origin: url },
+    });
+    await new Promise((resolve, reject) => {
+      raw.once('open', resolve);
+      raw.once('error', reject);
+    });
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(encoder, update);
+    raw.send(encoding.toUint8Array(encoder));
+    await new Promise((r) => setTimeout(r, 800));
+    raw.close();
+    expect(maya.read().nodes[1]?.label).toBe(label);
+    expect(maya.read().name).not.toBe('Forged');
+    const saved = await stored();
+    expect(saved.document.name).not.toBe('Forged');
+    expect(saved.document.nodes[1]?.label).toBe(label);
+  });
+
+  it('shows who is there as the server knows them, whatever a client claims', async () => {
+    const maya = await join('marketing');
+    await join('sales', {
+      presence: { user: { id: 'x', name: 'The CEO', role: 'admin', colour: '#000' } },
+    });
+    await until(() =>
+      [...maya.provider.awareness.getStates().values()].some(
+        (s) => (s as { user?: { role?: string } }).user?.role === 'sales',
+      ),
+    );
+    const names = [...maya.provider.awareness.getStates().values()]
+      .map((s) => (s as { user?: { name: string } }).user?.name)
+      .filter(Boolean);
+    expect(names).not.toContain('The CEO');
+    expect(names.some((n) => /Sam|Sales/.test(n!))).toBe(true);
+  });
+
+  it('refuses a socket from another origin, without a session, or for an unknown workflow', async () => {
+    const attempt = (path: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${url.replace('http', 'ws')}${path}`, { headers });
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.once('error', () => resolve(-1));
+      });
+    const path = `${COLLAB_PATH}/${workflowId}`;
+    expect(
+      await attempt(path, { cookie: cookies.marketing!, origin: 'https://evil.example' }),
+    ).toBe(403);
+    expect(await attempt(path, { origin: url })).toBe(401);
+    expect(
+      await attempt(`${COLLAB_PATH}/00000000-0000-4000-8000-000000000000`, {
+        cookie: cookies.marketing!,
+        origin: url,
+      }),
+    ).toBe(404);
+    expect(await attempt(path, { cookie: cookies.marketing!, origin: url })).toBe(101);
+  });
+
+  it('puts a draft.save through the shared document: people in the draft see it at once', async () => {
+    const sam = await join('sales');
+    const current = await app.inject({
+      url: `/trpc/draft.get?input=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+      headers: { cookie: cookies.marketing! },
+    });
+    const draft = current.json().result.data as { revision: number; document: Workflow };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/trpc/draft.save',
+      headers: { 'content-type': 'application/json', cookie: cookies.marketing! },
+      payload: {
+        workflowId,
+        baseRevision: draft.revision,
+        document: { ...draft.document, name: 'Saved over the API' },
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    await until(() => sam.read().name === 'Saved over the API');
+    // A save on a stale base is refused and changes nothing.
+    const stale = await app.inject({
+      method: 'POST',
+      url: '/trpc/draft.save',
+      headers: { 'content-type': 'application/json', cookie: cookies.marketing! },
+      payload: { workflowId, baseRevision: draft.revision, document: draft.document },
+    });
+    expect(stale.json().error.data.code).toBe('CONFLICT');
+    expect(sam.read().name).toBe('Saved over the API');
+  });
+});

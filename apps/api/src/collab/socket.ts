@@ -1,0 +1,266 @@
+import {
+  CLOSE_CODES,
+  COLLAB_PATH,
+  colourFor,
+  MAX_MESSAGE_BYTES,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  type Presence,
+} from '@accord/collab';
+import { ROLE_POLICY } from '@accord/access';
+import type { Db } from '@accord/db';
+import fastifyWebsocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import {
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { sessionFromRequest } from '../auth/session';
+import { findWorkflow } from '@accord/db';
+import type { SessionUser } from '../trpc';
+import type { Room } from './room';
+import type { SharedDrafts } from './shared-drafts';
+
+/** How often open sockets check that their session still exists (signed out → closed). */
+const SESSION_CHECK_MS = 30_000;
+
+/** One person's socket in a shared draft; the origin of their changes. */
+export class Peer {
+  /** The awareness client ids this socket speaks for. */
+  readonly clientIds = new Set<number>();
+  /** Updates refused because the person may only read (tests and metrics read it). */
+  refused = 0;
+  constructor(
+    readonly user: SessionUser,
+    readonly readOnly: boolean,
+    private readonly socket: WebSocket,
+  ) {}
+
+  send(message: Uint8Array) {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(message);
+  }
+
+  close(code: number, reason: string) {
+    this.socket.close(code, reason);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The room and person of a shared-draft socket, settled before the upgrade. */
+    collab?: { room: Room; user: SessionUser; readOnly: boolean };
+  }
+}
+
+const params = z.object({ workflowId: z.uuid() });
+
+/** Whether the request's Origin is this server (a page elsewhere cannot use the person's cookie). */
+function sameOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The shared-draft socket at `/collab/<workflowId>`: the y-websocket protocol (sync and
+ * awareness) on the API's own port. Before the upgrade: the Origin must be this server, the
+ * session cookie a live session, the workflow in the person's workspace. Authors edit; ops
+ * and auditors join read-only, and the server drops any change they send. Presence says who
+ * people are as the server knows them, whatever the client claims.
+ */
+export async function registerCollabSocket(
+  app: FastifyInstance,
+  deps: { db: Db; drafts: SharedDrafts },
+) {
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  const peers = new Map<Room, Set<Peer>>();
+
+  app.get(
+    `${COLLAB_PATH}/:workflowId`,
+    {
+      websocket: true,
+      preValidation: async (req, reply) => {
+        if (!sameOrigin(req))
+          return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'Wrong origin.' } });
+        const session = await sessionFromRequest(deps.db, req);
+        if (!session)
+          return reply
+            .code(401)
+            .send({ error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
+        const parsed = params.safeParse(req.params);
+        const workflow = parsed.success
+          ? await findWorkflow(deps.db, session.user.workspace_id, parsed.data.workflowId)
+          : undefined;
+        if (!workflow)
+          return reply
+            .code(404)
+            .send({ error: { code: 'NOT_FOUND', message: 'No such workflow.' } });
+        const canEdit =
+          !workflow.archived_at &&
+          (ROLE_POLICY['draft.save'] as readonly string[]).includes(session.user.role);
+        const room = await deps.drafts.open(workflow.id, session.user.workspace_id);
+        req.collab = { room, user: session.user, readOnly: !canEdit };
+      },
+    },
+    (socket, req) => {
+      const { room, user, readOnly } = req.collab!;
+      const peer = new Peer(user, readOnly, socket);
+      let members = peers.get(room);
+      if (!members) {
+        members = new Set();
+        peers.set(room, members);
+        wireRoom(room, members, deps.drafts);
+      }
+      members.add(peer);
+      socket.on('message', (data: Buffer) => {
+        try {
+          handle(room, peer, new Uint8Array(data));
+        } catch {
+          peer.close(CLOSE_CODES.badMessage, 'Malformed message');
+        }
+      });
+      const check = setInterval(() => {
+        void sessionFromRequest(deps.db, req).then(
+          (s) => s || peer.close(1008, 'Signed out'),
+          () => undefined,
+        );
+      }, SESSION_CHECK_MS);
+      check.unref();
+      socket.on('close', () => {
+        clearInterval(check);
+        members.delete(peer);
+        removeAwarenessStates(room.awareness, [...peer.clientIds], peer);
+        if (members.size === 0) peers.delete(room);
+        void deps.drafts.release(room);
+      });
+      // Sync step 1 (what the server has) and everyone's presence, as y-websocket expects.
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      syncProtocol.writeSyncStep1(encoder, room.doc);
+      peer.send(encoding.toUint8Array(encoder));
+      sendPresence(room, peer, [...room.awareness.getStates().keys()]);
+    },
+  );
+}
+
+/** Sends document updates and presence changes of a room to its sockets. */
+function wireRoom(room: Room, members: Set<Peer>, drafts: SharedDrafts) {
+  room.doc.on('update', (update: Uint8Array, origin: unknown) => {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(encoder, update);
+    const message = encoding.toUint8Array(encoder);
+    for (const peer of members) if (peer !== origin) peer.send(message);
+  });
+  room.awareness.on(
+    'update',
+    (
+      { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+      origin: unknown,
+    ) => {
+      const changed = [...added, ...updated, ...removed];
+      if (origin instanceof Peer) {
+        for (const id of [...added, ...updated]) {
+          origin.clientIds.add(id);
+          vouch(room, id, origin.user);
+        }
+        for (const id of removed) origin.clientIds.delete(id);
+        if (added.length > 0) room.refreshPresence();
+      }
+      const update = encodeAwarenessUpdate(room.awareness, changed);
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+      encoding.writeVarUint8Array(encoder, update);
+      const message = encoding.toUint8Array(encoder);
+      for (const peer of members) peer.send(message);
+      if (origin instanceof Peer || origin === 'local') drafts.publishAwareness(room, update);
+    },
+  );
+}
+
+/** Presence names people as the server knows them: a client cannot pose as someone else. */
+function vouch(room: Room, clientId: number, user: SessionUser) {
+  const state = room.awareness.getStates().get(clientId) as Partial<Presence> | undefined;
+  if (!state) return;
+  const vouched = { id: user.id, name: user.name, role: user.role, colour: colourFor(user.id) };
+  const claimed = state.user;
+  if (
+    !claimed ||
+    claimed.id !== vouched.id ||
+    claimed.name !== vouched.name ||
+    claimed.role !== vouched.role ||
+    claimed.colour !== vouched.colour
+  )
+    state.user = vouched;
+}
+
+function sendPresence(room: Room, peer: Peer, clientIds: number[]) {
+  if (clientIds.length === 0) return;
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(room.awareness, clientIds));
+  peer.send(encoding.toUint8Array(encoder));
+}
+
+/** One message from a socket. */
+function handle(room: Room, peer: Peer, message: Uint8Array) {
+  const decoder = decoding.createDecoder(message);
+  const type = decoding.readVarUint(decoder);
+  if (type === MESSAGE_SYNC) {
+    const step = decoding.peekVarUint(decoder);
+    if (peer.readOnly && step !== syncProtocol.messageYjsSyncStep1) {
+      // Read-only people may ask for the document, never change it.
+      peer.refused++;
+      return;
+    }
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.readSyncMessage(decoder, encoder, room.doc, peer);
+    if (encoding.length(encoder) > 1) peer.send(encoding.toUint8Array(encoder));
+    return;
+  }
+  if (type === MESSAGE_AWARENESS) {
+    const update = decoding.readVarUint8Array(decoder);
+    if (!ownsAll(room, peer, update)) {
+      peer.refused++;
+      return;
+    }
+    applyAwarenessUpdate(room.awareness, update, peer);
+    return;
+  }
+  if (type === MESSAGE_QUERY_AWARENESS) {
+    sendPresence(room, peer, [...room.awareness.getStates().keys()]);
+    return;
+  }
+  throw new Error(`Unknown message type ${type}`);
+}
+
+/**
+ * Whether a presence update speaks only for this socket's own clients (or new ones): nobody
+ * may change or clear someone else's presence. The format is y-protocols' awareness update:
+ * a count, then per client its id, clock and state as JSON.
+ */
+function ownsAll(room: Room, peer: Peer, update: Uint8Array): boolean {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder);
+    decoding.readVarString(decoder);
+    if (peer.clientIds.has(clientId)) continue;
+    if (clientId === room.doc.clientID) return false;
+    if (room.awareness.getStates().has(clientId)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,91 @@
+import { COLLAB_PATH, readWorkflow, writeWorkflow, type Presence } from '@accord/collab';
+import type { Workflow } from '@accord/engine';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
+/** A person in a shared draft from Node, as the browser joins it (y-websocket over `ws`). */
+export interface CollabClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  origin: object;
+  undo: Y.UndoManager;
+  /** The workflow this client sees. */
+  read(): Workflow;
+  /** Changes the workflow as the editor does (one tracked, undoable transaction). */
+  edit(change: (workflow: Workflow) => Workflow): void;
+  close(): void;
+}
+
+/**
+ * Joins the shared draft of `workflowId` on a running server as the person whose session
+ * `cookie` is; resolves once synced. `origin` is the http origin sent (the server checks it).
+ * @example const maya = await joinDraft(url, workflowId, cookies.marketing);
+ */
+export async function joinDraft(
+  baseUrl: string,
+  workflowId: string,
+  cookie: string,
+  options: { origin?: string; presence?: Partial<Presence> } = {},
+): Promise<CollabClient> {
+  const origin = options.origin ?? baseUrl;
+  class CookieSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { cookie, origin } });
+    }
+  }
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(
+    `${baseUrl.replace(/^http/, 'ws')}${COLLAB_PATH}`,
+    workflowId,
+    doc,
+    { WebSocketPolyfill: CookieSocket as unknown as typeof globalThis.WebSocket, disableBc: true },
+  );
+  if (options.presence) provider.awareness.setLocalState(options.presence);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('The shared draft did not sync in 10 s.')),
+      10_000,
+    );
+    provider.once('sync', (synced: boolean) => {
+      if (!synced) return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  const local = { local: true };
+  const undo = new Y.UndoManager(doc.getMap('workflow'), {
+    trackedOrigins: new Set([local]),
+    captureTimeout: 0,
+  });
+  const read = () => {
+    const result = readWorkflow(doc);
+    if (!result.ok) throw new Error(result.errors[0]?.message);
+    return result.workflow;
+  };
+  return {
+    doc,
+    provider,
+    origin: local,
+    undo,
+    read,
+    edit: (change) => writeWorkflow(doc, change(read()), local),
+    close: () => {
+      provider.awareness.setLocalState(null);
+      provider.destroy();
+    },
+  };
+}
+
+/** Resolves once `check` holds (polled every 10 ms), or fails after `ms`. */
+export async function until(
+  check: () => boolean,
+  ms = 5_000,
+  what = 'the condition',
+): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
