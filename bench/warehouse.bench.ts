@@ -157,7 +157,7 @@ async function duckdb10M() {
         `FROM accord_leads, range(${COPIES}) AS copies(r) ORDER BY key * ${COPIES} + r`,
     );
     await duck.connection.run(
-      `CREATE TEMP TABLE big_events AS SELECT lead_id * ${COPIES} + r AS lead_id, "type", "at", "props" ` +
+      `CREATE TEMP TABLE big_events AS SELECT lead_id * ${COPIES} + r AS lead_id, * EXCLUDE (lead_id) ` +
         `FROM accord_events, range(${COPIES}) AS copies(r)`,
     );
     await duck.connection.run('DROP TABLE accord_leads; DROP TABLE accord_events');
@@ -169,8 +169,8 @@ async function duckdb10M() {
       `DuckDB: loaded the files and repeated them ×${COPIES}: ${leadCount} leads, ${eventCount} events in ${ms(t0)} ms (not counted)`,
     );
     const table: LeadsTable = {
+      ...base,
       table: 'big_leads',
-      columns: base.columns,
       events: 'big_events',
       leads: leadCount,
     };

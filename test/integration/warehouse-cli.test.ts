@@ -75,6 +75,23 @@ describe('accord simulate / score in DuckDB', () => {
 
     // 1,500 generated leads as a CRM export: every cell text, events in a file of their own.
     const generated = generateLeads({ count: 1_500, seed: 4, asOf: AS_OF });
+    // A fifth of the leads' event properties as an export may write them: numbers as padded
+    // text, text upper-cased and padded (read as the engine reads raw values, by typed columns).
+    generated.forEach((lead, i) => {
+      if (i % 5 !== 1) return;
+      for (const e of lead.events)
+        if (e.props)
+          e.props = Object.fromEntries(
+            Object.entries(e.props).map(([k, v]) => [
+              k,
+              typeof v === 'number'
+                ? ` ${v} `
+                : typeof v === 'string'
+                  ? ` ${v.toUpperCase()}\t`
+                  : v,
+            ]),
+          );
+    });
     const fields = [...new Set(generated.flatMap((l) => Object.keys(l.attributes)))].sort();
     const lines = [['id', ...fields, 'converted'].join(',')];
     const events = ['lead_id,type,at,props'];

@@ -6,7 +6,9 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import {
   compileSql,
+  fieldFromJson,
   fieldFromText,
+  normalizedColumnSql,
   inlineParams,
   quoteIdent,
   runSimulationSql,
@@ -38,6 +40,13 @@ export interface LeadsTable {
   columns: Map<string, string>;
   /** The events table (`lead_id` = the lead's key, `type`, `at`, `props`), when there is one. */
   events?: string;
+  /**
+   * `${propId}\u0000${type}` → a column of the events table holding that property as the engine
+   * reads it (NULL where an event has none; text normalised), read instead of the JSON props.
+   */
+  eventProps?: Map<string, string>;
+  /** Text and list columns hold what the engine reads (trimmed, lower-cased): `normalizedText`. */
+  normalized?: boolean;
   leads: number;
 }
 
@@ -148,6 +157,7 @@ export async function loadLeadFiles(
   const columns = new Map<string, string>();
   const fieldIds = new Set<string>();
   const typed: string[] = [];
+  const normalized: string[] = [];
   for (const catalog of input.catalogs)
     for (const field of catalog.fields) {
       fieldIds.add(field.id);
@@ -159,19 +169,29 @@ export async function loadLeadFiles(
       typed.push(
         `${columnType === undefined ? 'NULL' : typedColumn(field.id, columnType, field.type)} AS ${name}`,
       );
+      // Text normalised once here, not by every query that reads it.
+      normalized.push(`${normalizedColumnSql(name, field.type, 'duckdb')} AS ${name}`);
     }
   const converted =
     types.has('converted') && !fieldIds.has('converted')
       ? typedColumn('converted', types.get('converted')!, 'boolean')
       : 'CAST(NULL AS BOOLEAN)';
+  const typedRows =
+    `SELECT rowid AS key, rowid AS position, ` +
+    `coalesce(nullif(CAST(id AS VARCHAR), ''), 'row-' || CAST(rowid + 1 AS VARCHAR)) AS id, ` +
+    `${converted} AS converted${typed.map((t) => `, ${t}`).join('')} FROM ${raw}`;
   await connection.run(
-    `CREATE OR REPLACE TEMP TABLE ${LEADS} AS SELECT rowid AS key, rowid AS position, ` +
-      `coalesce(nullif(CAST(id AS VARCHAR), ''), 'row-' || CAST(rowid + 1 AS VARCHAR)) AS id, ` +
-      `${converted} AS converted${typed.map((t) => `, ${t}`).join('')} FROM ${raw}`,
+    `CREATE OR REPLACE TEMP TABLE ${LEADS} AS SELECT key, position, id, converted` +
+      `${normalized.map((t) => `, ${t}`).join('')} FROM (${typedRows}) AS t`,
   );
   await connection.run(`DROP TABLE ${raw}`);
   const count = await rows(connection, { sql: `SELECT count(*) AS n FROM ${LEADS}` });
-  const table: LeadsTable = { table: LEADS, columns, leads: Number(count[0]!.n) };
+  const table: LeadsTable = {
+    table: LEADS,
+    columns,
+    normalized: true,
+    leads: Number(count[0]!.n),
+  };
   if (input.events) {
     const eventsKind = fileKind(input.events, '--events');
     const eventTypes = await fileColumns(connection, reader(input.events, eventsKind)).catch(
@@ -196,13 +216,62 @@ export async function loadLeadFiles(
         : propsType === 'VARCHAR' || propsType === 'JSON'
           ? `(CASE WHEN json_valid(e.props) THEN CAST(e.props AS JSON) END)`
           : 'to_json(e.props)';
+    // Each property the catalogs type, read from the JSON once here into a column of its own
+    // (as the engine reads a raw property; text normalised): the queries then parse no JSON.
+    const eventProps = new Map<string, string>();
+    const keys: string[] = [];
+    const propColumns: string[] = [];
+    for (const catalog of input.catalogs)
+      for (const event of catalog.events)
+        for (const prop of event.props) {
+          const key = `${prop.id}\u0000${prop.type}`;
+          if (eventProps.has(key) || prop.type === 'date' || prop.type === 'list') continue;
+          const name = `p_${eventProps.size}`;
+          eventProps.set(key, name);
+          const pointer = `/${prop.id.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+          let n = keys.indexOf(pointer);
+          if (n < 0) n = keys.push(pointer) - 1;
+          const value = fieldFromJson(`e.pj[${n + 1}]`, prop.type, 'duckdb');
+          propColumns.push(`${value} AS ${name}`);
+        }
+    const parsed = keys.length
+      ? `, json_extract(props, [${keys.map((k) => sqlLiteral(k)).join(', ')}]) AS pj`
+      : '';
+    const read =
+      `SELECT l.key AS lead_id, CAST(e.type AS VARCHAR) AS type, ${at} AS at, ${props} AS props ` +
+      `FROM ${reader(input.events, eventsKind)} AS e JOIN ${LEADS} AS l ON l.id = CAST(e.lead_id AS VARCHAR)`;
+    const typedEvents = `SELECT lead_id, "type", "at", props${propColumns.map((c) => `, ${c}`).join('')} FROM (SELECT *${parsed} FROM (${read}) AS r) AS e`;
+    const names = [...eventProps.entries()].map(([key, name]) => {
+      const type = key.slice(key.indexOf('\u0000') + 1) as FieldType;
+      return `, ${normalizedColumnSql(name, type, 'duckdb')} AS ${name}`;
+    });
     await connection.run(
-      `CREATE OR REPLACE TEMP TABLE ${EVENTS} AS SELECT l.key AS lead_id, CAST(e.type AS VARCHAR) AS type, ${at} AS at, ${props} AS props ` +
-        `FROM ${reader(input.events, eventsKind)} AS e JOIN ${LEADS} AS l ON l.id = CAST(e.lead_id AS VARCHAR)`,
+      `CREATE OR REPLACE TEMP TABLE ${EVENTS} AS SELECT lead_id, "type", "at", props${names.join('')} FROM (${typedEvents}) AS e`,
     );
     table.events = EVENTS;
+    table.eventProps = eventProps;
   }
   return table;
+}
+
+/**
+ * The typed property columns a catalog can read: a property every event of the catalog types
+ * alike (a property typed two ways is read from the JSON).
+ */
+function eventPropColumns(catalog: FieldCatalog, leads: LeadsTable) {
+  const typeOf = new Map<string, FieldType | null>();
+  for (const event of catalog.events)
+    for (const prop of event.props) {
+      const known = typeOf.get(prop.id);
+      typeOf.set(prop.id, known === undefined || known === prop.type ? prop.type : null);
+    }
+  const out: Record<string, string> = {};
+  for (const [id, type] of typeOf) {
+    const column = type === null ? undefined : leads.eventProps?.get(`${id}\u0000${type}`);
+    if (column !== undefined)
+      Object.defineProperty(out, id, { value: column, enumerable: true, writable: true });
+  }
+  return out;
 }
 
 /** A version compiled to DuckDB SQL over the leads table; throws naming what SQL cannot do. */
@@ -222,6 +291,10 @@ export function compileSide(
     columns,
     leadIdColumn: 'key',
     asOf,
+    normalizedText: leads.normalized === true,
+    ...(leads.events && leads.eventProps
+      ? { eventPropColumns: eventPropColumns(side.catalog, leads) }
+      : {}),
   });
   if (!compiled.ok) {
     const first = compiled.diagnostics[0];

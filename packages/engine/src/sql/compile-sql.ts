@@ -62,9 +62,10 @@ export interface SqlCompileOptions {
   /** Evaluation time (ISO text or epoch ms), bound as a parameter; omitted, the database's now(). */
   asOf?: string | number;
   /**
-   * The leads' text and list columns already hold what `toText` / `toList` read (trimmed,
-   * lower-cased, blanks as NULL; `toSqlLead(…, { normalized: true })` writes them so): the query
-   * reads them as they are, which is faster.
+   * The leads' text and list columns, and the text columns of `eventPropColumns`, already hold
+   * what `toText` / `toList` read (trimmed, lower-cased, blanks as NULL; `toSqlLead(…,
+   * { normalized: true })` and `normalizedColumnSql` write them so): the query reads them as they
+   * are, which is faster.
    */
   normalizedText?: boolean;
 }
@@ -113,6 +114,20 @@ const normTextOf = (pg: boolean, x: string) =>
   pg
     ? `(CASE WHEN ascii(${x}) BETWEEN 33 AND 126 AND ascii(right(${x}, 1)) BETWEEN 33 AND 126 THEN lower(${x}) ELSE nullif(lower(btrim(${x}, ${JS_SPACE_SQL})), '') END)`
     : `(CASE WHEN unicode(${x}) BETWEEN 33 AND 126 AND unicode(${x}[-1]) BETWEEN 33 AND 126 THEN lower(${x}) ELSE nullif(lower(trim(${x}, ${JS_SPACE_SQL})), '') END)`;
+
+/**
+ * A text or list column as `compileSql` reads it (trimmed, lower-cased, blanks as NULL; other
+ * types as they are): what a loader stores so the query can be compiled with `normalizedText`.
+ * `column` must be cheap to repeat (a column, not an expression).
+ * @example normalizedColumnSql('f_3', 'string', 'duckdb')
+ */
+export function normalizedColumnSql(column: string, type: FieldType, dialect: SqlDialect): string {
+  const d = dialectOf(dialect);
+  const sqlType = sqlTypeOf(type);
+  if (sqlType === 'text') return d.normText(`CAST(${column} AS ${d.text})`);
+  if (sqlType === 'list') return d.normList(column);
+  return column;
+}
 
 /** Dialect differences, in one place. */
 function dialectOf(dialect: SqlDialect) {
@@ -410,20 +425,27 @@ function generateSql(
   const propValue = (event: string, prop: string, as: SqlType): string => {
     if (as !== 'text' && as !== 'number' && as !== 'boolean')
       throw new Unsupported(`a condition on the ${as} property '${prop}' of '${event}' events`);
-    const id = JSON.stringify([prop, as]);
+    // A typed column holds the property as the catalog types it: read only where it declares it.
+    const typed = options.eventPropColumns;
+    const useTyped =
+      typed !== undefined &&
+      Object.hasOwn(typed, prop) &&
+      catalog.events.get(event)?.props.has(prop) === true;
+    const id = JSON.stringify([prop, as, useTyped]);
     // Every reader of a property compares the event type first: other types need not parse it.
-    jsonEvents.add(event);
+    if (!useTyped) jsonEvents.add(event);
     const known = propIndex.get(id);
     if (known !== undefined) return known;
     const i = propIndex.size;
-    const typed = options.eventPropColumns;
-    if (typed !== undefined && Object.hasOwn(typed, prop)) {
+    if (useTyped) {
       const raw = `pc${i}`;
       propTyped.push(`${quoteIdent(typed[prop]!)} AS ${raw}`);
       propTypedNames.push(raw);
       const value =
         as === 'text'
-          ? d.normText(`CAST(${raw} AS ${d.text})`)
+          ? options.normalizedText
+            ? `CAST(${raw} AS ${d.text})`
+            : d.normText(`CAST(${raw} AS ${d.text})`)
           : as === 'number'
             ? d.number(raw)
             : `CAST(${raw} AS BOOLEAN)`;

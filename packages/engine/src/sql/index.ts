@@ -1,5 +1,6 @@
 export {
   compileSql,
+  normalizedColumnSql,
   type SqlDialect,
   type SqlCompileOptions,
   type CompileSqlResult,
