@@ -28,6 +28,7 @@ import {
 import { NODE_SPECS } from './kinds';
 import { useEditor, useEditorStoreApi } from './store';
 import { edgeTypes, nodeTypes, useMeasuredFlow } from './use-flow';
+import { PresenceLayer } from './collab/presence-layer';
 
 const SNAP: [number, number] = [20, 20];
 /** The MIME type the palette drags node kinds with. */
@@ -241,6 +242,7 @@ export function Canvas(props: { cacheRef?: { current: FlowCache | null } }) {
             ▦
           </ControlButton>
         </Controls>
+        <PresenceLayer />
         {overview && (
           <MiniMap<FlowNode>
             position="bottom-right"

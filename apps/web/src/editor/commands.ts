@@ -113,10 +113,10 @@ export function layoutAll(
 
 export function undo(store: EditorStore) {
   store.getState().endCoalescing();
-  store.temporal.getState().undo();
+  store.history.getState().undo();
 }
 
 export function redo(store: EditorStore) {
   store.getState().endCoalescing();
-  store.temporal.getState().redo();
+  store.history.getState().redo();
 }

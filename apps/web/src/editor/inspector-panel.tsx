@@ -2,6 +2,7 @@ import { assignedTags, type NodeKind, type WorkflowNode } from '@accord/engine';
 import { useMemo, type ComponentType } from 'react';
 import { deleteSelection, duplicateSelection } from './commands';
 import { updateNode } from './doc-ops';
+import { useEditingPresence } from './collab/shared-draft';
 import { Field, withOptional } from './inspector/form-parts';
 import { NODE_SPECS, type InspectorProps } from './kinds';
 import { useEditor, useEditorStoreApi } from './store';
@@ -29,6 +30,7 @@ function NodeInspector({ nodeId, readOnly }: { nodeId: string; readOnly: boolean
   const checkedDoc = useEditor((s) => s.checkedDoc);
   const tags = useMemo(() => [...assignedTags(checkedDoc)].sort(), [checkedDoc]);
   const problems = useEditor((s) => s.problemsByNode.get(nodeId));
+  const editing = useEditingPresence(nodeId);
   if (!kind || data === undefined) return null;
   const spec = NODE_SPECS[kind];
   const Inspector = spec.Inspector as ComponentType<InspectorProps<NodeKind>>;
@@ -59,7 +61,12 @@ function NodeInspector({ nodeId, readOnly }: { nodeId: string; readOnly: boolean
           ))}
         </ul>
       )}
-      <fieldset disabled={readOnly} className="inspector-form">
+      <fieldset
+        disabled={readOnly}
+        className="inspector-form"
+        onFocus={editing.onFocus}
+        onBlur={editing.onBlur}
+      >
         <Field label="Name">
           <input
             data-testid="node-label-input"

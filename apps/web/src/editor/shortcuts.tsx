@@ -20,7 +20,6 @@ export const SHORTCUTS: { keys: string[]; what: string }[] = [
   { keys: ['Ctrl', 'D'], what: 'Duplicate the selected steps' },
   { keys: ['Ctrl', 'A'], what: 'Select everything' },
   { keys: ['Delete'], what: 'Delete the selection (also Backspace)' },
-  { keys: ['Ctrl', 'S'], what: 'Save now (drafts also save by themselves)' },
   { keys: ['Esc'], what: 'Clear the selection' },
   { keys: ['Shift', 'drag'], what: 'Select several steps with a box' },
   { keys: ['Ctrl', 'click'], what: 'Add a step to the selection' },

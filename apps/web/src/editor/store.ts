@@ -63,6 +63,11 @@ export interface EditorState {
   /** Asks the canvas to centre a node (each request is a new object). */
   focusRequest: { nodeId: string } | null;
   readOnly: boolean;
+  /**
+   * Whether the last change of the doc joined the previous undo step (same coalesce key, soon
+   * after), so a shared draft's undo manager keeps capturing into one step.
+   */
+  coalesced: boolean;
 
   /** Replaces the whole document (load, reload, merge); recorded in history unless told not to. */
   replaceDoc(doc: Workflow, options?: { record?: boolean }): void;
@@ -79,8 +84,21 @@ export interface EditorState {
   focusNode(nodeId: string): void;
 }
 
+/** Undo and redo of the document, and whether they have anything to do. */
+export interface DocHistory {
+  canUndo: boolean;
+  canRedo: boolean;
+  undo(): void;
+  redo(): void;
+}
+
 export type EditorStore = StoreApi<EditorState> & {
   temporal: StoreApi<TemporalState<{ doc: Workflow }>>;
+  /**
+   * The undo/redo the editor's buttons and shortcuts use: zundo's `temporal` by default; a
+   * shared draft puts its per-person undo manager here (see `bindStoreToDoc`).
+   */
+  history: StoreApi<DocHistory>;
 };
 
 /** Edits with the same coalesce key this close together are one undo step (typing, dragging). */
@@ -115,13 +133,21 @@ export function createEditorStore(
         panel: 'inspector',
         focusRequest: null,
         readOnly: options.readOnly ?? false,
+        coalesced: false,
 
         replaceDoc(next, { record = true } = {}) {
           lastKey = undefined;
           const history = (store as unknown as EditorStore).temporal.getState();
-          if (!record) history.pause();
-          set({ doc: next, selection: pruneSelection(get().selection, next), highlight: null });
-          if (!record) history.resume();
+          // Resumed only if it was tracking: a shared draft keeps zundo paused for good.
+          const pause = !record && history.isTracking;
+          if (pause) history.pause();
+          set({
+            doc: next,
+            selection: pruneSelection(get().selection, next),
+            highlight: null,
+            coalesced: false,
+          });
+          if (pause) history.resume();
         },
 
         change(recipe, { coalesce } = {}) {
@@ -135,9 +161,10 @@ export function createEditorStore(
           lastKey = coalesce;
           lastAt = now;
           const history = (store as unknown as EditorStore).temporal.getState();
-          if (merge) history.pause();
-          set({ doc: next, selection: pruneSelection(get().selection, next) });
-          if (merge) history.resume();
+          const pause = merge && history.isTracking;
+          if (pause) history.pause();
+          set({ doc: next, selection: pruneSelection(get().selection, next), coalesced: merge });
+          if (pause) history.resume();
         },
 
         endCoalescing() {
@@ -203,7 +230,25 @@ export function createEditorStore(
     const selection = pruneSelection(state.selection, state.doc);
     if (selection !== state.selection) store.setState({ selection });
   });
-  return store as unknown as EditorStore;
+  const editorStore = store as unknown as EditorStore;
+  editorStore.history = createStore<DocHistory>(() => temporalHistory(editorStore));
+  // zundo's history changes only while it tracks; a shared draft pauses it before taking over.
+  editorStore.temporal.subscribe(() => {
+    const { canUndo, canRedo } = temporalHistory(editorStore);
+    editorStore.history.setState({ canUndo, canRedo });
+  });
+  return editorStore;
+}
+
+/** zundo's undo/redo of the store, as a `DocHistory`. */
+export function temporalHistory(store: EditorStore): DocHistory {
+  const { pastStates, futureStates } = store.temporal.getState();
+  return {
+    canUndo: pastStates.length > 0,
+    canRedo: futureStates.length > 0,
+    undo: () => store.temporal.getState().undo(),
+    redo: () => store.temporal.getState().redo(),
+  };
 }
 
 function sameIds(a: readonly string[], b: readonly string[]) {
@@ -270,10 +315,10 @@ export function useEditor<T>(selector: (state: EditorState) => T): T {
   return useStore(useEditorStoreApi(), selector);
 }
 
-/** Whether undo / redo have anything to do. */
+/** Whether undo / redo have anything to do (zundo's, or a shared draft's undo manager). */
 export function useHistory() {
   const store = useEditorStoreApi();
-  const canUndo = useStore(store.temporal, (h) => h.pastStates.length > 0);
-  const canRedo = useStore(store.temporal, (h) => h.futureStates.length > 0);
+  const canUndo = useStore(store.history, (h) => h.canUndo);
+  const canRedo = useStore(store.history, (h) => h.canRedo);
   return { canUndo, canRedo };
 }

@@ -2,18 +2,30 @@ import { DropdownMenu, Tooltip } from 'radix-ui';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { RouterOutputs } from '../lib/types';
+import type { SaveState } from './collab/presence';
 import { redo, undo } from './commands';
-import type { SaveStatus } from './draft-sync';
 import { StagesScoresDialog } from './stages-scores-dialog';
 import { useEditor, useEditorStoreApi, useHistory } from './store';
 
-const SAVE_LABELS: Record<SaveStatus['state'], string> = {
+const SAVE_LABELS: Record<SaveState, string> = {
   saved: 'Saved',
-  unsaved: 'Unsaved changes',
-  saving: 'Saving…',
-  conflict: 'Conflict',
-  error: 'Not saved',
+  unsaved: 'Saving…',
+  offline: 'Offline',
+  connecting: 'Connecting…',
 };
+
+function saveTitle(state: SaveState, revision: number): string {
+  switch (state) {
+    case 'saved':
+      return `Every change is saved (draft revision ${revision}).`;
+    case 'unsaved':
+      return 'Your latest edits are on their way to the server (saved within a second).';
+    case 'offline':
+      return 'Offline: your edits are kept here and merge when the connection returns.';
+    case 'connecting':
+      return 'Connecting to the shared draft…';
+  }
+}
 
 function ToolButton(props: {
   label: string;
@@ -51,8 +63,10 @@ function ToolButton(props: {
 export function Toolbar(props: {
   workflow: RouterOutputs['workflows']['get'];
   versions: RouterOutputs['versions']['list'] | undefined;
-  status: SaveStatus | null;
-  onSave: () => void;
+  /** The shared draft's save state; null where nothing is saved (read-only views). */
+  status: { state: SaveState; revision: number } | null;
+  /** Who else is in the draft (avatars). */
+  presence?: ReactNode;
   onLayout: () => void;
   onFitView: () => void;
   onHelp: () => void;
@@ -80,22 +94,18 @@ export function Toolbar(props: {
           )}
         </div>
         {status && (
-          <button
-            type="button"
+          <span
+            role="status"
             className={`save-state state-${status.state}`}
             data-testid="save-state"
             data-state={status.state}
-            onClick={props.onSave}
-            title={
-              status.state === 'error'
-                ? `${status.error ?? ''} Click to try again.`
-                : `Draft revision ${status.revision}. Click or press Ctrl+S to save now.`
-            }
+            title={saveTitle(status.state, status.revision)}
           >
             <span className="dot" aria-hidden />
             {SAVE_LABELS[status.state]}
-          </button>
+          </span>
         )}
+        {props.presence}
         {readOnly && <span className="pill">Read only</span>}
         <div className="toolbar-group">
           <ToolButton

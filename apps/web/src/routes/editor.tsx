@@ -1,13 +1,18 @@
-import { parseWorkflow, type Diagnostic, type FieldCatalog, type Workflow } from '@accord/engine';
+import { readWorkflow } from '@accord/collab';
+import type { FieldCatalog, Workflow } from '@accord/engine';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { useStore } from 'zustand';
+import { PresenceAvatars, PresenceHint } from '../editor/collab/presence-bar';
+import {
+  SharedDraftContext,
+  useSharedDraft,
+  useSharedDraftBinding,
+} from '../editor/collab/shared-draft';
+import type { SharedDraftSession } from '../editor/collab/shared-draft-session';
 import { CommentsContext, type CommentsValue, type NodeComment } from '../editor/comments-context';
-import { ConflictDialog } from '../editor/conflict-dialog';
-import { useDraftSync } from '../editor/draft-sync';
-import { DraftNotice } from '../editor/draft-notice';
 import { EvidenceContext, useEditorEvidence } from '../editor/evidence/evidence-context';
 import { EditorLayout } from '../editor/editor-layout';
 import { serverOnlyDiagnostics, useLiveValidation } from '../editor/live-validation';
@@ -33,25 +38,21 @@ export function commentsByNode(comments: readonly NodeComment[] | undefined) {
   return map;
 }
 
-/** `/workflows/:workflowId`: the draft of a workflow in the editor. */
+/**
+ * `/workflows/:workflowId`: the draft of a workflow in the editor, shared live with everyone
+ * else who has it open (see `useSharedDraft`).
+ */
 export function EditorPage() {
   const { workflowId = '' } = useParams();
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions());
   const workflow = useQuery(trpc.workflows.get.queryOptions({ workflowId }));
-  const draft = useQuery(
-    trpc.draft.get.queryOptions({ workflowId }, { staleTime: Infinity, gcTime: 0 }),
-  );
   // The workspace's live catalog: asked again when the tab comes back into focus, so a field
   // added in another tab (the Fields page, a teammate) shows in the pickers.
   const catalog = useQuery(
     trpc.fields.catalog.queryOptions(undefined, { refetchOnWindowFocus: 'always' }),
   );
-  const parsed = useMemo(
-    () => (draft.data ? parseWorkflow(draft.data.document) : undefined),
-    [draft.data],
-  );
-  const error = workflow.error ?? draft.error ?? catalog.error;
+  const error = workflow.error ?? catalog.error;
   if (error)
     return (
       <main className="page">
@@ -60,20 +61,62 @@ export function EditorPage() {
       </main>
     );
   // The signed-in user's permissions decide, on the editor's first render, whether it is read only.
-  if (!workflow.data || !draft.data || !parsed || !me.data)
-    return <p className="page muted">Opening the workflow…</p>;
+  if (!workflow.data || !me.data) return <p className="page muted">Opening the workflow…</p>;
   if (!catalog.data)
     return (
       <p className="page muted" data-testid="catalog-loading">
         Loading the workspace’s fields…
       </p>
     );
-  if (!parsed.ok)
+  return (
+    <SharedEditor
+      key={workflowId}
+      workflow={workflow.data}
+      me={me.data}
+      catalog={catalog.data.catalog}
+    />
+  );
+}
+
+/** Joins the shared draft and opens the editor once the server's copy has arrived. */
+function SharedEditor(props: {
+  workflow: RouterOutputs['workflows']['get'];
+  me: { id: string; name: string; role: string };
+  catalog: FieldCatalog;
+}) {
+  const workflowId = props.workflow.id;
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const onComments = useCallback(
+    () => void queryClient.invalidateQueries(trpc.comments.list.queryFilter({ workflowId })),
+    [queryClient, trpc, workflowId],
+  );
+  const shared = useSharedDraft(workflowId, { me: props.me, onComments });
+  const { session } = shared;
+  // Read once, at the first sync; from then on the binding keeps the editor in step.
+  const [first, setFirst] = useState<ReturnType<typeof readWorkflow> | null>(null);
+  useEffect(() => {
+    if (session && shared.everSynced && !first) setFirst(readWorkflow(session.ydoc));
+  }, [session, shared.everSynced, first]);
+  if (shared.refused)
+    return (
+      <main className="page">
+        <h1>This workflow cannot be opened</h1>
+        <p className="error">The shared draft is not in your workspace.</p>
+      </main>
+    );
+  if (!session || !first)
+    return (
+      <p className="page muted" data-testid="collab-connecting">
+        Connecting to the shared draft…
+      </p>
+    );
+  if (!first.ok)
     return (
       <main className="page">
         <h1>The draft is not a readable workflow</h1>
         <ul>
-          {parsed.errors.slice(0, 10).map((e, i) => (
+          {first.errors.slice(0, 10).map((e, i) => (
             <li key={i}>
               <code>{e.path}</code> {e.message}
             </li>
@@ -82,37 +125,46 @@ export function EditorPage() {
       </main>
     );
   return (
-    <LoadedEditor
-      key={workflowId}
-      workflow={workflow.data}
-      doc={parsed.workflow}
-      revision={draft.data.revision}
-      diagnostics={draft.data.diagnostics}
-      catalog={catalog.data.catalog}
-    />
+    <SharedDraftContext.Provider value={session}>
+      <LoadedEditor
+        workflow={props.workflow}
+        doc={first.workflow}
+        catalog={props.catalog}
+        session={session}
+        saveState={shared.saveState}
+        serverRevision={shared.serverRevision}
+      />
+    </SharedDraftContext.Provider>
   );
 }
 
 function LoadedEditor(props: {
   workflow: RouterOutputs['workflows']['get'];
   doc: Workflow;
-  revision: number;
-  /** What the server said about the draft as loaded (its `field-changed` warnings are kept). */
-  diagnostics: readonly Diagnostic[];
   catalog: FieldCatalog;
+  session: SharedDraftSession;
+  saveState: ReturnType<typeof useSharedDraft>['saveState'];
+  serverRevision: number;
 }) {
   const workflowId = props.workflow.id;
-  const { catalog } = props;
+  const { catalog, session, serverRevision } = props;
   const { can } = usePermissions();
   const canEdit = can('draft.save') && !props.workflow.archived_at;
   const canComment = can('comments.add');
-  const [store] = useState(() => {
-    const created = createEditorStore(props.doc, { readOnly: !canEdit });
-    created.getState().setServerDiagnostics(serverOnlyDiagnostics(props.diagnostics));
-    return created;
-  });
+  const [store] = useState(() => createEditorStore(props.doc, { readOnly: !canEdit }));
+  useSharedDraftBinding(session, store);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  // What only the server knows (`field-changed` warnings), asked again whenever it persisted.
+  const draft = useQuery(trpc.draft.get.queryOptions({ workflowId }, { gcTime: 0 }));
+  const { refetch } = draft;
+  useEffect(() => {
+    if (serverRevision > 0) void refetch();
+  }, [serverRevision, refetch]);
+  useEffect(() => {
+    if (draft.data)
+      store.getState().setServerDiagnostics(serverOnlyDiagnostics(draft.data.diagnostics));
+  }, [draft.data, store]);
   const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }));
   const comments = useQuery(trpc.comments.list.queryOptions({ workflowId }));
   const addComment = useMutation(
@@ -121,15 +173,9 @@ function LoadedEditor(props: {
         queryClient.invalidateQueries(trpc.comments.list.queryFilter({ workflowId })),
     }),
   );
-  const sync = useDraftSync({
-    store,
-    workflowId,
-    revision: props.revision,
-    enabled: canEdit,
-    catalog,
-  });
   useLiveValidation(store, catalog);
-  const evidence = useEditorEvidence(workflowId, sync.status.revision);
+  const revision = Math.max(serverRevision, draft.data?.revision ?? 0);
+  const evidence = useEditorEvidence(workflowId, revision);
   const [proposing, setProposing] = useState(false);
   const { mutateAsync } = addComment;
   const commentsValue = useMemo<CommentsValue>(
@@ -143,10 +189,10 @@ function LoadedEditor(props: {
     }),
     [comments.data, canComment, mutateAsync, workflowId],
   );
-  const { save } = sync;
-  const onSave = useCallback(() => void save(), [save]);
+  const flush = useCallback(() => session.whenSaved(), [session]);
   const stages = useStore(store, (s) => s.doc.stages);
   const scores = useStore(store, (s) => s.doc.scores);
+  const offline = props.saveState === 'offline';
   return (
     <EditorStoreContext.Provider value={store}>
       <WorkflowContextProvider stages={stages} scores={scores} catalog={catalog}>
@@ -155,39 +201,47 @@ function LoadedEditor(props: {
             <EvidenceContext.Provider value={evidence}>
               <ReactFlowProvider>
                 <EditorLayout
-                  onSave={onSave}
                   banner={
-                    props.workflow.archived_at ? (
-                      <p className="banner">
-                        This workflow is archived: unarchive it to edit the draft.
-                      </p>
-                    ) : !canEdit ? (
-                      <p className="banner" data-testid="read-only-banner">
-                        {canComment
-                          ? 'You can read this draft and comment; marketing, sales and admins edit it.'
-                          : 'This draft is read-only for you; marketing, sales and admins edit it.'}
-                      </p>
-                    ) : (
-                      <DraftNotice sync={sync} />
-                    )
+                    <>
+                      {offline && (
+                        <p className="banner warning" role="status" data-testid="offline-banner">
+                          {canEdit
+                            ? 'You are offline. Your edits are kept here and will merge when the connection returns.'
+                            : 'You are offline. The draft catches up when the connection returns.'}
+                        </p>
+                      )}
+                      {props.workflow.archived_at ? (
+                        <p className="banner">
+                          This workflow is archived: unarchive it to edit the draft.
+                        </p>
+                      ) : (
+                        !canEdit && (
+                          <p className="banner" data-testid="read-only-banner">
+                            {canComment
+                              ? 'You can read this draft and comment; marketing, sales and admins edit it.'
+                              : 'This draft is read-only for you; marketing, sales and admins edit it.'}
+                          </p>
+                        )
+                      )}
+                      <PresenceHint />
+                    </>
                   }
                   toolbar={(actions) => (
                     <Toolbar
                       workflow={props.workflow}
                       versions={versions.data}
-                      status={canEdit ? sync.status : null}
-                      onSave={onSave}
+                      status={{ state: props.saveState, revision }}
+                      presence={<PresenceAvatars />}
                       {...actions}
                       onPropose={canEdit ? () => setProposing(true) : undefined}
                     />
                   )}
                 >
-                  <ConflictDialog sync={sync} />
                   <ProposeDialog
                     workflowId={workflowId}
                     open={proposing}
                     onOpenChange={setProposing}
-                    flush={sync.save}
+                    flush={flush}
                     onFocusNode={(id) => store.getState().focusNode(id)}
                   />
                 </EditorLayout>

@@ -11,6 +11,8 @@ export function ItemCardList<T extends { id: string }>(props: {
   onChange: (items: T[]) => void;
   /** How the move and remove buttons name an item: `case Gold` → “Remove case Gold”. */
   what: (item: T) => string;
+  /** The item's name in the live hint of who edits what (“Title is VP”). */
+  editing?: (item: T) => string;
   /** What the summary line shows before the buttons. */
   summary: (item: T) => ReactNode;
   /** The item's form; `update` puts the edited item back in its place. */
@@ -35,6 +37,7 @@ export function ItemCardList<T extends { id: string }>(props: {
           className="item-card"
           open={props.open}
           data-testid={props.testId?.(item)}
+          data-editing={props.editing?.(item)}
         >
           <summary>
             {props.summary(item)}

@@ -51,6 +51,7 @@ export function ChecklistInspector({ node, onChange, tags }: InspectorProps<'che
           onChange={(next) => onChange({ ...data, criteria: next })}
           open={criteria.length <= 2}
           what={(c) => `criterion ${c.label}`}
+          editing={(c) => c.label}
           summary={(c) => (
             <>
               <span className="check-mark" aria-hidden>

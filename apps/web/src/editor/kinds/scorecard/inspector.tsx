@@ -62,6 +62,7 @@ export function ScorecardInspector({ node, onChange, tags }: InspectorProps<'sco
           onChange={(next) => onChange({ ...data, rows: next })}
           testId={(row) => `score-row-${row.id}`}
           what={(row) => `row ${row.label}`}
+          editing={(row) => row.label}
           summary={(row) => (
             <>
               <span className={`points ${row.points < 0 ? 'negative' : ''}`}>

@@ -16,6 +16,7 @@ export function SwitchInspector({ node, onChange, tags }: InspectorProps<'switch
         onChange={(next) => onChange({ ...node.data, cases: next })}
         open={cases.length <= 3}
         what={(c) => `case ${c.label}`}
+        editing={(c) => c.label}
         summary={(c) => (
           <>
             <span className="item-title">{c.label || 'Untitled case'}</span>

@@ -74,7 +74,7 @@ export function TableGrid({ node, onChange, tags }: InspectorProps<'table'>) {
         </thead>
         <tbody>
           {rows.map((row, r) => (
-            <tr key={row.id}>
+            <tr key={row.id} data-editing={row.label}>
               <td>
                 <input
                   aria-label={`Row ${r + 1} name`}
