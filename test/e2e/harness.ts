@@ -83,6 +83,7 @@ export function ensureServerBuilt(): void {
 
 export interface RunningApp {
   url: string;
+  port: number;
   dataDir: string;
   /** The app's process id (e.g. to sample its memory). */
   pid: number;
@@ -102,6 +103,8 @@ export interface RunningApp {
 export interface StartOptions {
   /** Start on this data directory (e.g. one a killed app left) instead of a fresh one. */
   dataDir?: string;
+  /** Listen on this port (e.g. the one a killed app used, so its clients reconnect) instead of a free one. */
+  port?: number;
 }
 
 /**
@@ -114,7 +117,7 @@ export async function startApp(
   options: StartOptions = {},
 ): Promise<RunningApp> {
   ensureServerBuilt();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'accord-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [BUILT_SERVER], {
     cwd: repoRoot,
@@ -153,6 +156,7 @@ export async function startApp(
   }
   return {
     url,
+    port,
     dataDir,
     pid: child.pid!,
     async stop() {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { createDb, verifyAuditChain, type AccordDatabase } from '@accord/db';
+import { verifyAuditChain } from '@accord/db';
 import { defaultWorkflow, parseWorkflow, type Workflow } from '@accord/engine';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../e2e/harness';
 import { DEMO_PASSWORD } from '@accord/api/seed';
 import { procedures } from './support/accord';
+import { crashBackends } from './support/backends';
 import { HttpClient } from './support/http-client';
 
 /**
@@ -21,59 +21,6 @@ const QUERIES = new Set(
 );
 const WRITERS = 3;
 const ROUNDS = 2;
-const PG_URL = process.env.TEST_DATABASE_URL;
-
-interface Backend {
-  kind: 'pglite' | 'postgres';
-  env: Record<string, string>;
-  /** Creates what the backend needs before the first start. */
-  prepare(): Promise<void>;
-  /** Opens the app's database directly (the app must not be running for PGlite). */
-  open(dataDir: string): Promise<AccordDatabase>;
-  cleanup(): Promise<void>;
-}
-
-function pgliteBackend(): Backend {
-  return {
-    kind: 'pglite',
-    env: {},
-    prepare: async () => undefined,
-    open: (dataDir) => createDb({ dataDir }),
-    cleanup: async () => undefined,
-  };
-}
-
-/** A fresh schema of TEST_DATABASE_URL, which the app uses through `options=-c search_path=…`. */
-function postgresBackend(url: string): Backend {
-  const schema = `crash_${randomBytes(4).toString('hex')}`;
-  const options = encodeURIComponent(`-c search_path=${schema}`);
-  let prepared = false;
-  // The schema name is ours (hex), so it is safe in the DDL text.
-  const ddl = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  return {
-    kind: 'postgres',
-    env: { DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${options}` },
-    async prepare() {
-      await ddl(`create schema "${schema}"`);
-      prepared = true;
-    },
-    open: () => createDb({ databaseUrl: url, schema }),
-    async cleanup() {
-      if (prepared) await ddl(`drop schema if exists "${schema}" cascade`);
-    },
-  };
-}
-
-const backends: Backend[] = [pgliteBackend(), ...(PG_URL ? [postgresBackend(PG_URL)] : [])];
-
 /** What the clients sent and what the server acknowledged. */
 interface Ledger {
   /** workflowId → revision → label written by the save that made it (acknowledged or not). */
@@ -159,7 +106,7 @@ function openUpload(app: RunningApp, cookie: string, name: string, rows: number)
   return req;
 }
 
-describe.each(backends)('crash safety on $kind', (backend) => {
+describe.each(crashBackends())('crash safety on $kind', (backend) => {
   let app: RunningApp | undefined;
   let dataDir: string | undefined;
   const ledger: Ledger = {

@@ -77,15 +77,16 @@ export async function joinDraft(
   };
 }
 
-/** Resolves once `check` holds (polled every 10 ms), or fails after `ms`. */
+/** Resolves once `check` holds (polled every `every` ms; it may be async), or fails after `ms`. */
 export async function until(
-  check: () => boolean,
+  check: () => boolean | Promise<boolean>,
   ms = 5_000,
   what = 'the condition',
+  every = 10,
 ): Promise<void> {
   const start = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - start > ms) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, every));
   }
 }
