@@ -30,7 +30,7 @@ function NodeInspector({ nodeId, readOnly }: { nodeId: string; readOnly: boolean
   const checkedDoc = useEditor((s) => s.checkedDoc);
   const tags = useMemo(() => [...assignedTags(checkedDoc)].sort(), [checkedDoc]);
   const problems = useEditor((s) => s.problemsByNode.get(nodeId));
-  const editing = useEditingPresence(nodeId);
+  const editing = useEditingPresence(nodeId, !readOnly);
   if (!kind || data === undefined) return null;
   const spec = NODE_SPECS[kind];
   const Inspector = spec.Inspector as ComponentType<InspectorProps<NodeKind>>;

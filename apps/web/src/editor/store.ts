@@ -69,7 +69,10 @@ export interface EditorState {
    */
   coalesced: boolean;
 
-  /** Replaces the whole document (load, reload, merge); recorded in history unless told not to. */
+  /**
+   * Replaces the whole document (load, a shared draft's remote change); recorded in history
+   * unless told not to (then the step being typed goes on).
+   */
   replaceDoc(doc: Workflow, options?: { record?: boolean }): void;
   /** Applies a change to the document as one undo step, or merged into the previous one. */
   change(recipe: (doc: Workflow) => Workflow, options?: { coalesce?: string }): void;
@@ -136,7 +139,8 @@ export function createEditorStore(
         coalesced: false,
 
         replaceDoc(next, { record = true } = {}) {
-          lastKey = undefined;
+          // A teammate's edit read in (unrecorded) does not split the step I am typing.
+          if (record) lastKey = undefined;
           const history = (store as unknown as EditorStore).temporal.getState();
           // Resumed only if it was tracking: a shared draft keeps zundo paused for good.
           const pause = !record && history.isTracking;

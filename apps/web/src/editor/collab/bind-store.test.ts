@@ -102,6 +102,21 @@ describe('the editor bound to a shared draft', () => {
     expect(labelOf(maya.store.getState().doc, 1)).toBe(original);
   });
 
+  it('keeps typing one undo step while a teammate’s edits arrive in between', () => {
+    const { a, b } = wiredPair();
+    const maya = editorOn(a);
+    const sam = editorOn(b);
+    const original = labelOf(shared(a), 1);
+    relabel(maya.store, 1, 'F', 'n1:label');
+    relabel(sam.store, 2, 'Sam’s step');
+    relabel(maya.store, 1, 'Fi', 'n1:label');
+    relabel(maya.store, 1, 'Fit', 'n1:label');
+    expect(maya.binding.undoManager.undoStack).toHaveLength(1);
+    undo(maya.store);
+    expect(labelOf(sam.store.getState().doc, 1)).toBe(original);
+    expect(labelOf(sam.store.getState().doc, 2)).toBe('Sam’s step');
+  });
+
   it('never writes from a read-only editor', () => {
     const { a, b } = wiredPair();
     const auditor = editorOn(a, true);

@@ -124,8 +124,13 @@ function fakeSession(peers: Peer[]) {
   return { session, presence };
 }
 
-function renderShared(ui: React.ReactElement, peers: Peer[], selected: string[] = []) {
-  const store = createEditorStore(defaultWorkflow());
+function renderShared(
+  ui: React.ReactElement,
+  peers: Peer[],
+  selected: string[] = [],
+  readOnly = false,
+) {
+  const store = createEditorStore(defaultWorkflow(), { readOnly });
   store.getState().select({ nodes: selected, edges: [] });
   const fake = fakeSession(peers);
   renderWithWorkflow(
@@ -179,5 +184,13 @@ describe('presence in the editor', () => {
       fireEvent.focus(screen.getByTestId('node-label-input'));
     });
     expect(presence.at(-1)).toEqual({ editing: { nodeId: 'fit', what: 'Name' } });
+  });
+
+  it('never says a read-only person is editing', () => {
+    const { presence } = renderShared(<InspectorPanel />, [], ['fit'], true);
+    act(() => {
+      fireEvent.focus(screen.getByTestId('node-label-input'));
+    });
+    expect(presence).toEqual([]);
   });
 });

@@ -106,9 +106,11 @@ export function useSharedDraftSnapshot(): SharedDraftSnapshot {
 /**
  * Focus handlers for an inspector form: while one of its controls has focus, my presence says
  * I am editing that step and which part of it ("Title is VP"), for the others' live hint.
+ * Someone who cannot edit (`enabled` false) never claims to be editing.
  */
-export function useEditingPresence(nodeId: string) {
-  const session = useContext(SharedDraftContext);
+export function useEditingPresence(nodeId: string, enabled: boolean) {
+  const context = useContext(SharedDraftContext);
+  const session = enabled ? context : null;
   useEffect(() => () => session?.setPresence({ editing: null }), [session, nodeId]);
   return {
     onFocus: (event: FocusEvent<HTMLElement>) =>
