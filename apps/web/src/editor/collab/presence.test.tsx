@@ -114,6 +114,7 @@ function fakeSession(peers: Peer[]) {
     peers,
     serverRevision: 3,
     refused: false,
+    unpersisted: false,
   };
   const presence: Partial<Presence>[] = [];
   const session: SharedDraftPresence = {

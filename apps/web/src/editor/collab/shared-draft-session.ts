@@ -16,6 +16,8 @@ export interface SharedDraftSnapshot {
   serverRevision: number;
   /** The server refused the draft for good (close code 4404): not found or not in the workspace. */
   refused: boolean;
+  /** This tab holds edits the server has not said it persisted (leaving would lose them). */
+  unpersisted: boolean;
 }
 
 /** The WebSocket base URL of shared drafts on this page's origin: `wss://host/collab`. */
@@ -40,12 +42,15 @@ export class SharedDraftSession {
     peers: [],
     serverRevision: 0,
     refused: false,
+    unpersisted: false,
   };
   private readonly listeners = new Set<() => void>();
   private readonly cleanups: (() => void)[] = [];
   private everSynced = false;
   private refused = false;
   private destroyed = false;
+  /** The highest clock of mine a server said it persisted (kept while offline). */
+  private persistedClock = 0;
 
   constructor(
     workflowId: string,
@@ -138,17 +143,20 @@ export class SharedDraftSession {
   private refresh() {
     const states = this.awareness.getStates();
     const persisted = persistedBy(states, this.ydoc.clientID);
+    this.persistedClock = Math.max(this.persistedClock, persisted?.clock ?? 0);
+    const myClock = this.myClock();
     const next: SharedDraftSnapshot = {
       everSynced: this.everSynced,
       saveState: saveStateOf({
         synced: this.provider.synced && this.provider.wsconnected,
         everSynced: this.everSynced,
-        myClock: this.myClock(),
-        persistedClock: persisted?.clock ?? 0,
+        myClock,
+        persistedClock: this.persistedClock,
       }),
       peers: peersOf(states, this.ydoc.clientID),
       serverRevision: persisted?.revision ?? this.snapshot.serverRevision,
       refused: this.refused,
+      unpersisted: myClock > this.persistedClock,
     };
     if (sameSnapshot(next, this.snapshot)) return;
     this.snapshot = next;
@@ -162,6 +170,7 @@ function sameSnapshot(a: SharedDraftSnapshot, b: SharedDraftSnapshot): boolean {
     a.saveState === b.saveState &&
     a.serverRevision === b.serverRevision &&
     a.refused === b.refused &&
+    a.unpersisted === b.unpersisted &&
     a.peers.length === b.peers.length &&
     JSON.stringify(a.peers) === JSON.stringify(b.peers)
   );

@@ -19,6 +19,7 @@ const NOT_CONNECTED: SharedDraftSnapshot = {
   peers: [],
   serverRevision: 0,
   refused: false,
+  unpersisted: false,
 };
 const noSubscription = () => () => undefined;
 
@@ -63,6 +64,15 @@ export function useSharedDraft(
     session?.subscribe ?? noSubscription,
     session?.getSnapshot ?? (() => NOT_CONNECTED),
   );
+  // Leaving with edits the server does not hold yet (offline, or within the last second) asks first.
+  useEffect(() => {
+    if (!session) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      if (session.getSnapshot().unpersisted) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [session]);
   return { session, ...snapshot };
 }
 
