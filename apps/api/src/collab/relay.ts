@@ -12,17 +12,24 @@ export const RELAY_CHANNEL = 'accord_collab';
 /** NOTIFY payloads must stay under 8,000 bytes; bigger updates go through `collab_relay`. */
 const INLINE_LIMIT = 6_000;
 
-/** A document update (`update`) or a presence update (`awareness`) from another instance. */
+/**
+ * From another instance: a document update (`update`), a presence update (`awareness`), or
+ * `join`: it just opened the draft (payload: its state vector) and asks the instances holding
+ * it for what it lacks, as the changes and presence relayed before it opened the draft went by.
+ */
 export interface RelayMessage {
   workflowId: string;
-  kind: 'update' | 'awareness';
+  kind: 'update' | 'awareness' | 'join';
   payload: Uint8Array;
 }
+
+const KINDS = { update: 'u', awareness: 'a', join: 'j' } as const;
+const KIND_OF = { u: 'update', a: 'awareness', j: 'join' } as const;
 
 interface Wire {
   i: string;
   w: string;
-  k: 'u' | 'a';
+  k: 'u' | 'a' | 'j';
   d?: string;
   r?: number;
 }
@@ -70,16 +77,12 @@ export class Relay {
           ? await readRelayPayload(this.database.db, wire.r)
           : undefined;
     if (!payload) return;
-    onMessage({ workflowId: wire.w, kind: wire.k === 'u' ? 'update' : 'awareness', payload });
+    onMessage({ workflowId: wire.w, kind: KIND_OF[wire.k], payload });
   }
 
-  /** Sends an update or presence change to the other instances. */
+  /** Sends an update, a presence change or a join to the other instances. */
   async publish(message: RelayMessage): Promise<void> {
-    const wire: Wire = {
-      i: this.instance,
-      w: message.workflowId,
-      k: message.kind === 'update' ? 'u' : 'a',
-    };
+    const wire: Wire = { i: this.instance, w: message.workflowId, k: KINDS[message.kind] };
     const inline = Buffer.from(message.payload).toString('base64');
     if (inline.length <= INLINE_LIMIT) wire.d = inline;
     else wire.r = await insertRelayPayload(this.database.db, message.workflowId, message.payload);

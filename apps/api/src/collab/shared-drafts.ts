@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { initSharedDraft, readSharedDraft, type AccordDatabase, type Db } from '@accord/db';
 import { createWorkflowDoc, readWorkflow, signalComments, writeWorkflow } from '@accord/collab';
 import { parseWorkflow, type Workflow } from '@accord/engine';
-import { applyAwarenessUpdate } from 'y-protocols/awareness';
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { Relay, type RelayMessage } from './relay';
 import { DB_ORIGIN, RELAY_ORIGIN, Room, type Author, type RoomOptions } from './room';
@@ -157,19 +157,27 @@ export class SharedDrafts {
 
   private wireRelay(room: Room) {
     room.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === RELAY_ORIGIN || origin === DB_ORIGIN || !this.relay) return;
-      void this.relay
-        .publish({ workflowId: room.workflowId, kind: 'update', payload: update })
-        .catch((error) => this.options.log.error({ err: error }, 'relaying an update failed'));
+      if (origin === RELAY_ORIGIN || origin === DB_ORIGIN) return;
+      this.publish({ workflowId: room.workflowId, kind: 'update', payload: update });
     });
+    // Changes and presence relayed before this instance held the draft went by: the unpersisted
+    // ones and the people on other instances would stay unseen here until they changed again.
+    this.publish({
+      workflowId: room.workflowId,
+      kind: 'join',
+      payload: Y.encodeStateVector(room.doc),
+    });
+  }
+
+  private publish(message: RelayMessage) {
+    void this.relay
+      ?.publish(message)
+      .catch((error) => this.options.log.error({ err: error }, `relaying ${message.kind} failed`));
   }
 
   /** Relays a presence change of a room to the other instances. */
   publishAwareness(room: Room, update: Uint8Array): void {
-    if (!this.relay) return;
-    void this.relay
-      .publish({ workflowId: room.workflowId, kind: 'awareness', payload: update })
-      .catch((error) => this.options.log.error({ err: error }, 'relaying presence failed'));
+    this.publish({ workflowId: room.workflowId, kind: 'awareness', payload: update });
   }
 
   private async receive(message: RelayMessage) {
@@ -178,7 +186,20 @@ export class SharedDrafts {
     const room = await loading;
     if (room.closed) return;
     if (message.kind === 'update') Y.applyUpdate(room.doc, message.payload, RELAY_ORIGIN);
-    else applyAwarenessUpdate(room.awareness, message.payload, RELAY_ORIGIN);
+    else if (message.kind === 'awareness')
+      applyAwarenessUpdate(room.awareness, message.payload, RELAY_ORIGIN);
+    else {
+      // Another instance opened the draft: send it what it lacks, and who is here.
+      const { workflowId } = room;
+      const missing = Y.encodeStateAsUpdate(room.doc, message.payload);
+      this.publish({ workflowId, kind: 'update', payload: missing });
+      const present = [...room.awareness.getStates().keys()];
+      this.publish({
+        workflowId,
+        kind: 'awareness',
+        payload: encodeAwarenessUpdate(room.awareness, present),
+      });
+    }
   }
 
   /** After the relay was down: merge what the other instances persisted meanwhile. */
