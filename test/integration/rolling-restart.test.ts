@@ -5,50 +5,35 @@
  * refused or reset connection, or the 503 a closing instance answers, is retried on the other
  * instance, as a load balancer does. In the end every call was answered 200 by one of them.
  */
-import { randomBytes } from 'node:crypto';
 import { generateLeads } from '@accord/engine';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../e2e/harness';
+import { PG_URL, postgresBackend } from './support/backends';
 import { demoApiKey, evaluate, type CallOutcome } from './support/evaluate-calls';
 
-const PG_URL = process.env.TEST_DATABASE_URL;
 const CLIENTS = 6;
 const CALLS = 1_500;
 const LEADS_PER_CALL = 20;
 /** The restart starts once this many calls were answered. */
 const RESTART_AFTER = 200;
 
-async function ddl(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 const retryable = (outcome: CallOutcome) => 'error' in outcome || outcome.status === 503;
 
 describe.skipIf(!PG_URL)(
   '#22 rolling restart of two built instances over PostgreSQL (needs TEST_DATABASE_URL; CI sets it)',
   () => {
-    const schema = `rolling_${randomBytes(4).toString('hex')}`;
-    const options = encodeURIComponent(`-c search_path=${schema}`);
-    const databaseUrl = `${PG_URL}${PG_URL?.includes('?') ? '&' : '?'}options=${options}`;
-    const env = { DATABASE_URL: databaseUrl, ACCORD_RATE_LIMIT_PER_KEY: '100000000' };
+    const backend = postgresBackend(PG_URL ?? '', 'rolling');
+    const env = { ...backend.env, ACCORD_RATE_LIMIT_PER_KEY: '100000000' };
     const apps: RunningApp[] = [];
     beforeAll(async () => {
-      // The schema name is ours (hex), so it is safe in the DDL text.
-      await ddl(PG_URL!, `create schema "${schema}"`);
+      await backend.prepare();
       // One after the other: the first migrates and seeds, the second finds both done.
       apps.push(await startApp(env));
       apps.push(await startApp(env));
     });
     afterAll(async () => {
       await Promise.all(apps.map((app) => app.stop()));
-      await ddl(PG_URL!, `drop schema if exists "${schema}" cascade`);
+      await backend.cleanup();
     });
 
     it('answers every call 200 on one instance or the other while one restarts', async () => {
