@@ -5,8 +5,7 @@ import {
   ViewportPortal,
 } from '@xyflow/react';
 import { useContext, useEffect } from 'react';
-import type { Peer } from './presence';
-import { throttle } from './presence';
+import { selectionsByNode, throttle, type Peer } from './presence';
 import { SharedDraftContext, useSharedDraftSnapshot } from './shared-draft';
 
 /** How often my pointer is sent to the others at most. */
@@ -43,11 +42,9 @@ export function PresenceLayer() {
   if (!session || peers.length === 0) return null;
   return (
     <ViewportPortal>
-      {peers.flatMap((peer) =>
-        (peer.selection ?? []).map((nodeId) => (
-          <SelectionOutline key={`${peer.clientId}:${nodeId}`} peer={peer} nodeId={nodeId} />
-        )),
-      )}
+      {[...selectionsByNode(peers)].map(([nodeId, selecting]) => (
+        <SelectionOutline key={nodeId} nodeId={nodeId} peers={selecting} />
+      ))}
       {peers.map((peer) => (peer.cursor ? <RemoteCursor key={peer.clientId} peer={peer} /> : null))}
     </ViewportPortal>
   );
@@ -72,7 +69,8 @@ function RemoteCursor({ peer }: { peer: Peer }) {
   );
 }
 
-function SelectionOutline({ peer, nodeId }: { peer: Peer; nodeId: string }) {
+/** A step others selected: outlined in the first one's colour, everyone's name on top. */
+function SelectionOutline({ nodeId, peers }: { nodeId: string; peers: readonly Peer[] }) {
   const node = useInternalNode(nodeId);
   if (!node) return null;
   const { x, y } = node.internals.positionAbsolute;
@@ -83,16 +81,20 @@ function SelectionOutline({ peer, nodeId }: { peer: Peer; nodeId: string }) {
       className="remote-selection"
       data-testid="remote-selection"
       data-node-id={nodeId}
-      data-user={peer.user.name}
+      data-users={peers.map((p) => p.user.name).join(', ')}
       style={{
         transform: `translate(${x - 5}px, ${y - 5}px)`,
         width: width + 10,
         height: height + 10,
-        borderColor: peer.user.colour,
+        borderColor: peers[0]!.user.colour,
       }}
     >
-      <span className="remote-selection-name" style={{ background: peer.user.colour }}>
-        {peer.user.name}
+      <span className="remote-selection-names">
+        {peers.map((p) => (
+          <span key={p.clientId} style={{ background: p.user.colour }}>
+            {p.user.name}
+          </span>
+        ))}
       </span>
     </div>
   );

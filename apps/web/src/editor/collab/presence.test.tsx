@@ -11,6 +11,7 @@ import {
   peersOf,
   persistedBy,
   saveStateOf,
+  selectionsByNode,
   throttle,
   type Peer,
 } from './presence';
@@ -46,6 +47,21 @@ describe('presence helpers', () => {
     expect(peers.map((p) => [p.clientId, p.user.name])).toEqual([
       [4, 'Maya Marketing'],
       [1, 'Sam Sales'],
+    ]);
+  });
+
+  it('groups who selected which step, so two people on one step share one outline', () => {
+    const peers = peersOf(
+      new Map<number, unknown>([
+        [1, sam],
+        [2, { ...maya, selection: ['fit', 'start'] }],
+      ]),
+      0,
+    );
+    const grouped = selectionsByNode(peers);
+    expect([...grouped].map(([id, ps]) => [id, ps.map((p) => p.user.name)])).toEqual([
+      ['fit', ['Maya Marketing', 'Sam Sales']],
+      ['start', ['Maya Marketing']],
     ]);
   });
 

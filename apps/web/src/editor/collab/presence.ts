@@ -36,6 +36,18 @@ export function peoplePresent(peers: readonly Peer[]): Peer[] {
   return peers.filter((p) => !seen.has(p.user.id) && seen.add(p.user.id));
 }
 
+/** Who selected each step, in the order of `peers` (the first one's colour outlines it). */
+export function selectionsByNode(peers: readonly Peer[]): Map<string, Peer[]> {
+  const out = new Map<string, Peer[]>();
+  for (const peer of peers)
+    for (const nodeId of peer.selection ?? []) {
+      const list = out.get(nodeId);
+      if (list) list.push(peer);
+      else out.set(nodeId, [peer]);
+    }
+  return out;
+}
+
 /**
  * What the servers in the draft have persisted: the highest clock of `clientId` any of them
  * holds (several API instances may each have an entry), and the highest draft revision.
