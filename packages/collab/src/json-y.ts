@@ -33,26 +33,39 @@ export function toY(value: Json | undefined): unknown {
 }
 
 /**
+ * Items of a shared array that a write leaves alone even though `next` lacks them: what the
+ * writer could not see (see `writeWorkflow`), keyed by the array's key in its parent map.
+ */
+export type KeepUnseen = { [key: string]: ((item: unknown) => boolean) | undefined };
+
+/**
  * Changes `target` as little as possible so that it holds `next`: keys and values that did not
  * change are not touched, so concurrent edits elsewhere in the map survive. Call it inside a
  * transaction (its origin is who made the change).
  */
-export function syncMap(target: Y.Map<unknown>, next: JsonObject): void {
+export function syncMap(target: Y.Map<unknown>, next: JsonObject, keep: KeepUnseen = {}): void {
   for (const key of [...target.keys()]) if (next[key] === undefined) target.delete(key);
   for (const [key, value] of Object.entries(next)) {
     if (value === undefined) continue;
     const current = target.get(key);
-    if (!syncInPlace(current, value)) target.set(key, toY(value));
+    if (current instanceof Y.Array && Array.isArray(value)) syncArray(current, value, keep[key]);
+    else if (!syncInPlace(current, value)) target.set(key, toY(value));
   }
 }
 
 /**
  * Changes `target` as little as possible so that it holds `next`. Items with a string `id`
- * (steps, edges, rows, cases) are matched by id, others by value; the unchanged start and end
- * are kept and edited in place, and only what lies between is replaced. Equal-length arrays
- * without ids are edited position by position.
+ * (steps, edges, rows, cases) are matched by id, others by value; matched items that keep their
+ * order stay and are edited in place, the others are deleted, and only new items are inserted,
+ * so a step someone else edits meanwhile is never replaced by a copy (which would lose their
+ * edit, or bring back a step they deleted). Equal-length arrays without ids are edited position
+ * by position. Items `keep` holds on to stay even when `next` lacks them.
  */
-export function syncArray(target: Y.Array<unknown>, next: readonly Json[]): void {
+export function syncArray(
+  target: Y.Array<unknown>,
+  next: readonly Json[],
+  keep?: (item: unknown) => boolean,
+): void {
   const current = target.toArray();
   const keyed =
     current.some((item) => keyOfY(item) !== undefined) ||
@@ -61,31 +74,85 @@ export function syncArray(target: Y.Array<unknown>, next: readonly Json[]): void
     next.forEach((value, i) => replaceUnlessSynced(target, i, current[i], value));
     return;
   }
-  const same = (i: number, j: number) => {
-    const a = keyOfY(current[i]) ?? jsonKey(current[i]);
-    const b = keyOfJson(next[j]) ?? JSON.stringify(next[j]);
-    return a === b;
-  };
-  let start = 0;
-  while (start < current.length && start < next.length && same(start, start)) start++;
-  let endCurrent = current.length;
-  let endNext = next.length;
-  while (endCurrent > start && endNext > start && same(endCurrent - 1, endNext - 1)) {
-    endCurrent--;
-    endNext--;
+  const unmatched = new Map<string, number[]>();
+  current.forEach((item, i) => {
+    const key = keyOfY(item) ?? jsonKey(item);
+    const list = unmatched.get(key);
+    if (list) list.push(i);
+    else unmatched.set(key, [i]);
+  });
+  // For each next item, the first current item with its key not matched yet.
+  const matches = next.map((item) =>
+    unmatched.get(keyOfJson(item) ?? JSON.stringify(item))?.shift(),
+  );
+  const staying = longestIncreasing(matches);
+  const matched = new Set(matches);
+  const left = current
+    .map((_, i) => i)
+    .filter((i) => staying.has(i) || (!matched.has(i) && keep?.(current[i]) === true));
+  // Deleted from the end, in runs, so the indexes of what comes before stay right.
+  const remaining = new Set(left);
+  for (let end = current.length; end > 0;) {
+    if (remaining.has(end - 1)) {
+      end--;
+      continue;
+    }
+    let begin = end - 1;
+    while (begin > 0 && !remaining.has(begin - 1)) begin--;
+    target.delete(begin, end - begin);
+    end = begin;
   }
-  // The unchanged tail first, so the indexes of the head stay right.
-  for (let k = 0; k < current.length - endCurrent; k++) {
-    const i = endCurrent + k;
-    replaceUnlessSynced(target, i, current[i], next[endNext + k] as Json);
-  }
-  if (endCurrent > start) target.delete(start, endCurrent - start);
-  if (endNext > start)
+  // `target` now holds `left`; new items go in after the staying item before them.
+  let position = 0;
+  let l = 0;
+  let pending: Json[] = [];
+  const insertPending = () => {
+    if (pending.length === 0) return;
     target.insert(
-      start,
-      next.slice(start, endNext).map((value) => toY(value)),
+      position,
+      pending.map((value) => toY(value)),
     );
-  for (let i = 0; i < start; i++) replaceUnlessSynced(target, i, current[i], next[i] as Json);
+    position += pending.length;
+    pending = [];
+  };
+  next.forEach((value, j) => {
+    const match = matches[j];
+    if (match === undefined || !staying.has(match)) {
+      pending.push(value);
+      return;
+    }
+    insertPending();
+    while (left[l] !== match) {
+      l++;
+      position++;
+    }
+    replaceUnlessSynced(target, position, current[match], value);
+    l++;
+    position++;
+  });
+  insertPending();
+}
+
+/** The values of the longest strictly increasing subsequence of `values` (undefined skipped). */
+function longestIncreasing(values: readonly (number | undefined)[]): Set<number> {
+  // tails[k]: the index in `values` of the smallest last value of an increasing run of length k+1.
+  const tails: number[] = [];
+  const previous: number[] = [];
+  values.forEach((value, j) => {
+    if (value === undefined) return;
+    let low = 0;
+    let high = tails.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((values[tails[middle]!] as number) < value) low = middle + 1;
+      else high = middle;
+    }
+    previous[j] = low > 0 ? tails[low - 1]! : -1;
+    tails[low] = j;
+  });
+  const result = new Set<number>();
+  for (let j = tails.at(-1) ?? -1; j >= 0; j = previous[j]!) result.add(values[j] as number);
+  return result;
 }
 
 /** Brings a shared value to `next` in place; false when it cannot (a different kind of value). */

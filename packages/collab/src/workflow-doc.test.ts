@@ -89,3 +89,39 @@ describe('the shared workflow document', () => {
     expect(read(a)).toEqual(read(b));
   });
 });
+
+describe('writes change only what the writer saw (issue #20)', () => {
+  it('keep a step that reads as broken for a moment, its new label still on its way', () => {
+    const maya = createWorkflowDoc(defaultWorkflow());
+    const sam = replica(maya);
+    const updates: Uint8Array[] = [];
+    maya.on('update', (update: Uint8Array) => updates.push(update));
+    const before = read(maya);
+    writeWorkflow(maya, { ...before, name: 'Renamed' }, 'maya');
+    writeWorkflow(maya, relabel(read(maya), 0, 'Start here'), 'maya');
+    // The relabel arrives first: its deletion of the old label applies, its new label waits for
+    // the rename, so Sam reads the start step as broken and leaves it out.
+    Y.applyUpdate(sam, updates[1]!);
+    const seen = readWorkflow(sam);
+    expect(seen.ok && seen.dropped).toContain('step start');
+    const samView = read(sam);
+    writeWorkflow(sam, { ...samView, nodes: samView.nodes.slice(0, -1) }, 'sam');
+    Y.applyUpdate(sam, updates[0]!);
+    exchange(maya, sam);
+    expect(read(maya)).toEqual(read(sam));
+    expect(read(sam).nodes[0]).toMatchObject({ id: 'start', label: 'Start here' });
+  });
+
+  it('delete the first step and add one at the end without replacing the steps between', () => {
+    const maya = createWorkflowDoc(defaultWorkflow());
+    const sam = replica(maya);
+    const w = read(maya);
+    const added = { ...w.nodes[1]!, id: 'added', label: 'Added' };
+    writeWorkflow(maya, { ...w, nodes: [...w.nodes.slice(1), added] }, 'maya');
+    writeWorkflow(sam, relabel(read(sam), 5, 'Sam’s label'), 'sam');
+    exchange(maya, sam);
+    const merged = read(maya);
+    expect(merged.nodes.map((n) => n.id)).toEqual([...w.nodes.slice(1).map((n) => n.id), 'added']);
+    expect(merged.nodes[4]?.label).toBe('Sam’s label');
+  });
+});
