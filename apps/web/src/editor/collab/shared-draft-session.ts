@@ -70,7 +70,14 @@ export class SharedDraftSession {
       if (synced) this.everSynced = true;
       refresh();
     });
-    this.provider.on('status', refresh);
+    this.provider.on('status', ({ status }: { status: string }) => {
+      // y-websocket drops the others' presence on a disconnect but keeps their clocks, so the
+      // server's resend on reconnect would be ignored until each renews (15 s): forget them.
+      if (status === 'disconnected')
+        for (const clientId of [...this.awareness.meta.keys()])
+          if (clientId !== this.awareness.clientID) this.awareness.meta.delete(clientId);
+      refresh();
+    });
     this.provider.on('closed', (event: { code: number }) => {
       if (event.code === CLOSE_CODES.notFound) this.refused = true;
       refresh();
