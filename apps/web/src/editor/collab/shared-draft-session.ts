@@ -63,6 +63,9 @@ export class SharedDraftSession {
   ) {
     this.provider = new WebsocketProvider(options.url, workflowId, this.ydoc, {
       WebSocketPolyfill: options.WebSocketPolyfill,
+      // Only "not found" is for good; a closing for too many or a malformed message is retried
+      // (y-websocket would give up on every 44xx).
+      shouldReconnect: (event) => event.code !== CLOSE_CODES.notFound,
     });
     this.awareness = this.provider.awareness;
     const refresh = () => this.refresh();
