@@ -326,7 +326,11 @@ export async function buildServer({
   const drafts = new SharedDrafts(database.db, { log: app.log });
   useSharedDrafts(database.db, drafts);
   await drafts.startRelay(database);
-  await registerCollabSocket(app, { db: database.db, drafts });
+  await registerCollabSocket(app, {
+    db: database.db,
+    drafts,
+    onRefused: (reason) => app.metrics.countCollabRefused(reason),
+  });
   app.addHook('onClose', () => drafts.closeAll());
 
   await serveWebApp(app, env.ACCORD_WEB_DIST);

@@ -18,6 +18,8 @@ export const CLOSE_CODES = {
   restarting: 4503,
   /** A message was malformed or too large. */
   badMessage: 4400,
+  /** More messages a second than the server allows. */
+  tooMany: 4429,
 } as const;
 
 /** The largest WebSocket message the server accepts (a whole 2 MB document as one update, with room). */

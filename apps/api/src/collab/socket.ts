@@ -30,18 +30,32 @@ import type { SharedDrafts } from './shared-drafts';
 
 /** How often open sockets check that their session still exists (signed out → closed). */
 const SESSION_CHECK_MS = 30_000;
+/**
+ * Most messages a socket may send in one second (edits, cursor moves and presence together; the
+ * editor sends a few dozen at most while dragging); past it the socket is closed.
+ */
+export const MAX_MESSAGES_PER_SECOND = 200;
+
+type RefusedReason = 'read-only' | 'not-yours' | 'too-many';
 
 /** One person's socket in a shared draft; the origin of their changes. */
 export class Peer {
   /** The awareness client ids this socket speaks for. */
   readonly clientIds = new Set<number>();
-  /** Updates refused because the person may only read (tests and metrics read it). */
-  refused = 0;
+  /** Messages this second (rate limit). */
+  private window = { second: 0, count: 0 };
   constructor(
     readonly user: SessionUser,
     readonly readOnly: boolean,
     private readonly socket: WebSocket,
   ) {}
+
+  /** Counts a message; false once this second's allowance is spent. */
+  allow(): boolean {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.window.second) this.window = { second, count: 0 };
+    return ++this.window.count <= MAX_MESSAGES_PER_SECOND;
+  }
 
   send(message: Uint8Array) {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(message);
@@ -81,10 +95,15 @@ function sameOrigin(req: FastifyRequest): boolean {
  */
 export async function registerCollabSocket(
   app: FastifyInstance,
-  deps: { db: Db; drafts: SharedDrafts },
+  deps: { db: Db; drafts: SharedDrafts; onRefused?: (reason: RefusedReason) => void },
 ) {
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   const peers = new Map<Room, Set<Peer>>();
+  const refused = deps.onRefused ?? (() => undefined);
+  app.metrics?.observeCollab(() => ({
+    rooms: deps.drafts.size,
+    connections: [...peers.values()].reduce((n, members) => n + members.size, 0),
+  }));
 
   app.get(
     `${COLLAB_PATH}/:workflowId`,
@@ -124,8 +143,14 @@ export async function registerCollabSocket(
       }
       members.add(peer);
       socket.on('message', (data: Buffer) => {
+        if (!peer.allow()) {
+          refused('too-many');
+          peer.close(CLOSE_CODES.tooMany, 'Too many messages');
+          return;
+        }
         try {
-          handle(room, peer, new Uint8Array(data));
+          const refusal = handle(room, peer, new Uint8Array(data));
+          if (refusal) refused(refusal);
         } catch {
           peer.close(CLOSE_CODES.badMessage, 'Malformed message');
         }
@@ -213,16 +238,15 @@ function sendPresence(room: Room, peer: Peer, clientIds: number[]) {
   peer.send(encoding.toUint8Array(encoder));
 }
 
-/** One message from a socket. */
-function handle(room: Room, peer: Peer, message: Uint8Array) {
+/** One message from a socket; why it was refused, if it was. */
+function handle(room: Room, peer: Peer, message: Uint8Array): RefusedReason | undefined {
   const decoder = decoding.createDecoder(message);
   const type = decoding.readVarUint(decoder);
   if (type === MESSAGE_SYNC) {
     const step = decoding.peekVarUint(decoder);
     if (peer.readOnly && step !== syncProtocol.messageYjsSyncStep1) {
       // Read-only people may ask for the document, never change it.
-      peer.refused++;
-      return;
+      return 'read-only';
     }
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
@@ -232,10 +256,7 @@ function handle(room: Room, peer: Peer, message: Uint8Array) {
   }
   if (type === MESSAGE_AWARENESS) {
     const update = decoding.readVarUint8Array(decoder);
-    if (!ownsAll(room, peer, update)) {
-      peer.refused++;
-      return;
-    }
+    if (!ownsAll(room, peer, update)) return 'not-yours';
     applyAwarenessUpdate(room.awareness, update, peer);
     return;
   }

@@ -17,6 +17,9 @@ export const METRIC_NAMES = {
   importRows: 'accord_import_rows_total',
   poolConnections: 'accord_db_pool_connections',
   poolWaiting: 'accord_db_pool_waiting_clients',
+  collabRooms: 'accord_collab_rooms',
+  collabConnections: 'accord_collab_connections',
+  collabRefused: 'accord_collab_refused_messages_total',
 } as const;
 
 const PROCEDURES: ReadonlySet<string> = new Set(Object.keys(appRouter._def.procedures));
@@ -86,6 +89,12 @@ export class ServerMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  readonly #collabRefused = new Counter({
+    name: METRIC_NAMES.collabRefused,
+    help: 'Shared-draft messages refused, by reason (read-only, not-yours, too-many)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
   readonly #stopListening: () => void;
 
   constructor(database: AccordDatabase) {
@@ -135,6 +144,33 @@ export class ServerMetrics {
       default:
         return assertNever(activity);
     }
+  }
+
+  /** Reports the shared drafts held in memory and the sockets connected to them. */
+  observeCollab(read: () => { rooms: number; connections: number }) {
+    new Gauge({
+      name: METRIC_NAMES.collabRooms,
+      help: 'Shared drafts held in memory by this instance',
+      registers: [this.registry],
+      collect() {
+        this.set(read().rooms);
+      },
+    });
+    new Gauge({
+      name: METRIC_NAMES.collabConnections,
+      help: 'People connected to shared drafts on this instance',
+      registers: [this.registry],
+      collect() {
+        this.set(read().connections);
+      },
+    });
+    for (const reason of ['read-only', 'not-yours', 'too-many'])
+      this.#collabRefused.inc({ reason }, 0);
+  }
+
+  /** Counts a shared-draft message refused. */
+  countCollabRefused(reason: 'read-only' | 'not-yours' | 'too-many') {
+    this.#collabRefused.inc({ reason });
   }
 
   /** Counts a finished request. */
