@@ -26,6 +26,9 @@ import { useTRPC } from '../lib/trpc';
 import type { RouterOutputs } from '../lib/types';
 import { usePermissions } from '../pages/use-permissions';
 
+/** How long the draft stays unchanged before its server diagnostics are asked again. */
+const DIAGNOSTICS_REFRESH_MS = 1_500;
+
 /** Groups comments by the node they are about. */
 export function commentsByNode(comments: readonly NodeComment[] | undefined) {
   const map = new Map<string, NodeComment[]>();
@@ -155,11 +158,14 @@ function LoadedEditor(props: {
   useSharedDraftBinding(session, store);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  // What only the server knows (`field-changed` warnings), asked again whenever it persisted.
+  // What only the server knows (`field-changed` warnings), asked again once it persisted and
+  // the draft has been still for a moment (not every second while people type).
   const draft = useQuery(trpc.draft.get.queryOptions({ workflowId }, { gcTime: 0 }));
   const { refetch } = draft;
   useEffect(() => {
-    if (serverRevision > 0) void refetch();
+    if (serverRevision === 0) return;
+    const timer = setTimeout(() => void refetch(), DIAGNOSTICS_REFRESH_MS);
+    return () => clearTimeout(timer);
   }, [serverRevision, refetch]);
   useEffect(() => {
     if (draft.data)
