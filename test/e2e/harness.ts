@@ -51,6 +51,7 @@ const SERVER_SOURCES = [
   'db/migrations',
   'packages/engine/src',
   'packages/access/src',
+  'packages/collab/src',
 ];
 
 function newestSource(dir: string): { path: string; mtimeMs: number } | null {
