@@ -14,6 +14,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { joinDraft } from '@accord/api/collab/testing';
 import { DEMO_PASSWORD, DEMO_WORKFLOW_NAME } from '@accord/api/seed';
@@ -152,6 +153,7 @@ async function main() {
     };
     sample();
     const sampler = setInterval(sample, 500);
+    const loadBefore = loadavg()[0]!;
     const serverCpuStart = cpuMsOf(app.pid);
     const started = now();
     const sentMessages = processes.map((p) => p.next('sent'));
@@ -235,6 +237,10 @@ async function main() {
           serverCpuMs === null
             ? ''
             : `${Math.round(serverCpuMs / 10 / busySeconds)}% of a core over edits and settle`,
+      },
+      'machine load': {
+        value: `${round1(loadBefore)} → ${round1(loadavg()[0]!)}`,
+        note: `1-minute load average, ${cpus().length} cores`,
       },
       'client CPU': { value: `${round1(clientCpuMs / 1000)} s`, note: 'all client processes' },
     });
