@@ -17,10 +17,12 @@ import {
   addRow,
   demoWorkflowId,
   docOf,
+  EDITOR_PRESENCE,
   hasLabel,
   hasRow,
   missing,
   relabel,
+  rolesSeenBy,
   setPoints,
   signedIn,
   storedDraft,
@@ -47,8 +49,10 @@ describe.each(crashBackends('collab_crash'))(
       const marketing = await signedIn(app.url, 'marketing');
       const sales = await signedIn(app.url, 'sales');
       const workflowId = await demoWorkflowId(marketing);
-      const maya = await joinDraft(app.url, workflowId, marketing.cookie);
-      const sam = await joinDraft(app.url, workflowId, sales.cookie);
+      const maya = await joinDraft(app.url, workflowId, marketing.cookie, {
+        presence: EDITOR_PRESENCE,
+      });
+      const sam = await joinDraft(app.url, workflowId, sales.cookie, { presence: EDITOR_PRESENCE });
       clients.push(maya, sam);
 
       // 1. Edits from both, persisted: different steps, the same step, a row each on one scorecard.
@@ -125,6 +129,12 @@ describe.each(crashBackends('collab_crash'))(
         'both clients to resync',
       );
       const resyncedIn = Date.now() - down;
+      // Presence comes back with them: each sees the other again.
+      await until(
+        () => rolesSeenBy(maya).includes('sales') && rolesSeenBy(sam).includes('marketing'),
+        5_000,
+        'each to see the other’s presence again',
+      );
       await until(
         async () =>
           missing(maya.read(), everything).length === 0 &&

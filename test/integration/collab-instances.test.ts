@@ -15,20 +15,15 @@ import {
   demoWorkflowId,
   hasLabel,
   hasRow,
+  EDITOR_PRESENCE,
   missing,
   relabel,
+  rolesSeenBy,
   setPoints,
   signedIn,
   storedDraft,
   wholeness,
 } from './support/collab';
-
-/** The roles of the people a client's presence shows (as the servers vouch for them). */
-const rolesSeenBy = (client: CollabClient) =>
-  [...client.provider.awareness.getStates().entries()]
-    .filter(([id]) => id !== client.doc.clientID)
-    .map(([, state]) => (state as { user?: { role?: string } }).user?.role)
-    .filter((role): role is string => role !== undefined);
 
 describe.skipIf(!PG_URL)(
   '#20 two built instances over one PostgreSQL (needs TEST_DATABASE_URL; CI sets it)',
@@ -59,10 +54,9 @@ describe.skipIf(!PG_URL)(
       await backend.cleanup();
     });
 
-    /** Joins as the editor does, with a cursor (a first presence of clock 0 is not relayed by y-protocols). */
     const join = async (app: RunningApp, who: HttpClient) => {
       const client = await joinDraft(app.url, workflowId, who.cookie, {
-        presence: { cursor: { x: 0, y: 0 } },
+        presence: EDITOR_PRESENCE,
       });
       clients.push(client);
       return client;

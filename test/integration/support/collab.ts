@@ -2,7 +2,8 @@
  * Shared drafts (#20) on built servers started as child processes: the authors' sessions, the
  * demo workflow, the edits both make, and the checks that a document converged whole.
  */
-import { readWorkflow, workflowMap } from '@accord/collab';
+import type { CollabClient } from '@accord/api/collab/testing';
+import { readWorkflow, workflowMap, type Presence } from '@accord/collab';
 import { DEMO_PASSWORD, DEMO_WORKFLOW_NAME } from '@accord/api/seed';
 import { parseWorkflow, type ScorecardRow, type Workflow } from '@accord/engine';
 import * as Y from 'yjs';
@@ -19,6 +20,19 @@ const QUERIES = new Set(
 export function signedIn(url: string, role: 'marketing' | 'sales' | 'auditor' | 'ops') {
   return new HttpClient(url, QUERIES).signIn(`${role}@acme.test`, DEMO_PASSWORD);
 }
+
+/**
+ * A presence as the editor sets one (a cursor): y-protocols never passes on a client's first,
+ * untouched state (its clock is 0), so a client without one stays unseen by the others.
+ */
+export const EDITOR_PRESENCE: Partial<Presence> = { cursor: { x: 0, y: 0 } };
+
+/** The roles of the other people a client's presence shows (as the servers vouch for them). */
+export const rolesSeenBy = (client: CollabClient): string[] =>
+  [...client.provider.awareness.getStates().entries()]
+    .filter(([id]) => id !== client.doc.clientID)
+    .map(([, state]) => (state as { user?: { role?: string } }).user?.role)
+    .filter((role): role is string => role !== undefined);
 
 /** The id of the seeded demo workflow. */
 export async function demoWorkflowId(client: HttpClient): Promise<string> {

@@ -42,6 +42,13 @@ export async function joinDraft(
     { WebSocketPolyfill: CookieSocket as unknown as typeof globalThis.WebSocket, disableBc: true },
   );
   if (options.presence) provider.awareness.setLocalState(options.presence);
+  // As the editor does: y-websocket drops the others' presence on a disconnect but keeps their
+  // clocks, so the server's resend after a reconnect would be ignored until each renews (15 s).
+  provider.on('status', ({ status }: { status: string }) => {
+    if (status !== 'disconnected') return;
+    for (const clientId of [...provider.awareness.meta.keys()])
+      if (clientId !== doc.clientID) provider.awareness.meta.delete(clientId);
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error('The shared draft did not sync in 10 s.')),
