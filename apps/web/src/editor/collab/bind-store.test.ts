@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { redo, undo } from '../commands';
 import { updateNode } from '../doc-ops';
 import { createEditorStore, type EditorStore } from '../store';
-import { bindStoreToDoc, LOCAL_ORIGIN } from './bind-store';
+import { bindStoreToDoc, keepUnchanged, LOCAL_ORIGIN } from './bind-store';
 
 const WIRE = Symbol('wire');
 
@@ -115,6 +115,22 @@ describe('the editor bound to a shared draft', () => {
     undo(maya.store);
     expect(labelOf(sam.store.getState().doc, 1)).toBe(original);
     expect(labelOf(sam.store.getState().doc, 2)).toBe('Sam’s step');
+  });
+
+  it('keeps the objects of steps a remote change did not touch (only the changed step redraws)', () => {
+    const { a, b } = wiredPair();
+    const maya = editorOn(a);
+    const sam = editorOn(b);
+    const before = maya.store.getState().doc;
+    relabel(sam.store, 2, 'Sam’s step');
+    const after = maya.store.getState().doc;
+    expect(after.nodes[2]).not.toBe(before.nodes[2]);
+    expect(after.nodes.filter((n, i) => n !== before.nodes[i]).map((n) => n.id)).toEqual([
+      before.nodes[2]!.id,
+    ]);
+    expect(after.edges).toBe(before.edges);
+    expect(after.stages).toBe(before.stages);
+    expect(keepUnchanged(after, structuredClone(after))).toBe(after);
   });
 
   it('never writes from a read-only editor', () => {

@@ -1,5 +1,6 @@
 import { readWorkflow, workflowMap, writeWorkflow } from '@accord/collab';
 import * as Y from 'yjs';
+import type { Workflow } from '@accord/engine';
 import { temporalHistory, type DocHistory, type EditorStore } from '../store';
 
 /** The origin of this tab's own edits: the only ones its undo manager records. */
@@ -35,9 +36,12 @@ export function bindStoreToDoc(store: EditorStore, ydoc: Y.Doc): StoreBinding {
   const readIntoStore = () => {
     const read = readWorkflow(ydoc);
     if (!read.ok) return;
+    const current = store.getState().doc;
+    const next = keepUnchanged(current, read.workflow);
+    if (next === current) return;
     applying = true;
     try {
-      store.getState().replaceDoc(read.workflow, { record: false });
+      store.getState().replaceDoc(next, { record: false });
     } finally {
       applying = false;
     }
@@ -87,4 +91,54 @@ export function bindStoreToDoc(store: EditorStore, ydoc: Y.Doc): StoreBinding {
       store.temporal.getState().resume();
     },
   };
+}
+
+/**
+ * `next` with every part equal to `previous`'s (a step, an edge, the stages…) taken from
+ * `previous`, so a teammate's keystroke redraws only the step it changed (the canvas and the
+ * inspector compare by identity); `previous` itself when nothing changed.
+ */
+export function keepUnchanged(previous: Workflow, next: Workflow): Workflow {
+  const nodes = shareById(previous.nodes, next.nodes);
+  const edges = shareById(previous.edges, next.edges);
+  const merged: Record<string, unknown> = { ...next, nodes, edges };
+  let same = nodes === previous.nodes && edges === previous.edges;
+  for (const key of Object.keys(merged)) {
+    if (key === 'nodes' || key === 'edges') continue;
+    const old = (previous as Record<string, unknown>)[key];
+    if (deepEqual(old, merged[key])) merged[key] = old;
+    else same = false;
+  }
+  if (same && Object.keys(previous).length === Object.keys(merged).length) return previous;
+  return merged as Workflow;
+}
+
+function shareById<T extends { id: string }>(previous: readonly T[], next: readonly T[]): T[] {
+  const byId = new Map(previous.map((item) => [item.id, item]));
+  let same = previous.length === next.length;
+  const out = next.map((item, i) => {
+    const old = byId.get(item.id);
+    if (old !== undefined && deepEqual(old, item)) {
+      if (previous[i] !== old) same = false;
+      return old;
+    }
+    same = false;
+    return item;
+  });
+  return same ? (previous as T[]) : out;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, i) => deepEqual(item, other[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  const otherKeys = Object.keys(y).filter((k) => y[k] !== undefined);
+  return keys.length === otherKeys.length && keys.every((k) => deepEqual(x[k], y[k]));
 }
