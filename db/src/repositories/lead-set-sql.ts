@@ -1,7 +1,7 @@
 /**
- * A stored lead set as tables SQL can evaluate in place (the leads never leave the database):
+ * A stored lead set as relations SQL can evaluate in place (the leads never leave the database):
  * typed lead columns projected from each lead's JSON with its position, id and outcome, and its
- * events unnested. For generated SQL (`compileSql`, `simulationSql`) run through `inSqlSession`.
+ * events. For generated SQL (`compileSql`, `simulationSql`) run through `inSqlSession`.
  */
 import { fieldFromJson, timeFromEpochMs, timeFromText, type FieldType } from '@accord/engine';
 import { CompiledQuery, sql } from 'kysely';
@@ -15,35 +15,35 @@ const ident = (name: string) => {
   return `"${name.replaceAll('"', '""')}"`;
 };
 
-/** One stored lead set as typed temporary tables, for the generated SQL of both versions. */
-export interface StoredLeadSetTables {
-  /** Creates and analyzes the tables (run them first, in the same `inSqlSession`). */
-  statements: GeneratedStatement[];
+/** One stored lead set as relations the generated SQL of both versions reads in place. */
+export interface StoredLeadSetRelations {
   /**
-   * One row per lead: `key` and `position` (its place in the set), `id`, `converted` (NULL when
-   * unknown) and one typed column per field (see `columns`).
+   * One row per lead (a parenthesised subquery): `key` and `position` (its place in the set),
+   * `id`, `converted` (NULL when unknown), one typed column per field (see `columns`) and
+   * `events` (the lead's events, JSON).
    */
   leads: string;
   /** `${fieldId}\u0000${type}` → column of `leads`, so two catalogs typing a field differently both read it. */
   columns: Map<string, string>;
-  /** One row per event: `lead_id` (the lead's key), `type`, `at` (timestamptz), `props` (jsonb). */
+  /**
+   * The events of the lead in hand (`type`, `at` as timestamptz, `props` as jsonb), read through
+   * the leads relation's alias `l`: for `compileSql`'s `eventsOfLead` (folded per lead, no join).
+   * A subquery with its alias.
+   */
   events: string;
 }
 
-const LEADS_TABLE = 'accord_set_leads';
-const EVENTS_TABLE = 'accord_set_events';
-
 /**
- * A stored lead set as two temporary tables (dropped at the end of the transaction), read from
- * the leads' JSON once for both versions: typed columns for the fields of `catalogs` as the
- * engine reads stored values, and the events. For PostgreSQL; the set id must be a uuid (it is
- * written into the SQL as a literal).
- * @example const tables = storedLeadSetTables(set.id, [baselineCatalog, candidateCatalog]);
+ * A stored lead set as relations over the leads' JSON, read in place by the query (nothing is
+ * copied first): typed columns for the fields of `catalogs` as the engine reads stored values,
+ * and each lead's events. For PostgreSQL; the set id must be a uuid (it is written into the SQL
+ * as a literal).
+ * @example const relations = storedLeadSetRelations(set.id, [baselineCatalog, candidateCatalog]);
  */
-export function storedLeadSetTables(
+export function storedLeadSetRelations(
   leadSetId: string,
   catalogs: readonly { fields: readonly { id: string; type: FieldType }[] }[],
-): StoredLeadSetTables {
+): StoredLeadSetRelations {
   if (!UUID.test(leadSetId)) throw new RangeError(`Lead set id ${leadSetId} is not a uuid.`);
   const set = `'${leadSetId.toLowerCase()}'`;
   const columns = new Map<string, string>();
@@ -65,37 +65,22 @@ export function storedLeadSetTables(
   const converted =
     `(case json_typeof(d.outcome -> 'converted') when 'boolean' ` +
     `then (d.outcome ->> 'converted')::boolean end)`;
+  // OFFSET 0 keeps the typed columns computed once per lead (inlined, each read would repeat them).
   const leads =
-    `create temporary table ${LEADS_TABLE} on commit drop as\n` +
-    `select l.seq as key, l.seq as position, l.lead_id as id, ${converted} as converted` +
-    `${typed.map((c) => `,\n  ${c}`).join('')}\n` +
-    `from leads as l, json_to_record(l.data) as d(attributes json, outcome json)${attributes}\n` +
-    `where l.lead_set_id = ${set}`;
-  const at = `e -> 'at'`;
+    `(select l.seq as key, l.seq as position, l.lead_id as id, ${converted} as converted, ` +
+    `d.events as events${typed.map((c) => `,\n  ${c}`).join('')}\n` +
+    `from leads as l, json_to_record(l.data) as d(attributes json, outcome json, events json)${attributes}\n` +
+    `where l.lead_set_id = ${set} offset 0)`;
+  // Each event split once (json_to_record): the json type would be parsed again at every `->`.
+  const at = `ev.at`;
   const events =
-    `create temporary table ${EVENTS_TABLE} on commit drop as\n` +
-    `select l.seq as lead_id, e ->> 'type' as type,\n` +
+    `(select ev.type,\n` +
     `  (case json_typeof(${at}) when 'number' then ${timeFromEpochMs(`(${at} #>> '{}')::double precision`, 'postgres')}` +
     ` when 'string' then ${timeFromText(`(${at} #>> '{}')`, 'postgres')} end) as at,\n` +
-    `  (e -> 'props')::jsonb as props\n` +
-    `from leads as l, json_to_record(l.data) as d(events json),\n` +
-    `  json_array_elements(case json_typeof(d.events) when 'array' then d.events else '[]'::json end) as e\n` +
-    `where l.lead_set_id = ${set}`;
-  const statement = (sql: string): GeneratedStatement => ({ sql, params: [] });
-  return {
-    statements: [
-      statement(`drop table if exists ${LEADS_TABLE}`),
-      statement(`drop table if exists ${EVENTS_TABLE}`),
-      statement(leads),
-      statement(events),
-      // Temporary tables have no statistics until analyzed; the joins are planned on them.
-      statement(`analyze ${LEADS_TABLE}`),
-      statement(`analyze ${EVENTS_TABLE}`),
-    ],
-    leads: LEADS_TABLE,
-    columns,
-    events: EVENTS_TABLE,
-  };
+    `  ev.props\n` +
+    `from json_array_elements(case json_typeof(l.events) when 'array' then l.events else '[]'::json end) as e,\n` +
+    `  json_to_record(case json_typeof(e) when 'object' then e else '{}'::json end) as ev(type text, at json, props jsonb)) as lead_events`;
+  return { leads, columns, events };
 }
 
 /** A statement of generated SQL with its positional parameters. */
@@ -115,6 +100,9 @@ export async function inSqlSession<T>(
 ): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`set local timezone = 'UTC'`.execute(trx);
+    // A generated query is large: compiling it with LLVM took most of the run (15 of 18 s for
+    // 20,000 leads), far more than it saved.
+    await sql`set local jit = off`.execute(trx);
     return work(async (statement) => {
       const result = await trx.executeQuery<Record<string, unknown>>(
         CompiledQuery.raw(statement.sql, [...statement.params]),

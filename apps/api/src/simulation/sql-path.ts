@@ -1,17 +1,18 @@
 import {
   inSqlSession,
-  storedLeadSetTables,
+  storedLeadSetRelations,
   type Db,
   type DbKind,
-  type StoredLeadSetTables,
+  type StoredLeadSetRelations,
 } from '@accord/db';
 import {
-  compileSql,
+  compileSqlSides,
   parseWorkflow,
   runSimulationSql,
   simulationSql,
-  type CompiledSideSql,
+  type CompiledSidesSql,
   type FieldCatalog,
+  type SqlSide,
   type SimulationResult,
   type Workflow,
 } from '@accord/engine';
@@ -61,68 +62,73 @@ export interface DatabaseRunSpec {
 /** A side that SQL cannot evaluate exactly (the run then goes to the workers, or fails if `sql` was asked for). */
 export class NotInSql extends Error {}
 
-function compiledSide(
-  document: unknown,
-  catalog: FieldCatalog,
-  tables: StoredLeadSetTables,
-  asOf: Date,
-  name: string,
-): { workflow: Workflow; compiled: CompiledSideSql } {
-  const parsed = parseWorkflow(document);
-  if (!parsed.ok) throw new NotInSql(`The ${name} is not a valid workflow document.`);
-  const columns: Record<string, string> = {};
-  for (const field of catalog.fields)
-    columns[field.id] = tables.columns.get(`${field.id}\u0000${field.type}`)!;
-  const compiled = compileSql(parsed.workflow, catalog, {
-    dialect: 'postgres',
-    leadsRelation: tables.leads,
-    eventsRelation: tables.events,
-    columns,
-    leadIdColumn: 'key',
-    eventColumns: { leadId: 'lead_id', type: 'type', time: 'at', props: 'props' },
-    asOf: asOf.toISOString(),
-  });
+function parsed(document: unknown, name: string): Workflow {
+  const result = parseWorkflow(document);
+  if (!result.ok) throw new NotInSql(`The ${name} is not a valid workflow document.`);
+  return result.workflow;
+}
+
+/** Both versions in one query over the set's leads in place (fields and events read once for both). */
+function compiledSides(
+  spec: DatabaseRunSpec,
+  tables: StoredLeadSetRelations,
+): { workflows: Record<'baseline' | 'candidate', Workflow>; compiled: CompiledSidesSql } {
+  const workflows = {
+    baseline: parsed(spec.baseline, 'baseline'),
+    candidate: parsed(spec.candidate, 'candidate'),
+  };
+  const sideOf = (workflow: Workflow, catalog: FieldCatalog): SqlSide => {
+    const columns: Record<string, string> = {};
+    for (const field of catalog.fields)
+      columns[field.id] = tables.columns.get(`${field.id}\u0000${field.type}`)!;
+    return { workflow, catalog, columns };
+  };
+  const compiled = compileSqlSides(
+    [
+      sideOf(workflows.baseline, spec.baselineCatalog),
+      sideOf(workflows.candidate, spec.candidateCatalog),
+    ],
+    {
+      dialect: 'postgres',
+      leadsRelation: tables.leads,
+      eventsRelation: tables.events,
+      leadIdColumn: 'key',
+      eventsOfLead: true,
+      eventColumns: { leadId: 'lead_id', type: 'type', time: 'at', props: 'props' },
+      asOf: spec.asOf.toISOString(),
+      carry: { position: 'position', id: 'id', converted: 'converted' },
+    },
+  );
   if (!compiled.ok) {
     const first = compiled.diagnostics[0];
+    const name = compiled.side === 0 ? 'baseline' : 'candidate';
     throw new NotInSql(`The ${name} cannot run as SQL${first ? `: ${first.message}` : ''}.`);
   }
-  return { workflow: parsed.workflow, compiled };
+  const [baseline, candidate] = compiled.sides;
+  return {
+    workflows,
+    compiled: {
+      sql: compiled.sql,
+      params: compiled.params,
+      carried: { position: 'position', id: 'id', converted: 'converted' },
+      baseline: baseline!,
+      candidate: candidate!,
+    },
+  };
 }
 
 /**
  * A side-by-side simulation of a stored lead set inside PostgreSQL: both documents compiled to
- * SQL over the set's JSON, evaluated and folded into the aggregates there; only the counts and
+ * one SQL query over the set's JSON, evaluated and folded into the aggregates there; only the counts and
  * the changed leads come back. The same result as the worker lanes give.
  * @example const result = await simulateInDatabase(db, spec);
  */
 export async function simulateInDatabase(db: Db, spec: DatabaseRunSpec): Promise<SimulationResult> {
-  const tables = storedLeadSetTables(spec.leadSetId, [spec.baselineCatalog, spec.candidateCatalog]);
-  const baseline = compiledSide(spec.baseline, spec.baselineCatalog, tables, spec.asOf, 'baseline');
-  const candidate = compiledSide(
-    spec.candidate,
+  const tables = storedLeadSetRelations(spec.leadSetId, [
+    spec.baselineCatalog,
     spec.candidateCatalog,
-    tables,
-    spec.asOf,
-    'candidate',
-  );
-  const statements = simulationSql({
-    baseline: baseline.compiled,
-    candidate: candidate.compiled,
-    leads: {
-      relation: tables.leads,
-      key: 'key',
-      position: 'position',
-      id: 'id',
-      converted: 'converted',
-    },
-    keepChanged: spec.keepChanged,
-  });
-  return inSqlSession(db, async (run) => {
-    // The set read from its JSON once, into typed tables both versions read.
-    for (const statement of tables.statements) await run(statement);
-    return runSimulationSql(run, statements, {
-      baseline: baseline.workflow,
-      candidate: candidate.workflow,
-    });
-  });
+  ]);
+  const { workflows, compiled } = compiledSides(spec, tables);
+  const statements = simulationSql({ sides: compiled, keepChanged: spec.keepChanged });
+  return inSqlSession(db, async (run) => runSimulationSql(run, statements, workflows));
 }

@@ -6,6 +6,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import {
   compileSql,
+  compileSqlSides,
   fieldFromJson,
   fieldFromText,
   normalizedColumnSql,
@@ -17,9 +18,11 @@ import {
   timeFromEpochMs,
   timeFromText,
   type CompiledSideSql,
+  type CompiledSidesSql,
   type FieldCatalog,
   type FieldType,
   type SimulationResult,
+  type SqlSide,
   type SqlStatement,
   type Workflow,
 } from '@accord/engine';
@@ -307,6 +310,51 @@ export function compileSide(
 
 const EMPTY_EVENTS = 'accord_no_events';
 
+/** Both versions in one DuckDB query over the leads table (fields and events read once for both). */
+export function compileBothSides(
+  baseline: WarehouseSide,
+  candidate: WarehouseSide,
+  leads: LeadsTable,
+  asOf: number,
+): CompiledSidesSql {
+  const sideOf = (side: WarehouseSide): SqlSide => {
+    const columns: Record<string, string> = {};
+    for (const field of side.catalog.fields)
+      columns[field.id] = leads.columns.get(`${field.id}\u0000${field.type}`) ?? field.id;
+    return {
+      workflow: side.workflow,
+      catalog: side.catalog,
+      columns,
+      ...(leads.events && leads.eventProps
+        ? { eventPropColumns: eventPropColumns(side.catalog, leads) }
+        : {}),
+    };
+  };
+  const compiled = compileSqlSides([sideOf(baseline), sideOf(candidate)], {
+    dialect: 'duckdb',
+    leadsRelation: quoteIdent(leads.table),
+    eventsRelation: quoteIdent(leads.events ?? EMPTY_EVENTS),
+    leadIdColumn: 'key',
+    asOf,
+    normalizedText: leads.normalized === true,
+    carry: { position: 'position', id: 'id', converted: 'converted' },
+  });
+  if (!compiled.ok) {
+    const first = compiled.diagnostics[0];
+    throw new WarehouseInputError(
+      `The ${compiled.side === 0 ? 'baseline' : 'candidate'} cannot run as SQL${first ? `: ${first.message}` : ''}.`,
+    );
+  }
+  const [b, c] = compiled.sides;
+  return {
+    sql: compiled.sql,
+    params: compiled.params,
+    carried: { position: 'position', id: 'id', converted: 'converted' },
+    baseline: b!,
+    candidate: c!,
+  };
+}
+
 async function ensureEventsTable(connection: DuckDBConnection, leads: LeadsTable) {
   if (leads.events) return;
   await connection.run(
@@ -326,15 +374,7 @@ export async function simulateInDuckDb(
 ): Promise<SimulationResult> {
   await ensureEventsTable(connection, leads);
   const statements = simulationSql({
-    baseline: compileSide(input.baseline, leads, input.asOf, 'baseline'),
-    candidate: compileSide(input.candidate, leads, input.asOf, 'candidate'),
-    leads: {
-      relation: quoteIdent(leads.table),
-      key: 'key',
-      position: 'position',
-      id: 'id',
-      converted: 'converted',
-    },
+    sides: compileBothSides(input.baseline, input.candidate, leads, input.asOf),
     keepChanged: input.keepChanged,
   });
   return runSimulationSql((statement: SqlStatement) => rows(connection, statement), statements, {

@@ -51,6 +51,12 @@ export interface SqlCompileOptions {
   columns?: Record<string, string>;
   /** Lead id column of the leads relation (default `id`). */
   leadIdColumn?: string;
+  /**
+   * The events relation reads the events of the lead in hand through the leads relation's alias
+   * `l` (in PostgreSQL, e.g. `json_array_elements(l.events)`): they are folded per lead in a
+   * LATERAL subquery instead of grouped over the whole relation and joined (no lead id column).
+   */
+  eventsOfLead?: boolean;
   /** Columns of the events relation (default lead_id, type, at, props). */
   eventColumns?: { leadId: string; type: string; time: string; props: string };
   /**
@@ -92,6 +98,8 @@ const JS_SPACE = [
 const JS_SPACE_SQL = `(${JS_SPACE.map((c) => `chr(${c})`).join('||')})`;
 
 class Unsupported extends Error {
+  /** Which workflow of `compileSqlSides` it is about. */
+  side?: number;
   constructor(
     message: string,
     readonly nodeId?: string,
@@ -311,84 +319,164 @@ export function compileSql(
       ...generateSql(workflow, indexCatalog(catalog), options, compiled.tallyKeys),
     };
   } catch (e) {
-    if (!(e instanceof Unsupported) && !(e instanceof RangeError)) throw e;
+    return { ok: false, diagnostics: notInSql(e) };
+  }
+}
+
+/** What SQL cannot do exactly, as a diagnostic (anything else is rethrown). */
+function notInSql(e: unknown): Diagnostic[] {
+  if (!(e instanceof Unsupported) && !(e instanceof RangeError)) throw e;
+  return [
+    {
+      severity: 'error',
+      code: 'not-in-sql',
+      message: `Not expressible in SQL exactly: ${e.message}`,
+      ...(e instanceof Unsupported && e.nodeId !== undefined ? { nodeId: e.nodeId } : {}),
+    },
+  ];
+}
+
+/** A workflow of `compileSqlSides`: its catalog, and where its fields and event properties are read. */
+export interface SqlSide {
+  workflow: Workflow;
+  catalog: FieldCatalog;
+  /** Field id → column of the leads relation (default: the field id). */
+  columns?: Record<string, string>;
+  /** As `SqlCompileOptions.eventPropColumns`, for this workflow's catalog. */
+  eventPropColumns?: Record<string, string>;
+}
+
+/** What a side answers in a `compileSqlSides` query: its output columns and its rule keys. */
+export interface SqlSideColumns {
+  stage: string;
+  /** Score id → its column (double precision). */
+  scoreColumns: Record<string, string>;
+  /**
+   * The rules that fired as BIGINT words: rule key `i` fired when bit `i % 63` of word
+   * `firedWords[Math.floor(i / 63)]` is set.
+   */
+  firedWords: string[];
+  ruleKeys: TallyKey[];
+}
+
+export type CompileSqlSidesResult =
+  | {
+      ok: true;
+      /** One SELECT: lead_id, the carried columns, then each side's columns (`sides`). */
+      sql: string;
+      params: unknown[];
+      sides: SqlSideColumns[];
+    }
+  | {
+      ok: false;
+      /** The workflow at fault (its index). */ side: number;
+      diagnostics: Diagnostic[];
+    };
+
+const PLAIN_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Several workflows over the same leads in one query (a simulation's baseline and candidate):
+ * each field and each event aggregate they read alike is read once for all of them, and no join
+ * pairs their answers up. Per side the same semantics as `compileSql`; the rules that fired come
+ * as bit words (`firedWords`), which aggregate without building a list per lead. `carry` names
+ * columns of the leads relation to answer as they are (output name → column).
+ * @example
+ * const q = compileSqlSides([{ workflow: a, catalog }, { workflow: b, catalog }], { dialect: 'duckdb', leadsRelation: 'leads', eventsRelation: 'events', asOf: 0, carry: { position: 'position' } });
+ */
+export function compileSqlSides(
+  sides: readonly SqlSide[],
+  options: Omit<SqlCompileOptions, 'columns' | 'eventPropColumns'> & {
+    carry?: Record<string, string>;
+  },
+): CompileSqlSidesResult {
+  const specs: SqlSideSpec[] = [];
+  for (const [i, side] of sides.entries()) {
+    const compiled = compile(side.workflow, side.catalog, { tally: true });
+    if (!compiled.ok) return { ok: false, side: i, diagnostics: compiled.diagnostics };
+    specs.push({
+      workflow: side.workflow,
+      catalog: indexCatalog(side.catalog),
+      tallyKeys: compiled.tallyKeys,
+      columns: side.columns,
+      eventPropColumns: side.eventPropColumns,
+      prefix: `w${i}_`,
+    });
+  }
+  const carry = Object.entries(options.carry ?? {});
+  for (const [name] of carry)
+    if (!PLAIN_NAME.test(name) || name === 'lead_id' || /^w[0-9]+_/.test(name))
+      throw new RangeError(`"${name}" cannot name a carried column.`);
+  try {
+    // Carried columns pass the chain under names of their own (k_…), clear of its state columns.
+    const chain = generateChain(
+      specs,
+      options,
+      carry.map(([name, column]) => [`k_${name}`, column] as const),
+    );
+    const out = ['lead_id', ...carry.map(([name]) => `k_${name} AS ${name}`)];
+    const columns = chain.walks.map(({ side, scoreDefs, scoreCol, maskCols }) => {
+      out.push(`${side.prefix}stage`, ...scoreCol.values(), ...maskCols);
+      return {
+        stage: `${side.prefix}stage`,
+        scoreColumns: Object.fromEntries(
+          [...scoreDefs.keys()].map((id) => [id, scoreCol.get(id)!]),
+        ),
+        firedWords: maskCols,
+        ruleKeys: [...side.tallyKeys],
+      };
+    });
+    const sql = `SELECT ${out.join(', ')} FROM (${chain.sql}) AS q`;
+    return { ok: true, ...chain.P.finish(sql), sides: columns };
+  } catch (e) {
     return {
       ok: false,
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'not-in-sql',
-          message: `Not expressible in SQL exactly: ${e.message}`,
-          ...(e instanceof Unsupported && e.nodeId !== undefined ? { nodeId: e.nodeId } : {}),
-        },
-      ],
+      side: e instanceof Unsupported ? (e.side ?? 0) : 0,
+      diagnostics: notInSql(e),
     };
   }
 }
 
-function generateSql(
-  workflow: Workflow,
-  catalog: CatalogIndex,
+/**
+ * One workflow of a query: its document, its catalog, where its fields and event properties are
+ * read, and the prefix of its state columns (several workflows walk the same leads in one query).
+ */
+interface SqlSideSpec {
+  workflow: Workflow;
+  catalog: CatalogIndex;
+  tallyKeys: readonly TallyKey[];
+  columns?: Record<string, string>;
+  eventPropColumns?: Record<string, string>;
+  prefix: string;
+}
+
+/**
+ * The chain of projections walking every side over the leads: the fields and the event
+ * aggregates are read once for all sides (a field or an aggregate two sides read alike is one
+ * column), then each side walks the graph on its own state columns. Answers the chain (its last
+ * projection has every state column) and what the final projection needs of each side.
+ */
+function generateChain(
+  sides: readonly SqlSideSpec[],
   options: SqlCompileOptions,
-  tallyKeys: readonly TallyKey[],
+  carry: readonly (readonly [name: string, column: string])[] = [],
 ) {
   const d = dialectOf(options.dialect);
   const P = new Params(d);
   const now = options.asOf === undefined ? 'now_ms' : P.num(toAsOf(options.asOf));
-  const graph = buildGraph(workflow);
-  const reachable = reachableFrom(graph, graph.start?.id);
 
-  // Depth = longest path from the start; a lead passes at most one node per depth.
-  const depth = new Map<string, number>();
-  const order = [...reachable];
-  const indegree = new Map(order.map((id) => [id, 0]));
-  for (const id of order)
-    for (const t of graph.next.get(id)?.values() ?? []) indegree.set(t, (indegree.get(t) ?? 0) + 1);
-  const queue = order.filter((id) => indegree.get(id) === 0);
-  for (const id of queue) depth.set(id, 0);
-  for (let qi = 0; qi < queue.length; qi++) {
-    const id = queue[qi]!;
-    for (const t of graph.next.get(id)?.values() ?? []) {
-      depth.set(t, Math.max(depth.get(t) ?? 0, depth.get(id)! + 1));
-      indegree.set(t, indegree.get(t)! - 1);
-      if (indegree.get(t) === 0) queue.push(t);
-    }
-  }
-  const nodeIndex = new Map(queue.map((id, i) => [id, i]));
-  const target = (nodeId: string, handle: string) => {
-    const t = graph.next.get(nodeId)?.get(handle);
-    const i = t === undefined ? undefined : nodeIndex.get(t);
-    return i === undefined ? 'NULL' : String(i);
-  };
-  const keyIndex = new Map(tallyKeys.map((k, i) => [`${k.nodeId}\u0000${k.rowId ?? ''}`, i]));
-  const keyOf = (nodeId: string, rowId?: string) => {
-    const i = keyIndex.get(`${nodeId}\u0000${rowId ?? ''}`);
-    if (i === undefined) throw new Unsupported(`no rule key for ${nodeId} ${rowId ?? ''}`, nodeId);
-    return String(i);
-  };
-
-  // Scores and tags as state columns.
-  const scoreDefs = new Map<string, ScoreDef>();
-  for (const def of workflow.scores) if (!scoreDefs.has(def.id)) scoreDefs.set(def.id, def);
-  const scoreCol = new Map([...scoreDefs.keys()].map((id, i) => [id, `s${i}`]));
-  const tagIds = new Set<string>();
-  for (const node of workflow.nodes) {
-    if (node.kind === 'assign') for (const t of node.data.tags) tagIds.add(t.tag);
-    if (node.kind === 'table')
-      for (const row of node.data.rows) for (const t of row.tags ?? []) tagIds.add(t.tag);
-  }
-  const tagCol = new Map([...tagIds].map((id, i) => [id, `t${i}`]));
-
-  // Fields read, normalised once per lead.
+  // Fields read, normalised once per lead (a field both sides read alike, once for both).
   const fields = new Map<string, { col: string; type: SqlType }>();
   const fieldColumns: string[] = [];
-  const fieldRef = (fieldId: string): { sql: string; type: SqlType } => {
-    let f = fields.get(fieldId);
+  const fieldRef = (side: SqlSideSpec, fieldId: string): { sql: string; type: SqlType } => {
+    const type = sqlTypeOf(side.catalog.fields.get(fieldId)?.type ?? 'string');
+    const column = Object.hasOwn(side.columns ?? {}, fieldId) ? side.columns![fieldId]! : fieldId;
+    const key = `${column}\u0000${type}`;
+    let f = fields.get(key);
     if (!f) {
-      const type = sqlTypeOf(catalog.fields.get(fieldId)?.type ?? 'string');
       f = { col: `f${fields.size}`, type };
-      fields.set(fieldId, f);
-      const raw = `l.${quoteIdent(Object.hasOwn(options.columns ?? {}, fieldId) ? options.columns![fieldId]! : fieldId)}`;
+      fields.set(key, f);
+      const raw = `l.${quoteIdent(column)}`;
       const norm =
         type === 'text'
           ? options.normalizedText
@@ -422,16 +510,16 @@ function generateSql(
   const propTypedNames: string[] = [];
   const propCols: string[] = [];
   const propIndex = new Map<string, string>();
-  const propValue = (event: string, prop: string, as: SqlType): string => {
+  const propValue = (side: SqlSideSpec, event: string, prop: string, as: SqlType): string => {
     if (as !== 'text' && as !== 'number' && as !== 'boolean')
       throw new Unsupported(`a condition on the ${as} property '${prop}' of '${event}' events`);
     // A typed column holds the property as the catalog types it: read only where it declares it.
-    const typed = options.eventPropColumns;
+    const typed = side.eventPropColumns;
     const useTyped =
       typed !== undefined &&
       Object.hasOwn(typed, prop) &&
-      catalog.events.get(event)?.props.has(prop) === true;
-    const id = JSON.stringify([prop, as, useTyped]);
+      side.catalog.events.get(event)?.props.has(prop) === true;
+    const id = JSON.stringify([prop, as, useTyped ? typed[prop] : null]);
     // Every reader of a property compares the event type first: other types need not parse it.
     if (!useTyped) jsonEvents.add(event);
     const known = propIndex.get(id);
@@ -476,41 +564,43 @@ function generateSql(
     propIndex.set(id, `x.v${i}`);
     return `x.v${i}`;
   };
-  const filterSql = (filter: EventFilter): string => {
+  const filterSql = (side: SqlSideSpec, filter: EventFilter): string => {
     const parts = [`x.ty = ${P.text(filter.event)}`];
     if (filter.withinDays !== undefined)
       parts.push(`x.ms >= ${now} - ${P.num(filter.withinDays)} * ${P.num(DAY_MS)}`);
     for (const w of filter.where ?? []) {
-      const type = catalog.events.get(filter.event)?.props.get(w.prop)?.type ?? 'string';
+      const type = side.catalog.events.get(filter.event)?.props.get(w.prop)?.type ?? 'string';
       const st = sqlTypeOf(type);
-      parts.push(compareSql(st, w.op, propValue(filter.event, w.prop, st), w.value));
+      parts.push(compareSql(st, w.op, propValue(side, filter.event, w.prop, st), w.value));
     }
     return parts.join(' AND ');
   };
-  const eventAgg = (key: string, zero: boolean, make: () => string): string => {
+  /** An aggregate of the events per lead, computed once however many readers (and sides) it has. */
+  const eventAgg = (zero: boolean, sql: string): string => {
+    const key = `${zero}\u0000${sql}`;
     let agg = eventAggs.get(key);
     if (!agg) {
-      agg = { name: `e${eventAggs.size}`, sql: make(), zero };
+      agg = { name: `e${eventAggs.size}`, sql, zero };
       eventAggs.set(key, agg);
     }
     return agg.name;
   };
-  const eventsOperand = (operand: EventsOperand): string => {
-    const { agg, event, where, withinDays, prop } = operand;
-    const key = JSON.stringify({ agg, event, where, withinDays, prop });
-    return eventAgg(key, agg === 'count' || agg === 'sum', () => {
-      const f = filterSql(operand);
+  const eventsOperand = (side: SqlSideSpec, operand: EventsOperand): string => {
+    const { agg, event, prop } = operand;
+    const sql = (() => {
+      const f = filterSql(side, operand);
       if (agg === 'count') return `count(*) FILTER (WHERE ${f})`;
       if (agg === 'first') return `min(x.ms) FILTER (WHERE ${f})`;
       if (agg === 'last') return `max(x.ms) FILTER (WHERE ${f})`;
       if (prop === undefined) return agg === 'sum' ? `0` : `CAST(NULL AS ${d.float})`;
-      if (catalog.events.get(event)?.props.get(prop)?.type !== 'number')
+      if (side.catalog.events.get(event)?.props.get(prop)?.type !== 'number')
         throw new Unsupported(
           `the ${agg} of '${prop}', which the catalog does not type as a number`,
         );
-      const x = propValue(event, prop, 'number');
+      const x = propValue(side, event, prop, 'number');
       return `${agg}(${x}) FILTER (WHERE ${f})`;
-    });
+    })();
+    return eventAgg(agg === 'count' || agg === 'sum', sql);
   };
 
   // Comparisons, as the reference interpreter writes them out.
@@ -658,336 +748,422 @@ function generateSql(
     }
   }
 
-  const operandSql = (operand: Operand): { sql: string; type: SqlType } => {
-    switch (operand.kind) {
-      case 'field':
-        return fieldRef(operand.field);
-      case 'events':
-        return {
-          sql: eventsOperand(operand),
-          type: operand.agg === 'first' || operand.agg === 'last' ? 'date' : 'number',
-        };
-      case 'score': {
-        const col = scoreCol.get(operand.score);
-        return { sql: col ?? `CAST(NULL AS ${d.float})`, type: 'number' };
-      }
-      case 'tag': {
-        const col = tagCol.get(operand.tag);
-        return { sql: col ?? `CAST(NULL AS ${d.text})`, type: 'text' };
+  /** A side's walk: its state columns, their initial values, and its nodes' steps by depth. */
+  const walk = (side: SqlSideSpec) => {
+    const p = side.prefix;
+    const graph = buildGraph(side.workflow);
+    const reachable = reachableFrom(graph, graph.start?.id);
+
+    // Depth = longest path from the start; a lead passes at most one node per depth.
+    const depth = new Map<string, number>();
+    const order = [...reachable];
+    const indegree = new Map(order.map((id) => [id, 0]));
+    for (const id of order)
+      for (const t of graph.next.get(id)?.values() ?? [])
+        indegree.set(t, (indegree.get(t) ?? 0) + 1);
+    const queue = order.filter((id) => indegree.get(id) === 0);
+    for (const id of queue) depth.set(id, 0);
+    for (let qi = 0; qi < queue.length; qi++) {
+      const id = queue[qi]!;
+      for (const t of graph.next.get(id)?.values() ?? []) {
+        depth.set(t, Math.max(depth.get(t) ?? 0, depth.get(id)! + 1));
+        indegree.set(t, indegree.get(t)! - 1);
+        if (indegree.get(t) === 0) queue.push(t);
       }
     }
-  };
-  const holds = (p: Predicate): string => {
-    if (isComparison(p)) {
-      const { sql, type } = operandSql(p.operand);
-      return compareSql(type, p.op, sql, p.value);
+    const nodeIndex = new Map(queue.map((id, i) => [id, i]));
+    const target = (nodeId: string, handle: string) => {
+      const t = graph.next.get(nodeId)?.get(handle);
+      const i = t === undefined ? undefined : nodeIndex.get(t);
+      return i === undefined ? 'NULL' : String(i);
+    };
+    const keyIndex = new Map(
+      side.tallyKeys.map((k, i) => [`${k.nodeId}\u0000${k.rowId ?? ''}`, i]),
+    );
+    const keyOf = (nodeId: string, rowId?: string) => {
+      const i = keyIndex.get(`${nodeId}\u0000${rowId ?? ''}`);
+      if (i === undefined)
+        throw new Unsupported(`no rule key for ${nodeId} ${rowId ?? ''}`, nodeId);
+      return String(i);
+    };
+
+    // Scores and tags as state columns.
+    const scoreDefs = new Map<string, ScoreDef>();
+    for (const def of side.workflow.scores) if (!scoreDefs.has(def.id)) scoreDefs.set(def.id, def);
+    const scoreCol = new Map([...scoreDefs.keys()].map((id, i) => [id, `${p}s${i}`]));
+    const tagIds = new Set<string>();
+    for (const node of side.workflow.nodes) {
+      if (node.kind === 'assign') for (const t of node.data.tags) tagIds.add(t.tag);
+      if (node.kind === 'table')
+        for (const row of node.data.rows) for (const t of row.tags ?? []) tagIds.add(t.tag);
     }
-    if ('not' in p) return `(NOT ${holds(p.not)})`;
-    if ('all' in p) return p.all.length === 0 ? 'TRUE' : `(${p.all.map(holds).join(' AND ')})`;
-    return p.any.length === 0 ? 'FALSE' : `(${p.any.map(holds).join(' OR ')})`;
-  };
+    const tagCol = new Map([...tagIds].map((id, i) => [id, `${p}t${i}`]));
 
-  /** The score after adding `raw` and clamping, in steps so no expression repeats a long one. */
-  const scoreSteps = (k: number, def: ScoreDef, raw: string) => {
-    const r = `x${k}_r`;
-    const rounded = `x${k}_rr`;
-    let clamped = rounded;
-    if (def.max !== undefined)
-      clamped = `(CASE WHEN ${clamped} > ${P.num(def.max)} THEN ${P.num(def.max)} ELSE ${clamped} END)`;
-    if (def.min !== undefined)
-      clamped = `(CASE WHEN ${clamped} < ${P.num(def.min)} THEN ${P.num(def.min)} ELSE ${clamped} END)`;
-    return {
-      before: [
-        [{ col: r, expr: raw, temp: true }],
-        [{ col: rounded, expr: round2Sql(r), temp: true }],
-      ],
-      last: { col: scoreCol.get(def.id)!, expr: clamped, temp: false },
-    };
-  };
-
-  const compileNode = (node: WorkflowNode, k: number): NodeSteps => {
-    /**
-     * The node's key, and the keys of the rows that fired (`first`: only the first of them), set
-     * in the bitmask words (the list is built once, at the end).
-     */
-    const fired = (rows: { when: string; key: number }[] = [], first = false) => {
-      const own = Number(keyOf(node.id));
-      const words = new Set([own, ...rows.map((r) => r.key)].map((key) => Math.floor(key / 63)));
-      return [...words].map((w) => {
-        const bit = (key: number) => (Math.floor(key / 63) === w ? 2n ** BigInt(key % 63) : 0n);
-        const parts: string[] = [];
-        if (bit(own) !== 0n) parts.push(bigint(bit(own)));
-        if (first) {
-          if (rows.some((r) => bit(r.key) !== 0n))
-            parts.push(
-              `(CASE ${rows.map((r) => `WHEN ${r.when} THEN ${bigint(bit(r.key))}`).join(' ')} ELSE ${bigint(0n)} END)`,
-            );
-        } else
-          for (const r of rows)
-            if (bit(r.key) !== 0n)
-              parts.push(`(CASE WHEN ${r.when} THEN ${bigint(bit(r.key))} ELSE ${bigint(0n)} END)`);
-        return { col: `fm${w}`, expr: `(fm${w} | ${parts.join(' | ')})`, temp: false };
-      });
-    };
-    const move = (expr: string) => ({ col: 'cur', expr, temp: false });
-    switch (node.kind) {
-      case 'start':
-        return { index: k, steps: [[...fired(), move(target(node.id, 'next'))]] };
-      case 'condition':
-        return {
-          index: k,
-          steps: [
-            [
-              ...fired(),
-              move(
-                `(CASE WHEN ${holds(node.data.when)} THEN ${target(node.id, 'true')} ELSE ${target(node.id, 'false')} END)`,
-              ),
-            ],
-          ],
-        };
-      case 'switch': {
-        const whens = node.data.cases.map(
-          (c) => `WHEN ${holds(c.when)} THEN ${target(node.id, c.id)}`,
-        );
-        return {
-          index: k,
-          steps: [
-            [
-              ...fired(),
-              move(
-                whens.length
-                  ? `(CASE ${whens.join(' ')} ELSE ${target(node.id, 'default')} END)`
-                  : target(node.id, 'default'),
-              ),
-            ],
-          ],
-        };
-      }
-      case 'checklist': {
-        const required = node.data.criteria.filter((c) => !c.optional).map((c) => holds(c.when));
-        const pass =
-          node.data.mode === 'atLeast'
-            ? `(${['0', ...required.map((h) => `(CASE WHEN ${h} THEN 1 ELSE 0 END)`)].join(' + ')}) >= ${P.num(node.data.atLeast ?? 0)}`
-            : required.length === 0
-              ? 'TRUE'
-              : `(${required.join(' AND ')})`;
-        return {
-          index: k,
-          steps: [
-            [
-              ...fired(),
-              move(
-                `(CASE WHEN ${pass} THEN ${target(node.id, 'pass')} ELSE ${target(node.id, 'fail')} END)`,
-              ),
-            ],
-          ],
-        };
-      }
-      case 'assign': {
-        const last = new Map<string, string>();
-        for (const t of node.data.tags) last.set(t.tag, t.value);
-        const sets = [...last].map(([tag, value]) => {
-          const norm = toText(value);
+    const operandSql = (operand: Operand): { sql: string; type: SqlType } => {
+      switch (operand.kind) {
+        case 'field':
+          return fieldRef(side, operand.field);
+        case 'events':
           return {
-            col: tagCol.get(tag)!,
-            expr: norm === undefined ? `CAST(NULL AS ${d.text})` : P.text(norm),
-            temp: false,
+            sql: eventsOperand(side, operand),
+            type: operand.agg === 'first' || operand.agg === 'last' ? 'date' : 'number',
           };
-        });
-        return { index: k, steps: [[...sets, ...fired(), move(target(node.id, 'next'))]] };
+        case 'score': {
+          const col = scoreCol.get(operand.score);
+          return { sql: col ?? `CAST(NULL AS ${d.float})`, type: 'number' };
+        }
+        case 'tag': {
+          const col = tagCol.get(operand.tag);
+          return { sql: col ?? `CAST(NULL AS ${d.text})`, type: 'text' };
+        }
       }
-      case 'stage':
-        return {
-          index: k,
-          steps: [
-            [{ col: 'stage', expr: P.text(node.data.stage), temp: false }, ...fired(), move('-1')],
-          ],
-        };
-      case 'scorecard':
-        return scorecardSteps(node, k);
-      case 'table':
-        return tableSteps(node, k);
-      default:
-        return assertNever(node);
-    }
+    };
+    const holds = (p: Predicate): string => {
+      if (isComparison(p)) {
+        const { sql, type } = operandSql(p.operand);
+        return compareSql(type, p.op, sql, p.value);
+      }
+      if ('not' in p) return `(NOT ${holds(p.not)})`;
+      if ('all' in p) return p.all.length === 0 ? 'TRUE' : `(${p.all.map(holds).join(' AND ')})`;
+      return p.any.length === 0 ? 'FALSE' : `(${p.any.map(holds).join(' OR ')})`;
+    };
 
-    function scorecardSteps(n: NodeOf<'scorecard'>, k: number): NodeSteps {
-      const def = scoreDefs.get(n.data.score);
-      if (!def) return { index: k, steps: [[...fired(), move(target(n.id, 'next'))]] };
-      const first: { col: string; expr: string; temp: boolean }[] = [];
-      const byCategory = new Map<string, string[]>(SCORE_CATEGORIES.map((c) => [c, []]));
-      const hits: { when: string; key: number }[] = [];
-      n.data.rows.forEach((row, i) => {
-        const f = `x${k}_f${i}`;
-        const when = row.when === undefined ? 'TRUE' : holds(row.when);
-        if (row.perEvent) {
-          const count = eventAgg(
-            JSON.stringify({ n: row.perEvent }),
-            true,
-            () => `count(*) FILTER (WHERE ${filterSql(row.perEvent!)})`,
-          );
-          const w =
-            row.decayHalfLifeDays === undefined
-              ? count
-              : eventAgg(
-                  JSON.stringify({ w: row.perEvent, h: row.decayHalfLifeDays }),
-                  true,
-                  () =>
-                    `sum(exp((x.ms - ${now}) * ${P.num(decayRate(row.decayHalfLifeDays!))})) FILTER (WHERE ${filterSql(row.perEvent!)})`,
-                );
-          const fires = `(${count} > 0 AND ${when})`;
-          let pts = round2Sql(`${P.num(row.points)} * ${w}`);
-          if (row.cap !== undefined) {
-            const cap = P.num(row.cap);
-            const neg = P.num(-row.cap);
-            pts = `(CASE WHEN ${pts} > ${cap} THEN ${cap} WHEN ${pts} < ${neg} THEN ${neg} ELSE ${pts} END)`;
-          }
-          // The points read the row's flag, computed once in the step before.
-          first.push({ col: f, expr: fires, temp: true });
-          byCategory.get(row.category)!.push(`(CASE WHEN ${f} THEN ${pts} ELSE 0 END)`);
-        } else {
-          let pts = round2(row.points);
-          if (row.cap !== undefined) pts = Math.min(row.cap, Math.max(-row.cap, pts));
-          first.push({ col: f, expr: when, temp: true });
-          byCategory.get(row.category)!.push(`(CASE WHEN ${f} THEN ${P.num(pts)} ELSE 0 END)`);
-        }
-        hits.push({ when: f, key: Number(keyOf(n.id, row.id)) });
-      });
-      const totals = SCORE_CATEGORIES.map((category) => {
-        const total = `(${['CAST(0 AS ' + d.float + ')', ...byCategory.get(category)!].join(' + ')})`;
-        const capValue = n.data.categoryCaps?.[category];
-        if (capValue === undefined) return total;
-        const cap = P.num(capValue);
-        const neg = P.num(-capValue);
-        return `(CASE WHEN ${total} > ${cap} THEN ${cap} WHEN ${total} < ${neg} THEN ${neg} ELSE ${total} END)`;
-      });
-      const sum = `(${['CAST(0 AS ' + d.float + ')', ...totals].join(' + ')})`;
-      const s = scoreSteps(k, def, `${scoreCol.get(def.id)} + ${sum}`);
-      const [rawStep, roundStep] = s.before;
+    /** The score after adding `raw` and clamping, in steps so no expression repeats a long one. */
+    const scoreSteps = (k: number, def: ScoreDef, raw: string) => {
+      const r = `${p}x${k}_r`;
+      const rounded = `${p}x${k}_rr`;
+      let clamped = rounded;
+      if (def.max !== undefined)
+        clamped = `(CASE WHEN ${clamped} > ${P.num(def.max)} THEN ${P.num(def.max)} ELSE ${clamped} END)`;
+      if (def.min !== undefined)
+        clamped = `(CASE WHEN ${clamped} < ${P.num(def.min)} THEN ${P.num(def.min)} ELSE ${clamped} END)`;
       return {
-        index: k,
-        steps: [first, rawStep!, roundStep!, [s.last, ...fired(hits), move(target(n.id, 'next'))]],
+        before: [
+          [{ col: r, expr: raw, temp: true }],
+          [{ col: rounded, expr: round2Sql(r), temp: true }],
+        ],
+        last: { col: scoreCol.get(def.id)!, expr: clamped, temp: false },
       };
-    }
+    };
 
-    function tableSteps(n: NodeOf<'table'>, k: number): NodeSteps {
-      const { data } = n;
-      const inputs = data.inputs.map((input) => operandSql(input.operand));
-      const rowMatch = (cells: (typeof data.rows)[number]['cells']) => {
-        const parts = cells.flatMap((cell, i) => {
-          const input = inputs[i];
-          if (cell.op === 'any' || !input) return [];
-          return [compareSql(input.type, cell.op, input.sql, cell.value)];
+    const compileNode = (node: WorkflowNode, k: number): NodeSteps => {
+      /**
+       * The node's key, and the keys of the rows that fired (`first`: only the first of them), set
+       * in the bitmask words (the list is built once, at the end).
+       */
+      const fired = (rows: { when: string; key: number }[] = [], first = false) => {
+        const own = Number(keyOf(node.id));
+        const words = new Set([own, ...rows.map((r) => r.key)].map((key) => Math.floor(key / 63)));
+        return [...words].map((w) => {
+          const bit = (key: number) => (Math.floor(key / 63) === w ? 2n ** BigInt(key % 63) : 0n);
+          const parts: string[] = [];
+          if (bit(own) !== 0n) parts.push(bigint(bit(own)));
+          if (first) {
+            if (rows.some((r) => bit(r.key) !== 0n))
+              parts.push(
+                `(CASE ${rows.map((r) => `WHEN ${r.when} THEN ${bigint(bit(r.key))}`).join(' ')} ELSE ${bigint(0n)} END)`,
+              );
+          } else
+            for (const r of rows)
+              if (bit(r.key) !== 0n)
+                parts.push(
+                  `(CASE WHEN ${r.when} THEN ${bigint(bit(r.key))} ELSE ${bigint(0n)} END)`,
+                );
+          return { col: `${p}fm${w}`, expr: `(${p}fm${w} | ${parts.join(' | ')})`, temp: false };
         });
-        return parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`;
       };
-      const first: { col: string; expr: string; temp: boolean }[] = data.rows.map((row, i) => ({
-        col: `x${k}_m${i}`,
-        expr: rowMatch(row.cells),
-        temp: true,
-      }));
-      const m = (i: number) => `x${k}_m${i}`;
-      const tagSets = (rowOrder: number[]) => {
-        const out: { col: string; expr: string; temp: boolean }[] = [];
-        for (const [tag, col] of tagCol) {
-          const whens: string[] = [];
-          for (const i of rowOrder) {
-            const assigned = (data.rows[i]!.tags ?? []).filter((t) => t.tag === tag);
-            if (assigned.length === 0) continue;
-            const norm = toText(assigned[assigned.length - 1]!.value);
-            whens.push(
-              `WHEN ${m(i)} THEN ${norm === undefined ? `CAST(NULL AS ${d.text})` : P.text(norm)}`,
-            );
-          }
-          if (whens.length)
-            out.push({ col, expr: `(CASE ${whens.join(' ')} ELSE ${col} END)`, temp: false });
+      const move = (expr: string) => ({ col: `${p}cur`, expr, temp: false });
+      switch (node.kind) {
+        case 'start':
+          return { index: k, steps: [[...fired(), move(target(node.id, 'next'))]] };
+        case 'condition':
+          return {
+            index: k,
+            steps: [
+              [
+                ...fired(),
+                move(
+                  `(CASE WHEN ${holds(node.data.when)} THEN ${target(node.id, 'true')} ELSE ${target(node.id, 'false')} END)`,
+                ),
+              ],
+            ],
+          };
+        case 'switch': {
+          const whens = node.data.cases.map(
+            (c) => `WHEN ${holds(c.when)} THEN ${target(node.id, c.id)}`,
+          );
+          return {
+            index: k,
+            steps: [
+              [
+                ...fired(),
+                move(
+                  whens.length
+                    ? `(CASE ${whens.join(' ')} ELSE ${target(node.id, 'default')} END)`
+                    : target(node.id, 'default'),
+                ),
+              ],
+            ],
+          };
         }
-        return out;
-      };
-      const indexes = data.rows.map((_, i) => i);
-      if (data.hitPolicy === 'first') {
-        const route = data.rows.map((row, i) => `WHEN ${m(i)} THEN ${target(n.id, row.id)}`);
-        const hit = data.rows.map((row, i) => ({ when: m(i), key: Number(keyOf(n.id, row.id)) }));
+        case 'checklist': {
+          const required = node.data.criteria.filter((c) => !c.optional).map((c) => holds(c.when));
+          const pass =
+            node.data.mode === 'atLeast'
+              ? `(${['0', ...required.map((h) => `(CASE WHEN ${h} THEN 1 ELSE 0 END)`)].join(' + ')}) >= ${P.num(node.data.atLeast ?? 0)}`
+              : required.length === 0
+                ? 'TRUE'
+                : `(${required.join(' AND ')})`;
+          return {
+            index: k,
+            steps: [
+              [
+                ...fired(),
+                move(
+                  `(CASE WHEN ${pass} THEN ${target(node.id, 'pass')} ELSE ${target(node.id, 'fail')} END)`,
+                ),
+              ],
+            ],
+          };
+        }
+        case 'assign': {
+          const last = new Map<string, string>();
+          for (const t of node.data.tags) last.set(t.tag, t.value);
+          const sets = [...last].map(([tag, value]) => {
+            const norm = toText(value);
+            return {
+              col: tagCol.get(tag)!,
+              expr: norm === undefined ? `CAST(NULL AS ${d.text})` : P.text(norm),
+              temp: false,
+            };
+          });
+          return { index: k, steps: [[...sets, ...fired(), move(target(node.id, 'next'))]] };
+        }
+        case 'stage':
+          return {
+            index: k,
+            steps: [
+              [
+                { col: `${p}stage`, expr: P.text(node.data.stage), temp: false },
+                ...fired(),
+                move('-1'),
+              ],
+            ],
+          };
+        case 'scorecard':
+          return scorecardSteps(node, k);
+        case 'table':
+          return tableSteps(node, k);
+        default:
+          return assertNever(node);
+      }
+
+      function scorecardSteps(n: NodeOf<'scorecard'>, k: number): NodeSteps {
+        const def = scoreDefs.get(n.data.score);
+        if (!def) return { index: k, steps: [[...fired(), move(target(n.id, 'next'))]] };
+        const first: { col: string; expr: string; temp: boolean }[] = [];
+        const byCategory = new Map<string, string[]>(SCORE_CATEGORIES.map((c) => [c, []]));
+        const hits: { when: string; key: number }[] = [];
+        n.data.rows.forEach((row, i) => {
+          const f = `${p}x${k}_f${i}`;
+          const when = row.when === undefined ? 'TRUE' : holds(row.when);
+          if (row.perEvent) {
+            const count = eventAgg(
+              true,
+              `count(*) FILTER (WHERE ${filterSql(side, row.perEvent)})`,
+            );
+            const w =
+              row.decayHalfLifeDays === undefined
+                ? count
+                : eventAgg(
+                    true,
+                    `sum(exp((x.ms - ${now}) * ${P.num(decayRate(row.decayHalfLifeDays))})) FILTER (WHERE ${filterSql(side, row.perEvent)})`,
+                  );
+            const fires = `(${count} > 0 AND ${when})`;
+            let pts = round2Sql(`${P.num(row.points)} * ${w}`);
+            if (row.cap !== undefined) {
+              const cap = P.num(row.cap);
+              const neg = P.num(-row.cap);
+              pts = `(CASE WHEN ${pts} > ${cap} THEN ${cap} WHEN ${pts} < ${neg} THEN ${neg} ELSE ${pts} END)`;
+            }
+            // The points read the row's flag, computed once in the step before.
+            first.push({ col: f, expr: fires, temp: true });
+            byCategory.get(row.category)!.push(`(CASE WHEN ${f} THEN ${pts} ELSE 0 END)`);
+          } else {
+            let pts = round2(row.points);
+            if (row.cap !== undefined) pts = Math.min(row.cap, Math.max(-row.cap, pts));
+            first.push({ col: f, expr: when, temp: true });
+            byCategory.get(row.category)!.push(`(CASE WHEN ${f} THEN ${P.num(pts)} ELSE 0 END)`);
+          }
+          hits.push({ when: f, key: Number(keyOf(n.id, row.id)) });
+        });
+        const totals = SCORE_CATEGORIES.map((category) => {
+          const total = `(${['CAST(0 AS ' + d.float + ')', ...byCategory.get(category)!].join(' + ')})`;
+          const capValue = n.data.categoryCaps?.[category];
+          if (capValue === undefined) return total;
+          const cap = P.num(capValue);
+          const neg = P.num(-capValue);
+          return `(CASE WHEN ${total} > ${cap} THEN ${cap} WHEN ${total} < ${neg} THEN ${neg} ELSE ${total} END)`;
+        });
+        const sum = `(${['CAST(0 AS ' + d.float + ')', ...totals].join(' + ')})`;
+        const s = scoreSteps(k, def, `${scoreCol.get(def.id)} + ${sum}`);
+        const [rawStep, roundStep] = s.before;
         return {
           index: k,
           steps: [
             first,
-            [
-              ...tagSets(indexes),
-              ...fired(hit, true),
-              move(
-                route.length
-                  ? `(CASE ${route.join(' ')} ELSE ${target(n.id, 'default')} END)`
-                  : target(n.id, 'default'),
-              ),
-            ],
+            rawStep!,
+            roundStep!,
+            [s.last, ...fired(hits), move(target(n.id, 'next'))],
           ],
         };
       }
-      // collect: every matching row, later rows' tags win
-      const hits = data.rows.map((row, i) => ({ when: m(i), key: Number(keyOf(n.id, row.id)) }));
-      const last = [...tagSets([...indexes].reverse()), ...fired(hits), move(target(n.id, 'next'))];
-      const def = data.score === undefined ? undefined : scoreDefs.get(data.score);
-      const scoring = def !== undefined && data.rows.some((r) => r.points !== undefined);
-      if (!scoring || !def) return { index: k, steps: [first, last] };
-      const sum = `(${[
-        `CAST(0 AS ${d.float})`,
-        ...data.rows.flatMap((row, i) =>
-          row.points === undefined
-            ? []
-            : [`(CASE WHEN ${m(i)} THEN ${P.num(round2(row.points))} ELSE 0 END)`],
-        ),
-      ].join(' + ')})`;
-      const s = scoreSteps(k, def, `${scoreCol.get(def.id)} + ${sum}`);
-      return { index: k, steps: [first, s.before[0]!, s.before[1]!, [s.last, ...last]] };
-    }
-  };
 
-  // Compile every reachable node, grouped by depth.
-  const layers = new Map<number, NodeSteps[]>();
-  for (const id of queue) {
-    const node = graph.nodes.get(id)!;
-    const dep = depth.get(id)!;
-    let layer = layers.get(dep);
-    if (!layer) layers.set(dep, (layer = []));
+      function tableSteps(n: NodeOf<'table'>, k: number): NodeSteps {
+        const { data } = n;
+        const inputs = data.inputs.map((input) => operandSql(input.operand));
+        const rowMatch = (cells: (typeof data.rows)[number]['cells']) => {
+          const parts = cells.flatMap((cell, i) => {
+            const input = inputs[i];
+            if (cell.op === 'any' || !input) return [];
+            return [compareSql(input.type, cell.op, input.sql, cell.value)];
+          });
+          return parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`;
+        };
+        const first: { col: string; expr: string; temp: boolean }[] = data.rows.map((row, i) => ({
+          col: `${p}x${k}_m${i}`,
+          expr: rowMatch(row.cells),
+          temp: true,
+        }));
+        const m = (i: number) => `${p}x${k}_m${i}`;
+        const tagSets = (rowOrder: number[]) => {
+          const out: { col: string; expr: string; temp: boolean }[] = [];
+          for (const [tag, col] of tagCol) {
+            const whens: string[] = [];
+            for (const i of rowOrder) {
+              const assigned = (data.rows[i]!.tags ?? []).filter((t) => t.tag === tag);
+              if (assigned.length === 0) continue;
+              const norm = toText(assigned[assigned.length - 1]!.value);
+              whens.push(
+                `WHEN ${m(i)} THEN ${norm === undefined ? `CAST(NULL AS ${d.text})` : P.text(norm)}`,
+              );
+            }
+            if (whens.length)
+              out.push({ col, expr: `(CASE ${whens.join(' ')} ELSE ${col} END)`, temp: false });
+          }
+          return out;
+        };
+        const indexes = data.rows.map((_, i) => i);
+        if (data.hitPolicy === 'first') {
+          const route = data.rows.map((row, i) => `WHEN ${m(i)} THEN ${target(n.id, row.id)}`);
+          const hit = data.rows.map((row, i) => ({ when: m(i), key: Number(keyOf(n.id, row.id)) }));
+          return {
+            index: k,
+            steps: [
+              first,
+              [
+                ...tagSets(indexes),
+                ...fired(hit, true),
+                move(
+                  route.length
+                    ? `(CASE ${route.join(' ')} ELSE ${target(n.id, 'default')} END)`
+                    : target(n.id, 'default'),
+                ),
+              ],
+            ],
+          };
+        }
+        // collect: every matching row, later rows' tags win
+        const hits = data.rows.map((row, i) => ({ when: m(i), key: Number(keyOf(n.id, row.id)) }));
+        const last = [
+          ...tagSets([...indexes].reverse()),
+          ...fired(hits),
+          move(target(n.id, 'next')),
+        ];
+        const def = data.score === undefined ? undefined : scoreDefs.get(data.score);
+        const scoring = def !== undefined && data.rows.some((r) => r.points !== undefined);
+        if (!scoring || !def) return { index: k, steps: [first, last] };
+        const sum = `(${[
+          `CAST(0 AS ${d.float})`,
+          ...data.rows.flatMap((row, i) =>
+            row.points === undefined
+              ? []
+              : [`(CASE WHEN ${m(i)} THEN ${P.num(round2(row.points))} ELSE 0 END)`],
+          ),
+        ].join(' + ')})`;
+        const s = scoreSteps(k, def, `${scoreCol.get(def.id)} + ${sum}`);
+        return { index: k, steps: [first, s.before[0]!, s.before[1]!, [s.last, ...last]] };
+      }
+    };
+
+    // Compile every reachable node, grouped by depth.
+    const layers = new Map<number, NodeSteps[]>();
+    for (const id of queue) {
+      const node = graph.nodes.get(id)!;
+      const dep = depth.get(id)!;
+      let layer = layers.get(dep);
+      if (!layer) layers.set(dep, (layer = []));
+      try {
+        layer.push(compileNode(node, nodeIndex.get(id)!));
+      } catch (e) {
+        if (e instanceof Unsupported && e.nodeId === undefined)
+          throw new Unsupported(e.message, id);
+        throw e;
+      }
+    }
+
+    // State columns carried through the chain; the rule keys that fired are bits of BIGINT words.
+    const maskCols = Array.from(
+      { length: Math.ceil(side.tallyKeys.length / 63) },
+      (_, w) => `${p}fm${w}`,
+    );
+    return {
+      side,
+      layers,
+      scoreDefs,
+      scoreCol,
+      maskCols,
+      stateCols: [...scoreCol.values(), ...tagCol.values(), `${p}stage`, `${p}cur`, ...maskCols],
+      initial: [
+        ...[...scoreDefs.values()].map(
+          (def) => `${P.num(initialScore(def))} AS ${scoreCol.get(def.id)}`,
+        ),
+        ...[...tagCol.values()].map((c) => `CAST(NULL AS ${d.text}) AS ${c}`),
+        `CAST(NULL AS ${d.text}) AS ${p}stage`,
+        `${graph.start ? nodeIndex.get(graph.start.id) : 'NULL'} AS ${p}cur`,
+        ...maskCols.map((c) => `${bigint(0n)} AS ${c}`),
+      ],
+    };
+  };
+  const walks = sides.map((side, i) => {
     try {
-      layer.push(compileNode(node, nodeIndex.get(id)!));
+      return walk(side);
     } catch (e) {
-      if (e instanceof Unsupported && e.nodeId === undefined) throw new Unsupported(e.message, id);
+      if (e instanceof Unsupported) e.side = i;
       throw e;
     }
-  }
+  });
 
-  // State columns carried through the chain; the rule keys that fired are bits of BIGINT words.
-  const maskCols = Array.from({ length: Math.ceil(tallyKeys.length / 63) }, (_, w) => `fm${w}`);
   const stateCols = [
     'lead_id',
+    ...carry.map(([name]) => name),
     ...[...fields.values()].map((f) => f.col),
     ...[...eventAggs.values()].map((e) => e.name),
     ...(options.asOf === undefined ? ['now_ms'] : []),
-    ...scoreCol.values(),
-    ...tagCol.values(),
-    'stage',
-    'cur',
-    ...maskCols,
+    ...walks.flatMap((w) => w.stateCols),
   ];
 
-  // The first projection: lead id, fields, event aggregates, initial state.
+  // The first projection: lead id, carried columns, fields, event aggregates, initial state.
   const idCol = quoteIdent(options.leadIdColumn ?? 'id');
   const initial = [
     `l.${idCol} AS lead_id`,
+    ...carry.map(([name, column]) => `l.${quoteIdent(column)} AS ${name}`),
     ...fieldColumns,
     ...[...eventAggs.values()].map((e) =>
       e.zero ? `COALESCE(ev.${e.name}, 0) AS ${e.name}` : `ev.${e.name} AS ${e.name}`,
     ),
     ...(options.asOf === undefined ? [`${d.nowMs} AS now_ms`] : []),
-    ...[...scoreDefs.values()].map(
-      (def) => `${P.num(initialScore(def))} AS ${scoreCol.get(def.id)}`,
-    ),
-    ...[...tagCol.values()].map((c) => `CAST(NULL AS ${d.text}) AS ${c}`),
-    `CAST(NULL AS ${d.text}) AS stage`,
-    `${graph.start ? nodeIndex.get(graph.start.id) : 'NULL'} AS cur`,
-    ...maskCols.map((c) => `${bigint(0n)} AS ${c}`),
+    ...walks.flatMap((w) => w.initial),
   ];
   let from = `${options.leadsRelation} AS l`;
   if (eventAggs.size > 0) {
@@ -1000,7 +1176,8 @@ function generateSql(
       props: 'props',
     };
     const nowInner = options.asOf === undefined ? d.nowMs : now;
-    const columns = `${quoteIdent(c.leadId)} AS lid, ${quoteIdent(c.type)} AS ty, ${d.epochMs(quoteIdent(c.time))} AS ms, ${quoteIdent(c.props)} AS pr`;
+    const lid = options.eventsOfLead ? `l.${idCol}` : quoteIdent(c.leadId);
+    const columns = `${lid} AS lid, ${quoteIdent(c.type)} AS ty, ${d.epochMs(quoteIdent(c.time))} AS ms, ${quoteIdent(c.props)} AS pr`;
     let read = `SELECT ${[columns, ...propTyped].join(', ')} FROM ${options.eventsRelation}`;
     if (!d.pg && jsonKeys.size > 0) {
       const types = [...jsonEvents].map((e) => P.text(e)).join(', ');
@@ -1011,46 +1188,55 @@ function generateSql(
     const aggs = [...eventAggs.values()].map(
       (e) => `${e.sql.replaceAll('now_ms', nowInner)} AS ${e.name}`,
     );
-    from += ` LEFT JOIN (SELECT x.lid, ${aggs.join(', ')} FROM (${inner}) AS x WHERE x.ms <= ${nowInner} GROUP BY x.lid) AS ev ON ev.lid = l.${idCol}`;
+    from += options.eventsOfLead
+      ? ` LEFT JOIN LATERAL (SELECT ${aggs.join(', ')} FROM (${inner}) AS x WHERE x.ms <= ${nowInner}) AS ev ON TRUE`
+      : ` LEFT JOIN (SELECT x.lid, ${aggs.join(', ')} FROM (${inner}) AS x WHERE x.ms <= ${nowInner} GROUP BY x.lid) AS ev ON ev.lid = l.${idCol}`;
   }
   let sql = `SELECT ${initial.join(', ')} FROM ${from}`;
 
-  // One projection per step of each depth.
-  for (const dep of [...layers.keys()].sort((a, b) => a - b)) {
-    const nodes = layers.get(dep)!;
-    const stepCount = Math.max(...nodes.map((n) => n.steps.length));
-    const temps: string[] = [];
-    for (let s = 0; s < stepCount; s++) {
-      const assigns = new Map<string, { k: number; expr: string; temp: boolean }[]>();
-      for (const n of nodes) {
-        // Right-aligned: every node moves its leads in the layer's last step.
-        const step = n.steps[s - (stepCount - n.steps.length)];
-        for (const a of step ?? []) {
-          let list = assigns.get(a.col);
-          if (!list) assigns.set(a.col, (list = []));
-          list.push({ k: n.index, expr: a.expr, temp: a.temp });
+  // One projection per step of each depth, side after side.
+  for (const { side, layers } of walks) {
+    const cur = `${side.prefix}cur`;
+    for (const dep of [...layers.keys()].sort((a, b) => a - b)) {
+      const nodes = layers.get(dep)!;
+      const stepCount = Math.max(...nodes.map((n) => n.steps.length));
+      const temps: string[] = [];
+      for (let s = 0; s < stepCount; s++) {
+        const assigns = new Map<string, { k: number; expr: string; temp: boolean }[]>();
+        for (const n of nodes) {
+          // Right-aligned: every node moves its leads in the layer's last step.
+          const step = n.steps[s - (stepCount - n.steps.length)];
+          for (const a of step ?? []) {
+            let list = assigns.get(a.col);
+            if (!list) assigns.set(a.col, (list = []));
+            list.push({ k: n.index, expr: a.expr, temp: a.temp });
+          }
         }
+        const cols = [...stateCols, ...temps].map((col) => {
+          const list = assigns.get(col);
+          if (!list) return col;
+          return `(CASE ${cur} ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} ELSE ${col} END) AS ${col}`;
+        });
+        for (const [col, list] of assigns) {
+          if (stateCols.includes(col) || temps.includes(col)) continue;
+          cols.push(
+            `(CASE ${cur} ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} END) AS ${col}`,
+          );
+          temps.push(col);
+        }
+        sql = `SELECT ${cols.join(', ')} FROM (${sql}${d.fence}) AS q`;
       }
-      const cols = [...stateCols, ...temps].map((col) => {
-        const list = assigns.get(col);
-        if (!list) return col;
-        return `(CASE cur ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} ELSE ${col} END) AS ${col}`;
-      });
-      for (const [col, list] of assigns) {
-        if (stateCols.includes(col) || temps.includes(col)) continue;
-        cols.push(
-          `(CASE cur ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} END) AS ${col}`,
-        );
-        temps.push(col);
-      }
-      sql = `SELECT ${cols.join(', ')} FROM (${sql}${d.fence}) AS q`;
     }
   }
+  return { sql, walks, P, d };
+}
 
+/** The output column of each score: `score:<id>`, or `score_<n>` where that name cannot be. */
+function scoreColumnNames(scoreIds: Iterable<string>): Record<string, string> {
   const scoreColumns: Record<string, string> = {};
   const taken = new Set(['lead_id', 'stage', 'fired']);
   let i = 0;
-  for (const id of scoreDefs.keys()) {
+  for (const id of scoreIds) {
     let name = `score:${id}`;
     if (
       new TextEncoder().encode(name).length > 63 ||
@@ -1067,12 +1253,36 @@ function generateSql(
     });
     i++;
   }
+  return scoreColumns;
+}
+
+function generateSql(
+  workflow: Workflow,
+  catalog: CatalogIndex,
+  options: SqlCompileOptions,
+  tallyKeys: readonly TallyKey[],
+) {
+  const chain = generateChain(
+    [
+      {
+        workflow,
+        catalog,
+        tallyKeys,
+        columns: options.columns,
+        eventPropColumns: options.eventPropColumns,
+        prefix: '',
+      },
+    ],
+    options,
+  );
+  const { scoreDefs, scoreCol } = chain.walks[0]!;
+  const scoreColumns = scoreColumnNames(scoreDefs.keys());
   const out = [
     'lead_id',
     'stage',
     ...[...scoreDefs.keys()].map((id) => `${scoreCol.get(id)} AS ${quoteIdent(scoreColumns[id]!)}`),
-    `${firedList(d, tallyKeys.length)} AS fired`,
+    `${firedList(chain.d, tallyKeys.length)} AS fired`,
   ];
-  sql = `SELECT ${out.join(', ')} FROM (${sql}) AS q`;
-  return { ...P.finish(sql), scoreColumns, ruleKeys: [...tallyKeys] };
+  const sql = `SELECT ${out.join(', ')} FROM (${chain.sql}) AS q`;
+  return { ...chain.P.finish(sql), scoreColumns, ruleKeys: [...tallyKeys] };
 }

@@ -1,6 +1,10 @@
 export {
   compileSql,
+  compileSqlSides,
   normalizedColumnSql,
+  type SqlSide,
+  type SqlSideColumns,
+  type CompileSqlSidesResult,
   type SqlDialect,
   type SqlCompileOptions,
   type CompileSqlResult,
