@@ -2,14 +2,21 @@
  * npx tsx bench/sql-speed.ts — a quick timing of compileSql's query for the default workflow in
  * DuckDB (not part of `npm run bench`): N generated leads (default 200,000) written as CSV and
  * loaded as `accord simulate` loads files, then the query run without and with the events (best
- * of three, with a checksum of the output so a change that alters answers shows). DIR=<dir> reuses
+ * of three, with a checksum of the output so a change that alters answers shows), and both
+ * versions of bench:warehouse in one query as simulations run them. DIR=<dir> reuses
  * the CSV files of an earlier run; EXPLAIN=1 prints DuckDB's profile of the query with events.
  */
 import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultCatalog, defaultWorkflow, leadBatches, parseWorkflow } from '@accord/engine';
-import { compileSide, loadLeadFiles, openDuckDb } from '@accord/api/warehouse/duckdb-simulation';
+import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
+import {
+  compileBothSides,
+  compileSide,
+  loadLeadFiles,
+  openDuckDb,
+} from '@accord/api/warehouse/duckdb-simulation';
 import { SIM_AS_OF } from './simulate-lane';
 
 const N = Number(process.env.N ?? 200_000);
@@ -53,7 +60,17 @@ const noEv = compileSide(side, { ...table, events: undefined }, SIM_AS_OF, 'x');
 await duck.connection.run(
   `CREATE OR REPLACE TEMP TABLE accord_no_events (lead_id BIGINT, type VARCHAR, "at" TIMESTAMPTZ, props JSON)`,
 );
-const time = async (name: string, q: { sql: string; params: readonly unknown[] }) => {
+const both = compileBothSides(
+  side,
+  { workflow: lowerMqlThreshold(defaultWorkflow()), catalog: defaultCatalog },
+  table,
+  SIM_AS_OF,
+);
+const time = async (
+  name: string,
+  q: { sql: string; params: readonly unknown[] },
+  checks = `sum(hash(stage)) AS h1, sum(hash(list_sort(fired))) AS h2, sum(hash(q."score:fit", q."score:engagement")) AS h3`,
+) => {
   let best = Infinity;
   let cpu = Infinity;
   let check = '';
@@ -61,7 +78,7 @@ const time = async (name: string, q: { sql: string; params: readonly unknown[] }
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const r = await duck.connection.runAndReadAll(
-      `SELECT count(*) AS n, sum(hash(stage)) AS h1, sum(hash(list_sort(fired))) AS h2, sum(hash(q."score:fit", q."score:engagement")) AS h3 FROM (${q.sql}) AS q`,
+      `SELECT count(*) AS n, ${checks} FROM (${q.sql}) AS q`,
       q.params as never,
     );
     best = Math.min(best, performance.now() - t0);
@@ -75,6 +92,13 @@ const time = async (name: string, q: { sql: string; params: readonly unknown[] }
 };
 await time('no events', noEv);
 await time('events', withEv);
+const [b, c] = [both.baseline, both.candidate];
+await time(
+  'both versions in one query, events',
+  both,
+  `sum(hash(${b.stage}, ${c.stage})) AS h1, sum(hash(${[...b.firedWords, ...c.firedWords].join(', ')})) AS h2, ` +
+    `sum(hash(${[...Object.values(b.scoreColumns), ...Object.values(c.scoreColumns)].join(', ')})) AS h3`,
+);
 if (process.env.EXPLAIN) {
   const r = await duck.connection.runAndReadAll(
     `EXPLAIN ANALYZE ${withEv.sql}`,

@@ -748,8 +748,28 @@ function generateChain(
     }
   }
 
+  // Tests of the lead alone (fields, events) that several sides make alike: computed once for
+  // every lead, in a projection of their own (`d…`); a side's own stay inline where it tests them.
+  const sharedPredicates: { sql: string; sides: Set<number> }[] = [];
+  const predicateIndex = new Map<string, number>();
+  const sharedPredicate = (side: number, sql: string) => {
+    let i = predicateIndex.get(sql);
+    if (i === undefined)
+      predicateIndex.set(sql, (i = sharedPredicates.push({ sql, sides: new Set() }) - 1));
+    sharedPredicates[i]!.sides.add(side);
+    return `\uE001${i}\uE001`;
+  };
+  const leadOnly = (q: Predicate): boolean =>
+    isComparison(q)
+      ? q.operand.kind === 'field' || q.operand.kind === 'events'
+      : 'not' in q
+        ? leadOnly(q.not)
+        : 'all' in q
+          ? q.all.every(leadOnly)
+          : q.any.every(leadOnly);
+
   /** A side's walk: its state columns, their initial values, and its nodes' steps by depth. */
-  const walk = (side: SqlSideSpec) => {
+  const walk = (side: SqlSideSpec, index: number) => {
     const p = side.prefix;
     const graph = buildGraph(side.workflow);
     const reachable = reachableFrom(graph, graph.start?.id);
@@ -818,14 +838,21 @@ function generateChain(
         }
       }
     };
-    const holds = (p: Predicate): string => {
-      if (isComparison(p)) {
-        const { sql, type } = operandSql(p.operand);
-        return compareSql(type, p.op, sql, p.value);
+    const build = (q: Predicate, rec: (q: Predicate) => string): string => {
+      if (isComparison(q)) {
+        const { sql, type } = operandSql(q.operand);
+        return compareSql(type, q.op, sql, q.value);
       }
-      if ('not' in p) return `(NOT ${holds(p.not)})`;
-      if ('all' in p) return p.all.length === 0 ? 'TRUE' : `(${p.all.map(holds).join(' AND ')})`;
-      return p.any.length === 0 ? 'FALSE' : `(${p.any.map(holds).join(' OR ')})`;
+      if ('not' in q) return `(NOT ${rec(q.not)})`;
+      if ('all' in q) return q.all.length === 0 ? 'TRUE' : `(${q.all.map(rec).join(' AND ')})`;
+      return q.any.length === 0 ? 'FALSE' : `(${q.any.map(rec).join(' OR ')})`;
+    };
+    const holdsHere = (q: Predicate): string => build(q, holdsHere);
+    // A test of the lead alone goes to the shared predicates (computed once if sides share it).
+    const holds = (q: Predicate): string => {
+      if (sides.length < 2 || !leadOnly(q)) return build(q, holds);
+      const sql = holdsHere(q);
+      return sql === 'TRUE' || sql === 'FALSE' ? sql : sharedPredicate(index, sql);
     };
 
     /** The score after adding `raw` and clamping, in steps so no expression repeats a long one. */
@@ -1137,7 +1164,7 @@ function generateChain(
   };
   const walks = sides.map((side, i) => {
     try {
-      return walk(side);
+      return walk(side, i);
     } catch (e) {
       if (e instanceof Unsupported) e.side = i;
       throw e;
@@ -1152,6 +1179,8 @@ function generateChain(
     ...(options.asOf === undefined ? ['now_ms'] : []),
     ...walks.flatMap((w) => w.stateCols),
   ];
+  const shared = sharedPredicates.flatMap((s, i) => (s.sides.size > 1 ? [i] : []));
+  stateCols.push(...shared.map((i) => `d${i}`));
 
   // The first projection: lead id, carried columns, fields, event aggregates, initial state.
   const idCol = quoteIdent(options.leadIdColumn ?? 'id');
@@ -1193,6 +1222,8 @@ function generateChain(
       : ` LEFT JOIN (SELECT x.lid, ${aggs.join(', ')} FROM (${inner}) AS x WHERE x.ms <= ${nowInner} GROUP BY x.lid) AS ev ON ev.lid = l.${idCol}`;
   }
   let sql = `SELECT ${initial.join(', ')} FROM ${from}`;
+  if (shared.length)
+    sql = `SELECT q.*, ${shared.map((i) => `${sharedPredicates[i]!.sql} AS d${i}`).join(', ')} FROM (${sql}${d.fence}) AS q`;
 
   // One projection per step of each depth, side after side.
   for (const { side, layers } of walks) {
@@ -1228,6 +1259,12 @@ function generateChain(
       }
     }
   }
+  // Each test of the lead: its shared column, or its SQL where only one side makes it. (Quoted
+  // identifiers and literals are copied whole: a name may hold the marker characters.)
+  const isShared = new Set(shared);
+  sql = sql.replace(/"(?:[^"]|"")*"|'(?:[^']|'')*'|\uE001(\d+)\uE001/g, (whole, i?: string) =>
+    i === undefined ? whole : isShared.has(Number(i)) ? `d${i}` : sharedPredicates[Number(i)]!.sql,
+  );
   return { sql, walks, P, d };
 }
 
