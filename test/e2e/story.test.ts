@@ -97,40 +97,33 @@ describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromiu
     return { context, page };
   }
 
-  it('#15: edit, a teammate’s concurrent edit merged, propose, sign-offs, simulate, publish, REST, rollback, audit', async () => {
-    // 1. Marketing and sales open the same draft; marketing changes a row and saves.
+  it('#15: edit together with a teammate live (#20), propose, sign-offs, simulate, publish, REST, rollback, audit', async () => {
+    // 1. Marketing and sales open the same draft at once (#20): each sees the other there.
     const { page: maya } = await person('marketing@acme.test');
-    const { context: samContext, page: sam } = await person('sales@acme.test');
+    const { page: sam } = await person('sales@acme.test');
     await openEditor(maya);
     await openEditor(sam);
-    // Sales' tab does not hear of marketing's save before sales edits (the revision check
-    // that would load it is held back), so sales edits the draft as it was before that save.
-    const revisionChecks = (url: URL) => url.pathname.endsWith('/trpc/draft.revision');
-    await samContext.route(revisionChecks, (route) => route.abort());
-    await (await fitRowPoints(maya, EXECUTIVE.id)).fill(String(EXECUTIVE.to));
-    await maya.keyboard.press('Control+s');
-    await saved(maya);
-    await screenshot(maya, 'story-01-edit');
+    await eventually(() => maya.getByTestId('presence').getAttribute('aria-label')).toBe(
+      'In this draft: Sam Sales',
+    );
+    await eventually(() => sam.getByTestId('presence').getAttribute('aria-label')).toBe(
+      'In this draft: Maya Marketing',
+    );
 
-    // 2. Sales edits another row of the same step: refused as stale, merged, saved; both stay.
-    expect(await pointsOf(sam, EXECUTIVE.id)).toBe(EXECUTIVE.from);
-    await (await fitRowPoints(sam, DIRECTOR.id)).fill(String(DIRECTOR.to));
-    await sam.keyboard.press('Control+s');
-    await eventually(() => sam.getByTestId('draft-notice').textContent()).toMatch(
-      /^Maya Marketing \(marketing\) saved revision \d+ while you were editing; your edits were merged with theirs and nothing was lost\./,
-    );
-    await saved(sam);
-    expect(await sam.getByTestId('conflict-dialog').count()).toBe(0);
-    expect(await pointsOf(sam, EXECUTIVE.id)).toBe(EXECUTIVE.to);
-    expect(await pointsOf(sam, DIRECTOR.id)).toBe(DIRECTOR.to);
-    await screenshot(sam, 'story-02-merge');
-    await samContext.unroute(revisionChecks);
-    // Marketing's open editor loads sales' save by itself and says whose it is.
-    await eventually(() => maya.getByTestId('draft-notice').textContent()).toMatch(
-      /^Sam Sales \(sales\) saved a newer draft — now showing revision \d+\./,
-    );
-    expect(await pointsOf(maya, EXECUTIVE.id)).toBe(EXECUTIVE.to);
-    expect(await pointsOf(maya, DIRECTOR.id)).toBe(DIRECTOR.to);
+    // 2. Both change a row of the same step at the same time: each sees the other's edit live,
+    // and the server stores both.
+    const mayaBox = await fitRowPoints(maya, EXECUTIVE.id);
+    const samBox = await fitRowPoints(sam, DIRECTOR.id);
+    expect(await mayaBox.inputValue()).toBe(String(EXECUTIVE.from));
+    expect(await samBox.inputValue()).toBe(String(DIRECTOR.from));
+    await Promise.all([mayaBox.fill(String(EXECUTIVE.to)), samBox.fill(String(DIRECTOR.to))]);
+    for (const page of [maya, sam]) {
+      await eventually(() => pointsOf(page, EXECUTIVE.id)).toBe(EXECUTIVE.to);
+      await eventually(() => pointsOf(page, DIRECTOR.id)).toBe(DIRECTOR.to);
+      await saved(page);
+    }
+    await screenshot(maya, 'story-01-edit');
+    await screenshot(sam, 'story-02-together');
 
     // 3. Marketing proposes the draft as version 2 with a change note.
     await maya.getByTestId('propose').click();
@@ -272,6 +265,18 @@ describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromiu
       `${FIT} › ${EXECUTIVE.label} › points: ${EXECUTIVE.from} → ${EXECUTIVE.to}`,
     );
     expect(log).toContain(`${FIT} › ${DIRECTOR.label} › points: ${DIRECTOR.from} → ${DIRECTOR.to}`);
+    // Made at the same time, each change is credited to its author (#20). (Edits to one step
+    // that the server persists in one batch credit every author of that step with all of them.)
+    const authorsOf = async (change: string) =>
+      (
+        await table.locator('tr', { hasText: change }).locator('td:nth-child(3)').allTextContents()
+      ).map((actor) => actor.replace(/<.*$/, ''));
+    expect(
+      await authorsOf(`${EXECUTIVE.label} › points: ${EXECUTIVE.from} → ${EXECUTIVE.to}`),
+    ).toContain('Maya Marketing');
+    expect(
+      await authorsOf(`${DIRECTOR.label} › points: ${DIRECTOR.from} → ${DIRECTOR.to}`),
+    ).toContain('Sam Sales');
     expect(log).toContain(`Proposed version 2 for sign-off: “${CHANGE_NOTE}”`);
     expect(log).toContain('Approved version 2: “Mia Marketing agrees.”');
     expect(log).toContain('Approved version 2: “Sol Sales agrees.”');
