@@ -314,11 +314,13 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
   it('#20: simultaneous edits to different rows and to the same row converge on all three', async () => {
     // Different rows of Fit, at the same moment: both edits reach every page. The time is
     // from each person's typing to the last page showing it.
+    const rowBoxes = [
+      await pointsBox(maya, 'title_executive'),
+      await pointsBox(sam, 'title_director'),
+    ];
     await record(everyone, ['title_executive', 'title_director']);
-    await Promise.all([
-      setPoints(maya, 'title_executive', 25),
-      setPoints(sam, 'title_director', 18),
-    ]);
+    await Promise.all([rowBoxes[0]!.fill('25'), rowBoxes[1]!.fill('18')]);
+    for (const box of rowBoxes) await box.blur();
     await untilEveryPage(
       everyone,
       ['title_executive', 'title_director'],
