@@ -6,7 +6,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { browserAvailable, browserSuite, screenshot } from './harness';
+import { browserAvailable, browserSuite, screenshot, signIn } from './harness';
 
 /**
  * Issue #20: marketing, sales and the auditor in one draft at once, each in their own browser
@@ -221,11 +221,7 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(`${email}: ${e.message}`));
-    await page.goto(`${suite.app.url}/signin`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('accord-demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/workflows$/);
+    await signIn(page, suite.app.url, email);
     await openEditor(page);
     await openFit(page);
     return page;
