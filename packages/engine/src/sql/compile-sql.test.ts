@@ -4,7 +4,7 @@ import { compile } from '../compile/compile';
 import { defaultWorkflow } from '../defaults/default-workflow';
 import { parseWorkflow } from '../schema/parse-workflow';
 import type { Workflow } from '../schema/workflow';
-import { compileSql } from './compile-sql';
+import { compileSql, compileSqlSides } from './compile-sql';
 
 const workflow = (): Workflow => {
   const parsed = parseWorkflow(defaultWorkflow());
@@ -61,6 +61,33 @@ describe('compileSql', () => {
     expect(json.sql).toMatch(/jsonb_typeof/);
     expect(typed.sql).not.toMatch(/jsonb_typeof/);
     expect(typed.sql).toMatch(/"prop:path"/);
+  });
+
+  it('reads each field, event aggregate and test of the lead once for two workflows in one query', () => {
+    const one = compileSql(workflow(), defaultCatalog, options);
+    const side = { workflow: workflow(), catalog: defaultCatalog };
+    const both = compileSqlSides([side, side], { ...options, carry: { position: 'position' } });
+    if (!one.ok || !both.ok) throw new Error('compile');
+    const count = (sql: string, pattern: RegExp) => sql.match(pattern)?.length ?? 0;
+    expect(count(both.sql, / AS f\d+\b/g)).toBe(count(one.sql, / AS f\d+\b/g));
+    expect(count(both.sql, /FILTER \(WHERE/g)).toBe(count(one.sql, /FILTER \(WHERE/g));
+    expect(count(one.sql, / AS d\d+\b/g)).toBe(0);
+    expect(count(both.sql, / AS d\d+\b/g)).toBeGreaterThan(10);
+    expect(both.sql).toMatch(/^SELECT lead_id, k_position AS position, w0_stage/);
+    expect(both.sides.map((s) => [s.stage, s.firedWords])).toEqual([
+      ['w0_stage', ['w0_fm0']],
+      ['w1_stage', ['w1_fm0']],
+    ]);
+    expect(both.sides[1]!.ruleKeys).toEqual(one.ruleKeys);
+    expect(Object.keys(both.sides[0]!.scoreColumns)).toEqual(Object.keys(one.scoreColumns));
+  });
+
+  it('refuses a carried column name that could stand for another column', () => {
+    const side = { workflow: workflow(), catalog: defaultCatalog };
+    for (const name of ['w0_stage', 'lead_id', 'Position', 'a"b'])
+      expect(() => compileSqlSides([side], { ...options, carry: { [name]: 'x' } })).toThrow(
+        RangeError,
+      );
   });
 
   it('refuses, by name, what SQL cannot do exactly and what does not validate', () => {

@@ -176,6 +176,14 @@ function dialectOf(dialect: SqlDialect) {
       pg
         ? `(CASE WHEN strpos(${x}, '@') > 0 THEN nullif(reverse(split_part(reverse(${x}), '@', 1)), '') END)`
         : `(CASE WHEN contains(${x}, '@') THEN nullif(string_split(${x}, '@')[-1], '') END)`,
+    /**
+     * An aggregate over the events passing a test. DuckDB: the value only where the test holds (a
+     * plain aggregate ignoring NULLs, the same answer; its FILTER clause is several times slower).
+     */
+    filtered: (agg: 'count' | 'sum' | 'min' | 'max' | 'avg', value: string, test: string) =>
+      pg
+        ? `${agg}(${value}) FILTER (WHERE ${test})`
+        : `${agg}(CASE WHEN ${test} THEN ${agg === 'count' ? 1 : value} END)`,
     /** A JSON property by a bound key: its kind and its text. */
     jsonKind: (json: string, key: string) =>
       pg ? `jsonb_typeof(${json} -> ${key})` : `json_type(${json}, ${key})`,
@@ -589,16 +597,16 @@ function generateChain(
     const { agg, event, prop } = operand;
     const sql = (() => {
       const f = filterSql(side, operand);
-      if (agg === 'count') return `count(*) FILTER (WHERE ${f})`;
-      if (agg === 'first') return `min(x.ms) FILTER (WHERE ${f})`;
-      if (agg === 'last') return `max(x.ms) FILTER (WHERE ${f})`;
+      if (agg === 'count') return d.filtered('count', '*', f);
+      if (agg === 'first') return d.filtered('min', 'x.ms', f);
+      if (agg === 'last') return d.filtered('max', 'x.ms', f);
       if (prop === undefined) return agg === 'sum' ? `0` : `CAST(NULL AS ${d.float})`;
       if (side.catalog.events.get(event)?.props.get(prop)?.type !== 'number')
         throw new Unsupported(
           `the ${agg} of '${prop}', which the catalog does not type as a number`,
         );
       const x = propValue(side, event, prop, 'number');
-      return `${agg}(${x}) FILTER (WHERE ${f})`;
+      return d.filtered(agg, x, f);
     })();
     return eventAgg(agg === 'count' || agg === 'sum', sql);
   };
@@ -995,16 +1003,17 @@ function generateChain(
           const f = `${p}x${k}_f${i}`;
           const when = row.when === undefined ? 'TRUE' : holds(row.when);
           if (row.perEvent) {
-            const count = eventAgg(
-              true,
-              `count(*) FILTER (WHERE ${filterSql(side, row.perEvent)})`,
-            );
+            const count = eventAgg(true, d.filtered('count', '*', filterSql(side, row.perEvent)));
             const w =
               row.decayHalfLifeDays === undefined
                 ? count
                 : eventAgg(
                     true,
-                    `sum(exp((x.ms - ${now}) * ${P.num(decayRate(row.decayHalfLifeDays))})) FILTER (WHERE ${filterSql(side, row.perEvent)})`,
+                    d.filtered(
+                      'sum',
+                      `exp((x.ms - ${now}) * ${P.num(decayRate(row.decayHalfLifeDays))})`,
+                      filterSql(side, row.perEvent),
+                    ),
                   );
             const fires = `(${count} > 0 AND ${when})`;
             let pts = round2Sql(`${P.num(row.points)} * ${w}`);
