@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { freshId } from '../doc-ops';
 
 /** A labelled form row. */
 export function Field(props: { label: string; hint?: ReactNode; children: ReactNode }) {
@@ -65,10 +66,12 @@ export function replaceAt<T>(items: readonly T[], index: number, item: T): T[] {
   return items.map((x, i) => (i === index ? item : x));
 }
 
-/** A fresh id for a list item (case, row, criterion) that its siblings do not use. */
+/**
+ * A fresh id for a list item (case, row, criterion) that its siblings do not use. Random, not
+ * counted: two people adding a row to the same step at once must not both make `row_4`.
+ */
 export function freshItemId(prefix: string, items: readonly { id: string }[]): string {
-  const taken = new Set(items.map((i) => i.id));
-  for (let n = items.length + 1; ; n++) if (!taken.has(`${prefix}_${n}`)) return `${prefix}_${n}`;
+  return freshId(prefix, new Set(items.map((i) => i.id)));
 }
 
 /** A signed number of points as a sales leader reads it: +10, −20. */
