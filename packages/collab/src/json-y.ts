@@ -9,12 +9,24 @@ const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
+ * A non-empty list of plain values (a `between`'s bounds, an `in` list): one value, not a shared
+ * list. Two people changing the same bound must end with one of their lists, not both bounds
+ * merged into three values that no longer parse.
+ */
+const isPlainList = (value: unknown): value is (string | number | boolean | null)[] =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.every((item) => item === null || typeof item !== 'object');
+
+/**
  * A JSON value as shared types: objects become `Y.Map`s and arrays `Y.Array`s, all the way
  * down, so two people editing different fields (or rows) of one step both keep their edit;
- * strings, numbers and booleans are plain values (the last writer of one value wins).
+ * strings, numbers, booleans and lists of them are plain values (the last writer of one value
+ * wins).
  * @example const nodes = toY([{ id: 'a', label: 'Fit' }]) as Y.Array<unknown>;
  */
 export function toY(value: Json | undefined): unknown {
+  if (isPlainList(value)) return [...value];
   if (Array.isArray(value)) {
     const array = new Y.Array<unknown>();
     array.insert(
@@ -48,7 +60,8 @@ export function syncMap(target: Y.Map<unknown>, next: JsonObject, keep: KeepUnse
   for (const [key, value] of Object.entries(next)) {
     if (value === undefined) continue;
     const current = target.get(key);
-    if (current instanceof Y.Array && Array.isArray(value)) syncArray(current, value, keep[key]);
+    if (current instanceof Y.Array && Array.isArray(value) && !isPlainList(value))
+      syncArray(current, value, keep[key]);
     else if (!syncInPlace(current, value)) target.set(key, toY(value));
   }
 }
@@ -161,10 +174,12 @@ function syncInPlace(current: unknown, next: Json): boolean {
     syncMap(current, next);
     return true;
   }
-  if (current instanceof Y.Array && Array.isArray(next)) {
+  if (current instanceof Y.Array && Array.isArray(next) && !isPlainList(next)) {
     syncArray(current, next);
     return true;
   }
+  if (isPlainList(next) && Array.isArray(current))
+    return JSON.stringify(current) === JSON.stringify(next);
   if (current instanceof Y.AbstractType || isObject(next) || Array.isArray(next)) return false;
   return current === next;
 }

@@ -125,3 +125,38 @@ describe('writes change only what the writer saw (issue #20)', () => {
     expect(merged.nodes[4]?.label).toBe('Sam’s label');
   });
 });
+
+describe('lists of plain values', () => {
+  it('are one value: two people changing the same bound end with one list, not both merged', () => {
+    const a = createWorkflowDoc(defaultWorkflow());
+    const b = replica(a);
+    writeWorkflow(a, withBounds(read(a), [40, 199]), 'maya');
+    writeWorkflow(b, withBounds(read(b), [60, 199]), 'sam');
+    exchange(a, b);
+    const merged = boundsOf(read(a));
+    expect(boundsOf(read(b))).toEqual(merged);
+    expect([
+      [40, 199],
+      [60, 199],
+    ]).toContainEqual(merged);
+    const result = readWorkflow(a);
+    expect(result.ok && result.dropped).toEqual([]);
+  });
+});
+
+/** The Fit scorecard's "between 50 and 199 employees" row (a plain list of two bounds). */
+const BOUNDED = { node: 2, row: 6 };
+
+function boundsOf(workflow: Workflow): unknown {
+  const node = workflow.nodes[BOUNDED.node]!;
+  if (node.kind !== 'scorecard') throw new Error('The default workflow changed.');
+  return (node.data.rows[BOUNDED.row]!.when as { value: unknown }).value;
+}
+
+function withBounds(workflow: Workflow, bounds: number[]): Workflow {
+  const copy = structuredClone(workflow);
+  const node = copy.nodes[BOUNDED.node]!;
+  if (node.kind !== 'scorecard') throw new Error('The default workflow changed.');
+  (node.data.rows[BOUNDED.row]!.when as { value: unknown }).value = bounds;
+  return copy;
+}
