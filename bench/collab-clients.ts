@@ -1,16 +1,21 @@
 /**
  * One share of `collab.bench.ts`'s clients, in a child process of their own (as people are in
- * browsers of their own): each joins the shared draft over y-websocket with its author's cookie,
- * moves its own step 10 times a second through `writeWorkflow`, and notes when every other
- * client's moves arrive. Talks to the parent over IPC: `ready` once joined, then `sent` (how
- * many edits each of its clients made), then `report` (when each edit reached its clients).
+ * browsers of their own). Each client joins the shared draft with its author's cookie and sets
+ * its own step's label 10 times a second (`benchLabel`, tagged with the edit); the light peers
+ * (`collab-peer.ts`) note which tags arrive in the server's update messages, the one full
+ * replica (y-websocket, as the editor) in the updates its document applies. Talks to the parent
+ * over IPC: `ready` once joined, then `sent` (each client's edits and when each was sent), then
+ * `report` (when each edit reached this process's clients; what the replica's document lacks).
  */
 import { joinDraft, type CollabClient } from '@accord/api/collab/testing';
 import { workflowMap, writeWorkflow } from '@accord/collab';
 import type { Workflow } from '@accord/engine';
 import * as Y from 'yjs';
+import { joinLight } from './collab-peer';
 import {
+  benchLabel,
   benchStepId,
+  editTags,
   now,
   type ClientsCommand,
   type ClientsConfig,
@@ -19,68 +24,98 @@ import {
 
 const send = (message: ClientsMessage) => process.send!(message);
 
+interface Joined {
+  index: number;
+  /** Per editor, the highest edit seen (edits from one client arrive in order). */
+  lastSeen: number[];
+  edit(seq: number): void;
+  close(): void;
+}
+
+/** The label of step `stepId` in a replica's document. */
+function labelIn(doc: Y.Doc, stepId: string): unknown {
+  const nodes = workflowMap(doc).get('nodes') as Y.Array<unknown>;
+  const step = nodes
+    .toArray()
+    .find((n): n is Y.Map<unknown> => n instanceof Y.Map && n.get('id') === stepId);
+  return step?.get('label');
+}
+
 async function run(config: ClientsConfig) {
   const received = Array.from({ length: config.total }, () => [] as number[]);
   const lastAt = Array.from({ length: config.total }, () => [] as number[]);
-  const joined: { index: number; client: CollabClient; lastSeen: number[] }[] = [];
-  // Each WebsocketProvider listens for this process's exit.
-  process.setMaxListeners(config.clients.length + 10);
-  for (const { index, cookie } of config.clients) {
-    const client = await joinDraft(config.url, config.workflowId, cookie);
+  const joined: Joined[] = [];
+  let replica: CollabClient | undefined;
+  for (const { index, cookie, replica: full } of config.clients) {
     const lastSeen = new Array<number>(config.total).fill(0);
-    const nodes = workflowMap(client.doc).get('nodes') as Y.Array<unknown>;
-    // A step's position is a map {x, y}; x is the mover's edit number. Edits from one client
-    // arrive in order, so seeing x = s means every edit up to s has arrived.
-    nodes.observeDeep((events, transaction) => {
-      if (transaction.local) return;
+    // Which edits this client has counted (editor × seq), so none counts twice.
+    const counted = new Set<number>();
+    const saw = (bytes: Uint8Array) => {
       const at = now();
-      for (const event of events) {
-        const target = event.target;
-        if (!(target instanceof Y.Map) || !(event as Y.YMapEvent<unknown>).keysChanged.has('x'))
-          continue;
-        const id = (target.parent as Y.Map<unknown> | null)?.get?.('id');
-        if (typeof id !== 'string' || !id.startsWith('bench_')) continue;
-        const editor = Number(id.slice('bench_'.length));
-        const seq = target.get('x');
-        if (typeof seq !== 'number' || editor === index) continue;
-        for (let s = lastSeen[editor]! + 1; s <= seq; s++) {
-          received[editor]![s - 1] = (received[editor]![s - 1] ?? 0) + 1;
-          lastAt[editor]![s - 1] = Math.max(lastAt[editor]![s - 1] ?? 0, at);
-        }
+      for (const [editor, seq] of editTags(bytes)) {
+        if (editor === index || editor >= config.total) continue;
+        const key = editor * 1_000_000 + seq;
+        if (counted.has(key)) continue;
+        counted.add(key);
+        received[editor]![seq - 1] = (received[editor]![seq - 1] ?? 0) + 1;
+        lastAt[editor]![seq - 1] = Math.max(lastAt[editor]![seq - 1] ?? 0, at);
         lastSeen[editor] = Math.max(lastSeen[editor]!, seq);
       }
-    });
-    joined.push({ index, client, lastSeen });
+    };
+    const stepId = benchStepId(index);
+    if (full) {
+      const client = await joinDraft(config.url, config.workflowId, cookie);
+      replica = client;
+      // The replica applies every update; what it applied is what arrived.
+      client.doc.on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin !== client.origin) saw(update);
+      });
+      joined.push({
+        index,
+        lastSeen,
+        // As the editor: the whole document in, one tracked transaction out.
+        edit: (seq) => {
+          const workflow = workflowMap(client.doc).toJSON() as Workflow;
+          const next = {
+            ...workflow,
+            nodes: workflow.nodes.map((n) =>
+              n.id === stepId ? { ...n, label: benchLabel(index, seq) } : n,
+            ),
+          };
+          writeWorkflow(client.doc, next, client.origin);
+        },
+        close: () => client.close(),
+      });
+    } else {
+      const peer = await joinLight(config.url, config.workflowId, cookie, saw);
+      joined.push({
+        index,
+        lastSeen,
+        edit: (seq) => peer.setLabel(stepId, benchLabel(index, seq)),
+        close: () => peer.close(),
+      });
+    }
   }
   send({ type: 'ready' });
 
   const sentAt: Record<number, number[]> = {};
   const lastSeq: Record<number, number> = {};
-  const edit = (index: number, client: CollabClient) => {
+  const edit = ({ index, edit: change }: Joined) => {
     const seq = (lastSeq[index] ?? 0) + 1;
-    // The editor's store holds the document already; the raw JSON stands in for it here.
-    const workflow = workflowMap(client.doc).toJSON() as Workflow;
-    const id = benchStepId(index);
-    const next = {
-      ...workflow,
-      nodes: workflow.nodes.map((n) =>
-        n.id === id ? { ...n, position: { x: seq, y: n.position.y } } : n,
-      ),
-    };
     (sentAt[index] ??= []).push(now());
     lastSeq[index] = seq;
-    writeWorkflow(client.doc, next, client.origin);
+    change(seq);
   };
 
   const cpuStart = process.cpuUsage();
   process.on('message', async (command: ClientsCommand) => {
     if (command.type === 'start') {
       const period = 1000 / config.editsPerSecond;
-      const timers = joined.map(({ index, client }, k) =>
+      const timers = joined.map((client, k) =>
         setTimeout(
           () => {
-            edit(index, client);
-            const interval = setInterval(() => edit(index, client), period);
+            edit(client);
+            const interval = setInterval(() => edit(client), period);
             timers.push(interval);
           },
           (period * k) / joined.length,
@@ -97,10 +132,23 @@ async function run(config: ClientsConfig) {
           command.lastSeq.every((last, editor) => editor === index || lastSeen[editor]! >= last),
         );
       while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const replicaMissing = replica
+        ? command.lastSeq.flatMap((last, editor) =>
+            last > 0 && labelIn(replica.doc, benchStepId(editor)) !== benchLabel(editor, last)
+              ? [editor]
+              : [],
+          )
+        : null;
       const cpu = process.cpuUsage(cpuStart);
-      send({ type: 'report', received, lastAt, cpuMs: (cpu.user + cpu.system) / 1000 });
+      send({
+        type: 'report',
+        received,
+        lastAt,
+        replicaMissing,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      });
     } else {
-      for (const { client } of joined) client.close();
+      for (const client of joined) client.close();
       process.exit(0);
     }
   });
