@@ -17,6 +17,7 @@ WORKDIR /app
 # Production dependencies of the server only: npm ci wants every workspace's package.json.
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/packages/access/package.json packages/access/
+COPY --from=build /app/packages/collab/package.json packages/collab/
 COPY --from=build /app/packages/engine/package.json packages/engine/
 COPY --from=build /app/packages/ui/package.json packages/ui/
 COPY --from=build /app/db/package.json db/
