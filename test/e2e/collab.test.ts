@@ -427,6 +427,7 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
     // A forged update from the auditor's own page, cookie and all: a raw WebSocket to the
     // shared draft asks for the document (allowed), then sends a change built from it.
     const workflowId = /\/workflows\/([0-9a-f-]{36})/.exec(aude.url())![1]!;
+    const refusedBefore = await refusedAsReadOnly(suite.app.url);
     const socketUrl = `${suite.app.url.replace(/^http/, 'ws')}/collab/${workflowId}`;
     const askDocument = Array.from(syncRequest());
     const first = await aude.evaluate(
@@ -484,6 +485,7 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
     // The server dropped both: its document does not have the change (the socket stays open:
     // reading is allowed).
     expect(reply.open).toBe(true);
+    expect((await refusedAsReadOnly(suite.app.url)) - refusedBefore).toBeGreaterThanOrEqual(2);
     expect(
       rowPoints(readOrThrow(docOfSyncStep2(new Uint8Array(reply.document))), 'title_manager'),
     ).toBe(before.title_manager);
@@ -583,6 +585,13 @@ function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
 
 /** Sync step 1 with an empty state vector: "send me the whole document". */
 const syncRequest = () => syncMessage((e) => syncProtocol.writeSyncStep1(e, new Y.Doc()));
+
+/** How many shared-draft messages the server refused as from a read-only person (/metrics). */
+async function refusedAsReadOnly(url: string): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const line = /^accord_collab_refused_messages_total\{reason="read-only"\} (\d+)$/m.exec(metrics);
+  return Number(line?.[1] ?? 0);
+}
 
 /** The stored draft (tRPC draft.get), fetched in a page with its person's session. */
 async function storedDraft(page: Page): Promise<{ revision: number; document: Workflow }> {
