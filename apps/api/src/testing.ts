@@ -5,8 +5,8 @@ import { createCaller } from './root';
 import { SignInThrottle } from './auth/sign-in-throttle';
 import { ApiKeyCache } from './rest/api-key-cache';
 import { EvaluatorCache } from './rest/evaluator-cache';
-import { DEMO_USERS, seedDemo } from './seed';
-import { buildServer } from './server';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed';
+import { buildServer, type AccordServer } from './server';
 import type { Context, SessionUser } from './trpc';
 
 /**
@@ -21,6 +21,29 @@ export async function servedDemo(database: AccordDatabase) {
   const workflow = (await as.admin.workflows.list({})).find((w) => w.publishedVersion)!;
   const { key } = await as.admin.apiKeys.create({ name: 'CRM' });
   return { app, as, workflowId: workflow.id, slug: workflow.slug, key };
+}
+
+/**
+ * Signs each demo role in over HTTP (`<role>@acme.test`) and answers their session cookies
+ * (`accord_session=…`), for tests that need a real session: uploads, shared-draft sockets.
+ * @example const cookies = await demoSessionCookies(app, ['marketing', 'auditor']);
+ */
+export async function demoSessionCookies<R extends Role>(
+  app: AccordServer,
+  roles: readonly R[],
+): Promise<Record<R, string>> {
+  const cookies = {} as Record<R, string>;
+  for (const role of roles) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.signIn',
+      headers: { 'content-type': 'application/json' },
+      payload: { email: `${role}@acme.test`, password: DEMO_PASSWORD },
+    });
+    const header = res.headers['set-cookie'];
+    cookies[role] = String(Array.isArray(header) ? header[0] : header).split(';')[0]!;
+  }
+  return cookies;
 }
 
 /**

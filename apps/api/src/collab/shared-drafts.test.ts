@@ -8,7 +8,8 @@ import { WebSocket } from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { parseEnv } from '../env';
-import { DEMO_PASSWORD, DEMO_WORKFLOW_NAME, seedDemo } from '../seed';
+import { DEMO_WORKFLOW_NAME, seedDemo } from '../seed';
+import { demoSessionCookies } from '../testing';
 import { buildServer, type AccordServer } from '../server';
 import { joinDraft, until, type CollabClient } from './testing';
 
@@ -44,16 +45,7 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
       .where('name', '=', DEMO_WORKFLOW_NAME)
       .executeTakeFirstOrThrow();
     workflowId = workflow.id;
-    for (const role of ['marketing', 'sales', 'auditor', 'ops']) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/trpc/auth.signIn',
-        headers: { 'content-type': 'application/json' },
-        payload: { email: `${role}@acme.test`, password: DEMO_PASSWORD },
-      });
-      const header = res.headers['set-cookie'];
-      cookies[role] = String(Array.isArray(header) ? header[0] : header).split(';')[0]!;
-    }
+    Object.assign(cookies, await demoSessionCookies(app, ['marketing', 'sales', 'auditor', 'ops']));
   });
   afterEach(() => {
     for (const c of clients.splice(0)) c.close();

@@ -3,7 +3,8 @@ import { appendLeadSetIssues, createLeadSet, finishLeadSet, type AccordDatabase 
 import { testBackends } from '@accord/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env';
-import { DEMO_PASSWORD, seedDemo } from '../seed';
+import { seedDemo } from '../seed';
+import { demoSessionCookies } from '../testing';
 import { buildServer, type AccordServer } from '../server';
 
 describe.each(testBackends())('lead set upload on $kind', ({ open }) => {
@@ -14,16 +15,7 @@ describe.each(testBackends())('lead set upload on $kind', ({ open }) => {
     database = await open();
     await seedDemo(database.db);
     app = await buildServer({ database, env: parseEnv({ LOG_LEVEL: 'silent' }) });
-    for (const role of ['ops', 'sales']) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/trpc/auth.signIn',
-        headers: { 'content-type': 'application/json' },
-        payload: { email: `${role}@acme.test`, password: DEMO_PASSWORD },
-      });
-      const header = res.headers['set-cookie'];
-      cookies[role] = String(Array.isArray(header) ? header[0] : header).split(';')[0]!;
-    }
+    Object.assign(cookies, await demoSessionCookies(app, ['ops', 'sales']));
   });
   afterAll(async () => {
     await app?.close();
