@@ -1,6 +1,14 @@
 import { appendAuditEvent, readSharedDraft, storeSharedDraft, type Db } from '@accord/db';
 import { readWorkflow, workflowMap, type ServerPresence } from '@accord/collab';
-import { auditChanges, parseWorkflow, type AuditChange, type Workflow } from '@accord/engine';
+import {
+  auditChanges,
+  nodeSchema,
+  parseWorkflow,
+  type AuditChange,
+  type FieldCatalog,
+  type Workflow,
+  type WorkflowNode,
+} from '@accord/engine';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { actorOf } from '../services/audited';
@@ -28,8 +36,16 @@ interface Contribution {
   edges: boolean;
   /** Top-level parts: name, stages, scores. */
   parts: Set<string>;
+  /**
+   * What this person changed inside steps, transaction by transaction (so two people editing
+   * rows of one step in the same batch are each credited with their own rows only).
+   */
+  changes: AuditChange[];
   via?: Record<string, unknown>;
 }
+
+/** At most this many step changes are kept per person and batch (an audit event shows 40). */
+const MAX_TRACKED_CHANGES = 400;
 
 export interface RoomOptions {
   /** How long after the first unsaved change the room persists (≤ a second behind). */
@@ -56,6 +72,10 @@ export class Room {
   private persistedVector: Map<number, number>;
   private pending = new Map<string, Contribution>();
   private nodeIds: string[] = [];
+  /** Each step as last seen, by id: what a transaction's changes are measured against. */
+  private nodeJson = new Map<string, unknown>();
+  /** The workspace's fields, for audit texts (refreshed on every persist). */
+  private catalog: FieldCatalog;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<void> = Promise.resolve();
   private failures = 0;
@@ -67,15 +87,17 @@ export class Room {
     private readonly db: Db,
     readonly workflowId: string,
     readonly workspaceId: string,
-    loaded: { revision: number; document: Workflow; state: Uint8Array },
+    loaded: { revision: number; document: Workflow; state: Uint8Array; catalog: FieldCatalog },
     private readonly options: RoomOptions,
   ) {
     Y.applyUpdate(this.doc, loaded.state, DB_ORIGIN);
     this.revision = loaded.revision;
     this.persisted = loaded.document;
     this.persistedVector = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    this.catalog = loaded.catalog;
     this.awareness = new Awareness(this.doc);
     this.refreshNodeIds();
+    for (const id of this.nodeIds) this.nodeJson.set(id, this.nodeAt(id));
     workflowMap(this.doc).observeDeep((events, transaction) =>
       this.attribute(events, transaction.origin),
     );
@@ -112,34 +134,66 @@ export class Room {
     );
     const before = this.nodeIds;
     if (touchesNodeList) this.refreshNodeIds();
-    if (!isAuthor(origin)) return;
-    const c = this.contribution(origin);
+    const steps = new Set<string>();
+    const author = isAuthor(origin) ? this.contribution(origin) : undefined;
     for (const event of events) {
       const [top, index] = event.path;
       if (top === undefined) {
         for (const key of event.keys.keys()) {
-          if (key === 'edges') c.edges = true;
-          else if (key !== 'nodes') c.parts.add(key);
+          if (key === 'edges' && author) author.edges = true;
+          else if (key !== 'nodes') author?.parts.add(key);
         }
       } else if (top === 'nodes' && typeof index === 'number') {
         const id = this.nodeIds[index];
-        if (id !== undefined) c.steps.add(id);
-      } else if (top === 'edges') c.edges = true;
-      else if (top !== 'nodes') c.parts.add(String(top));
+        if (id !== undefined) steps.add(id);
+      } else if (top === 'edges' && author) author.edges = true;
+      else if (top !== 'nodes') author?.parts.add(String(top));
     }
     if (touchesNodeList) {
       const now = new Set(this.nodeIds);
       const was = new Set(before);
-      for (const id of this.nodeIds) if (!was.has(id)) c.steps.add(id);
-      for (const id of before) if (!now.has(id)) c.steps.add(id);
+      for (const id of this.nodeIds) if (!was.has(id)) steps.add(id);
+      for (const id of before) if (!now.has(id)) steps.add(id);
     }
-    this.schedule();
+    // Every origin moves the steps' last-seen state; only a person's transaction is credited.
+    for (const id of steps) {
+      const was = this.nodeJson.get(id);
+      const is = this.nodeAt(id);
+      if (is === undefined) this.nodeJson.delete(id);
+      else this.nodeJson.set(id, is);
+      if (!author) continue;
+      author.steps.add(id);
+      if (author.changes.length < MAX_TRACKED_CHANGES)
+        author.changes.push(...this.stepChanges(was, is));
+    }
+    if (author) this.schedule();
+  }
+
+  /** A step's JSON as the document holds it now (undefined when it is gone). */
+  private nodeAt(id: string): unknown {
+    const index = this.nodeIds.indexOf(id);
+    const nodes = workflowMap(this.doc).get('nodes');
+    const node = nodes instanceof Y.Array ? nodes.get(index) : undefined;
+    return index >= 0 && node instanceof Y.Map ? node.toJSON() : undefined;
+  }
+
+  /** The audit changes between two states of one step (either may be absent or unreadable). */
+  private stepChanges(before: unknown, after: unknown): AuditChange[] {
+    const asWorkflow = (node: unknown): Workflow => {
+      const parsed = node === undefined ? undefined : nodeSchema.safeParse(node);
+      const nodes: WorkflowNode[] = parsed?.success ? [parsed.data] : [];
+      return { ...this.persisted, nodes, edges: [] };
+    };
+    return auditChanges(asWorkflow(before), asWorkflow(after), {
+      catalog: this.catalog,
+      limit: MAX_TRACKED_CHANGES,
+    }).changes;
   }
 
   private contribution(author: Author): Contribution {
     let c = this.pending.get(author.user.id);
     if (!c) {
-      c = { user: author.user, steps: new Set(), edges: false, parts: new Set() };
+      c = { user: author.user, steps: new Set(), edges: false, parts: new Set(), changes: [] };
       this.pending.set(author.user.id, c);
     }
     if (author.via) c.via = { ...c.via, ...author.via };
@@ -202,10 +256,18 @@ export class Room {
           userId: changed ? (last?.user.id ?? null) : null,
         });
         if (changed && contributions.length > 0) {
-          const catalog = await liveCatalog(trx, this.workspaceId);
-          const { changes, more } = auditChanges(before, document, { catalog, limit: 10_000 });
+          this.catalog = await liveCatalog(trx, this.workspaceId);
+          const { changes } = auditChanges(before, document, {
+            catalog: this.catalog,
+            limit: 10_000,
+          });
           for (const c of contributions) {
-            const mine = changes.filter((change) => touchedBy(change, c, before, document));
+            // Inside steps: what this person's own transactions changed. Connections, stages,
+            // scores and the name: the batch's changes to the parts they touched.
+            const mine = [
+              ...collapse(c.changes),
+              ...changes.filter((change) => touchedPart(change, c)),
+            ];
             const steps = [...c.steps].map((id) => stepName(id, before, document));
             await appendAuditEvent(trx, {
               workspaceId: this.workspaceId,
@@ -223,7 +285,7 @@ export class Room {
                 authors: contributions.length,
                 steps,
                 changes: mine.slice(0, 40),
-                more: Math.max(0, mine.length - 40) + (contributions.length === 1 ? more : 0),
+                more: Math.max(0, mine.length - 40),
                 ...c.via,
               },
             });
@@ -244,6 +306,7 @@ export class Room {
           for (const s of c.steps) now.steps.add(s);
           for (const p of c.parts) now.parts.add(p);
           now.edges ||= c.edges;
+          now.changes.unshift(...c.changes);
         }
       }
       this.failures++;
@@ -287,12 +350,29 @@ function stepName(id: string, before: Workflow, after: Workflow): string {
   return node ? node.label || node.id : id;
 }
 
-/** Whether an audit change lies in what one person touched (by step label, or edges / parts). */
-function touchedBy(change: AuditChange, c: Contribution, before: Workflow, after: Workflow) {
+/** Whether a change outside the steps lies in a part one person touched. */
+function touchedPart(change: AuditChange, c: Contribution): boolean {
   if (change.step === 'Connections') return c.edges;
   if (change.step === 'Workflow') return c.parts.has('name');
   if (change.step === 'Stages') return c.parts.has('stages');
   if (change.step === 'Scores') return c.parts.has('scores');
-  for (const id of c.steps) if (stepName(id, before, after) === change.step) return true;
   return false;
+}
+
+/**
+ * One change per value: the first `before` and the last `after` of each step › row › field a
+ * person changed several times in a batch (typing), and nothing where they changed it back.
+ */
+function collapse(changes: readonly AuditChange[]): AuditChange[] {
+  const byValue = new Map<string, AuditChange>();
+  for (const change of changes) {
+    const key = JSON.stringify([change.step, change.row ?? null, change.field]);
+    const seen = byValue.get(key);
+    if (!seen) byValue.set(key, { ...change });
+    else if ('after' in change) seen.after = change.after;
+    else delete seen.after;
+  }
+  return [...byValue.values()].filter(
+    (c) => !('before' in c && 'after' in c && c.before === c.after),
+  );
 }

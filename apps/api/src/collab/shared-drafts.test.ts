@@ -99,6 +99,47 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
     expect(byActor('sales')).not.toContain('Maya’s step');
   });
 
+  it('credits each person with their own rows when both edit one step in the same batch', async () => {
+    const maya = await join('marketing');
+    const sam = await join('sales');
+    const fit = maya.read().nodes.findIndex((n) => n.kind === 'scorecard');
+    const setPoints = (row: number, points: number) => (w: Workflow) => {
+      const copy = structuredClone(w);
+      const node = copy.nodes[fit]!;
+      if (node.kind === 'scorecard') node.data.rows[row]!.points = points;
+      return copy;
+    };
+    const since = new Date();
+    maya.edit(setPoints(0, 41));
+    sam.edit(setPoints(1, 42));
+    const events = async () =>
+      (
+        await database.db
+          .selectFrom('audit_events')
+          .select(['actor_label', 'after'])
+          .where('action', '=', 'draft.save')
+          .where('at', '>=', since)
+          .execute()
+      ).map((e) => ({
+        actor: e.actor_label,
+        changes: ((e.after as { changes?: { row?: string; after?: unknown }[] }).changes ?? []).map(
+          (c) => `${c.row}=${String(c.after)}`,
+        ),
+      }));
+    await until(
+      async () => (await events()).flatMap((e) => e.changes).length >= 2,
+      5_000,
+      'both audited',
+    );
+    const all = await events();
+    const mine = (role: string) =>
+      all.filter((e) => e.actor.includes(`(${role})`)).flatMap((e) => e.changes);
+    expect(mine('marketing').some((c) => c.endsWith('=41'))).toBe(true);
+    expect(mine('marketing').some((c) => c.endsWith('=42'))).toBe(false);
+    expect(mine('sales').some((c) => c.endsWith('=42'))).toBe(true);
+    expect(mine('sales').some((c) => c.endsWith('=41'))).toBe(false);
+  });
+
   it('undo removes only my own edit', async () => {
     const maya = await join('marketing');
     const sam = await join('sales');

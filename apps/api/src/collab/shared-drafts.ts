@@ -4,6 +4,7 @@ import { createWorkflowDoc, readWorkflow, signalComments, writeWorkflow } from '
 import { parseWorkflow, type Workflow } from '@accord/engine';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { liveCatalog } from '../services/catalogs';
 import { Relay, type RelayMessage } from './relay';
 import { DB_ORIGIN, RELAY_ORIGIN, Room, type Author, type RoomOptions } from './room';
 
@@ -148,7 +149,12 @@ export class SharedDrafts {
       this.db,
       workflowId,
       workspaceId,
-      { revision: row.revision, document: parsed.workflow, state: row.ydoc },
+      {
+        revision: row.revision,
+        document: parsed.workflow,
+        state: row.ydoc,
+        catalog: await liveCatalog(this.db, workspaceId),
+      },
       this.options,
     );
     this.wireRelay(room);
