@@ -40,8 +40,6 @@ const SECONDS = Number(process.env.BENCH_COLLAB_SECONDS ?? 30);
 const PROCESSES = Number(process.env.BENCH_COLLAB_PROCESSES ?? 2);
 const EDITS_PER_SECOND = 10;
 const SETTLE_MS = 10_000;
-/** A directory for a V8 CPU profile of the server (`--cpu-prof`), to see where its time goes. */
-const PROFILE_DIR = process.env.BENCH_COLLAB_PROFILE_DIR;
 const AUTHORS = ['marketing', 'sales', 'admin', 'marketing2', 'sales2'];
 const QUERIES = new Set(['workflows.list', 'draft.get']);
 const clientsScript = fileURLToPath(new URL('./collab-clients.ts', import.meta.url));
@@ -102,11 +100,7 @@ function clientsProcess(config: ClientsConfig) {
 }
 
 async function main() {
-  const app = await startApp({
-    ACCORD_SEED: 'demo',
-    LOG_LEVEL: 'error',
-    ...(PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {}),
-  });
+  const app = await startApp({ ACCORD_SEED: 'demo', LOG_LEVEL: 'error' });
   try {
     const authors = await Promise.all(
       AUTHORS.map((name) =>

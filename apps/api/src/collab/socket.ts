@@ -57,11 +57,32 @@ export class Peer {
     return ++this.window.count <= MAX_MESSAGES_PER_SECOND;
   }
 
+  /** Messages waiting for the end of this event-loop turn. */
+  private outbox: Uint8Array[] = [];
+
+  /**
+   * Sends after the messages of this turn (in order): a socket's messages of one turn go out
+   * in one write. With 50 people in a draft every edit is 49 sends, and their system calls
+   * (a writev each) were the largest part of the server's time (bench:collab's profile).
+   */
   send(message: Uint8Array) {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(message);
+    this.outbox.push(message);
+    if (this.outbox.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush() {
+    const messages = this.outbox;
+    this.outbox = [];
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    // ws keeps its TCP socket in `_socket`; corked, the frames leave in one writev.
+    const tcp = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    tcp?.cork();
+    for (const message of messages) this.socket.send(message);
+    tcp?.uncork();
   }
 
   close(code: number, reason: string) {
+    this.flush();
     this.socket.close(code, reason);
   }
 }
