@@ -25,6 +25,16 @@ export function collabUrl(location: { protocol: string; host: string }): string 
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${COLLAB_PATH}`;
 }
 
+/** A session's state before it first connects (never changed: snapshots are replaced whole). */
+export const NOT_CONNECTED: SharedDraftSnapshot = {
+  everSynced: false,
+  saveState: 'connecting',
+  peers: [],
+  serverRevision: 0,
+  refused: false,
+  unpersisted: false,
+};
+
 /**
  * One tab's connection to a shared draft: an empty Y document filled by the server's sync, the
  * y-websocket provider, the awareness (my presence, everyone else's) and the save state read
@@ -36,14 +46,7 @@ export class SharedDraftSession {
   readonly ydoc = new Y.Doc();
   readonly provider: WebsocketProvider;
   readonly awareness: DraftAwareness;
-  private snapshot: SharedDraftSnapshot = {
-    everSynced: false,
-    saveState: 'connecting',
-    peers: [],
-    serverRevision: 0,
-    refused: false,
-    unpersisted: false,
-  };
+  private snapshot: SharedDraftSnapshot = NOT_CONNECTED;
   private readonly listeners = new Set<() => void>();
   private readonly cleanups: (() => void)[] = [];
   private everSynced = false;

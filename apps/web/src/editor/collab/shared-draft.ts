@@ -11,16 +11,13 @@ import {
 import type { EditorStore } from '../store';
 import { bindStoreToDoc } from './bind-store';
 import { editingWhat } from './presence';
-import { collabUrl, SharedDraftSession, type SharedDraftSnapshot } from './shared-draft-session';
+import {
+  collabUrl,
+  NOT_CONNECTED,
+  SharedDraftSession,
+  type SharedDraftSnapshot,
+} from './shared-draft-session';
 
-const NOT_CONNECTED: SharedDraftSnapshot = {
-  everSynced: false,
-  saveState: 'connecting',
-  peers: [],
-  serverRevision: 0,
-  refused: false,
-  unpersisted: false,
-};
 const noSubscription = () => () => undefined;
 
 /**
