@@ -79,6 +79,8 @@ export class Room {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<void> = Promise.resolve();
   private failures = 0;
+  /** An explicit save (the API's `draft.save`) makes a revision even when nothing changed. */
+  private saveRequested = false;
   /** Sockets and server edits holding the room open. */
   holders = 0;
   closed = false;
@@ -115,6 +117,16 @@ export class Room {
     this.timer = undefined;
     this.chain = this.chain.then(() => this.persist());
     return this.chain;
+  }
+
+  /**
+   * Records an explicit save by `author` (the API's `draft.save`): the next persist makes a
+   * revision and an audit event for them even if the document did not change, as every save
+   * always has.
+   */
+  requestSave(author: Author): void {
+    this.contribution(author);
+    this.saveRequested = true;
   }
 
   /** Stops the room: persists what is left, then frees the document. */
@@ -243,7 +255,8 @@ export class Room {
         const previousParse = parseWorkflow(row.document);
         const before = previousParse.ok ? previousParse.workflow : this.persisted;
         const document = read.workflow;
-        const changed = JSON.stringify(before) !== JSON.stringify(document);
+        const changed = this.saveRequested || JSON.stringify(before) !== JSON.stringify(document);
+        this.saveRequested = false;
         const revision = changed ? row.revision + 1 : row.revision;
         const last = contributions.at(-1);
         const state = Y.encodeStateAsUpdate(this.doc);

@@ -249,6 +249,7 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
       },
     });
     expect(res.statusCode).toBe(200);
+    const saved = res.json().result.data as { revision: number };
     await until(() => sam.read().name === 'Saved over the API');
     // A save on a stale base is refused and changes nothing.
     const stale = await app.inject({
@@ -259,5 +260,13 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
     });
     expect(stale.json().error.data.code).toBe('CONFLICT');
     expect(sam.read().name).toBe('Saved over the API');
+    // Every save makes a revision, even of an unchanged document (as `draft.save` always has).
+    const again = await app.inject({
+      method: 'POST',
+      url: '/trpc/draft.save',
+      headers: { 'content-type': 'application/json', cookie: cookies.marketing! },
+      payload: { workflowId, baseRevision: saved.revision, document: sam.read() },
+    });
+    expect(again.json().result.data.revision).toBe(saved.revision + 1);
   });
 });

@@ -96,6 +96,7 @@ export class SharedDrafts {
       const read = readWorkflow(room.doc);
       if (!read.ok) throw new Error(`The shared draft does not read: ${read.errors[0]?.message}`);
       writeWorkflow(room.doc, next(read.workflow), author);
+      room.requestSave(author);
       await room.flush();
       return { ok: true, revision: room.revision };
     } finally {
