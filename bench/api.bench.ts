@@ -12,12 +12,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { compile, defaultCatalog, defaultWorkflow, generateLeads, type Lead } from '@accord/engine';
 import autocannon from 'autocannon';
 import { NDJSON_TYPE, NdjsonEvaluation, resultItem } from '@accord/api/rest/evaluate-route';
+import { cpuMsOf } from './process-stats';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const SINGLE_CONNECTIONS = 32;
@@ -101,19 +101,6 @@ interface StreamOutcome {
 /** The NDJSON body: `block` (whole lines) repeated `times`. */
 function* ndjsonBody(block: Buffer, times: number): Generator<Buffer> {
   for (let i = 0; i < times; i++) yield block;
-}
-
-/**
- * CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere.
- * With other work on the machine, leads per CPU-second compare better than per wall second.
- */
-function cpuMsOf(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
-  }
 }
 
 function countLines(chunk: Buffer): number {

@@ -18,13 +18,13 @@
  * Ends with one JSON line.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { joinDraft } from '@accord/api/collab/testing';
 import { DEMO_PASSWORD, DEMO_WORKFLOW_NAME } from '@accord/api/seed';
 import type { Workflow, WorkflowNode } from '@accord/engine';
 import { startApp } from '../test/e2e/harness';
+import { cpuMsOf, rssMb } from './process-stats';
 import { HttpClient } from '../test/integration/support/http-client';
 import {
   benchLabel,
@@ -43,28 +43,6 @@ const SETTLE_MS = 10_000;
 const AUTHORS = ['marketing', 'sales', 'admin', 'marketing2', 'sales2'];
 const QUERIES = new Set(['workflows.list', 'draft.get']);
 const clientsScript = fileURLToPath(new URL('./collab-clients.ts', import.meta.url));
-
-/** Resident memory of a process in MB, from /proc (Linux); null elsewhere. */
-function rssMb(pid: number): number | null {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('VmRSS:'));
-    return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc; null elsewhere. */
-function cpuMsOf(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
-  }
-}
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0
