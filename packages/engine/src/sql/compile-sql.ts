@@ -4,10 +4,11 @@
  * of the document is a bound parameter; identifiers go through `quoteIdent`.
  *
  * Shape: the events fold into one aggregate row per lead (`count(*) FILTER (…)` per event operand
- * the workflow reads), joined to the leads; then the walk through the graph is a chain of
- * projections, one per depth of the graph (the longest path from the start), each moving the leads
- * standing on a node of that depth: `CASE at WHEN <node> THEN … ELSE <unchanged> END`. A lead
- * passes at most one node per depth, so one chain answers every path.
+ * the workflow reads), joined to the leads; then the walk through the graph is written as
+ * predicates: per node whether the lead reaches it, where it goes next, and the scores, tags and
+ * stage on leaving it, each a named column computed once (a value both versions compute alike is
+ * one column) in the first projection after the columns it reads. A lead's answer is the values
+ * of the node where its walk ended, and the rules that fired are the bits of the nodes it reached.
  */
 import { assertNever } from '../assert-never';
 import { indexCatalog, type CatalogIndex } from '../catalog/catalog-index';
@@ -24,7 +25,7 @@ import {
   toTime,
 } from '../runtime/values';
 import type { FieldCatalog, FieldType } from '../schema/field-catalog';
-import { SCORE_CATEGORIES, type NodeOf, type WorkflowNode } from '../schema/node';
+import { SCORE_CATEGORIES, type WorkflowNode } from '../schema/node';
 import type { Operator } from '../schema/operators';
 import {
   isComparison,
@@ -279,10 +280,6 @@ const bigint = (n: bigint) => `CAST(${n} AS BIGINT)`;
 const bool = (b: boolean) => (b ? 'TRUE' : 'FALSE');
 const notNull = (x: string) => `COALESCE(${x}, FALSE)`;
 
-/** JS `Math.round(x * 100) / 100` exactly: halves go up, as Math.round does. */
-const round2Sql = (x: string) =>
-  `((CASE WHEN (${x}) * 100 - floor((${x}) * 100) >= 0.5 THEN ceil((${x}) * 100) ELSE floor((${x}) * 100) END) / 100)`;
-
 function textList(value: ComparisonValue | undefined): string[] {
   const items = Array.isArray(value) ? value : [value];
   const out: string[] = [];
@@ -298,12 +295,6 @@ interface EventAgg {
   sql: string;
   /** Zero instead of missing when no event matches (count, sum). */
   zero: boolean;
-}
-
-/** What a compiled node does at its depth: steps of column assignments, the last moving the lead. */
-interface NodeSteps {
-  index: number;
-  steps: { col: string; expr: string; temp: boolean }[][];
 }
 
 /**
@@ -756,16 +747,31 @@ function generateChain(
     }
   }
 
-  // Tests of the lead alone (fields, events) that several sides make alike: computed once for
-  // every lead, in a projection of their own (`d…`); a side's own stay inline where it tests them.
-  const sharedPredicates: { sql: string; sides: Set<number> }[] = [];
-  const predicateIndex = new Map<string, number>();
-  const sharedPredicate = (side: number, sql: string) => {
-    let i = predicateIndex.get(sql);
-    if (i === undefined)
-      predicateIndex.set(sql, (i = sharedPredicates.push({ sql, sides: new Set() }) - 1));
-    sharedPredicates[i]!.sides.add(side);
-    return `\uE001${i}\uE001`;
+  // Values computed per lead under names of their own (`z…`, and each side's outputs): each is
+  // computed once (the same expression, the same name: a test both sides make alike is one
+  // column) in the first projection where everything it reads exists.
+  const lets: { name: string; expr: string }[] = [];
+  const letByExpr = new Map<string, string>();
+  const SIMPLE =
+    /^(?:[A-Za-z_][A-Za-z0-9_]*|-?[0-9]+|CAST\((?:\uE000[0-9]+\uE000|NULL) AS [A-Za-z0-9]+\))$/;
+  /** `expr` under a name (a column or a constant is already one); `name` forces an output name. */
+  const letOf = (expr: string, name?: string): string => {
+    if (name === undefined) {
+      if (SIMPLE.test(expr)) return expr;
+      const known = letByExpr.get(expr);
+      if (known !== undefined) return known;
+      name = `z${letByExpr.size}`;
+      letByExpr.set(expr, name);
+    }
+    lets.push({ name, expr });
+    return name;
+  };
+  /** JS `Math.round(x * 100) / 100` exactly (halves go up, as Math.round does), `x * 100` computed once. */
+  const round2Let = (x: string) => {
+    const y = letOf(`(${x}) * 100`);
+    return letOf(
+      `((CASE WHEN ${y} - floor(${y}) >= 0.5 THEN ceil(${y}) ELSE floor(${y}) END) / 100)`,
+    );
   };
   const leadOnly = (q: Predicate): boolean =>
     isComparison(q)
@@ -776,34 +782,36 @@ function generateChain(
           ? q.all.every(leadOnly)
           : q.any.every(leadOnly);
 
-  /** A side's walk: its state columns, their initial values, and its nodes' steps by depth. */
-  const walk = (side: SqlSideSpec, index: number) => {
+  /**
+   * A side's walk, as predicates instead of steps: per node whether the lead reaches it (`r`),
+   * where it goes next (`g`, a node index; -1 where the walk ends) and the value of every score,
+   * tag and the stage on leaving it. A node's values are the columns of the node before it (no
+   * new column where nothing changes); where paths meet, the value of the edge the lead came by.
+   * At the end, the values of the node where the walk ended, and the rules that fired: the bits of
+   * every node reached.
+   */
+  const walk = (side: SqlSideSpec) => {
     const p = side.prefix;
     const graph = buildGraph(side.workflow);
     const reachable = reachableFrom(graph, graph.start?.id);
 
-    // Depth = longest path from the start; a lead passes at most one node per depth.
-    const depth = new Map<string, number>();
+    // Topological order of the reachable nodes (the graph has no cycles).
     const order = [...reachable];
     const indegree = new Map(order.map((id) => [id, 0]));
     for (const id of order)
       for (const t of graph.next.get(id)?.values() ?? [])
         indegree.set(t, (indegree.get(t) ?? 0) + 1);
     const queue = order.filter((id) => indegree.get(id) === 0);
-    for (const id of queue) depth.set(id, 0);
-    for (let qi = 0; qi < queue.length; qi++) {
-      const id = queue[qi]!;
-      for (const t of graph.next.get(id)?.values() ?? []) {
-        depth.set(t, Math.max(depth.get(t) ?? 0, depth.get(id)! + 1));
+    for (let qi = 0; qi < queue.length; qi++)
+      for (const t of graph.next.get(queue[qi]!)?.values() ?? []) {
         indegree.set(t, indegree.get(t)! - 1);
         if (indegree.get(t) === 0) queue.push(t);
       }
-    }
     const nodeIndex = new Map(queue.map((id, i) => [id, i]));
     const target = (nodeId: string, handle: string) => {
       const t = graph.next.get(nodeId)?.get(handle);
       const i = t === undefined ? undefined : nodeIndex.get(t);
-      return i === undefined ? 'NULL' : String(i);
+      return i === undefined ? -1 : i;
     };
     const keyIndex = new Map(
       side.tallyKeys.map((k, i) => [`${k.nodeId}\u0000${k.rowId ?? ''}`, i]),
@@ -812,10 +820,9 @@ function generateChain(
       const i = keyIndex.get(`${nodeId}\u0000${rowId ?? ''}`);
       if (i === undefined)
         throw new Unsupported(`no rule key for ${nodeId} ${rowId ?? ''}`, nodeId);
-      return String(i);
+      return i;
     };
 
-    // Scores and tags as state columns.
     const scoreDefs = new Map<string, ScoreDef>();
     for (const def of side.workflow.scores) if (!scoreDefs.has(def.id)) scoreDefs.set(def.id, def);
     const scoreCol = new Map([...scoreDefs.keys()].map((id, i) => [id, `${p}s${i}`]));
@@ -825,7 +832,15 @@ function generateChain(
       if (node.kind === 'table')
         for (const row of node.data.rows) for (const t of row.tags ?? []) tagIds.add(t.tag);
     }
-    const tagCol = new Map([...tagIds].map((id, i) => [id, `${p}t${i}`]));
+    const textNull = `CAST(NULL AS ${d.text})`;
+    // The values a walk carries: `s:<score>`, `t:<tag>`, `stage`.
+    type Env = Map<string, string>;
+    const initial: Env = new Map([
+      ...[...scoreDefs.values()].map((def) => [`s:${def.id}`, P.num(initialScore(def))] as const),
+      ...[...tagIds].map((t) => [`t:${t}`, textNull] as const),
+      ['stage', textNull],
+    ]);
+    let env: Env = initial;
 
     const operandSql = (operand: Operand): { sql: string; type: SqlType } => {
       switch (operand.kind) {
@@ -836,16 +851,21 @@ function generateChain(
             sql: eventsOperand(side, operand),
             type: operand.agg === 'first' || operand.agg === 'last' ? 'date' : 'number',
           };
-        case 'score': {
-          const col = scoreCol.get(operand.score);
-          return { sql: col ?? `CAST(NULL AS ${d.float})`, type: 'number' };
-        }
-        case 'tag': {
-          const col = tagCol.get(operand.tag);
-          return { sql: col ?? `CAST(NULL AS ${d.text})`, type: 'text' };
-        }
+        case 'score':
+          return {
+            sql: env.get(`s:${operand.score}`) ?? `CAST(NULL AS ${d.float})`,
+            type: 'number',
+          };
+        case 'tag':
+          return { sql: env.get(`t:${operand.tag}`) ?? textNull, type: 'text' };
       }
     };
+    // A test of the lead alone is one column (both sides read it when they make it alike).
+    const holds = (q: Predicate): string => {
+      if (leadOnly(q)) return letOf(build(q, holdsInline));
+      return build(q, holds);
+    };
+    const holdsInline = (q: Predicate): string => build(q, holdsInline);
     const build = (q: Predicate, rec: (q: Predicate) => string): string => {
       if (isComparison(q)) {
         const { sql, type } = operandSql(q.operand);
@@ -855,91 +875,146 @@ function generateChain(
       if ('all' in q) return q.all.length === 0 ? 'TRUE' : `(${q.all.map(rec).join(' AND ')})`;
       return q.any.length === 0 ? 'FALSE' : `(${q.any.map(rec).join(' OR ')})`;
     };
-    const holdsHere = (q: Predicate): string => build(q, holdsHere);
-    // A test of the lead alone goes to the shared predicates (computed once if sides share it).
-    const holds = (q: Predicate): string => {
-      if (sides.length < 2 || !leadOnly(q)) return build(q, holds);
-      const sql = holdsHere(q);
-      return sql === 'TRUE' || sql === 'FALSE' ? sql : sharedPredicate(index, sql);
+
+    /** The score after adding `sum` on a reached node, rounded and clamped as the evaluator does. */
+    const addScore = (def: ScoreDef, reached: string, sum: string) => {
+      const before = env.get(`s:${def.id}`)!;
+      const raw = letOf(`(CASE WHEN ${reached} THEN ${before} + ${sum} END)`);
+      const rounded = round2Let(raw);
+      const { max, min } = def;
+      const whens: string[] = [];
+      if (max !== undefined)
+        whens.push(
+          `WHEN ${rounded} > ${P.num(max)} THEN ${P.num(min !== undefined && max < min ? min : max)}`,
+        );
+      if (min !== undefined) whens.push(`WHEN ${rounded} < ${P.num(min)} THEN ${P.num(min)}`);
+      return whens.length ? letOf(`(CASE ${whens.join(' ')} ELSE ${rounded} END)`) : rounded;
     };
 
-    /** The score after adding `raw` and clamping, in steps so no expression repeats a long one. */
-    const scoreSteps = (k: number, def: ScoreDef, raw: string) => {
-      const r = `${p}x${k}_r`;
-      const rounded = `${p}x${k}_rr`;
-      let clamped = rounded;
-      if (def.max !== undefined)
-        clamped = `(CASE WHEN ${clamped} > ${P.num(def.max)} THEN ${P.num(def.max)} ELSE ${clamped} END)`;
-      if (def.min !== undefined)
-        clamped = `(CASE WHEN ${clamped} < ${P.num(def.min)} THEN ${P.num(def.min)} ELSE ${clamped} END)`;
-      return {
-        before: [
-          [{ col: r, expr: raw, temp: true }],
-          [{ col: rounded, expr: round2Sql(r), temp: true }],
-        ],
-        last: { col: scoreCol.get(def.id)!, expr: clamped, temp: false },
-      };
-    };
+    interface Visit {
+      reached: string;
+      /** Where the lead goes next: a node index, or the column choosing one. */
+      next: number | string;
+      /** The node index a route can answer, -1 included where the walk may end here. */
+      targets: Set<number>;
+      out: Env;
+      /** The rule bits of this node per word: its own key, and its rows' (SQL). */
+      bits: Map<number, string[]>;
+    }
+    const visits = new Map<string, Visit>();
+    const incoming = new Map<string, string[]>();
+    for (const id of queue)
+      for (const t of new Set(graph.next.get(id)?.values() ?? [])) {
+        if (!nodeIndex.has(t)) continue;
+        let list = incoming.get(t);
+        if (!list) incoming.set(t, (list = []));
+        list.push(id);
+      }
+    /** Whether the lead comes to node `k` from `from` (SQL). */
+    const edge = (from: Visit, k: number) =>
+      typeof from.next === 'number'
+        ? from.next === k
+          ? from.reached
+          : 'FALSE'
+        : from.reached === 'TRUE'
+          ? `(${from.next} = ${k})`
+          : `(${from.reached} AND ${from.next} = ${k})`;
 
-    const compileNode = (node: WorkflowNode, k: number): NodeSteps => {
-      /**
-       * The node's key, and the keys of the rows that fired (`first`: only the first of them), set
-       * in the bitmask words (the list is built once, at the end).
-       */
-      const fired = (rows: { when: string; key: number }[] = [], first = false) => {
-        const own = Number(keyOf(node.id));
-        const words = new Set([own, ...rows.map((r) => r.key)].map((key) => Math.floor(key / 63)));
-        return [...words].map((w) => {
-          const bit = (key: number) => (Math.floor(key / 63) === w ? 2n ** BigInt(key % 63) : 0n);
-          const parts: string[] = [];
-          if (bit(own) !== 0n) parts.push(bigint(bit(own)));
-          if (first) {
-            if (rows.some((r) => bit(r.key) !== 0n))
-              parts.push(
-                `(CASE ${rows.map((r) => `WHEN ${r.when} THEN ${bigint(bit(r.key))}`).join(' ')} ELSE ${bigint(0n)} END)`,
-              );
-          } else
-            for (const r of rows)
-              if (bit(r.key) !== 0n)
-                parts.push(
-                  `(CASE WHEN ${r.when} THEN ${bigint(bit(r.key))} ELSE ${bigint(0n)} END)`,
-                );
-          return { col: `${p}fm${w}`, expr: `(${p}fm${w} | ${parts.join(' | ')})`, temp: false };
-        });
+    for (const id of queue) {
+      const node = graph.nodes.get(id)!;
+      const k = nodeIndex.get(id)!;
+      // Reached, and the values on arrival.
+      let reached: string;
+      if (id === graph.start?.id) {
+        reached = 'TRUE';
+        env = initial;
+      } else {
+        const from = (incoming.get(id) ?? []).map((f) => visits.get(f)!);
+        const edges = from.map((f) => edge(f, k));
+        reached = edges.length === 1 ? letOf(edges[0]!) : letOf(`(${edges.join(' OR ')})`);
+        env = new Map();
+        for (const key of initial.keys()) {
+          const values = from.map((f) => f.out.get(key)!);
+          if (values.every((v) => v === values[0])) env.set(key, values[0]!);
+          else
+            env.set(
+              key,
+              letOf(
+                `(CASE ${values
+                  .slice(0, -1)
+                  .map((v, i) => `WHEN ${edges[i]} THEN ${v}`)
+                  .join(' ')} ELSE ${values[values.length - 1]} END)`,
+              ),
+            );
+        }
+      }
+      const visit = (() => {
+        try {
+          return compileNode(node, k, reached);
+        } catch (e) {
+          if (e instanceof Unsupported && e.nodeId === undefined)
+            throw new Unsupported(e.message, id);
+          throw e;
+        }
+      })();
+      visits.set(id, visit);
+    }
+
+    function compileNode(node: WorkflowNode, k: number, reached: string): Visit {
+      const out: Env = new Map(env);
+      const bits = new Map<number, string[]>();
+      const bit = (key: number) => {
+        const w = Math.floor(key / 63);
+        let list = bits.get(w);
+        if (!list) bits.set(w, (list = []));
+        return { list, value: 2n ** BigInt(key % 63) };
       };
-      const move = (expr: string) => ({ col: `${p}cur`, expr, temp: false });
+      const own = bit(keyOf(node.id));
+      own.list.push(bigint(own.value));
+      /** Row bits: every row whose flag holds (`first`: only the first of them). */
+      const rowBits = (rows: { when: string; key: number }[], first = false) => {
+        if (first) {
+          // The first matching row's bit; a row of another word still stops the rows after it.
+          for (const w of new Set(rows.map((r) => Math.floor(r.key / 63)))) {
+            const whens = rows.map(
+              (r) =>
+                `WHEN ${r.when} THEN ${bigint(Math.floor(r.key / 63) === w ? 2n ** BigInt(r.key % 63) : 0n)}`,
+            );
+            const list = bits.get(w) ?? [];
+            bits.set(w, list);
+            list.push(`(CASE ${whens.join(' ')} ELSE ${bigint(0n)} END)`);
+          }
+          return;
+        }
+        for (const r of rows) {
+          const b = bit(r.key);
+          b.list.push(`(CASE WHEN ${r.when} THEN ${bigint(b.value)} ELSE ${bigint(0n)} END)`);
+        }
+      };
+      const route = (expr: string, targets: number[]): Visit => ({
+        reached,
+        next: letOf(expr),
+        targets: new Set(targets),
+        out,
+        bits,
+      });
+      const goTo = (t: number): Visit => ({ reached, next: t, targets: new Set([t]), out, bits });
       switch (node.kind) {
         case 'start':
-          return { index: k, steps: [[...fired(), move(target(node.id, 'next'))]] };
-        case 'condition':
-          return {
-            index: k,
-            steps: [
-              [
-                ...fired(),
-                move(
-                  `(CASE WHEN ${holds(node.data.when)} THEN ${target(node.id, 'true')} ELSE ${target(node.id, 'false')} END)`,
-                ),
-              ],
-            ],
-          };
+          return goTo(target(node.id, 'next'));
+        case 'condition': {
+          const [yes, no] = [target(node.id, 'true'), target(node.id, 'false')];
+          return route(`(CASE WHEN ${holds(node.data.when)} THEN ${yes} ELSE ${no} END)`, [
+            yes,
+            no,
+          ]);
+        }
         case 'switch': {
-          const whens = node.data.cases.map(
-            (c) => `WHEN ${holds(c.when)} THEN ${target(node.id, c.id)}`,
-          );
-          return {
-            index: k,
-            steps: [
-              [
-                ...fired(),
-                move(
-                  whens.length
-                    ? `(CASE ${whens.join(' ')} ELSE ${target(node.id, 'default')} END)`
-                    : target(node.id, 'default'),
-                ),
-              ],
-            ],
-          };
+          const ts = node.data.cases.map((c) => target(node.id, c.id));
+          const fallback = target(node.id, 'default');
+          if (ts.length === 0) return goTo(fallback);
+          const whens = node.data.cases.map((c, i) => `WHEN ${holds(c.when)} THEN ${ts[i]}`);
+          return route(`(CASE ${whens.join(' ')} ELSE ${fallback} END)`, [...ts, fallback]);
         }
         case 'checklist': {
           const required = node.data.criteria.filter((c) => !c.optional).map((c) => holds(c.when));
@@ -949,251 +1024,203 @@ function generateChain(
               : required.length === 0
                 ? 'TRUE'
                 : `(${required.join(' AND ')})`;
-          return {
-            index: k,
-            steps: [
-              [
-                ...fired(),
-                move(
-                  `(CASE WHEN ${pass} THEN ${target(node.id, 'pass')} ELSE ${target(node.id, 'fail')} END)`,
-                ),
-              ],
-            ],
-          };
+          const [yes, no] = [target(node.id, 'pass'), target(node.id, 'fail')];
+          return route(`(CASE WHEN ${pass} THEN ${yes} ELSE ${no} END)`, [yes, no]);
         }
         case 'assign': {
-          const last = new Map<string, string>();
-          for (const t of node.data.tags) last.set(t.tag, t.value);
-          const sets = [...last].map(([tag, value]) => {
-            const norm = toText(value);
-            return {
-              col: tagCol.get(tag)!,
-              expr: norm === undefined ? `CAST(NULL AS ${d.text})` : P.text(norm),
-              temp: false,
-            };
-          });
-          return { index: k, steps: [[...sets, ...fired(), move(target(node.id, 'next'))]] };
+          for (const t of node.data.tags) {
+            const norm = toText(t.value);
+            out.set(`t:${t.tag}`, norm === undefined ? textNull : P.text(norm));
+          }
+          return goTo(target(node.id, 'next'));
         }
         case 'stage':
-          return {
-            index: k,
-            steps: [
-              [
-                { col: `${p}stage`, expr: P.text(node.data.stage), temp: false },
-                ...fired(),
-                move('-1'),
-              ],
-            ],
+          out.set('stage', P.text(node.data.stage));
+          return goTo(-1);
+        case 'scorecard': {
+          const n = node;
+          const def = scoreDefs.get(n.data.score);
+          if (!def) return goTo(target(n.id, 'next'));
+          const byCategory = new Map<string, string[]>(SCORE_CATEGORIES.map((c) => [c, []]));
+          const hits: { when: string; key: number }[] = [];
+          for (const row of n.data.rows) {
+            const when = row.when === undefined ? 'TRUE' : holds(row.when);
+            let flag: string;
+            if (row.perEvent) {
+              const count = eventAgg(true, d.filtered('count', '*', filterSql(side, row.perEvent)));
+              const w =
+                row.decayHalfLifeDays === undefined
+                  ? count
+                  : eventAgg(
+                      true,
+                      d.filtered(
+                        'sum',
+                        `exp((x.ms - ${now}) * ${P.num(decayRate(row.decayHalfLifeDays))})`,
+                        filterSql(side, row.perEvent),
+                      ),
+                    );
+              flag = letOf(`(${count} > 0 AND ${when})`);
+              let pts = round2Let(`${P.num(row.points)} * ${w}`);
+              if (row.cap !== undefined) {
+                const cap = P.num(row.cap);
+                const neg = P.num(-row.cap);
+                pts = letOf(
+                  `(CASE WHEN ${pts} > ${cap} THEN ${cap} WHEN ${pts} < ${neg} THEN ${neg} ELSE ${pts} END)`,
+                );
+              }
+              byCategory.get(row.category)!.push(`(CASE WHEN ${flag} THEN ${pts} ELSE 0 END)`);
+            } else {
+              let pts = round2(row.points);
+              if (row.cap !== undefined) pts = Math.min(row.cap, Math.max(-row.cap, pts));
+              flag = when;
+              byCategory
+                .get(row.category)!
+                .push(`(CASE WHEN ${flag} THEN ${P.num(pts)} ELSE 0 END)`);
+            }
+            hits.push({ when: flag, key: keyOf(n.id, row.id) });
+          }
+          const totals = SCORE_CATEGORIES.map((category) => {
+            const total = `(${['CAST(0 AS ' + d.float + ')', ...byCategory.get(category)!].join(' + ')})`;
+            const capValue = n.data.categoryCaps?.[category];
+            if (capValue === undefined) return total;
+            const t = letOf(total);
+            const cap = P.num(capValue);
+            const neg = P.num(-capValue);
+            return `(CASE WHEN ${t} > ${cap} THEN ${cap} WHEN ${t} < ${neg} THEN ${neg} ELSE ${t} END)`;
+          });
+          const sum = letOf(`(${['CAST(0 AS ' + d.float + ')', ...totals].join(' + ')})`);
+          out.set(`s:${def.id}`, addScore(def, reached, sum));
+          rowBits(hits);
+          return goTo(target(n.id, 'next'));
+        }
+        case 'table': {
+          const { data } = node;
+          const inputs = data.inputs.map((input) => operandSql(input.operand));
+          const m = data.rows.map((row) => {
+            const parts = row.cells.flatMap((cell, i) => {
+              const input = inputs[i];
+              if (cell.op === 'any' || !input) return [];
+              return [compareSql(input.type, cell.op, input.sql, cell.value)];
+            });
+            return parts.length === 0 ? 'TRUE' : letOf(`(${parts.join(' AND ')})`);
+          });
+          const setTags = (rowOrder: number[]) => {
+            for (const tag of tagIds) {
+              const whens: string[] = [];
+              for (const i of rowOrder) {
+                const assigned = (data.rows[i]!.tags ?? []).filter((t) => t.tag === tag);
+                if (assigned.length === 0) continue;
+                const norm = toText(assigned[assigned.length - 1]!.value);
+                whens.push(`WHEN ${m[i]} THEN ${norm === undefined ? textNull : P.text(norm)}`);
+              }
+              if (whens.length)
+                out.set(
+                  `t:${tag}`,
+                  letOf(`(CASE ${whens.join(' ')} ELSE ${env.get(`t:${tag}`)} END)`),
+                );
+            }
           };
-        case 'scorecard':
-          return scorecardSteps(node, k);
-        case 'table':
-          return tableSteps(node, k);
+          const indexes = data.rows.map((_, i) => i);
+          const hits = data.rows.map((row, i) => ({ when: m[i]!, key: keyOf(node.id, row.id) }));
+          if (data.hitPolicy === 'first') {
+            setTags(indexes);
+            rowBits(hits, true);
+            const ts = data.rows.map((row) => target(node.id, row.id));
+            const fallback = target(node.id, 'default');
+            if (ts.length === 0) return goTo(fallback);
+            const whens = ts.map((t, i) => `WHEN ${m[i]} THEN ${t}`);
+            return route(`(CASE ${whens.join(' ')} ELSE ${fallback} END)`, [...ts, fallback]);
+          }
+          // collect: every matching row, later rows' tags win
+          setTags([...indexes].reverse());
+          rowBits(hits);
+          const def = data.score === undefined ? undefined : scoreDefs.get(data.score);
+          if (def !== undefined && data.rows.some((r) => r.points !== undefined)) {
+            const sum = `(${[
+              `CAST(0 AS ${d.float})`,
+              ...data.rows.flatMap((row, i) =>
+                row.points === undefined
+                  ? []
+                  : [`(CASE WHEN ${m[i]} THEN ${P.num(round2(row.points))} ELSE 0 END)`],
+              ),
+            ].join(' + ')})`;
+            out.set(`s:${def.id}`, addScore(def, reached, letOf(sum)));
+          }
+          return goTo(target(node.id, 'next'));
+        }
         default:
           return assertNever(node);
       }
-
-      function scorecardSteps(n: NodeOf<'scorecard'>, k: number): NodeSteps {
-        const def = scoreDefs.get(n.data.score);
-        if (!def) return { index: k, steps: [[...fired(), move(target(n.id, 'next'))]] };
-        const first: { col: string; expr: string; temp: boolean }[] = [];
-        const byCategory = new Map<string, string[]>(SCORE_CATEGORIES.map((c) => [c, []]));
-        const hits: { when: string; key: number }[] = [];
-        n.data.rows.forEach((row, i) => {
-          const f = `${p}x${k}_f${i}`;
-          const when = row.when === undefined ? 'TRUE' : holds(row.when);
-          if (row.perEvent) {
-            const count = eventAgg(true, d.filtered('count', '*', filterSql(side, row.perEvent)));
-            const w =
-              row.decayHalfLifeDays === undefined
-                ? count
-                : eventAgg(
-                    true,
-                    d.filtered(
-                      'sum',
-                      `exp((x.ms - ${now}) * ${P.num(decayRate(row.decayHalfLifeDays))})`,
-                      filterSql(side, row.perEvent),
-                    ),
-                  );
-            const fires = `(${count} > 0 AND ${when})`;
-            let pts = round2Sql(`${P.num(row.points)} * ${w}`);
-            if (row.cap !== undefined) {
-              const cap = P.num(row.cap);
-              const neg = P.num(-row.cap);
-              pts = `(CASE WHEN ${pts} > ${cap} THEN ${cap} WHEN ${pts} < ${neg} THEN ${neg} ELSE ${pts} END)`;
-            }
-            // The points read the row's flag, computed once in the step before.
-            first.push({ col: f, expr: fires, temp: true });
-            byCategory.get(row.category)!.push(`(CASE WHEN ${f} THEN ${pts} ELSE 0 END)`);
-          } else {
-            let pts = round2(row.points);
-            if (row.cap !== undefined) pts = Math.min(row.cap, Math.max(-row.cap, pts));
-            first.push({ col: f, expr: when, temp: true });
-            byCategory.get(row.category)!.push(`(CASE WHEN ${f} THEN ${P.num(pts)} ELSE 0 END)`);
-          }
-          hits.push({ when: f, key: Number(keyOf(n.id, row.id)) });
-        });
-        const totals = SCORE_CATEGORIES.map((category) => {
-          const total = `(${['CAST(0 AS ' + d.float + ')', ...byCategory.get(category)!].join(' + ')})`;
-          const capValue = n.data.categoryCaps?.[category];
-          if (capValue === undefined) return total;
-          const cap = P.num(capValue);
-          const neg = P.num(-capValue);
-          return `(CASE WHEN ${total} > ${cap} THEN ${cap} WHEN ${total} < ${neg} THEN ${neg} ELSE ${total} END)`;
-        });
-        const sum = `(${['CAST(0 AS ' + d.float + ')', ...totals].join(' + ')})`;
-        const s = scoreSteps(k, def, `${scoreCol.get(def.id)} + ${sum}`);
-        const [rawStep, roundStep] = s.before;
-        return {
-          index: k,
-          steps: [
-            first,
-            rawStep!,
-            roundStep!,
-            [s.last, ...fired(hits), move(target(n.id, 'next'))],
-          ],
-        };
-      }
-
-      function tableSteps(n: NodeOf<'table'>, k: number): NodeSteps {
-        const { data } = n;
-        const inputs = data.inputs.map((input) => operandSql(input.operand));
-        const rowMatch = (cells: (typeof data.rows)[number]['cells']) => {
-          const parts = cells.flatMap((cell, i) => {
-            const input = inputs[i];
-            if (cell.op === 'any' || !input) return [];
-            return [compareSql(input.type, cell.op, input.sql, cell.value)];
-          });
-          return parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`;
-        };
-        const first: { col: string; expr: string; temp: boolean }[] = data.rows.map((row, i) => ({
-          col: `${p}x${k}_m${i}`,
-          expr: rowMatch(row.cells),
-          temp: true,
-        }));
-        const m = (i: number) => `${p}x${k}_m${i}`;
-        const tagSets = (rowOrder: number[]) => {
-          const out: { col: string; expr: string; temp: boolean }[] = [];
-          for (const [tag, col] of tagCol) {
-            const whens: string[] = [];
-            for (const i of rowOrder) {
-              const assigned = (data.rows[i]!.tags ?? []).filter((t) => t.tag === tag);
-              if (assigned.length === 0) continue;
-              const norm = toText(assigned[assigned.length - 1]!.value);
-              whens.push(
-                `WHEN ${m(i)} THEN ${norm === undefined ? `CAST(NULL AS ${d.text})` : P.text(norm)}`,
-              );
-            }
-            if (whens.length)
-              out.push({ col, expr: `(CASE ${whens.join(' ')} ELSE ${col} END)`, temp: false });
-          }
-          return out;
-        };
-        const indexes = data.rows.map((_, i) => i);
-        if (data.hitPolicy === 'first') {
-          const route = data.rows.map((row, i) => `WHEN ${m(i)} THEN ${target(n.id, row.id)}`);
-          const hit = data.rows.map((row, i) => ({ when: m(i), key: Number(keyOf(n.id, row.id)) }));
-          return {
-            index: k,
-            steps: [
-              first,
-              [
-                ...tagSets(indexes),
-                ...fired(hit, true),
-                move(
-                  route.length
-                    ? `(CASE ${route.join(' ')} ELSE ${target(n.id, 'default')} END)`
-                    : target(n.id, 'default'),
-                ),
-              ],
-            ],
-          };
-        }
-        // collect: every matching row, later rows' tags win
-        const hits = data.rows.map((row, i) => ({ when: m(i), key: Number(keyOf(n.id, row.id)) }));
-        const last = [
-          ...tagSets([...indexes].reverse()),
-          ...fired(hits),
-          move(target(n.id, 'next')),
-        ];
-        const def = data.score === undefined ? undefined : scoreDefs.get(data.score);
-        const scoring = def !== undefined && data.rows.some((r) => r.points !== undefined);
-        if (!scoring || !def) return { index: k, steps: [first, last] };
-        const sum = `(${[
-          `CAST(0 AS ${d.float})`,
-          ...data.rows.flatMap((row, i) =>
-            row.points === undefined
-              ? []
-              : [`(CASE WHEN ${m(i)} THEN ${P.num(round2(row.points))} ELSE 0 END)`],
-          ),
-        ].join(' + ')})`;
-        const s = scoreSteps(k, def, `${scoreCol.get(def.id)} + ${sum}`);
-        return { index: k, steps: [first, s.before[0]!, s.before[1]!, [s.last, ...last]] };
-      }
-    };
-
-    // Compile every reachable node, grouped by depth.
-    const layers = new Map<number, NodeSteps[]>();
-    for (const id of queue) {
-      const node = graph.nodes.get(id)!;
-      const dep = depth.get(id)!;
-      let layer = layers.get(dep);
-      if (!layer) layers.set(dep, (layer = []));
-      try {
-        layer.push(compileNode(node, nodeIndex.get(id)!));
-      } catch (e) {
-        if (e instanceof Unsupported && e.nodeId === undefined)
-          throw new Unsupported(e.message, id);
-        throw e;
-      }
     }
 
-    // State columns carried through the chain; the rule keys that fired are bits of BIGINT words.
+    // The walk ends on a stage, or where a route leads nowhere: the values of that node.
+    const ends: { when: string; out: Env }[] = [];
+    for (const v of visits.values()) {
+      if (!v.targets.has(-1)) continue;
+      const when =
+        typeof v.next === 'number'
+          ? v.reached
+          : v.targets.size === 1
+            ? v.reached
+            : v.reached === 'TRUE'
+              ? `(${v.next} = -1)`
+              : `(${v.reached} AND ${v.next} = -1)`;
+      ends.push({ when, out: v.out });
+    }
+    const final = (key: string) => {
+      if (ends.length === 0) return initial.get(key)!;
+      const groups = new Map<string, string[]>();
+      for (const e of ends) {
+        const value = e.out.get(key)!;
+        groups.set(value, [...(groups.get(value) ?? []), e.when]);
+      }
+      const values = [...groups.keys()];
+      // Every walk from the start ends somewhere: the last value needs no test.
+      if (values.length === 1 && graph.start) return values[0]!;
+      const whens = values.map((v) => `WHEN ${groups.get(v)!.join(' OR ')} THEN ${v}`);
+      return `(CASE ${whens.join(' ')} ELSE ${initial.get(key)!} END)`;
+    };
+    letOf(final('stage'), `${p}stage`);
+    for (const def of scoreDefs.values()) letOf(final(`s:${def.id}`), scoreCol.get(def.id)!);
     const maskCols = Array.from(
       { length: Math.ceil(side.tallyKeys.length / 63) },
       (_, w) => `${p}fm${w}`,
     );
-    return {
-      side,
-      layers,
-      scoreDefs,
-      scoreCol,
-      maskCols,
-      stateCols: [...scoreCol.values(), ...tagCol.values(), `${p}stage`, `${p}cur`, ...maskCols],
-      initial: [
-        ...[...scoreDefs.values()].map(
-          (def) => `${P.num(initialScore(def))} AS ${scoreCol.get(def.id)}`,
-        ),
-        ...[...tagCol.values()].map((c) => `CAST(NULL AS ${d.text}) AS ${c}`),
-        `CAST(NULL AS ${d.text}) AS ${p}stage`,
-        `${graph.start ? nodeIndex.get(graph.start.id) : 'NULL'} AS ${p}cur`,
-        ...maskCols.map((c) => `${bigint(0n)} AS ${c}`),
-      ],
-    };
+    maskCols.forEach((col, w) => {
+      const parts: string[] = [];
+      for (const v of visits.values()) {
+        const list = v.bits.get(w);
+        if (!list?.length) continue;
+        const value = list.length === 1 ? list[0]! : `(${list.join(' | ')})`;
+        parts.push(
+          v.reached === 'TRUE'
+            ? value
+            : `(CASE WHEN ${v.reached} THEN ${value} ELSE ${bigint(0n)} END)`,
+        );
+      }
+      letOf(parts.length ? parts.join(' | ') : bigint(0n), col);
+    });
+    return { side, scoreDefs, scoreCol, maskCols };
   };
   const walks = sides.map((side, i) => {
     try {
-      return walk(side, i);
+      return walk(side);
     } catch (e) {
       if (e instanceof Unsupported) e.side = i;
       throw e;
     }
   });
 
-  const stateCols = [
+  // The first projection: lead id, carried columns, fields, event aggregates.
+  const idCol = quoteIdent(options.leadIdColumn ?? 'id');
+  const base = [
     'lead_id',
     ...carry.map(([name]) => name),
     ...[...fields.values()].map((f) => f.col),
     ...[...eventAggs.values()].map((e) => e.name),
     ...(options.asOf === undefined ? ['now_ms'] : []),
-    ...walks.flatMap((w) => w.stateCols),
   ];
-  const shared = sharedPredicates.flatMap((s, i) => (s.sides.size > 1 ? [i] : []));
-  stateCols.push(...shared.map((i) => `d${i}`));
-
-  // The first projection: lead id, carried columns, fields, event aggregates, initial state.
-  const idCol = quoteIdent(options.leadIdColumn ?? 'id');
-  const initial = [
+  const initialColumns = [
     `l.${idCol} AS lead_id`,
     ...carry.map(([name, column]) => `l.${quoteIdent(column)} AS ${name}`),
     ...fieldColumns,
@@ -1201,7 +1228,6 @@ function generateChain(
       e.zero ? `COALESCE(ev.${e.name}, 0) AS ${e.name}` : `ev.${e.name} AS ${e.name}`,
     ),
     ...(options.asOf === undefined ? [`${d.nowMs} AS now_ms`] : []),
-    ...walks.flatMap((w) => w.initial),
   ];
   let from = `${options.leadsRelation} AS l`;
   if (eventAggs.size > 0) {
@@ -1230,50 +1256,41 @@ function generateChain(
       ? ` LEFT JOIN LATERAL (SELECT ${aggs.join(', ')} FROM (${inner}) AS x WHERE x.ms <= ${nowInner}) AS ev ON TRUE`
       : ` LEFT JOIN (SELECT x.lid, ${aggs.join(', ')} FROM (${inner}) AS x WHERE x.ms <= ${nowInner} GROUP BY x.lid) AS ev ON ev.lid = l.${idCol}`;
   }
-  let sql = `SELECT ${initial.join(', ')} FROM ${from}`;
-  if (shared.length)
-    sql = `SELECT q.*, ${shared.map((i) => `${sharedPredicates[i]!.sql} AS d${i}`).join(', ')} FROM (${sql}${d.fence}) AS q`;
+  let sql = `SELECT ${initialColumns.join(', ')} FROM ${from}`;
 
-  // One projection per step of each depth, side after side.
-  for (const { side, layers } of walks) {
-    const cur = `${side.prefix}cur`;
-    for (const dep of [...layers.keys()].sort((a, b) => a - b)) {
-      const nodes = layers.get(dep)!;
-      const stepCount = Math.max(...nodes.map((n) => n.steps.length));
-      const temps: string[] = [];
-      for (let s = 0; s < stepCount; s++) {
-        const assigns = new Map<string, { k: number; expr: string; temp: boolean }[]>();
-        for (const n of nodes) {
-          // Right-aligned: every node moves its leads in the layer's last step.
-          const step = n.steps[s - (stepCount - n.steps.length)];
-          for (const a of step ?? []) {
-            let list = assigns.get(a.col);
-            if (!list) assigns.set(a.col, (list = []));
-            list.push({ k: n.index, expr: a.expr, temp: a.temp });
-          }
-        }
-        const cols = [...stateCols, ...temps].map((col) => {
-          const list = assigns.get(col);
-          if (!list) return col;
-          return `(CASE ${cur} ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} ELSE ${col} END) AS ${col}`;
-        });
-        for (const [col, list] of assigns) {
-          if (stateCols.includes(col) || temps.includes(col)) continue;
-          cols.push(
-            `(CASE ${cur} ${list.map((a) => `WHEN ${a.k} THEN ${a.expr}`).join(' ')} END) AS ${col}`,
-          );
-          temps.push(col);
-        }
-        sql = `SELECT ${cols.join(', ')} FROM (${sql}${d.fence}) AS q`;
-      }
-    }
+  // Each named value goes in the first projection after everything it reads; a column is passed
+  // on while a later projection (or the answer) reads it.
+  const level = new Map<string, number>(base.map((name) => [name, 0]));
+  const readsOf = (expr: string) => {
+    const names = new Set<string>();
+    // Literals and quoted names hold no column (the alternatives start apart: no backtracking).
+    for (const m of expr.matchAll(/'(?:[^']|'')*'|"(?:[^"]|"")*"|([A-Za-z_][A-Za-z0-9_]*)/g))
+      if (m[1] !== undefined && level.has(m[1])) names.add(m[1]);
+    return names;
+  };
+  const byLevel: { name: string; expr: string }[][] = [];
+  const lastRead = new Map<string, number>();
+  for (const l of lets) {
+    const reads = readsOf(l.expr);
+    const at = 1 + Math.max(0, ...[...reads].map((r) => level.get(r)!));
+    for (const r of reads) lastRead.set(r, Math.max(lastRead.get(r) ?? 0, at));
+    level.set(l.name, at);
+    (byLevel[at] ??= []).push(l);
   }
-  // Each test of the lead: its shared column, or its SQL where only one side makes it. (Quoted
-  // identifiers and literals are copied whole: a name may hold the marker characters.)
-  const isShared = new Set(shared);
-  sql = sql.replace(/"(?:[^"]|"")*"|'(?:[^']|'')*'|\uE001(\d+)\uE001/g, (whole, i?: string) =>
-    i === undefined ? whole : isShared.has(Number(i)) ? `d${i}` : sharedPredicates[Number(i)]!.sql,
-  );
+  const outputs = new Set([
+    'lead_id',
+    ...carry.map(([name]) => name),
+    ...walks.flatMap((w) => [`${w.side.prefix}stage`, ...w.scoreCol.values(), ...w.maskCols]),
+  ]);
+  const end = byLevel.length;
+  for (const name of outputs) lastRead.set(name, end);
+  let available = [...base];
+  for (let at = 1; at < end; at++) {
+    const made = byLevel[at] ?? [];
+    const passed = available.filter((name) => (lastRead.get(name) ?? 0) > at);
+    sql = `SELECT ${[...passed, ...made.map((l) => `${l.expr} AS ${l.name}`)].join(', ')} FROM (${sql}${d.fence}) AS q`;
+    available = [...passed, ...made.map((l) => l.name)];
+  }
   return { sql, walks, P, d };
 }
 
