@@ -570,7 +570,7 @@ function generateChain(
     for (const w of filter.where ?? []) {
       const type = side.catalog.events.get(filter.event)?.props.get(w.prop)?.type ?? 'string';
       const st = sqlTypeOf(type);
-      parts.push(compareSql(st, w.op, propValue(side, filter.event, w.prop, st), w.value));
+      parts.push(compareSql(st, w.op, propValue(side, filter.event, w.prop, st), w.value, false));
     }
     return parts.join(' AND ');
   };
@@ -602,13 +602,17 @@ function generateChain(
     return eventAgg(agg === 'count' || agg === 'sum', sql);
   };
 
-  // Comparisons, as the reference interpreter writes them out.
+  // Comparisons, as the reference interpreter writes them out. `perLead`: `v` is a value of the
+  // lead (not of an event), so what is derived from it can be a column of its own.
   function compareSql(
     type: SqlType,
     op: Operator,
     v: string,
     value: ComparisonValue | undefined,
+    perLead = true,
   ): string {
+    // An email's domain, split off once per lead however many tests read it.
+    const domainOf = (x: string) => (perLead ? letOf(d.afterLastAt(x)) : d.afterLastAt(x));
     if (op === 'isSet') return `(${v} IS NOT NULL)`;
     if (op === 'isEmpty') return `(${v} IS NULL)`;
     if (type === 'text') {
@@ -640,10 +644,10 @@ function generateChain(
             ...new Set(textList(value).map((t) => (t.startsWith('@') ? t.slice(1) : t))),
           ];
           if (domains.length === 0) return 'FALSE';
-          return notNull(`${d.afterLastAt(v)} IN (${domains.map((t) => P.text(t)).join(', ')})`);
+          return notNull(`${domainOf(v)} IN (${domains.map((t) => P.text(t)).join(', ')})`);
         }
         case 'freeEmail': {
-          const domain = d.afterLastAt(v);
+          const domain = domainOf(v);
           const exact = `${domain} IN (${FREE_MAIL_DOMAINS.map((t) => P.text(t)).join(', ')})`;
           const prefixes = FREE_MAIL_PREFIXES.map((t) => `starts_with(${domain}, ${P.text(t)})`);
           return notNull(`(${[exact, ...prefixes].join(' OR ')})`);
