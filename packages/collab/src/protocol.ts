@@ -24,3 +24,13 @@ export const CLOSE_CODES = {
 
 /** The largest WebSocket message the server accepts (a whole 2 MB document as one update, with room). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The largest presence one client may share, as JSON text: a name, a cursor and what is being
+ * edited take a few hundred characters, a selection of all 500 steps of a large workflow about
+ * 20,000. Larger states are refused (a socket could otherwise relay megabytes to everyone).
+ */
+export const MAX_PRESENCE_CHARS = 64 * 1024;
+
+/** How many presence client ids one socket may speak for (a browser tab uses one). */
+export const MAX_PRESENCE_CLIENTS = 4;

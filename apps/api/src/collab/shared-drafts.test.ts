@@ -1,4 +1,4 @@
-import { COLLAB_PATH, MESSAGE_SYNC } from '@accord/collab';
+import { COLLAB_PATH, MAX_PRESENCE_CHARS, MESSAGE_SYNC, type Presence } from '@accord/collab';
 import { readSharedDraft, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import type { Workflow } from '@accord/engine';
@@ -204,6 +204,23 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
       .filter(Boolean);
     expect(names).not.toContain('The CEO');
     expect(names.some((n) => /Sam|Sales/.test(n!))).toBe(true);
+  });
+
+  it('refuses a presence larger than a presence needs, and still takes a normal one', async () => {
+    const maya = await join('marketing');
+    const sam = await join('sales', {
+      presence: { editing: { nodeId: 'fit', what: 'x'.repeat(MAX_PRESENCE_CHARS) } },
+    });
+    const samSeen = () =>
+      maya.provider.awareness.getStates().get(sam.doc.clientID) as Partial<Presence> | undefined;
+    // The oversized state never reaches the others; a small one from the same socket does.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(samSeen()).toBeUndefined();
+    sam.provider.awareness.setLocalState({ editing: { nodeId: 'fit', what: 'Title is VP' } });
+    await until(() => samSeen()?.editing?.what === 'Title is VP');
+    expect(samSeen()?.user?.role).toBe('sales');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/accord_collab_refused_messages_total\{reason="too-large"\} [1-9]/);
   });
 
   it('refuses a socket from another origin, without a session, or for an unknown workflow', async () => {

@@ -3,6 +3,8 @@ import {
   COLLAB_PATH,
   colourFor,
   MAX_MESSAGE_BYTES,
+  MAX_PRESENCE_CHARS,
+  MAX_PRESENCE_CLIENTS,
   MESSAGE_AWARENESS,
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
@@ -36,7 +38,7 @@ const SESSION_CHECK_MS = 30_000;
  */
 export const MAX_MESSAGES_PER_SECOND = 200;
 
-type RefusedReason = 'read-only' | 'not-yours' | 'too-many';
+type RefusedReason = 'read-only' | 'not-yours' | 'too-many' | 'too-large';
 
 /** One person's socket in a shared draft; the origin of their changes. */
 export class Peer {
@@ -277,7 +279,8 @@ function handle(room: Room, peer: Peer, message: Uint8Array): RefusedReason | un
   }
   if (type === MESSAGE_AWARENESS) {
     const update = decoding.readVarUint8Array(decoder);
-    if (!ownsAll(room, peer, update)) return 'not-yours';
+    const refusal = presenceRefusal(room, peer, update);
+    if (refusal) return refusal;
     applyAwarenessUpdate(room.awareness, update, peer);
     return;
   }
@@ -289,20 +292,26 @@ function handle(room: Room, peer: Peer, message: Uint8Array): RefusedReason | un
 }
 
 /**
- * Whether a presence update speaks only for this socket's own clients (or new ones): nobody
- * may change or clear someone else's presence. The format is y-protocols' awareness update:
- * a count, then per client its id, clock and state as JSON.
+ * Why a presence update is refused, if it is: it speaks for someone else's client (nobody may
+ * change or clear another person's presence), for more clients than one socket has, or shares
+ * more than a presence needs. The format is y-protocols' awareness update: a count, then per
+ * client its id, clock and state as JSON.
  */
-function ownsAll(room: Room, peer: Peer, update: Uint8Array): boolean {
+function presenceRefusal(room: Room, peer: Peer, update: Uint8Array): RefusedReason | undefined {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
+  if (count > MAX_PRESENCE_CLIENTS) return 'too-large';
+  const fresh = new Set<number>();
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     decoding.readVarUint(decoder);
-    decoding.readVarString(decoder);
+    const state = decoding.readVarString(decoder);
+    if (state.length > MAX_PRESENCE_CHARS) return 'too-large';
     if (peer.clientIds.has(clientId)) continue;
-    if (clientId === room.doc.clientID) return false;
-    if (room.awareness.getStates().has(clientId)) return false;
+    if (clientId === room.doc.clientID) return 'not-yours';
+    if (room.awareness.getStates().has(clientId)) return 'not-yours';
+    fresh.add(clientId);
   }
-  return true;
+  if (peer.clientIds.size + fresh.size > MAX_PRESENCE_CLIENTS) return 'too-large';
+  return undefined;
 }

@@ -91,7 +91,7 @@ export class ServerMetrics {
   });
   readonly #collabRefused = new Counter({
     name: METRIC_NAMES.collabRefused,
-    help: 'Shared-draft messages refused, by reason (read-only, not-yours, too-many)',
+    help: 'Shared-draft messages refused, by reason (read-only, not-yours, too-many, too-large)',
     labelNames: ['reason'],
     registers: [this.registry],
   });
@@ -164,12 +164,12 @@ export class ServerMetrics {
         this.set(read().connections);
       },
     });
-    for (const reason of ['read-only', 'not-yours', 'too-many'])
+    for (const reason of ['read-only', 'not-yours', 'too-many', 'too-large'])
       this.#collabRefused.inc({ reason }, 0);
   }
 
   /** Counts a shared-draft message refused. */
-  countCollabRefused(reason: 'read-only' | 'not-yours' | 'too-many') {
+  countCollabRefused(reason: 'read-only' | 'not-yours' | 'too-many' | 'too-large') {
     this.#collabRefused.inc({ reason });
   }
 
