@@ -50,6 +50,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'ui',
+          root: './packages/ui',
+          include: ['src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+        },
+      },
+      {
+        test: {
           name: 'integration',
           root: './test',
           include: ['integration/**/*.test.ts', 'fuzz/**/*.test.ts'],

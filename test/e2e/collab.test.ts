@@ -2,7 +2,7 @@ import { readWorkflow, writeWorkflow } from '@accord/collab';
 import type { Workflow } from '@accord/engine';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
@@ -160,20 +160,6 @@ async function setPoints(page: Page, rowId: string, points: number) {
   await box.blur();
 }
 
-/**
- * Replaces a Points box's text in one input event, as a paste over the selected text does.
- * (Playwright's `fill` selects the text, then inserts: a teammate's value landing between the
- * two is kept and the typing appended to it, `12` + `10` → `1210`, as it would be for a person
- * typing at that moment.)
- */
-async function pasteOver(box: Locator, text: string) {
-  await box.evaluate((input: HTMLInputElement, value) => {
-    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-    setValue.call(input, value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-}
-
 const saveState = (page: Page) => page.getByTestId('save-state').getAttribute('data-state');
 
 /** The names in a page's presence bar (the others in the draft). */
@@ -328,11 +314,13 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
       await shownEverywhereAfter(everyone, 'title_director', (await logOf(sam)).actedAt),
     );
 
-    // The same row, at the same moment: every page settles on one of the two values, and the
-    // one whose value lost sees it replaced in their own box (not kept as a silent local copy).
+    // The same row, at the same moment, typed as people type (select the text, type over it):
+    // every page settles on one of the two values, never the two run together ("1210"). The one
+    // whose value lost keeps their text while in the box, marked as changed elsewhere, and sees
+    // the settled value on leaving it (not kept as a silent local copy).
     await record(everyone, ['size_mid']);
     const boxes = [await pointsBox(maya, 'size_mid'), await pointsBox(sam, 'size_mid')];
-    await Promise.all([pasteOver(boxes[0]!, '10'), pasteOver(boxes[1]!, '12')]);
+    await Promise.all([boxes[0]!.fill('10'), boxes[1]!.fill('12')]);
     let settled: number | null = null;
     await untilEveryPage(
       everyone,
@@ -345,7 +333,13 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
     );
     const lastTyped = Math.max((await logOf(maya)).actedAt, (await logOf(sam)).actedAt);
     timings.sameRow = await shownEverywhereAfter(everyone, 'size_mid', lastTyped);
-    for (const box of boxes) expect(await box.inputValue()).toBe(String(settled));
+    for (const box of boxes) {
+      if ((await box.inputValue()) !== String(settled))
+        await expect.poll(() => box.getAttribute('data-newer')).toBe('');
+      await box.blur();
+      expect(await box.inputValue()).toBe(String(settled));
+      expect(await box.getAttribute('data-newer')).toBeNull();
+    }
 
     // The server stores what everyone sees.
     await expect.poll(() => saveState(maya)).toBe('saved');
