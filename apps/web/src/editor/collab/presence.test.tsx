@@ -203,6 +203,19 @@ describe('presence in the editor', () => {
     expect(presence.at(-1)).toEqual({ editing: { nodeId: 'fit', what: 'Name' } });
   });
 
+  it('does not say I am editing a row when I only open it', () => {
+    const { presence } = renderShared(<InspectorPanel />, [], ['fit']);
+    const row = screen.getByTestId('score-row-name');
+    act(() => {
+      fireEvent.focus(row.querySelector('summary')!);
+    });
+    expect(presence).toEqual([]);
+    act(() => {
+      fireEvent.focus(within(row).getAllByRole('textbox')[0]!);
+    });
+    expect(presence.at(-1)?.editing?.what).toBe('First and last name given');
+  });
+
   it('never says a read-only person is editing', () => {
     const { presence } = renderShared(<InspectorPanel />, [], ['fit'], true);
     act(() => {

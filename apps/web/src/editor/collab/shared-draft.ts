@@ -110,6 +110,9 @@ export function useSharedDraftSnapshot(): SharedDraftSnapshot {
   );
 }
 
+/** The controls whose focus means someone is editing (not a row's summary, not a button). */
+const EDITING_CONTROLS = 'input, select, textarea, [contenteditable="true"]';
+
 /**
  * Focus handlers for an inspector form: while one of its controls has focus, my presence says
  * I am editing that step and which part of it ("Title is VP"), for the others' live hint.
@@ -120,8 +123,11 @@ export function useEditingPresence(nodeId: string, enabled: boolean) {
   const session = enabled ? context : null;
   useEffect(() => () => session?.setPresence({ editing: null }), [session, nodeId]);
   return {
-    onFocus: (event: FocusEvent<HTMLElement>) =>
-      session?.setPresence({ editing: { nodeId, what: editingWhat(event.target) } }),
+    onFocus: (event: FocusEvent<HTMLElement>) => {
+      // Opening a row or pressing a button is not editing: only a control that takes a value is.
+      if (!event.target.matches(EDITING_CONTROLS)) return;
+      session?.setPresence({ editing: { nodeId, what: editingWhat(event.target) } });
+    },
     onBlur: () => session?.setPresence({ editing: null }),
   };
 }
