@@ -7,6 +7,17 @@ import { Field, withOptional } from './inspector/form-parts';
 import { NODE_SPECS, type InspectorProps } from './kinds';
 import { useEditor, useEditorStoreApi } from './store';
 
+/** A key per form control: typing in one box is one undo step, the next box starts another. */
+const controlKeys = new WeakMap<Element, number>();
+let nextControlKey = 0;
+function focusedControlKey(): number {
+  const control = document.activeElement;
+  if (!control) return -1;
+  let key = controlKeys.get(control);
+  if (key === undefined) controlKeys.set(control, (key = nextControlKey++));
+  return key;
+}
+
 /** The form for what is selected: one node, several, an edge, or nothing. */
 export function InspectorPanel() {
   const selection = useEditor((s) => s.selection);
@@ -91,7 +102,9 @@ function NodeInspector({ nodeId, readOnly }: { nodeId: string; readOnly: boolean
         <Inspector
           node={node}
           tags={tags}
-          onChange={(next) => edit((n) => ({ ...n, data: next }) as WorkflowNode, 'data')}
+          onChange={(next) =>
+            edit((n) => ({ ...n, data: next }) as WorkflowNode, `data:${focusedControlKey()}`)
+          }
         />
       </fieldset>
     </div>

@@ -1,5 +1,5 @@
 import { createWorkflowDoc, readWorkflow } from '@accord/collab';
-import { defaultWorkflow, type Workflow } from '@accord/engine';
+import { defaultWorkflow, type NodeOf, type Workflow } from '@accord/engine';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { redo, undo } from '../commands';
@@ -87,6 +87,41 @@ describe('the editor bound to a shared draft', () => {
     redo(maya.store);
     expect(labelOf(sam.store.getState().doc, 1)).toBe('Maya’s step');
     expect(labelOf(sam.store.getState().doc, 2)).toBe('Sam’s step');
+  });
+
+  it('keeps a step whole when I undo a value a teammate changed at the same moment', () => {
+    // Two replicas whose updates cross on the wire; Maya's client id is the higher, so her value
+    // wins the race (Yjs' rule), and Yjs cannot bring back the old value on her undo.
+    const seed = createWorkflowDoc(defaultWorkflow(), 'seed');
+    const a = new Y.Doc();
+    const b = new Y.Doc();
+    a.clientID = 2_000_000_000;
+    b.clientID = 1;
+    for (const doc of [a, b]) Y.applyUpdate(doc, Y.encodeStateAsUpdate(seed), WIRE);
+    const maya = editorOn(a);
+    const sam = editorOn(b);
+    const setPoints = (store: EditorStore, points: number) =>
+      store.getState().change((d) =>
+        updateNode(d, 'fit', (n) => {
+          const card = n as NodeOf<'scorecard'>;
+          const rows = card.data.rows.map((r) => (r.id === 'size_mid' ? { ...r, points } : r));
+          return { ...card, data: { ...card.data, rows } };
+        }),
+      );
+    setPoints(maya.store, 10);
+    setPoints(sam.store, 12);
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a), WIRE);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b), WIRE);
+    undo(maya.store);
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a), WIRE);
+    for (const doc of [a, b]) {
+      const read = readWorkflow(doc);
+      if (!read.ok) throw new Error('unreadable');
+      expect(read.dropped).toEqual([]);
+      const fit = read.workflow.nodes.find((n) => n.id === 'fit') as NodeOf<'scorecard'>;
+      expect(fit.data.rows.find((r) => r.id === 'size_mid')?.points).toBe(10);
+    }
+    expect(sam.store.getState().doc.nodes.some((n) => n.id === 'fit')).toBe(true);
   });
 
   it('makes typing in one field one undo step, and a different field a new one', () => {

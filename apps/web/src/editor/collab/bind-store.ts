@@ -69,8 +69,8 @@ export function bindStoreToDoc(store: EditorStore, ydoc: Y.Doc): StoreBinding {
   store.history.setState(
     {
       ...history(),
-      undo: () => void undoManager.undo(),
-      redo: () => void undoManager.redo(),
+      undo: () => keepWhole(ydoc, () => undoManager.undo(), undoManager),
+      redo: () => keepWhole(ydoc, () => undoManager.redo(), undoManager),
     } satisfies DocHistory,
     true,
   );
@@ -92,6 +92,52 @@ export function bindStoreToDoc(store: EditorStore, ydoc: Y.Doc): StoreBinding {
     },
   };
 }
+
+/** The origin of the values `keepWhole` puts back (neither mine to undo nor a teammate's). */
+const KEEP_WHOLE_ORIGIN = Symbol('accord.keep-whole');
+
+/**
+ * Runs an undo or redo, and keeps every step whole. Yjs cannot undo my change of a value that a
+ * teammate changed at the same moment: it deletes my value and, the old one being in conflict,
+ * puts nothing back, so the key goes missing, the step no longer parses and every replica drops
+ * it (in the e2e, a scorecard vanished for everyone after a points race and one Ctrl+Z). When the
+ * undo leaves a step unreadable, each value it removed that way is put back as it was before the
+ * undo: that part of the undo does not happen, and nothing is lost.
+ */
+function keepWhole(ydoc: Y.Doc, action: () => unknown, undoManager: Y.UndoManager) {
+  const map = workflowMap(ydoc);
+  const removed: [Y.Map<unknown>, string, unknown][] = [];
+  const watch = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
+    if (transaction.origin !== undoManager) return;
+    for (const event of events) {
+      if (!(event instanceof Y.YMapEvent)) continue;
+      const target = event.target as Y.Map<unknown>;
+      for (const [key, change] of event.changes.keys)
+        if (
+          change.action === 'delete' &&
+          !target.has(key) &&
+          !(change.oldValue instanceof Y.AbstractType)
+        )
+          removed.push([target, key, change.oldValue]);
+    }
+  };
+  const droppedBefore = droppedCount(ydoc);
+  map.observeDeep(watch);
+  try {
+    action();
+  } finally {
+    map.unobserveDeep(watch);
+  }
+  if (removed.length === 0 || droppedCount(ydoc) <= droppedBefore) return;
+  ydoc.transact(() => {
+    for (const [target, key, value] of removed) if (!target.has(key)) target.set(key, value);
+  }, KEEP_WHOLE_ORIGIN);
+}
+
+const droppedCount = (ydoc: Y.Doc) => {
+  const read = readWorkflow(ydoc);
+  return read.ok ? read.dropped.length : Number.POSITIVE_INFINITY;
+};
 
 /**
  * `next` with every part equal to `previous`'s (a step, an edge, the stages…) taken from
