@@ -1161,15 +1161,8 @@ function generateChain(
     const ends: { when: string; out: Env }[] = [];
     for (const v of visits.values()) {
       if (!v.targets.has(-1)) continue;
-      const when =
-        typeof v.next === 'number'
-          ? v.reached
-          : v.targets.size === 1
-            ? v.reached
-            : v.reached === 'TRUE'
-              ? `(${v.next} = -1)`
-              : `(${v.reached} AND ${v.next} = -1)`;
-      ends.push({ when, out: v.out });
+      // Leaving towards nowhere; a node that can only end ends wherever it is reached.
+      ends.push({ when: v.targets.size === 1 ? v.reached : edge(v, -1), out: v.out });
     }
     const final = (key: string) => {
       if (ends.length === 0) return initial.get(key)!;
