@@ -3,17 +3,17 @@
  * typed lead columns projected from each lead's JSON with its position, id and outcome, and its
  * events. For generated SQL (`compileSql`, `simulationSql`) run through `inSqlSession`.
  */
-import { fieldFromJson, timeFromEpochMs, timeFromText, type FieldType } from '@accord/engine';
+import {
+  fieldFromJson,
+  quoteIdent as ident,
+  timeFromEpochMs,
+  timeFromText,
+  type FieldType,
+} from '@accord/engine';
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../create-db';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const ident = (name: string) => {
-  if (name === '' || name.includes('\u0000'))
-    throw new RangeError(`Not a usable SQL identifier: ${JSON.stringify(name)}.`);
-  return `"${name.replaceAll('"', '""')}"`;
-};
 
 /** One stored lead set as relations the generated SQL of both versions reads in place. */
 export interface StoredLeadSetRelations {

@@ -39,6 +39,7 @@ import type { ScoreDef, Workflow } from '../schema/workflow';
 import { buildGraph, reachableFrom } from '../validate/graph';
 import type { Diagnostic } from '../validate/diagnostic';
 import { quoteIdent } from './quote';
+import { sqlPieces } from './scan';
 
 export type SqlDialect = 'postgres' | 'duckdb';
 
@@ -226,20 +227,22 @@ class Params {
   finish(sql: string): { sql: string; params: unknown[] } {
     const params: unknown[] = [];
     const numbers = new Map<string, number>();
-    // Quoted identifiers and literals are copied whole: a name may hold the marker characters.
-    // (The alternatives start with different characters, so the pattern cannot backtrack.)
-    const out = sql.replace(
-      /"(?:[^"]|"")*"|'(?:[^']|'')*'|\uE000(\d+)\uE000/g,
-      (whole, i?: string) => {
-        if (i === undefined) return whole;
-        let n = numbers.get(i);
-        if (n === undefined) {
-          params.push(this.values[Number(i)]);
-          numbers.set(i, (n = params.length));
-        }
-        return `$${n}`;
-      },
-    );
+    const numbered = (i: string) => {
+      let n = numbers.get(i);
+      if (n === undefined) {
+        params.push(this.values[Number(i)]);
+        numbers.set(i, (n = params.length));
+      }
+      return `$${n}`;
+    };
+    // Markers are looked for outside quoted names and literals only: a name may hold the marker
+    // characters. Within a piece the pattern has one way to match (linear).
+    let out = '';
+    for (const piece of sqlPieces(sql))
+      out +=
+        piece.kind === 'other'
+          ? piece.text.replace(/\uE000(\d+)\uE000/g, (_, i: string) => numbered(i))
+          : piece.text;
     return { sql: out, params };
   }
   num(value: number): string {
@@ -1260,9 +1263,9 @@ function generateChain(
   const level = new Map<string, number>(base.map((name) => [name, 0]));
   const readsOf = (expr: string) => {
     const names = new Set<string>();
-    // Literals and quoted names hold no column (the alternatives start apart: no backtracking).
-    for (const m of expr.matchAll(/'(?:[^']|'')*'|"(?:[^"]|"")*"|([A-Za-z_][A-Za-z0-9_]*)/g))
-      if (m[1] !== undefined && level.has(m[1])) names.add(m[1]);
+    // Literals and quoted names hold no column.
+    for (const piece of sqlPieces(expr))
+      if (piece.kind === 'word' && level.has(piece.text)) names.add(piece.text);
     return names;
   };
   const byLevel: { name: string; expr: string }[][] = [];

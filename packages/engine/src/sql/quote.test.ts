@@ -8,8 +8,8 @@ describe('quoteIdent', () => {
     expect(quoteIdent(`"); drop table x; --`)).toBe(`"""); drop table x; --"`);
   });
   it('refuses empty names and NUL', () => {
-    expect(() => quoteIdent('')).toThrow(/not a usable SQL identifier/);
-    expect(() => quoteIdent('a\u0000b')).toThrow(/not a usable SQL identifier/);
+    expect(() => quoteIdent('')).toThrow(/not a usable SQL identifier: it is empty/);
+    expect(() => quoteIdent('a\u0000b')).toThrow(/not a usable SQL identifier: .* holds a NUL/);
   });
 });
 
@@ -54,7 +54,7 @@ describe('inlineParams', () => {
       /no parameter \$2/,
     );
     expect(() => inlineParams({ sql: "select 'a", params: [] }, 'postgres')).toThrow(
-      /unterminated/,
+      /Unterminated quoted text/,
     );
   });
 });

@@ -3,14 +3,16 @@
  * standard string literals (for views, where parameters cannot be bound).
  */
 import type { SqlDialect } from './compile-sql';
+import { replaceSqlParams } from './scan';
 
 /**
  * A name as a quoted SQL identifier (double quotes doubled); NUL and empty names are refused.
  * @example quoteIdent('score:fit') // '"score:fit"'
  */
 export function quoteIdent(name: string): string {
-  if (name === '' || name.includes('\u0000'))
-    throw new RangeError(`not a usable SQL identifier: ${JSON.stringify(name)}`);
+  if (name === '') throw new RangeError('not a usable SQL identifier: it is empty');
+  if (name.includes('\u0000'))
+    throw new RangeError(`not a usable SQL identifier: ${JSON.stringify(name)} holds a NUL`);
   return `"${name.replaceAll('"', '""')}"`;
 }
 
@@ -46,37 +48,8 @@ export function inlineParams(
   _dialect: SqlDialect,
 ): string {
   const { sql, params } = compiled;
-  let out = '';
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i]!;
-    if (ch === "'" || ch === '"') {
-      // Copy a quoted run whole (a doubled quote stays inside it).
-      let j = i + 1;
-      for (;;) {
-        const k = sql.indexOf(ch, j);
-        if (k < 0) throw new Error('unterminated quote in compiled SQL');
-        if (sql[k + 1] === ch) j = k + 2;
-        else {
-          j = k + 1;
-          break;
-        }
-      }
-      out += sql.slice(i, j);
-      i = j;
-      continue;
-    }
-    if (ch === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
-      let j = i + 1;
-      while (j < sql.length && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++;
-      const n = Number(sql.slice(i + 1, j));
-      if (n < 1 || n > params.length) throw new RangeError(`no parameter $${n}`);
-      out += sqlLiteral(params[n - 1]);
-      i = j;
-      continue;
-    }
-    out += ch;
-    i++;
-  }
-  return out;
+  return replaceSqlParams(sql, (n) => {
+    if (n < 1 || n > params.length) throw new RangeError(`no parameter $${n}`);
+    return sqlLiteral(params[n - 1]);
+  });
 }

@@ -7,6 +7,8 @@
  */
 import type { TallyKey } from '../compile/compile';
 import type { SqlSideColumns } from './compile-sql';
+import { quoteIdent as ident } from './quote';
+import { replaceSqlParams } from './scan';
 import {
   simulationResultFromCounts,
   type ChangedLead,
@@ -99,12 +101,6 @@ const PLAIN_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const SIDES = ['baseline', 'candidate'] as const;
 const SIDE_PREFIX = { baseline: 'b', candidate: 'c' } as const;
 
-/** A double-quoted SQL identifier (the same rule in PostgreSQL and DuckDB). */
-function ident(name: string): string {
-  if (name.includes('\u0000')) throw new Error('An SQL identifier cannot contain NUL.');
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 /**
  * The SQL text with every positional parameter `$n` renumbered `$(n + offset)`, so two compiled
  * queries share one statement. Quoted identifiers, string literals and comments are copied
@@ -113,47 +109,7 @@ function ident(name: string): string {
  */
 export function offsetParams(sql: string, offset: number): string {
   if (offset === 0) return sql;
-  let out = '';
-  let i = 0;
-  const n = sql.length;
-  const copyQuoted = (quote: string) => {
-    // From an opening quote to its closing one; a doubled quote is an escaped one.
-    let j = i + 1;
-    for (;;) {
-      const k = sql.indexOf(quote, j);
-      if (k < 0) throw new Error('Unterminated quoted text in generated SQL.');
-      if (sql[k + 1] === quote) j = k + 2;
-      else {
-        out += sql.slice(i, k + 1);
-        i = k + 1;
-        return;
-      }
-    }
-  };
-  while (i < n) {
-    const ch = sql[i]!;
-    if (ch === '"' || ch === "'") copyQuoted(ch);
-    else if (ch === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      const stop = end < 0 ? n : end;
-      out += sql.slice(i, stop);
-      i = stop;
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      if (end < 0) throw new Error('Unterminated comment in generated SQL.');
-      out += sql.slice(i, end + 2);
-      i = end + 2;
-    } else if (ch === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
-      let j = i + 1;
-      while (j < n && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) j++;
-      out += `$${Number(sql.slice(i + 1, j)) + offset}`;
-      i = j;
-    } else {
-      out += ch;
-      i++;
-    }
-  }
-  return out;
+  return replaceSqlParams(sql, (n) => `$${n + offset}`);
 }
 
 /**
