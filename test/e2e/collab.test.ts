@@ -2,11 +2,11 @@ import { readWorkflow, writeWorkflow } from '@accord/collab';
 import type { Workflow } from '@accord/engine';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { browserAvailable, browserSuite, screenshot, signIn } from './harness';
+import { browserAvailable, browserSuite, screenshot } from './harness';
 
 /**
  * Issue #20: marketing, sales and the auditor in one draft at once, each in their own browser
@@ -192,8 +192,6 @@ const rowPoints = (workflow: Workflow, rowId: string) => {
 
 describe.runIf(browserAvailable())('three people co-authoring one draft in Chromium (#20)', () => {
   const suite = browserSuite();
-  const contexts: BrowserContext[] = [];
-  const errors: string[] = [];
   /** Convergence times measured, printed at the end. */
   const timings: Record<string, number> = {};
   let maya: Page;
@@ -203,11 +201,7 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
 
   /** One person: their own browser context, signed in, in the editor with Fit open. */
   async function person(email: string) {
-    const context = await suite.browser.newContext({ viewport: VIEWPORT });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`${email}: ${e.message}`));
-    await signIn(page, suite.app.url, email);
+    const page = await suite.signedInPage(email, { viewport: VIEWPORT });
     await openEditor(page);
     await openFit(page);
     return page;
@@ -232,7 +226,6 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
 
   afterAll(async () => {
     console.log(`collab e2e convergence times (ms): ${JSON.stringify(timings)}`);
-    for (const context of contexts) await context.close();
   });
 
   it('#20: everyone sees who else is in the draft, their cursors, selections and what they edit', async () => {
@@ -334,8 +327,10 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
     const lastTyped = Math.max((await logOf(maya)).actedAt, (await logOf(sam)).actedAt);
     timings.sameRow = await shownEverywhereAfter(everyone, 'size_mid', lastTyped);
     for (const box of boxes) {
-      if ((await box.inputValue()) !== String(settled))
+      if ((await box.inputValue()) !== String(settled)) {
         await expect.poll(() => box.getAttribute('data-newer')).toBe('');
+        await screenshot(box.page(), 'collab-number-box-newer-value');
+      }
       await box.blur();
       expect(await box.inputValue()).toBe(String(settled));
       expect(await box.getAttribute('data-newer')).toBeNull();
@@ -565,7 +560,7 @@ describe.runIf(browserAvailable())('three people co-authoring one draft in Chrom
     await aude.context().close();
     await expect.poll(() => avatars(maya)).toEqual([SAM]);
     await expect.poll(() => avatars(sam)).toEqual([MAYA]);
-    expect(errors).toEqual([]);
+    expect(suite.pageErrors).toEqual([]);
   });
 });
 

@@ -225,9 +225,11 @@ export interface BrowserSuite {
   readonly browser: Browser;
   /**
    * A page in a fresh browser context (its own cookies), signed in as `email` on the sign-in page
-   * (a demo user unless `password` is given).
+   * (a demo user unless `password` is given). Its uncaught errors go to `pageErrors`.
    */
   signedInPage(email: string, context?: BrowserContextOptions, password?: string): Promise<Page>;
+  /** Uncaught errors of the pages `signedInPage` opened, as `email: message`. */
+  readonly pageErrors: readonly string[];
 }
 
 /**
@@ -237,6 +239,7 @@ export interface BrowserSuite {
  */
 export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
   let started: { app: RunningApp; browser: Browser } | undefined;
+  const pageErrors: string[] = [];
   beforeAll(async () => {
     const [app, browser] = await Promise.allSettled([startApp(env), launchBrowser()]);
     if (app.status === 'fulfilled' && browser.status === 'fulfilled') {
@@ -264,8 +267,10 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
     get browser() {
       return running().browser;
     },
+    pageErrors,
     async signedInPage(email, context = { viewport: { width: 1280, height: 800 } }, password) {
       const page = await (await running().browser.newContext(context)).newPage();
+      page.on('pageerror', (e) => pageErrors.push(`${email}: ${e.message}`));
       await signIn(page, running().app.url, email, password);
       return page;
     },

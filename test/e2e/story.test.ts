@@ -1,6 +1,6 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { browserAvailable, browserSuite, type RunningApp, screenshot, signIn } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, browserSuite, type RunningApp, screenshot } from './harness';
 
 /**
  * Issue #15: the first hour of the product as one story, every page reached by clicking from the
@@ -81,21 +81,11 @@ async function evaluateOverRest(app: RunningApp, slug: string, key: string) {
 
 describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromium (#15)', () => {
   const suite = browserSuite();
-  const contexts: BrowserContext[] = [];
-  const errors: string[] = [];
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-  });
-
   /** One person: their own browser context (cookies), signed in on the sign-in page. */
-  async function person(email: string) {
-    const context = await suite.browser.newContext({ viewport: VIEWPORT });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`${email}: ${e.message}`));
-    await signIn(page, suite.app.url, email);
-    return { context, page };
-  }
+  const person = async (email: string) => {
+    const page = await suite.signedInPage(email, { viewport: VIEWPORT });
+    return { page };
+  };
 
   it('#15: edit together with a teammate live (#20), propose, sign-offs, simulate, publish, REST, rollback, audit', async () => {
     // 1. Marketing and sales open the same draft at once (#20): each sees the other there.
@@ -315,6 +305,6 @@ describe.runIf(browserAvailable())('the first hour, by clicking only, in Chromiu
     expect(await auditor.textContent('main')).toContain(`+${EXECUTIVE.to}`);
     await screenshot(auditor, 'story-08-agreement-v2');
 
-    expect(errors).toEqual([]);
+    expect(suite.pageErrors).toEqual([]);
   }, 300_000);
 });

@@ -1,27 +1,14 @@
-import { FIELD_CATEGORIES, FIELD_TYPES, type FieldDef, type FieldType } from '@accord/engine';
+import type { FieldDef } from '@accord/engine';
 import { useState, type FormEvent } from 'react';
 import { Dialog } from '../pages/dialog';
+import { FieldBasics } from '../pages/fields/field-basics';
 import {
-  CATEGORY_TEXT,
   emptyFieldForm,
-  fieldIdFromLabel,
   formProblem,
   formToField,
   TYPES_WITH_OPTIONS,
   type FieldForm,
 } from '../pages/fields/field-form';
-
-/** The types in words a rule author reads. */
-export const TYPE_TEXT: Record<FieldType, string> = {
-  string: 'Text',
-  email: 'Email address',
-  phone: 'Phone number',
-  number: 'Number',
-  boolean: 'Yes / no',
-  date: 'Date',
-  enum: 'One of a list of options',
-  list: 'Several values (a list)',
-};
 
 /** Most options one dialog takes (the server's cap). */
 const MAX_OPTIONS = 500;
@@ -105,60 +92,7 @@ export function NewFieldDialog(props: {
       error={refusal ?? (shown ? problem : undefined)}
       submit={{ label: 'Add field', busyLabel: 'Adding…', busy, onSubmit: (e) => void submit(e) }}
     >
-      <div className="new-field-grid">
-        <label className="field">
-          <span className="field-label">Label</span>
-          <input
-            value={form.label}
-            maxLength={120}
-            placeholder="e.g. Time on site"
-            onChange={(e) =>
-              set({
-                label: e.target.value,
-                ...(form.idEdited ? {} : { id: fieldIdFromLabel(e.target.value) }),
-              })
-            }
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Id</span>
-          <input
-            className="mono"
-            value={form.id}
-            maxLength={63}
-            onChange={(e) => set({ id: e.target.value, idEdited: true })}
-          />
-          <span className="field-hint">What your CRM sends: lower case letters, digits and _.</span>
-        </label>
-        <label className="field">
-          <span className="field-label">Type</span>
-          <select value={form.type} onChange={(e) => set({ type: e.target.value as FieldType })}>
-            {FIELD_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {TYPE_TEXT[t]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Category</span>
-          <select
-            aria-label="Category"
-            aria-describedby="new-field-category-hint"
-            value={form.category}
-            onChange={(e) => set({ category: e.target.value as FieldForm['category'] })}
-          >
-            {FIELD_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {CATEGORY_TEXT[c].title}
-              </option>
-            ))}
-          </select>
-          <span className="field-hint" id="new-field-category-hint">
-            {CATEGORY_TEXT[form.category].hint}
-          </span>
-        </label>
-      </div>
+      <FieldBasics form={form} set={set} />
       {TYPES_WITH_OPTIONS.includes(form.type) && (
         <label className="field">
           <span className="field-label">

@@ -1,14 +1,13 @@
-import { FIELD_CATEGORIES, FIELD_TYPES, type FieldDef } from '@accord/engine';
+import type { FieldDef } from '@accord/engine';
 import { ListInput } from '@accord/ui';
 import { useMutation } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTRPC } from '../../lib/trpc';
 import { Dialog } from '../dialog';
+import { FieldBasics } from './field-basics';
 import {
-  CATEGORY_TEXT,
   emptyFieldForm,
-  fieldIdFromLabel,
   fieldToForm,
   formProblem,
   formToField,
@@ -44,7 +43,6 @@ export function FieldDialog(props: {
   const [form, setForm] = useState<FieldForm>(emptyFieldForm);
   const [reason, setReason] = useState('');
   const [shown, setShown] = useState(false);
-  const ids = useId();
   const done = {
     onSuccess: async () => {
       await props.onSaved();
@@ -123,67 +121,7 @@ export function FieldDialog(props: {
         onSubmit: submit,
       }}
     >
-      <div className="field-grid">
-        <label className="field">
-          <span className="field-label">Label</span>
-          <input
-            value={form.label}
-            maxLength={120}
-            placeholder="e.g. Time on site"
-            onChange={(e) =>
-              set({
-                label: e.target.value,
-                ...(form.idEdited ? {} : { id: fieldIdFromLabel(e.target.value) }),
-              })
-            }
-          />
-        </label>
-        <div className="field">
-          <label className="field-label" htmlFor={`${ids}-id`}>
-            Id
-          </label>
-          <input
-            id={`${ids}-id`}
-            className="mono"
-            value={form.id}
-            maxLength={63}
-            readOnly={editing}
-            aria-describedby={`${ids}-id-hint`}
-            onChange={(e) => set({ id: e.target.value, idEdited: true })}
-          />
-          <span className="field-hint" id={`${ids}-id-hint`}>
-            {editing
-              ? 'An id never changes: rules and CRMs refer to it.'
-              : 'What rules and CRMs send: lower case letters, digits and _.'}
-          </span>
-        </div>
-        <label className="field">
-          <span className="field-label">Type</span>
-          <select
-            value={form.type}
-            onChange={(e) => set({ type: e.target.value as FieldForm['type'] })}
-          >
-            {FIELD_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Category</span>
-          <select
-            value={form.category}
-            onChange={(e) => set({ category: e.target.value as FieldForm['category'] })}
-          >
-            {FIELD_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {CATEGORY_TEXT[c].title}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <FieldBasics form={form} set={set} idFixed={editing} />
       <label className="field">
         <span className="field-label">Description</span>
         <textarea

@@ -17,6 +17,18 @@ export interface FieldForm {
 /** Types whose options the dialog shows: allowed values of an enum, suggestions for a list. */
 export const TYPES_WITH_OPTIONS: readonly FieldType[] = ['enum', 'list'];
 
+/** The types in words a rule author reads. */
+export const TYPE_TEXT: Record<FieldType, string> = {
+  string: 'Text',
+  email: 'Email address',
+  phone: 'Phone number',
+  number: 'Number',
+  boolean: 'Yes / no',
+  date: 'Date',
+  enum: 'One of a list of options',
+  list: 'Several values (a list)',
+};
+
 /** The words for each category, as the Fields page and the dialog name them. */
 export const CATEGORY_TEXT: Record<FieldCategory, { title: string; hint: string }> = {
   profile: { title: 'Profile', hint: 'Who the lead is and where they work.' },
