@@ -160,9 +160,9 @@ async function duckdb10M() {
     t0 = performance.now();
     const columns = [...base.columns.values()];
     await duck.connection.run(
-      `CREATE TEMP TABLE big_leads AS SELECT key * ${COPIES} + r AS key, key * ${COPIES} + r AS position, ` +
-        `id || '~' || CAST(r AS VARCHAR) AS id, converted, ${columns.join(', ')} ` +
-        `FROM accord_leads, range(${COPIES}) AS copies(r) ORDER BY key * ${COPIES} + r`,
+      // In the order of the new keys, so the rowid is the key (as in a loaded table).
+      `CREATE TEMP TABLE big_leads AS SELECT id || '~' || CAST(r AS VARCHAR) AS id, converted, ${columns.join(', ')} ` +
+        `FROM accord_leads, range(${COPIES}) AS copies(r) ORDER BY accord_leads.rowid * ${COPIES} + r`,
     );
     await duck.connection.run(
       `CREATE TEMP TABLE big_events AS SELECT lead_id * ${COPIES} + r AS lead_id, * EXCLUDE (lead_id) ` +

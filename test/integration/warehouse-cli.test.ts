@@ -242,6 +242,28 @@ describe('accord simulate / score in DuckDB', () => {
     });
   });
 
+  it('score names a lead without an id by its row, and keeps the file order', async () => {
+    const source = join(dir, 'blank-ids.csv');
+    writeFileSync(source, 'id,first_name\nz9,Ann\n,Bob\na1,Cy\n  ,Di\n');
+    const target = join(dir, 'blank-ids-scored.csv');
+    const run = await cli([
+      'score',
+      '--in',
+      source,
+      '--out',
+      target,
+      '--workflow',
+      slug,
+      '--version',
+      String(versions.baseline),
+      '--as-of',
+      AS_OF,
+    ]);
+    expect(run.errors).toBe('');
+    const rows = parse(readFileSync(target, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.lead_id)).toEqual(['z9', 'row-2', 'a1', '  ']);
+  });
+
   it('names what is wrong with the input', async () => {
     writeFileSync(join(dir, 'no-id.csv'), 'name\nAnn\n');
     const base = ['--workflow', slug, '--baseline', '1', '--candidate', '1'];

@@ -34,8 +34,8 @@ export interface WarehouseSide {
 }
 
 /**
- * The typed leads table: `key` and `position` (the row's place in the file, from 0), `id`,
- * `converted` (NULL when unknown) and one column per field (`columns`).
+ * The typed leads table, in the file's order: its `rowid` is each lead's key and its place in
+ * the file (from 0); `id`, `converted` (NULL when unknown) and one column per field (`columns`).
  */
 export interface LeadsTable {
   table: string;
@@ -143,18 +143,12 @@ export async function loadLeadFiles(
   input: { leads: string; events?: string; catalogs: readonly FieldCatalog[] },
 ): Promise<LeadsTable> {
   const kind = fileKind(input.leads, '--in');
-  const raw = `${LEADS}_raw`;
-  // A table keeps the file's order (DuckDB preserves insertion order), so rowid is the position.
-  try {
-    await connection.run(
-      `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT * FROM ${reader(input.leads, kind)}`,
-    );
-  } catch (error) {
-    throw new WarehouseInputError(
-      `--in ${input.leads}: ${(error as Error).message.split('\n')[0]}`,
-    );
-  }
-  const types = await fileColumns(connection, raw);
+  const source = reader(input.leads, kind);
+  const refused = (error: unknown) =>
+    new WarehouseInputError(`--in ${input.leads}: ${(error as Error).message.split('\n')[0]}`);
+  const types = await fileColumns(connection, source).catch((error: unknown) => {
+    throw refused(error);
+  });
   if (!types.has('id'))
     throw new WarehouseInputError(`--in ${input.leads} has no "id" column (one per lead).`);
   const columns = new Map<string, string>();
@@ -180,14 +174,23 @@ export async function loadLeadFiles(
       ? typedColumn('converted', types.get('converted')!, 'boolean')
       : 'CAST(NULL AS BOOLEAN)';
   const typedRows =
-    `SELECT rowid AS key, rowid AS position, ` +
-    `coalesce(nullif(CAST(id AS VARCHAR), ''), 'row-' || CAST(rowid + 1 AS VARCHAR)) AS id, ` +
-    `${converted} AS converted${typed.map((t) => `, ${t}`).join('')} FROM ${raw}`;
+    `SELECT nullif(CAST(id AS VARCHAR), '') AS id, ${converted} AS converted` +
+    `${typed.map((t) => `, ${t}`).join('')} FROM ${source}`;
+  // Read, typed and normalised in one pass into a table that keeps the file's order (DuckDB
+  // preserves insertion order), so its rowid is each lead's key and position: a table in
+  // between, or a row number, took longer than all the rest of the load.
+  await connection
+    .run(
+      `CREATE OR REPLACE TEMP TABLE ${LEADS} AS SELECT id, converted` +
+        `${normalized.map((t) => `, ${t}`).join('')} FROM (${typedRows}) AS t`,
+    )
+    .catch((error: unknown) => {
+      throw refused(error);
+    });
+  // A lead without an id is named by its row, as the JavaScript import names it.
   await connection.run(
-    `CREATE OR REPLACE TEMP TABLE ${LEADS} AS SELECT key, position, id, converted` +
-      `${normalized.map((t) => `, ${t}`).join('')} FROM (${typedRows}) AS t`,
+    `UPDATE ${LEADS} SET id = 'row-' || CAST(rowid + 1 AS VARCHAR) WHERE id IS NULL`,
   );
-  await connection.run(`DROP TABLE ${raw}`);
   const count = await rows(connection, { sql: `SELECT count(*) AS n FROM ${LEADS}` });
   const table: LeadsTable = {
     table: LEADS,
@@ -241,7 +244,7 @@ export async function loadLeadFiles(
       ? `, json_extract(props, [${keys.map((k) => sqlLiteral(k)).join(', ')}]) AS pj`
       : '';
     const read =
-      `SELECT l.key AS lead_id, CAST(e.type AS VARCHAR) AS type, ${at} AS at, ${props} AS props ` +
+      `SELECT l.rowid AS lead_id, CAST(e.type AS VARCHAR) AS type, ${at} AS at, ${props} AS props ` +
       `FROM ${reader(input.events, eventsKind)} AS e JOIN ${LEADS} AS l ON l.id = CAST(e.lead_id AS VARCHAR)`;
     const typedEvents = `SELECT lead_id, "type", "at", props${propColumns.map((c) => `, ${c}`).join('')} FROM (SELECT *${parsed} FROM (${read}) AS r) AS e`;
     const names = [...eventProps.entries()].map(([key, name]) => {
@@ -292,7 +295,7 @@ export function compileSide(
     leadsRelation: quoteIdent(leads.table),
     eventsRelation: quoteIdent(leads.events ?? EMPTY_EVENTS),
     columns,
-    leadIdColumn: 'key',
+    leadIdColumn: 'rowid',
     asOf,
     normalizedText: leads.normalized === true,
     ...(leads.events && leads.eventProps
@@ -334,10 +337,10 @@ export function compileBothSides(
     dialect: 'duckdb',
     leadsRelation: quoteIdent(leads.table),
     eventsRelation: quoteIdent(leads.events ?? EMPTY_EVENTS),
-    leadIdColumn: 'key',
+    leadIdColumn: 'rowid',
     asOf,
     normalizedText: leads.normalized === true,
-    carry: { position: 'position', id: 'id', converted: 'converted' },
+    carry: { position: 'rowid', id: 'id', converted: 'converted' },
   });
   if (!compiled.ok) {
     const first = compiled.diagnostics[0];
@@ -358,7 +361,7 @@ export function compileBothSides(
 async function ensureEventsTable(connection: DuckDBConnection, leads: LeadsTable) {
   if (leads.events) return;
   await connection.run(
-    `CREATE OR REPLACE TEMP TABLE ${EMPTY_EVENTS} (lead_id BIGINT, type VARCHAR, at TIMESTAMPTZ, props JSON)`,
+    `CREATE OR REPLACE TEMP TABLE ${EMPTY_EVENTS} (lead_id BIGINT, type VARCHAR, "at" TIMESTAMPTZ, props JSON)`,
   );
 }
 
@@ -402,7 +405,7 @@ export async function scoreInDuckDb(
   // COPY takes no bound parameters: the compiler's own quoting writes them as literals.
   const query =
     `SELECT l.id AS lead_id, q.stage${scores.map((s) => `, ${s}`).join('')} ` +
-    `FROM (${inlineParams(compiled, 'duckdb')}) AS q JOIN ${quoteIdent(leads.table)} AS l ON l.key = q.lead_id ORDER BY l.position`;
+    `FROM (${inlineParams(compiled, 'duckdb')}) AS q JOIN ${quoteIdent(leads.table)} AS l ON l.rowid = q.lead_id ORDER BY l.rowid`;
   await connection.run(
     `COPY (${query}) TO ${sqlLiteral(input.out)} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`,
   );
