@@ -187,7 +187,7 @@ export async function loadLeadFiles(
     .catch((error: unknown) => {
       throw refused(error);
     });
-  // A lead without an id is named by its row, as the JavaScript import names it.
+  // A lead without an id is named by its place among the leads (from 1; parquet has no lines).
   await connection.run(
     `UPDATE ${LEADS} SET id = 'row-' || CAST(rowid + 1 AS VARCHAR) WHERE id IS NULL`,
   );
