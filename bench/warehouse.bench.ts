@@ -9,7 +9,9 @@
  *    writing 80M event rows would take minutes). Timed: the simulation alone (both compiled
  *    queries, the per-lead table, the aggregate queries, the result). Checked: every count is ten
  *    times the JavaScript simulation of the 1M. The files' load (typed, text normalised, event
- *    properties typed) is timed apart, for the 1M.
+ *    properties typed) is timed apart, for the 1M; so is a pass over the same files within 256 MB
+ *    of memory (`accord simulate --memory-limit 256MB`: DuckDB spills the rest to disk), checked
+ *    equal to the JavaScript simulation.
  * 2. PostgreSQL (DATABASE_URL or TEST_DATABASE_URL), 2,000,000 generated leads stored as a lead
  *    set the way the app stores them (JSON rows; load timed apart), then the same stored set
  *    simulated through the API both ways: inside PostgreSQL (`path: 'sql'`) and on today's worker
@@ -22,7 +24,16 @@
  * same for both paths and is timed apart (postgresStore2MMs).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -147,6 +158,7 @@ async function duckdb10M() {
     let t0 = performance.now();
     writeLeadFiles(dir, BASE_LEADS);
     console.log(`DuckDB: wrote ${BASE_LEADS} generated leads as CSV in ${ms(t0)} ms (not counted)`);
+    const outOfCore = await duckdbOutOfCore(dir);
     t0 = performance.now();
     const base = await loadLeadFiles(duck.connection, {
       leads: join(dir, 'leads.csv'),
@@ -195,10 +207,52 @@ async function duckdb10M() {
     console.log(
       `DuckDB: with the files' load (${COPIES}× the ${loadMs} ms measured, as a file of ${result.leads} would take): about ${simMs + COPIES * loadMs} ms`,
     );
-    return { simMs, loadMs, result };
+    return { simMs, loadMs, result, outOfCore };
   } finally {
     duck.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The base files loaded and simulated as `accord simulate --memory-limit 256MB` does: DuckDB
+ * keeps at most 256 MB and spills the rest. Timed whole (load and simulation), with how much the
+ * process grew meanwhile and how much went to the spill directory.
+ */
+async function duckdbOutOfCore(dir: string) {
+  const spill = join(dir, 'spill-256mb');
+  const duck = await openDuckDb({ memoryLimit: '256MB', spillDirectory: spill });
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  let spilled = 0;
+  const watch = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    let bytes = 0;
+    for (const file of existsSync(spill) ? readdirSync(spill) : [])
+      bytes += statSync(join(spill, file), { throwIfNoEntry: false })?.size ?? 0;
+    spilled = Math.max(spilled, bytes);
+  }, 50);
+  try {
+    const t0 = performance.now();
+    const leads = await loadLeadFiles(duck.connection, {
+      leads: join(dir, 'leads.csv'),
+      events: join(dir, 'events.csv'),
+      catalogs: [defaultCatalog],
+    });
+    const result = await simulateInDuckDb(duck.connection, leads, {
+      baseline,
+      candidate,
+      asOf: SIM_AS_OF,
+    });
+    const took = ms(t0);
+    const grewMb = mb(rssPeak - rssBefore);
+    console.log(
+      `DuckDB, at most 256 MB: loaded and simulated the ${BASE_LEADS} leads' files in ${took} ms; the process grew ${grewMb} MB, ${mb(spilled)} MB spilled to disk`,
+    );
+    return { ms: took, grewMb, spilledMb: mb(spilled), result };
+  } finally {
+    clearInterval(watch);
+    duck.close();
   }
 }
 
@@ -296,6 +350,7 @@ console.log(
 const duck = await duckdb10M();
 const js = simulateShare(BASE_LEADS, 7);
 expectCopies(duck.result, js.result, COPIES);
+expectCopies(duck.outOfCore.result, js.result, 1);
 console.log(
   `DuckDB's ${duck.result.leads} leads give ${COPIES}× the JavaScript simulation of the ${BASE_LEADS} they repeat, count by count ` +
     `(JavaScript in one thread: ${Math.round(js.simMs)} ms for the ${BASE_LEADS}, ${((js.simMs * 1000) / BASE_LEADS).toFixed(1)} µs a lead; ` +
@@ -327,6 +382,10 @@ console.log(
     duckdbLeads: duck.result.leads,
     // Loading the base files (BASE_LEADS leads) as accord simulate does; not in duckdb10MMs.
     duckdbLoadBaseMs: duck.loadMs,
+    // The base files loaded and simulated within 256 MB (accord simulate --memory-limit 256MB).
+    duckdbOutOfCoreBaseMs: duck.outOfCore.ms,
+    duckdbOutOfCoreGrewMb: duck.outOfCore.grewMb,
+    duckdbOutOfCoreSpilledMb: duck.outOfCore.spilledMb,
     postgresLeads: pg ? PG_LEADS : null,
   }),
 );

@@ -169,6 +169,9 @@ describe('accord simulate / score in DuckDB', () => {
         String(versions.candidate),
         '--as-of',
         AS_OF,
+        // Accepted, and leaves the answer as it is (DuckDB spills what does not fit).
+        '--memory-limit',
+        '256MB',
         '--json',
       ]);
       expect(run.errors).toBe('');
@@ -279,6 +282,19 @@ describe('accord simulate / score in DuckDB', () => {
     run = await cli(['simulate', '--in', join(dir, 'leads.csv'), ...base, '--as-of', 'soon']);
     expect(run.code).toBe(2);
     expect(run.errors).toContain('--as-of "soon" is not a date');
+    run = await cli([
+      'simulate',
+      '--in',
+      join(dir, 'leads.csv'),
+      ...base,
+      '--memory-limit',
+      'lots',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.errors).toContain('--memory-limit "lots" is not a size such as 512MB or 4GB');
+    run = await cli(['simulate', '--in', join(dir, 'leads.csv'), ...base, '--memory-limit', '1MB']);
+    expect(run.code).toBe(2);
+    expect(run.errors).toMatch(/Out of Memory Error.*raise --memory-limit/);
     run = await cli([
       'simulate',
       '--in',

@@ -59,11 +59,17 @@ export class WarehouseInputError extends Error {}
 const LEADS = 'accord_leads';
 const EVENTS = 'accord_events';
 
-/** An in-memory DuckDB (spilling to a temporary directory) reading and writing times in UTC. */
-export async function openDuckDb(options: { threads?: number; memoryLimit?: string } = {}) {
+/**
+ * An in-memory DuckDB reading and writing times in UTC. Past `memoryLimit` (DuckDB's default:
+ * 80% of RAM) it spills to `spillDirectory` (DuckDB's default: `.tmp` in the working directory).
+ */
+export async function openDuckDb(
+  options: { threads?: number; memoryLimit?: string; spillDirectory?: string } = {},
+) {
   const instance = await DuckDBInstance.create(':memory:', {
     ...(options.threads ? { threads: String(options.threads) } : {}),
     ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+    ...(options.spillDirectory ? { temp_directory: options.spillDirectory } : {}),
   });
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);

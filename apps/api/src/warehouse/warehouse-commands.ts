@@ -3,6 +3,9 @@
  * embedded DuckDB (duckdb-simulation.ts). Versions and their pinned catalogs come from the app
  * database; the leads never enter it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Db } from '@accord/db';
 import { asOfOrNow, parseWorkflow, type SimulationResult } from '@accord/engine';
 import type { Command } from 'commander';
@@ -93,15 +96,32 @@ export function simulationSummary(
   return lines.join('\n');
 }
 
+/** A size DuckDB reads as a memory limit: a number and a unit, such as `512MB` or `4GB`. */
+const MEMORY_SIZE = /^[0-9]{1,9}(?:\.[0-9]{1,3})? ?(?:[KMGT]i?B)$/i;
+
+function memoryLimitOption(ctx: WarehouseCommandContext, value: string | undefined) {
+  if (value === undefined || MEMORY_SIZE.test(value)) return value;
+  throw ctx.fail(`--memory-limit "${value}" is not a size such as 512MB or 4GB.`, 2);
+}
+
 async function withLeadFiles<T>(
   ctx: WarehouseCommandContext,
-  input: { in: string; events?: string; sides: WarehouseSide[] },
+  input: { in: string; events?: string; memoryLimit?: string; sides: WarehouseSide[] },
   run: (
     connection: Awaited<ReturnType<typeof openDuckDb>>['connection'],
     leads: Awaited<ReturnType<typeof loadLeadFiles>>,
   ) => Promise<T>,
 ): Promise<T> {
-  const duck = await openDuckDb();
+  // What does not fit in memory goes to a directory of its own, removed afterwards (DuckDB's
+  // default would be .tmp in whatever directory the command runs in).
+  const spillDirectory = mkdtempSync(join(tmpdir(), 'accord-duckdb-'));
+  const duck = await openDuckDb({
+    spillDirectory,
+    ...(input.memoryLimit ? { memoryLimit: input.memoryLimit } : {}),
+  }).catch((error: unknown) => {
+    rmSync(spillDirectory, { recursive: true, force: true });
+    throw error;
+  });
   try {
     const leads = await loadLeadFiles(duck.connection, {
       leads: input.in,
@@ -110,10 +130,17 @@ async function withLeadFiles<T>(
     });
     return await run(duck.connection, leads);
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.includes('Out of Memory Error'))
+      throw ctx.fail(
+        `${message.split('\n')[0]} DuckDB needs more memory for this file: raise --memory-limit (its default is 80% of RAM).`,
+        2,
+      );
     if (error instanceof WarehouseInputError) throw ctx.fail(error.message, 2);
     throw error;
   } finally {
     duck.close();
+    rmSync(spillDirectory, { recursive: true, force: true });
   }
 }
 
@@ -134,6 +161,10 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
       ctx.positiveInt(v, '--candidate'),
     )
     .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
+    .option(
+      '--memory-limit <size>',
+      'most memory DuckDB may use before it spills to a temporary directory (e.g. 2GB; default 80% of RAM)',
+    )
     .option('--json', 'print the whole result as JSON')
     .action(
       (opts: {
@@ -143,15 +174,17 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
         baseline: number;
         candidate: number;
         asOf?: string;
+        memoryLimit?: string;
         json?: boolean;
       }) =>
         ctx.withDb(async (db) => {
           const asOf = asOfOption(ctx, opts.asOf);
+          const memoryLimit = memoryLimitOption(ctx, opts.memoryLimit);
           const baseline = await versionSide(db, ctx, opts.workflow, opts.baseline);
           const candidate = await versionSide(db, ctx, opts.workflow, opts.candidate);
           const result = await withLeadFiles(
             ctx,
-            { in: opts.in, events: opts.events, sides: [baseline, candidate] },
+            { in: opts.in, events: opts.events, memoryLimit, sides: [baseline, candidate] },
             (connection, leads) =>
               simulateInDuckDb(connection, leads, { baseline, candidate, asOf }),
           );
@@ -177,6 +210,10 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
       ctx.positiveInt(v, '--version'),
     )
     .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
+    .option(
+      '--memory-limit <size>',
+      'most memory DuckDB may use before it spills to a temporary directory (e.g. 2GB; default 80% of RAM)',
+    )
     .action(
       (opts: {
         in: string;
@@ -185,13 +222,15 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
         workflow: string;
         version?: number;
         asOf?: string;
+        memoryLimit?: string;
       }) =>
         ctx.withDb(async (db) => {
           const asOf = asOfOption(ctx, opts.asOf);
+          const memoryLimit = memoryLimitOption(ctx, opts.memoryLimit);
           const side = await versionSide(db, ctx, opts.workflow, opts.version);
           const written = await withLeadFiles(
             ctx,
-            { in: opts.in, events: opts.events, sides: [side] },
+            { in: opts.in, events: opts.events, memoryLimit, sides: [side] },
             (connection, leads) => scoreInDuckDb(connection, leads, { side, asOf, out: opts.out }),
           );
           console.log(
