@@ -24,7 +24,7 @@ const csvCell = (value: unknown) => {
   const text = value === undefined || value === null ? '' : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
-const dir = process.env.DIR ?? mkdtempSync(join(tmpdir(), 'sqlspeed-'));
+const dir = process.env.DIR || mkdtempSync(join(tmpdir(), 'sqlspeed-'));
 const fields = defaultCatalog.fields.map((f) => f.id);
 if (!process.env.DIR) {
   const lf = openSync(join(dir, 'leads.csv'), 'w');
