@@ -69,8 +69,8 @@ export function bindStoreToDoc(store: EditorStore, ydoc: Y.Doc): StoreBinding {
   store.history.setState(
     {
       ...history(),
-      undo: () => keepWhole(ydoc, () => undoManager.undo(), undoManager),
-      redo: () => keepWhole(ydoc, () => undoManager.redo(), undoManager),
+      undo: () => keepWhole(ydoc, store, () => undoManager.undo(), undoManager),
+      redo: () => keepWhole(ydoc, store, () => undoManager.redo(), undoManager),
     } satisfies DocHistory,
     true,
   );
@@ -104,8 +104,15 @@ const KEEP_WHOLE_ORIGIN = Symbol('accord.keep-whole');
  * undo leaves a step unreadable, each value it removed that way is put back as it was before the
  * undo: that part of the undo does not happen, and nothing is lost.
  */
-function keepWhole(ydoc: Y.Doc, action: () => unknown, undoManager: Y.UndoManager) {
+function keepWhole(
+  ydoc: Y.Doc,
+  store: EditorStore,
+  action: () => unknown,
+  undoManager: Y.UndoManager,
+) {
   const map = workflowMap(ydoc);
+  // The store holds what read whole before the undo (it follows the document).
+  const before = store.getState().doc;
   const removed: [Y.Map<unknown>, string, unknown][] = [];
   const watch = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
     if (transaction.origin !== undoManager) return;
@@ -121,23 +128,28 @@ function keepWhole(ydoc: Y.Doc, action: () => unknown, undoManager: Y.UndoManage
           removed.push([target, key, change.oldValue]);
     }
   };
-  const droppedBefore = droppedCount(ydoc);
   map.observeDeep(watch);
   try {
     action();
   } finally {
     map.unobserveDeep(watch);
   }
-  if (removed.length === 0 || droppedCount(ydoc) <= droppedBefore) return;
+  // Only an undo that removed a value can break a step: the document is read only then.
+  if (removed.length === 0 || !brokeAPart(readWorkflow(ydoc), before)) return;
   ydoc.transact(() => {
     for (const [target, key, value] of removed) if (!target.has(key)) target.set(key, value);
   }, KEEP_WHOLE_ORIGIN);
 }
 
-const droppedCount = (ydoc: Y.Doc) => {
-  const read = readWorkflow(ydoc);
-  return read.ok ? read.dropped.length : Number.POSITIVE_INFINITY;
-};
+/** Whether a step or connection that read whole in `before` no longer does. */
+function brokeAPart(read: ReturnType<typeof readWorkflow>, before: Workflow): boolean {
+  if (!read.ok) return true;
+  const steps = new Set(before.nodes.map((n) => n.id));
+  const edges = new Set(before.edges.map((e) => e.id));
+  return read.dropped.some((part) =>
+    part.startsWith('step ') ? steps.has(part.slice(5)) : edges.has(part.slice(5)),
+  );
+}
 
 /**
  * `next` with every part equal to `previous`'s (a step, an edge, the stages…) taken from
