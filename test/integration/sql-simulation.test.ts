@@ -4,9 +4,10 @@
  */
 import { appendLeads, createLeadSet, finishLeadSet, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
-import { generateLeads, type LeadInput } from '@accord/engine';
+import { defaultCatalog, defaultWorkflow, generateLeads, type LeadInput } from '@accord/engine';
 import { runManagerFor } from '@accord/api/simulation/run-manager';
 import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
+import { simulateInDatabase } from '@accord/api/simulation/sql-path';
 import { demoCallers } from '@accord/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -136,6 +137,26 @@ describe.skipIf(!postgres)(
       const { sql, workers } = await simulateBothWays(set.id);
       expect(workers.result.outcomes?.baseline.leadsWithOutcome).toBe(2_500);
       expectSameAggregates(sql, workers);
+    });
+
+    it('adds up slices read at once on several connections to what one query over the set gives', async () => {
+      const set = await as.ops.leadSets.generate({ name: 'Sliced 3k', count: 3_000, seed: 8 });
+      const spec = {
+        leadSetId: set.id,
+        leadCount: 3_000,
+        asOf: new Date(AS_OF),
+        baseline: defaultWorkflow(),
+        candidate: lowerMqlThreshold(defaultWorkflow()),
+        baselineCatalog: defaultCatalog,
+        candidateCatalog: defaultCatalog,
+        // Fewer than change stage, so the merge has to keep the first ones across slices.
+        keepChanged: 20,
+      };
+      const whole = await simulateInDatabase(database.db, { ...spec, slices: 1 });
+      const sliced = await simulateInDatabase(database.db, { ...spec, slices: 3 });
+      expect(whole.changed.total).toBeGreaterThan(20);
+      expect(whole.changed.kept).toHaveLength(20);
+      expect(sliced).toEqual(whole);
     });
 
     it('on auto, goes to the database from ACCORD_SQL_SIMULATION_MIN_LEADS leads, else to the workers', async () => {

@@ -47,7 +47,10 @@ export interface RunManagerOptions {
   pageSize?: number;
   /** Runs at once; more wait `queued`. */
   concurrency?: number;
-  /** Worker threads one run shares its pages among (default: one per core, at most 4). */
+  /**
+   * Worker threads one run shares its pages among (default: one per core, at most 4); a run
+   * inside PostgreSQL reads the set in as many slices at once.
+   */
   workersPerRun?: number;
   /** Least time between two progress writes. */
   progressIntervalMs?: number;
@@ -244,6 +247,7 @@ export class RunManager {
         const inDatabase = simulateInDatabase(this.#db, {
           ...spec,
           keepChanged: this.#options.keepChanged,
+          slices: this.#options.workersPerRun,
         });
         try {
           result = await Promise.race([inDatabase, aborted]);

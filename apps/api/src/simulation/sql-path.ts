@@ -1,5 +1,6 @@
 import {
-  inSqlSession,
+  inSqlSessions,
+  leadSlices,
   storedLeadSetRelations,
   type Db,
   type DbKind,
@@ -7,9 +8,11 @@ import {
 } from '@accord/db';
 import {
   compileSqlSides,
+  mergeSimulationSqlRows,
   parseWorkflow,
-  runSimulationSql,
+  simulationResultFromSqlRows,
   simulationSql,
+  simulationSqlRows,
   type CompiledSidesSql,
   type FieldCatalog,
   type SqlSide,
@@ -57,6 +60,14 @@ export interface DatabaseRunSpec {
   baselineCatalog: FieldCatalog;
   candidateCatalog: FieldCatalog;
   keepChanged?: number;
+  /** The set's size, for `slices`. */
+  leadCount: number;
+  /**
+   * Slices of the set evaluated at once, each on a connection of its own (default 1). PostgreSQL
+   * runs a query's per-lead work on one core (the events' totals are a LATERAL subquery, which
+   * its parallel workers cannot take): slices are how the run uses more.
+   */
+  slices?: number;
 }
 
 /** A side that SQL cannot evaluate exactly (the run then goes to the workers, or fails if `sql` was asked for). */
@@ -94,7 +105,13 @@ function compiledSides(
       eventsRelation: tables.events,
       leadIdColumn: 'key',
       eventsOfLead: true,
-      eventColumns: { leadId: 'lead_id', type: 'type', time: 'at', props: 'props' },
+      eventColumns: {
+        leadId: 'lead_id',
+        type: 'type',
+        time: 'at',
+        props: 'props',
+        timeIsEpochMs: true,
+      },
       asOf: spec.asOf.toISOString(),
       carry: { position: 'position', id: 'id', converted: 'converted' },
     },
@@ -124,11 +141,25 @@ function compiledSides(
  * @example const result = await simulateInDatabase(db, spec);
  */
 export async function simulateInDatabase(db: Db, spec: DatabaseRunSpec): Promise<SimulationResult> {
-  const tables = storedLeadSetRelations(spec.leadSetId, [
-    spec.baselineCatalog,
-    spec.candidateCatalog,
-  ]);
-  const { workflows, compiled } = compiledSides(spec, tables);
-  const statements = simulationSql({ sides: compiled, keepChanged: spec.keepChanged });
-  return inSqlSession(db, async (run) => runSimulationSql(run, statements, workflows));
+  const slices = leadSlices(spec.leadCount, spec.slices ?? 1).map((slice) => {
+    const tables = storedLeadSetRelations(
+      spec.leadSetId,
+      [spec.baselineCatalog, spec.candidateCatalog],
+      slice,
+    );
+    const { workflows, compiled } = compiledSides(spec, tables);
+    return {
+      workflows,
+      statements: simulationSql({ sides: compiled, keepChanged: spec.keepChanged }),
+    };
+  });
+  const parts = await inSqlSessions(db, slices.length, (run, i) =>
+    simulationSqlRows(run, slices[i]!.statements),
+  );
+  const { workflows, statements } = slices[0]!;
+  return simulationResultFromSqlRows(
+    statements.layout,
+    mergeSimulationSqlRows(statements.layout, parts),
+    workflows,
+  );
 }

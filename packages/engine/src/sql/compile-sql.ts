@@ -59,8 +59,17 @@ export interface SqlCompileOptions {
    * LATERAL subquery instead of grouped over the whole relation and joined (no lead id column).
    */
   eventsOfLead?: boolean;
-  /** Columns of the events relation (default lead_id, type, at, props). */
-  eventColumns?: { leadId: string; type: string; time: string; props: string };
+  /**
+   * Columns of the events relation (default lead_id, type, at, props). With `timeIsEpochMs` the
+   * time column holds epoch milliseconds (a number, read as is) instead of a timestamp.
+   */
+  eventColumns?: {
+    leadId: string;
+    type: string;
+    time: string;
+    props: string;
+    timeIsEpochMs?: boolean;
+  };
   /**
    * Event property id → a typed column of the events relation holding it (NULL where an event has
    * none; numbers as numbers, yes/no as booleans, text as text): read instead of the JSON props,
@@ -544,8 +553,9 @@ function generateChain(
       return `x.v${i}`;
     }
     const key = P.text(d.jsonKey(prop));
-    let kind = d.jsonKind('x.pr', key);
-    let text = d.jsonText('x.pr', key);
+    // PostgreSQL reads `pb`: the props as jsonb, only for the event types whose props are read.
+    let kind = d.jsonKind(d.pg ? 'x.pb' : 'x.pr', key);
+    let text = d.jsonText(d.pg ? 'x.pb' : 'x.pr', key);
     if (!d.pg) {
       let n = jsonKeys.get(key);
       if (n === undefined) jsonKeys.set(key, (n = jsonKeys.size + 1));
@@ -1241,14 +1251,23 @@ function generateChain(
     };
     const nowInner = options.asOf === undefined ? d.nowMs : now;
     const lid = options.eventsOfLead ? `l.${idCol}` : quoteIdent(c.leadId);
-    const columns = `${lid} AS lid, ${quoteIdent(c.type)} AS ty, ${d.epochMs(quoteIdent(c.time))} AS ms, ${quoteIdent(c.props)} AS pr`;
-    let read = `SELECT ${[columns, ...propTyped].join(', ')} FROM ${options.eventsRelation}`;
+    const time = c.timeIsEpochMs
+      ? `CAST(${quoteIdent(c.time)} AS ${d.float})`
+      : d.epochMs(quoteIdent(c.time));
+    let columns = `${lid} AS lid, ${quoteIdent(c.type)} AS ty, ${time} AS ms, ${quoteIdent(c.props)} AS pr`;
+    if (d.pg && jsonEvents.size > 0) {
+      const types = [...jsonEvents].map((e) => P.text(e)).join(', ');
+      columns += `, (CASE WHEN ${quoteIdent(c.type)} IN (${types}) THEN CAST(${quoteIdent(c.props)} AS jsonb) END) AS pb`;
+    }
+    // Fenced in PostgreSQL (as the steps below): inlined, each event's time and typed props
+    // would be computed again in every total that reads them.
+    let read = `SELECT ${[columns, ...propTyped].join(', ')} FROM ${options.eventsRelation}${d.fence}`;
     if (!d.pg && jsonKeys.size > 0) {
       const types = [...jsonEvents].map((e) => P.text(e)).join(', ');
       const parsed = `(CASE WHEN ${quoteIdent(c.type)} IN (${types}) THEN json_extract(${quoteIdent(c.props)}, [${[...jsonKeys.keys()].join(', ')}]) END) AS pj`;
       read = `SELECT ${['x.lid', 'x.ty', 'x.ms', 'x.pr', ...propTypedNames.map((t) => `x.${t}`), ...propRaw].join(', ')} FROM (SELECT ${[columns, ...propTyped, parsed].join(', ')} FROM ${options.eventsRelation}) AS x`;
     }
-    const inner = `SELECT ${['x.lid', 'x.ty', 'x.ms', 'x.pr', ...propCols].join(', ')} FROM (${read}) AS x`;
+    const inner = `SELECT ${['x.lid', 'x.ty', 'x.ms', 'x.pr', ...propCols].join(', ')} FROM (${read}) AS x${d.fence}`;
     const aggs = [...eventAggs.values()].map(
       (e) => `${e.sql.replaceAll('now_ms', nowInner)} AS ${e.name}`,
     );

@@ -7,7 +7,12 @@ import { parseWorkflow } from '../schema/parse-workflow';
 import type { Workflow } from '../schema/workflow';
 import { simulate } from '../simulate/simulate';
 import { simulationSide } from '../simulate/simulation-side';
-import { offsetParams, simulationResultFromSqlRows, simulationSql } from './simulate-sql';
+import {
+  mergeSimulationSqlRows,
+  offsetParams,
+  simulationResultFromSqlRows,
+  simulationSql,
+} from './simulate-sql';
 
 const AS_OF = Date.UTC(2026, 0, 1);
 
@@ -110,66 +115,76 @@ describe('simulationResultFromSqlRows', () => {
     });
     const [b, c] = perLead as [(typeof perLead)[0], (typeof perLead)[0]];
     const scores = Object.keys(b.results[0]!.scores);
-    const pairs = new Map<string, Record<string, unknown>>();
-    const bins = new Map<string, Record<string, unknown>>();
-    const hits = new Map<string, Record<string, unknown>>();
-    const changed: Record<string, unknown>[] = [];
-    const bump = (map: Map<string, Record<string, unknown>>, key: string, row: object) => {
-      const into = map.get(key) ?? { ...row, leads: 0 };
-      into.leads = (into.leads as number) + 1;
-      map.set(key, into);
-      return into;
-    };
-    leads.forEach((lead, i) => {
-      const rb = b.results[i]!;
-      const rc = c.results[i]!;
-      const pair = bump(pairs, `${rb.stage}>${rc.stage}`, {
-        b_stage: rb.stage,
-        c_stage: rc.stage,
-        with_outcome: 0,
-        converted: 0,
-      });
-      if (lead.outcome) {
-        pair.with_outcome = (pair.with_outcome as number) + 1;
-        if (lead.outcome.converted) pair.converted = (pair.converted as number) + 1;
-      }
-      for (const [side, r] of [
-        ['baseline', rb],
-        ['candidate', rc],
-      ] as const) {
-        scores.forEach((scoreId, s) => {
-          const bin = Math.floor(r.scores[scoreId]! / 10);
-          bump(bins, `${side}:${s}:${bin}`, { side, score: s, bin });
-        });
-        for (const rule of r.fired) bump(hits, `${side}:${rule}`, { side, rule });
-      }
-      if (rb.stage !== rc.stage && changed.length < 50)
-        changed.push({
-          position: BigInt(i),
-          lead_id: lead.id,
+    /** The four queries' rows over leads from … to − 1, as one SQL run over that slice answers them. */
+    const rowsOf = (from: number, to: number, keep: number) => {
+      const pairs = new Map<string, Record<string, unknown>>();
+      const bins = new Map<string, Record<string, unknown>>();
+      const hits = new Map<string, Record<string, unknown>>();
+      const changed: Record<string, unknown>[] = [];
+      const bump = (map: Map<string, Record<string, unknown>>, key: string, row: object) => {
+        const into = map.get(key) ?? { ...row, leads: 0 };
+        into.leads = (into.leads as number) + 1;
+        map.set(key, into);
+        return into;
+      };
+      leads.forEach((lead, i) => {
+        if (i < from || i >= to) return;
+        const rb = b.results[i]!;
+        const rc = c.results[i]!;
+        const pair = bump(pairs, `${rb.stage}>${rc.stage}`, {
           b_stage: rb.stage,
           c_stage: rc.stage,
-          ...Object.fromEntries(scores.map((id, s) => [`b_${s}`, rb.scores[id]])),
-          ...Object.fromEntries(scores.map((id, s) => [`c_${s}`, String(rc.scores[id])])),
+          with_outcome: 0,
+          converted: 0,
         });
-    });
-    const result = simulationResultFromSqlRows(
-      {
-        scores: { baseline: scores, candidate: scores },
-        ruleKeys: { baseline: b.keys, candidate: c.keys },
-        binWidth: 10,
-      },
-      {
+        if (lead.outcome) {
+          pair.with_outcome = (pair.with_outcome as number) + 1;
+          if (lead.outcome.converted) pair.converted = (pair.converted as number) + 1;
+        }
+        for (const [side, r] of [
+          ['baseline', rb],
+          ['candidate', rc],
+        ] as const) {
+          scores.forEach((scoreId, s) => {
+            const bin = Math.floor(r.scores[scoreId]! / 10);
+            bump(bins, `${side}:${s}:${bin}`, { side, score: s, bin });
+          });
+          for (const rule of r.fired) bump(hits, `${side}:${rule}`, { side, rule });
+        }
+        if (rb.stage !== rc.stage && changed.length < keep)
+          changed.push({
+            position: BigInt(i),
+            lead_id: lead.id,
+            b_stage: rb.stage,
+            c_stage: rc.stage,
+            ...Object.fromEntries(scores.map((id, s) => [`b_${s}`, rb.scores[id]])),
+            ...Object.fromEntries(scores.map((id, s) => [`c_${s}`, String(rc.scores[id])])),
+          });
+      });
+      return {
         pairs: [...pairs.values()],
         bins: [...bins.values()],
         hits: [...hits.values()],
         changed,
-      },
-      { baseline: documents.baseline, candidate: documents.candidate },
-    );
+      };
+    };
+    const layout = {
+      scores: { baseline: scores, candidate: scores },
+      ruleKeys: { baseline: b.keys, candidate: c.keys },
+      binWidth: 10,
+      keepChanged: 50,
+    };
+    const workflows = { baseline: documents.baseline, candidate: documents.candidate };
+    const result = simulationResultFromSqlRows(layout, rowsOf(0, leads.length, 50), workflows);
     expect(result.changed.total).toBeGreaterThan(50);
     expect(result.outcomes?.baseline.leadsWithOutcome).toBe(2800);
     expect(result).toEqual(expected);
+
+    // The same leads run in three slices (each keeps its own first 50 changed leads), added up.
+    const slices = [rowsOf(0, 1000, 50), rowsOf(1000, 1700, 50), rowsOf(1700, leads.length, 50)];
+    expect(slices.every((slice) => slice.changed.length === 50)).toBe(true);
+    const merged = mergeSimulationSqlRows(layout, [slices[2]!, slices[0]!, slices[1]!]);
+    expect(simulationResultFromSqlRows(layout, merged, workflows)).toEqual(expected);
   });
 
   it('refuses rows it cannot read', () => {
@@ -177,6 +192,7 @@ describe('simulationResultFromSqlRows', () => {
       scores: { baseline: ['fit'], candidate: ['fit'] },
       ruleKeys: { baseline: [], candidate: [] },
       binWidth: 10,
+      keepChanged: 100_000,
     };
     const workflows = { baseline: defaultWorkflow(), candidate: defaultWorkflow() };
     const empty = { pairs: [], bins: [], hits: [], changed: [] };
