@@ -47,7 +47,7 @@ describe.runIf(browserAvailable())('the Fields page (#17)', () => {
     await page.getByRole('table', { name: 'Profile fields' }).waitFor();
     // The demo fields, by category, with where each is read.
     const size = page.getByTestId('field-company_size');
-    expect(await size.locator('td').nth(1).textContent()).toBe('number');
+    expect(await size.locator('td').nth(1).textContent()).toBe('Number');
     expect(await size.locator('td').nth(4).textContent()).toBe(
       'Inbound B2B qualification — draft, version 1 (published)',
     );
@@ -86,12 +86,17 @@ describe.runIf(browserAvailable())('the Fields page (#17)', () => {
     expect(
       await plan.getByRole('list', { name: 'Options' }).getByRole('listitem').allTextContents(),
     ).toEqual(['Team', 'Enterprise']);
+    expect(await plan.locator('td').nth(1).textContent()).toBe('One of options');
     expect(await plan.locator('td').nth(3).textContent()).toBe('“Select”');
     expect(await plan.locator('td').nth(4).textContent()).toBe('not used');
     await page.getByLabel('Search fields').fill('pricing');
     await page.getByRole('status').filter({ hasText: 'fields match' }).waitFor();
     expect(await page.locator('tr[data-testid^="field-"]').count()).toBeLessThan(5);
     await page.getByLabel('Search fields').fill('');
+    // Event properties name their types in words too.
+    expect(await page.getByTestId('event-form_submit').locator('td').nth(2).textContent()).toBe(
+      'Form (one of options)',
+    );
     await screenshot(page, 'fields-page-list');
 
     // Edit its label.
@@ -124,7 +129,7 @@ describe.runIf(browserAvailable())('the Fields page (#17)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'fields-page-dialog.png') });
     await retype.getByRole('button', { name: 'Cancel' }).click();
     await retype.waitFor({ state: 'detached' });
-    expect(await size.locator('td').nth(1).textContent()).toBe('number');
+    expect(await size.locator('td').nth(1).textContent()).toBe('Number');
   });
 
   it('#17: marketing may add but not edit; the auditor reads the fields and changes nothing', async () => {

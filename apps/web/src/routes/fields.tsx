@@ -11,6 +11,8 @@ import {
   fieldMatches,
   usesByWorkflow,
   fieldUseText,
+  TYPE_SHORT,
+  TYPE_TEXT,
   type FieldUse,
 } from '../pages/fields/field-form';
 import { RetireDialog } from '../pages/fields/retire-dialog';
@@ -176,7 +178,7 @@ function FieldRow(props: {
         <div className="mono small muted">{field.id}</div>
         {field.description && <div className="small muted">{field.description}</div>}
       </td>
-      <td>{field.type}</td>
+      <td title={TYPE_TEXT[field.type]}>{TYPE_SHORT[field.type]}</td>
       <td className="small">
         {field.values?.length ? (
           <ul className="chips" aria-label="Options">
@@ -231,7 +233,7 @@ function EventRow(props: { event: EventDef; uses: readonly FieldUse[] }) {
       <td>{CATEGORY_TEXT[event.category].title}</td>
       <td className="small">
         {event.props.length ? (
-          event.props.map((p) => `${p.label} (${p.type})`).join(', ')
+          event.props.map((p) => `${p.label} (${TYPE_SHORT[p.type].toLowerCase()})`).join(', ')
         ) : (
           <span className="muted">—</span>
         )}

@@ -29,6 +29,18 @@ export const TYPE_TEXT: Record<FieldType, string> = {
   list: 'Several values (a list)',
 };
 
+/** Short words for each type, where a table column has little room (`TYPE_TEXT` as its title). */
+export const TYPE_SHORT: Record<FieldType, string> = {
+  string: 'Text',
+  email: 'Email',
+  phone: 'Phone',
+  number: 'Number',
+  boolean: 'Yes / no',
+  date: 'Date',
+  enum: 'One of options',
+  list: 'List',
+};
+
 /** The words for each category, as the Fields page and the dialog name them. */
 export const CATEGORY_TEXT: Record<FieldCategory, { title: string; hint: string }> = {
   profile: { title: 'Profile', hint: 'Who the lead is and where they work.' },

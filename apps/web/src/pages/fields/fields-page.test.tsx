@@ -153,7 +153,11 @@ describe('FieldsPage (#17)', () => {
         field: { id: 'time_on_site', label: 'Time on site', type: 'number', category: 'profile' },
       },
     ]);
-    await screen.findByTestId('field-time_on_site');
+    const row = await screen.findByTestId('field-time_on_site');
+    // The type in words (the full ones on hover), not its id.
+    const type = within(row).getByText('Number');
+    expect(type.getAttribute('title')).toBe('Number');
+    expect(within(screen.getByTestId('field-job_title')).getByText('Text').title).toBe('Text');
   });
 
   it('checks the form before sending: an enum needs an option, an id may not be taken', async () => {
