@@ -151,8 +151,10 @@ const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i;
 /**
  * `inSqlSession` on `count` connections at once, all reading the database as of one moment (the
  * first exports its snapshot, the others take it): work split across them (slices of a lead
- * set) adds up to what one session would see. PostgreSQL only. Answers each session's result, in
- * order; fails with the first failure.
+ * set) adds up to what one session would see. PostgreSQL only; `count` must stay below the pool's
+ * size (the pool hands connections out in the order asked, and a call asks for all of its own at
+ * once, so calls never each hold part of what they need). Answers each session's result, in
+ * order; fails with the first failure, once every session has ended.
  * @example const parts = await inSqlSessions(db, 2, (run, i) => runSlice(run, slices[i]));
  */
 export async function inSqlSessions<T>(
