@@ -144,9 +144,19 @@ async function withLeadFiles<T>(
   }
 }
 
+/** The options `simulate` and `score` share: when to evaluate, and how much memory DuckDB may use. */
+function evaluationOptions(command: Command): Command {
+  return command
+    .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
+    .option(
+      '--memory-limit <size>',
+      'most memory DuckDB may use before it spills to a temporary directory (e.g. 2GB; default 80% of RAM)',
+    );
+}
+
 /** Registers `simulate` and `score` on the CLI program. */
 export function registerWarehouseCommands(program: Command, ctx: WarehouseCommandContext) {
-  program
+  const simulate = program
     .command('simulate')
     .description(
       'compare two versions on a lead file of any size in embedded DuckDB; prints the aggregates',
@@ -159,12 +169,8 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
     )
     .requiredOption('--candidate <n>', 'candidate version number', (v) =>
       ctx.positiveInt(v, '--candidate'),
-    )
-    .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
-    .option(
-      '--memory-limit <size>',
-      'most memory DuckDB may use before it spills to a temporary directory (e.g. 2GB; default 80% of RAM)',
-    )
+    );
+  evaluationOptions(simulate)
     .option('--json', 'print the whole result as JSON')
     .action(
       (opts: {
@@ -199,7 +205,7 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
         }),
     );
 
-  program
+  const score = program
     .command('score')
     .description('write lead id, stage and scores of every lead of a file (.csv or .parquet)')
     .requiredOption('--in <file>', 'leads: .csv (id, field ids) or .parquet')
@@ -208,34 +214,29 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
     .requiredOption('--workflow <slug>', 'workflow slug')
     .option('--version <n>', 'version number (default: the published one)', (v) =>
       ctx.positiveInt(v, '--version'),
-    )
-    .option('--as-of <date>', 'evaluation time (ISO 8601; default now)')
-    .option(
-      '--memory-limit <size>',
-      'most memory DuckDB may use before it spills to a temporary directory (e.g. 2GB; default 80% of RAM)',
-    )
-    .action(
-      (opts: {
-        in: string;
-        events?: string;
-        out: string;
-        workflow: string;
-        version?: number;
-        asOf?: string;
-        memoryLimit?: string;
-      }) =>
-        ctx.withDb(async (db) => {
-          const asOf = asOfOption(ctx, opts.asOf);
-          const memoryLimit = memoryLimitOption(ctx, opts.memoryLimit);
-          const side = await versionSide(db, ctx, opts.workflow, opts.version);
-          const written = await withLeadFiles(
-            ctx,
-            { in: opts.in, events: opts.events, memoryLimit, sides: [side] },
-            (connection, leads) => scoreInDuckDb(connection, leads, { side, asOf, out: opts.out }),
-          );
-          console.log(
-            `Scored ${written} leads with version ${side.number} of ${opts.workflow}. Results in ${opts.out}.`,
-          );
-        }),
     );
+  evaluationOptions(score).action(
+    (opts: {
+      in: string;
+      events?: string;
+      out: string;
+      workflow: string;
+      version?: number;
+      asOf?: string;
+      memoryLimit?: string;
+    }) =>
+      ctx.withDb(async (db) => {
+        const asOf = asOfOption(ctx, opts.asOf);
+        const memoryLimit = memoryLimitOption(ctx, opts.memoryLimit);
+        const side = await versionSide(db, ctx, opts.workflow, opts.version);
+        const written = await withLeadFiles(
+          ctx,
+          { in: opts.in, events: opts.events, memoryLimit, sides: [side] },
+          (connection, leads) => scoreInDuckDb(connection, leads, { side, asOf, out: opts.out }),
+        );
+        console.log(
+          `Scored ${written} leads with version ${side.number} of ${opts.workflow}. Results in ${opts.out}.`,
+        );
+      }),
+  );
 }
