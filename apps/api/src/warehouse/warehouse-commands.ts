@@ -154,6 +154,20 @@ function evaluationOptions(command: Command): Command {
     );
 }
 
+/** What `evaluationOptions` adds, as commander hands it over. */
+interface EvaluationFlags {
+  asOf?: string;
+  memoryLimit?: string;
+}
+
+/** The evaluation time and DuckDB's memory limit from `evaluationOptions`' flags, checked. */
+function evaluationSettings(ctx: WarehouseCommandContext, flags: EvaluationFlags) {
+  return {
+    asOf: asOfOption(ctx, flags.asOf),
+    memoryLimit: memoryLimitOption(ctx, flags.memoryLimit),
+  };
+}
+
 /** Registers `simulate` and `score` on the CLI program. */
 export function registerWarehouseCommands(program: Command, ctx: WarehouseCommandContext) {
   const simulate = program
@@ -173,19 +187,18 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
   evaluationOptions(simulate)
     .option('--json', 'print the whole result as JSON')
     .action(
-      (opts: {
-        in: string;
-        events?: string;
-        workflow: string;
-        baseline: number;
-        candidate: number;
-        asOf?: string;
-        memoryLimit?: string;
-        json?: boolean;
-      }) =>
+      (
+        opts: EvaluationFlags & {
+          in: string;
+          events?: string;
+          workflow: string;
+          baseline: number;
+          candidate: number;
+          json?: boolean;
+        },
+      ) =>
         ctx.withDb(async (db) => {
-          const asOf = asOfOption(ctx, opts.asOf);
-          const memoryLimit = memoryLimitOption(ctx, opts.memoryLimit);
+          const { asOf, memoryLimit } = evaluationSettings(ctx, opts);
           const baseline = await versionSide(db, ctx, opts.workflow, opts.baseline);
           const candidate = await versionSide(db, ctx, opts.workflow, opts.candidate);
           const result = await withLeadFiles(
@@ -216,18 +229,17 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
       ctx.positiveInt(v, '--version'),
     );
   evaluationOptions(score).action(
-    (opts: {
-      in: string;
-      events?: string;
-      out: string;
-      workflow: string;
-      version?: number;
-      asOf?: string;
-      memoryLimit?: string;
-    }) =>
+    (
+      opts: EvaluationFlags & {
+        in: string;
+        events?: string;
+        out: string;
+        workflow: string;
+        version?: number;
+      },
+    ) =>
       ctx.withDb(async (db) => {
-        const asOf = asOfOption(ctx, opts.asOf);
-        const memoryLimit = memoryLimitOption(ctx, opts.memoryLimit);
+        const { asOf, memoryLimit } = evaluationSettings(ctx, opts);
         const side = await versionSide(db, ctx, opts.workflow, opts.version);
         const written = await withLeadFiles(
           ctx,
