@@ -13,10 +13,12 @@
  *    of memory (`accord simulate --memory-limit 256MB`: DuckDB spills the rest to disk), checked
  *    equal to the JavaScript simulation.
  * 2. PostgreSQL (DATABASE_URL or TEST_DATABASE_URL), 2,000,000 generated leads stored as a lead
- *    set the way the app stores them (JSON rows; load timed apart), then the same stored set
- *    simulated through the API both ways: inside PostgreSQL (`path: 'sql'`) and on today's worker
- *    lanes (`path: 'workers'`: pages read from the database and shipped to worker threads). The
- *    two results must be equal, aggregate by aggregate.
+ *    set the way the app stores them (JSON rows; load timed apart) and typed for the database as
+ *    an import does next (its typed copy; timed apart), then the same stored set simulated
+ *    through the API both ways: inside PostgreSQL (`path: 'sql'`, reading the typed copy) and on
+ *    today's worker lanes (`path: 'workers'`: pages read from the database and shipped to worker
+ *    threads). The two results must be equal, aggregate by aggregate. Last, the run inside
+ *    PostgreSQL again without the copy (reading the JSON in place), checked equal.
  *
  * Ends with one JSON line: {"duckdb10MMs","postgres2MMs" (the stored set simulated inside
  * PostgreSQL), "jsLanes2MMs" (the same stored set shipped to the worker lanes: reading the leads
@@ -34,15 +36,18 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   appendLeads,
   createDb,
   createLeadSet,
   finishLeadSet,
+  dropTypedLeadSet,
+  findWorkspaceCatalog,
   migrateToLatest,
   sql,
+  typeLeadSet,
   type AccordDatabase,
 } from '@accord/db';
 import {
@@ -55,6 +60,7 @@ import {
 } from '@accord/engine';
 import { runManagerFor } from '@accord/api/simulation/run-manager';
 import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
+import { simulateInDatabase } from '@accord/api/simulation/sql-path';
 import { demoCallers } from '@accord/api/testing';
 import {
   loadLeadFiles,
@@ -271,6 +277,9 @@ async function openPostgres(url: string): Promise<AccordDatabase> {
   };
 }
 
+/** Slices of a run inside PostgreSQL, and of the typing: as many as a run has worker lanes. */
+const SLICES = Math.min(4, availableParallelism());
+
 async function postgres2M(url: string) {
   const database = await openPostgres(url);
   try {
@@ -308,6 +317,18 @@ async function postgres2M(url: string) {
     await sql`analyze leads`.execute(database.db);
     const loadMs = ms(t0);
     console.log(`PostgreSQL: stored ${PG_LEADS} generated leads as a lead set in ${loadMs} ms`);
+    // What an import does next on PostgreSQL (in the background, once the set is ready): the
+    // typed copy that runs inside the database read.
+    const { catalog } = await findWorkspaceCatalog(database.db, me.workspace_id);
+    const t1 = performance.now();
+    await typeLeadSet(database.db, {
+      leadSetId: set.id,
+      leadCount: PG_LEADS,
+      catalogs: [catalog],
+      slices: SLICES,
+    });
+    const typeMs = ms(t1);
+    console.log(`PostgreSQL: typed copy of the ${PG_LEADS} made in ${typeMs} ms`);
 
     const run = async (path: 'sql' | 'workers') => {
       const start = performance.now();
@@ -335,8 +356,40 @@ async function postgres2M(url: string) {
     for (const key of Object.keys(a) as (keyof typeof a)[])
       if (canonicalJson(a[key]) !== canonicalJson(b[key]))
         throw new Error(`PostgreSQL and the worker lanes disagree on ${key}`);
+    // The same run reading the leads' JSON in place, as a set without a typed copy is read
+    // (called directly: through the API, it would type the set again afterwards).
+    await dropTypedLeadSet(database.db, set.id);
+    const t2 = performance.now();
+    const fromJson = await simulateInDatabase(database.db, {
+      leadSetId: set.id,
+      leadCount: PG_LEADS,
+      asOf: new Date(SIM_AS_OF),
+      baseline: (
+        await as.ops.versions.get({
+          versionId: (await as.ops.versions.list({ workflowId })).find(
+            (v) => v.status === 'published',
+          )!.id,
+        })
+      ).document,
+      candidate: (await as.ops.versions.get({ versionId: proposed.id })).document,
+      baselineCatalog: catalog,
+      candidateCatalog: catalog,
+      keepChanged: 100_000,
+      slices: SLICES,
+    });
+    const jsonMs = ms(t2);
+    if (
+      fromJson.typed ||
+      fromJson.result.changed.total !== a.changed.total ||
+      canonicalJson(fromJson.result.matrix) !== canonicalJson(a.matrix) ||
+      canonicalJson(fromJson.result.coverage) !== canonicalJson(a.coverage)
+    )
+      throw new Error('The run over the JSON disagrees with the run over the typed copy');
+    console.log(
+      `PostgreSQL: the same inside PostgreSQL reading the leads' JSON (no typed copy): ${jsonMs} ms`,
+    );
     await runManagerFor(database.db).shutdown();
-    return { loadMs, sqlMs: inDatabase.ms, lanesMs: lanes.ms };
+    return { loadMs, typeMs, sqlMs: inDatabase.ms, lanesMs: lanes.ms, jsonMs };
   } finally {
     await database.close();
   }
@@ -347,25 +400,32 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
-const duck = await duckdb10M();
-const js = simulateShare(BASE_LEADS, 7);
-expectCopies(duck.result, js.result, COPIES);
-expectCopies(duck.outOfCore.result, js.result, 1);
-console.log(
-  `DuckDB's ${duck.result.leads} leads give ${COPIES}× the JavaScript simulation of the ${BASE_LEADS} they repeat, count by count ` +
-    `(JavaScript in one thread: ${Math.round(js.simMs)} ms for the ${BASE_LEADS}, ${((js.simMs * 1000) / BASE_LEADS).toFixed(1)} µs a lead; ` +
-    `DuckDB: ${((duck.simMs * 1000) / duck.result.leads).toFixed(1)} µs a lead)`,
-);
+// BENCH_WAREHOUSE_PARTS=postgres (or duckdb) runs one part alone, to look at it.
+const parts = (process.env.BENCH_WAREHOUSE_PARTS ?? 'duckdb,postgres').split(',');
+const duck = parts.includes('duckdb') ? await duckdb10M() : null;
+if (duck) {
+  const js = simulateShare(BASE_LEADS, 7);
+  expectCopies(duck.result, js.result, COPIES);
+  expectCopies(duck.outOfCore.result, js.result, 1);
+  console.log(
+    `DuckDB's ${duck.result.leads} leads give ${COPIES}× the JavaScript simulation of the ${BASE_LEADS} they repeat, count by count ` +
+      `(JavaScript in one thread: ${Math.round(js.simMs)} ms for the ${BASE_LEADS}, ${((js.simMs * 1000) / BASE_LEADS).toFixed(1)} µs a lead; ` +
+      `DuckDB: ${((duck.simMs * 1000) / duck.result.leads).toFixed(1)} µs a lead)`,
+  );
+}
 const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
-const pg = url ? await postgres2M(url) : null;
-if (!pg) console.log('PostgreSQL: skipped (set DATABASE_URL or TEST_DATABASE_URL to run it)');
+const pg = url && parts.includes('postgres') ? await postgres2M(url) : null;
+if (!pg)
+  console.log(
+    'PostgreSQL: skipped (set DATABASE_URL or TEST_DATABASE_URL to run it, and keep it in BENCH_WAREHOUSE_PARTS)',
+  );
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 const postgres2MMs = pg ? pg.sqlMs : null;
 console.log(
-  `targets: DuckDB 10M × 2 versions < 5000 ms (${duck.simMs}); PostgreSQL faster than shipping the leads to the worker lanes, their load included` +
+  `targets: DuckDB 10M × 2 versions < 5000 ms (${duck?.simMs ?? 'skipped'}); PostgreSQL faster than shipping the leads to the worker lanes, their load included` +
     (pg
-      ? ` (${pg.sqlMs} in the database vs ${pg.lanesMs} read out and run on the lanes; storing the set, the same for both: ${pg.loadMs})`
+      ? ` (${pg.sqlMs} in the database from the typed copy vs ${pg.lanesMs} read out and run on the lanes; ${pg.jsonMs} in the database from the JSON; storing the set, the same for both: ${pg.loadMs}; its typed copy, made once after: ${pg.typeMs})`
       : ' (skipped)') +
     `; peak RSS ${mb(peakRss)} MB; load after: ${loadavg()
       .map((l) => l.toFixed(1))
@@ -373,19 +433,23 @@ console.log(
 );
 console.log(
   JSON.stringify({
-    duckdb10MMs: duck.simMs,
+    duckdb10MMs: duck?.simMs ?? null,
     postgres2MMs,
     jsLanes2MMs: pg?.lanesMs ?? null,
     peakRssMb: mb(peakRss),
     postgresStore2MMs: pg?.loadMs ?? null,
+    // Making the typed copy postgres2MMs reads (once per set, after it loads; not in postgres2MMs).
+    postgresType2MMs: pg?.typeMs ?? null,
+    // The same run inside PostgreSQL reading the leads' JSON in place (a set without a copy).
+    postgresJson2MMs: pg?.jsonMs ?? null,
     // The sizes run: the names above hold at BENCH_WAREHOUSE_SCALE=1 only.
-    duckdbLeads: duck.result.leads,
+    duckdbLeads: duck?.result.leads ?? null,
     // Loading the base files (BASE_LEADS leads) as accord simulate does; not in duckdb10MMs.
-    duckdbLoadBaseMs: duck.loadMs,
+    duckdbLoadBaseMs: duck?.loadMs ?? null,
     // The base files loaded and simulated within 256 MB (accord simulate --memory-limit 256MB).
-    duckdbOutOfCoreBaseMs: duck.outOfCore.ms,
-    duckdbOutOfCoreGrewMb: duck.outOfCore.grewMb,
-    duckdbOutOfCoreSpilledMb: duck.outOfCore.spilledMb,
+    duckdbOutOfCoreBaseMs: duck?.outOfCore.ms ?? null,
+    duckdbOutOfCoreGrewMb: duck?.outOfCore.grewMb ?? null,
+    duckdbOutOfCoreSpilledMb: duck?.outOfCore.spilledMb ?? null,
     postgresLeads: pg ? PG_LEADS : null,
   }),
 );

@@ -4,6 +4,7 @@ import { migrations } from '../migrations';
 import type { Db } from './create-db';
 import type { DB } from './database';
 import { verifyAuditChain } from './repositories/audit';
+import { dropAllTypedLeadSets, TYPED_COPY_TABLE } from './repositories/typed-lead-sets';
 
 /** The first field of every backup's header line. */
 export const BACKUP_FORMAT = 'accord-backup';
@@ -199,6 +200,8 @@ export async function restoreBackup(
       await sql`truncate ${sql.join(shapes.map((s) => sql.table(s.name)))} restart identity`.execute(
         trx,
       );
+      // Typed copies are derived from the sets replaced here: runs read the JSON until remade.
+      await dropAllTypedLeadSets(trx);
       let total = 0;
       const counted = new Map<string, number>();
       let line = await next();
@@ -314,7 +317,7 @@ async function tableShapes(trx: Transaction<DB>): Promise<TableShape[]> {
       format_type(a.atttypid, a.atttypmod) as type, a.attidentity::text as identity
     from pg_class c join pg_attribute a on a.attrelid = c.oid
     where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
-      and c.relname not like 'kysely_migration%'
+      and c.relname not like 'kysely_migration%' and c.relname !~ ${TYPED_COPY_TABLE}
       and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
     order by c.relname, a.attnum`.execute(trx);
   const { rows: keys } = await sql<{ table: string; column: string }>`

@@ -27,6 +27,7 @@ export * from './repositories/versions';
 export * from './repositories/lead-sets';
 export * from './repositories/simulation-runs';
 export * from './repositories/lead-set-sql';
+export * from './repositories/typed-lead-sets';
 export { sql, type Transaction } from 'kysely';
 export * from './repositories/api-keys';
 export * from './repositories/decisions';

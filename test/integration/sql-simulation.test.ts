@@ -2,7 +2,16 @@
  * #21: a simulation of a stored lead set inside PostgreSQL equals the worker lanes' simulation,
  * aggregate by aggregate (funnel, matrix, histograms, coverage, changed leads, outcomes).
  */
-import { appendLeads, createLeadSet, finishLeadSet, type AccordDatabase } from '@accord/db';
+import {
+  appendLeads,
+  createLeadSet,
+  dropTypedLeadSet,
+  findTypedLeadSet,
+  findWorkspaceCatalog,
+  finishLeadSet,
+  typeLeadSet,
+  type AccordDatabase,
+} from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import { defaultCatalog, defaultWorkflow, generateLeads, type LeadInput } from '@accord/engine';
 import { runManagerFor } from '@accord/api/simulation/run-manager';
@@ -117,12 +126,11 @@ describe.skipIf(!postgres)(
       expectSameAggregates(sql, workers);
     });
 
-    it('reads raw stored values as the engine does: text numbers and yes/no, ISO dates and times, missing outcomes, repeated ids', async () => {
-      const leads = rawLeads(3_000);
+    async function storedSet(name: string, leads: LeadInput[]) {
       const admin = (await as.admin.auth.me())!;
       const set = await createLeadSet(database.db, {
         workspaceId: admin.workspace_id,
-        name: 'Raw values',
+        name,
         source: { kind: 'test' },
         createdBy: null,
       });
@@ -134,9 +142,88 @@ describe.skipIf(!postgres)(
           leads.slice(from, from + 1_000) as { id: string }[],
         );
       await finishLeadSet(database.db, set.id, { leadCount: leads.length, hasOutcomes: true });
+      return set;
+    }
+
+    /** Types the set for the workspace's catalog (the one the demo versions pinned). */
+    async function typed(leadSetId: string, leadCount: number) {
+      const admin = (await as.admin.auth.me())!;
+      const { catalog } = await findWorkspaceCatalog(database.db, admin.workspace_id);
+      expect(
+        await typeLeadSet(database.db, { leadSetId, leadCount, catalogs: [catalog], slices: 2 }),
+      ).toBe(true);
+      return catalog;
+    }
+
+    it('reads raw stored values as the engine does: text numbers and yes/no, ISO dates and times, missing outcomes, repeated ids', async () => {
+      const leads = rawLeads(3_000);
+      const set = await storedSet('Raw values', leads);
+      const fromJson = await simulateBothWays(set.id);
+      expect(fromJson.workers.result.outcomes?.baseline.leadsWithOutcome).toBe(2_500);
+      expectSameAggregates(fromJson.sql, fromJson.workers);
+
+      // The same from the set's typed copy.
+      const catalog = (
+        await findWorkspaceCatalog(database.db, (await as.admin.auth.me())!.workspace_id)
+      ).catalog;
+      const spec = {
+        leadSetId: set.id,
+        leadCount: leads.length,
+        asOf: new Date(AS_OF),
+        baseline: defaultWorkflow(),
+        candidate: lowerMqlThreshold(defaultWorkflow()),
+        baselineCatalog: catalog,
+        candidateCatalog: catalog,
+        slices: 2,
+      };
+      const json = await simulateInDatabase(database.db, spec);
+      expect(json.typed).toBe(false);
+      await typed(set.id, leads.length);
+      const copy = await simulateInDatabase(database.db, spec);
+      expect(copy.typed).toBe(true);
+      expect(copy.result).toEqual(json.result);
+      const fromCopy = await simulateBothWays(set.id);
+      expectSameAggregates(fromCopy.sql, fromCopy.workers);
+      expect(fromCopy.sql.result.changed).toEqual(fromJson.sql.result.changed);
+    });
+
+    it('reads event properties from the typed copy as the engine does: numbers as text, any case, padded', async () => {
+      const leads = rawLeads(2_000).map((lead, i) => ({
+        ...lead,
+        events: lead.events.map((event) => {
+          const props: Record<string, unknown> = { ...event.props };
+          if (typeof props.minutes === 'number' && i % 2 === 0)
+            props.minutes = ` ${props.minutes} `;
+          if (typeof props.form === 'string' && i % 3 === 0)
+            props.form = ` ${props.form.toUpperCase()}`;
+          if (typeof props.path === 'string' && i % 4 === 0) props.path = `  ${props.path}`;
+          return { ...event, props } as typeof event;
+        }),
+      }));
+      expect(leads.some((l) => l.events.some((e) => typeof e.props?.minutes === 'string'))).toBe(
+        true,
+      );
+      const set = await storedSet('Raw props', leads);
+      await typed(set.id, leads.length);
       const { sql, workers } = await simulateBothWays(set.id);
-      expect(workers.result.outcomes?.baseline.leadsWithOutcome).toBe(2_500);
+      expect(workers.result.changed.total).toBeGreaterThan(0);
       expectSameAggregates(sql, workers);
+    });
+
+    it('types a set of 10,000 leads or more once it loads, and again after a run finds its copy gone', async () => {
+      const set = await as.ops.leadSets.generate({ name: 'Typed 10k', count: 10_000, seed: 4 });
+      await runManagerFor(database.db).typingSettled();
+      const copy = await findTypedLeadSet(database.db, set.id);
+      expect(copy?.leadCount).toBe(10_000);
+      await dropTypedLeadSet(database.db, set.id);
+      const { sql, workers } = await simulateBothWays(set.id);
+      expectSameAggregates(sql, workers);
+      await runManagerFor(database.db).typingSettled();
+      expect((await findTypedLeadSet(database.db, set.id))?.leadCount).toBe(10_000);
+      // Smaller sets read their JSON: no copy is made for them.
+      const small = await as.ops.leadSets.generate({ name: 'Untyped', count: 500, seed: 4 });
+      await runManagerFor(database.db).typingSettled();
+      expect(await findTypedLeadSet(database.db, small.id)).toBeNull();
     });
 
     it('adds up slices read at once on several connections to what one query over the set gives', async () => {
@@ -152,8 +239,8 @@ describe.skipIf(!postgres)(
         // Fewer than change stage, so the merge has to keep the first ones across slices.
         keepChanged: 20,
       };
-      const whole = await simulateInDatabase(database.db, { ...spec, slices: 1 });
-      const sliced = await simulateInDatabase(database.db, { ...spec, slices: 3 });
+      const whole = (await simulateInDatabase(database.db, { ...spec, slices: 1 })).result;
+      const sliced = (await simulateInDatabase(database.db, { ...spec, slices: 3 })).result;
       expect(whole.changed.total).toBeGreaterThan(20);
       expect(whole.changed.kept).toHaveLength(20);
       expect(sliced).toEqual(whole);

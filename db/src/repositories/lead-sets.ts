@@ -3,6 +3,7 @@ import type { Executor } from '../executor';
 export * from './lead-set-issues';
 import { sql } from 'kysely';
 import type { Db } from '../create-db';
+import { dropTypedLeadSet } from './typed-lead-sets';
 
 /**
  * Lead sets and their leads. A set's leads are numbered 0, 1, 2 … in `seq` with no gaps (every
@@ -252,7 +253,8 @@ export async function countRunsOfLeadSet(db: Executor, leadSetId: string) {
   return Number(row?.n ?? 0);
 }
 
-/** Removes a set and its leads. */
+/** Removes a set, its leads and its typed copy. */
 export async function deleteLeadSet(db: Executor, leadSetId: string) {
   await db.deleteFrom('lead_sets').where('id', '=', leadSetId).execute();
+  await dropTypedLeadSet(db, leadSetId);
 }

@@ -3,6 +3,7 @@ import {
   appendLeads,
   createLeadSet,
   failLeadSet,
+  findWorkspaceCatalog,
   finishLeadSet,
   isLeadSetLoadAbandoned,
   loadingLeadSetIds,
@@ -15,6 +16,8 @@ import {
 } from '@accord/db';
 import type { Lead } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
+import { runManagerFor } from '../simulation/run-manager';
+import { TYPE_FROM_LEADS } from '../simulation/sql-path';
 import type { Context, SessionUser } from '../trpc';
 
 /** Runs a change and its audit event in one transaction (see `mutate` in services/audited). */
@@ -151,7 +154,7 @@ async function load(
     await hooks.afterBatch?.(writer, id);
     const source = finalSource ? finalSource() : input.source;
     const issues = hooks.issues?.();
-    return await audited(async (trx, audit) => {
+    const set = await audited(async (trx, audit) => {
       const set = await finishLeadSet(trx, id, { leadCount: count, hasOutcomes, source, issues });
       await audit({
         action: 'leadSet.load',
@@ -161,6 +164,14 @@ async function load(
       });
       return set;
     });
+    // Simulations inside PostgreSQL read a typed copy, made once here (after the set is ready).
+    if (ctx.dbKind === 'postgres' && count >= TYPE_FROM_LEADS)
+      runManagerFor(ctx.db).typeLeadSet({
+        leadSetId: id,
+        leadCount: count,
+        catalogs: async () => [(await findWorkspaceCatalog(ctx.db, ctx.user.workspace_id)).catalog],
+      });
+    return set;
   } catch (error) {
     await failLeadSet(ctx.db, id, error instanceof Error ? error.message : String(error));
     throw new LeadSetLoadError(id, error);

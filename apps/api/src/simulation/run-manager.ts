@@ -7,11 +7,13 @@ import {
   heartbeatRuns,
   leadPageJson,
   setRunProgress,
+  typeLeadSet,
   type Db,
+  type TypingCatalog,
 } from '@accord/db';
 import { mergeSimulationResults, type FieldCatalog, type SimulationResult } from '@accord/engine';
 import type { FromWorker, ToWorker } from './protocol';
-import { simulateInDatabase } from './sql-path';
+import { simulateInDatabase, TYPE_FROM_LEADS } from './sql-path';
 import { WorkerPool } from './worker-pool';
 import { reportRunEnded } from '../observability/activity';
 
@@ -98,6 +100,7 @@ export class RunManager {
   readonly #queue: RunSpec[] = [];
   readonly #active = new Map<string, Active>();
   readonly #settled = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  readonly #typing = new Map<string, Promise<void>>();
   #heartbeat: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -184,7 +187,41 @@ export class RunManager {
       ),
     );
     await Promise.all(ids.map((id) => this.settled(id)));
+    await this.typingSettled();
     await this.#pool.close();
+  }
+
+  /**
+   * Makes a set's typed copy in the background (PostgreSQL; see `typeLeadSet`), so later runs
+   * inside the database read typed columns instead of the leads' JSON: after a set of at least
+   * `TYPE_FROM_LEADS` leads loads, and after a run inside the database that found no copy for its
+   * catalogs. One at a time per set; a failure is logged and leaves runs reading the JSON.
+   */
+  typeLeadSet(input: {
+    leadSetId: string;
+    leadCount: number;
+    catalogs: () => Promise<readonly TypingCatalog[]>;
+  }) {
+    if (this.#closed || this.#typing.has(input.leadSetId)) return;
+    const typing = (async () => {
+      await typeLeadSet(this.#db, {
+        leadSetId: input.leadSetId,
+        leadCount: input.leadCount,
+        catalogs: await input.catalogs(),
+        slices: this.#options.workersPerRun,
+      });
+    })()
+      .catch((error: unknown) => {
+        if (!this.#closed)
+          console.error(`Typing lead set ${input.leadSetId} for the database failed:`, error);
+      })
+      .finally(() => this.#typing.delete(input.leadSetId));
+    this.#typing.set(input.leadSetId, typing);
+  }
+
+  /** Resolves once no typed copy is being made. */
+  async typingSettled() {
+    while (this.#typing.size) await Promise.all(this.#typing.values());
   }
 
   #startHeartbeat() {
@@ -250,8 +287,15 @@ export class RunManager {
           slices: this.#options.workersPerRun,
         });
         try {
-          result = await Promise.race([inDatabase, aborted]);
+          const ran = await Promise.race([inDatabase, aborted]);
+          result = ran.result;
           ranIn = 'database';
+          if (!ran.typed && spec.leadCount >= TYPE_FROM_LEADS)
+            this.typeLeadSet({
+              leadSetId: spec.leadSetId,
+              leadCount: spec.leadCount,
+              catalogs: async () => [spec.baselineCatalog, spec.candidateCatalog],
+            });
         } catch (error) {
           if (!spec.fallbackToWorkers || error instanceof Cancelled || active.aborted) throw error;
           result = await inWorkers();

@@ -1,10 +1,13 @@
 import {
+  findTypedLeadSet,
   inSqlSessions,
   leadSlices,
   storedLeadSetRelations,
+  typedLeadSetRelations,
   type Db,
   type DbKind,
   type StoredLeadSetRelations,
+  type TypedLeadSetRelations,
 } from '@accord/db';
 import {
   compileSqlSides,
@@ -51,6 +54,12 @@ export function choosePath(
   };
 }
 
+/**
+ * Sets of at least this many leads get a typed copy on PostgreSQL (run-manager's
+ * `typeLeadSet`): below it the JSON is read about as fast and the copy is not worth its space.
+ */
+export const TYPE_FROM_LEADS = 10_000;
+
 /** What a run inside the database needs: the set, the two documents and their catalogs, asOf. */
 export interface DatabaseRunSpec {
   leadSetId: string;
@@ -79,39 +88,50 @@ function parsed(document: unknown, name: string): Workflow {
   return result.workflow;
 }
 
-/** Both versions in one query over the set's leads in place (fields and events read once for both). */
+/**
+ * Both versions in one query over the set's leads (fields and events read once for both): from
+ * its typed copy when it has one that covers both catalogs, else from its JSON in place.
+ */
 function compiledSides(
   spec: DatabaseRunSpec,
-  tables: StoredLeadSetRelations,
+  tables: StoredLeadSetRelations | TypedLeadSetRelations,
 ): { workflows: Record<'baseline' | 'candidate', Workflow>; compiled: CompiledSidesSql } {
   const workflows = {
     baseline: parsed(spec.baseline, 'baseline'),
     candidate: parsed(spec.candidate, 'candidate'),
   };
-  const sideOf = (workflow: Workflow, catalog: FieldCatalog): SqlSide => {
+  const typed = 'eventPropColumns' in tables ? tables : null;
+  const sideOf = (workflow: Workflow, catalog: FieldCatalog, index: number): SqlSide => {
     const columns: Record<string, string> = {};
     for (const field of catalog.fields)
       columns[field.id] = tables.columns.get(`${field.id}\u0000${field.type}`)!;
-    return { workflow, catalog, columns };
+    return {
+      workflow,
+      catalog,
+      columns,
+      ...(typed ? { eventPropColumns: typed.eventPropColumns[index] } : {}),
+    };
   };
   const compiled = compileSqlSides(
     [
-      sideOf(workflows.baseline, spec.baselineCatalog),
-      sideOf(workflows.candidate, spec.candidateCatalog),
+      sideOf(workflows.baseline, spec.baselineCatalog, 0),
+      sideOf(workflows.candidate, spec.candidateCatalog, 1),
     ],
     {
       dialect: 'postgres',
       leadsRelation: tables.leads,
       eventsRelation: tables.events,
       leadIdColumn: 'key',
-      eventsOfLead: true,
+      // The JSON's events are split per lead; the typed copy's are a table, grouped by lead.
+      eventsOfLead: !typed,
       eventColumns: {
-        leadId: 'lead_id',
+        leadId: 'lead_key',
         type: 'type',
         time: 'at',
         props: 'props',
         timeIsEpochMs: true,
       },
+      normalizedText: typed !== null,
       asOf: spec.asOf.toISOString(),
       carry: { position: 'position', id: 'id', converted: 'converted' },
     },
@@ -134,32 +154,50 @@ function compiledSides(
   };
 }
 
+/** A simulation run inside the database, and whether it read the set's typed copy. */
+export interface DatabaseSimulation {
+  result: SimulationResult;
+  typed: boolean;
+}
+
 /**
  * A side-by-side simulation of a stored lead set inside PostgreSQL: both documents compiled to
- * one SQL query over the set's JSON, evaluated and folded into the aggregates there; only the counts and
- * the changed leads come back. The same result as the worker lanes give.
- * @example const result = await simulateInDatabase(db, spec);
+ * one SQL query over the set (its typed copy when it has one for both catalogs, else its JSON),
+ * evaluated and folded into the aggregates there; only the counts and the changed leads come
+ * back. The same result as the worker lanes give.
+ * @example const { result } = await simulateInDatabase(db, spec);
  */
-export async function simulateInDatabase(db: Db, spec: DatabaseRunSpec): Promise<SimulationResult> {
+export async function simulateInDatabase(
+  db: Db,
+  spec: DatabaseRunSpec,
+): Promise<DatabaseSimulation> {
+  const catalogs = [spec.baselineCatalog, spec.candidateCatalog];
+  const copy = await findTypedLeadSet(db, spec.leadSetId);
+  const fromCopy =
+    copy?.leadCount === spec.leadCount && typedLeadSetRelations(copy, catalogs) ? copy : null;
   const slices = leadSlices(spec.leadCount, spec.slices ?? 1).map((slice) => {
-    const tables = storedLeadSetRelations(
-      spec.leadSetId,
-      [spec.baselineCatalog, spec.candidateCatalog],
-      slice,
-    );
+    const tables = fromCopy
+      ? typedLeadSetRelations(fromCopy, catalogs, slice)!
+      : storedLeadSetRelations(spec.leadSetId, catalogs, slice);
     const { workflows, compiled } = compiledSides(spec, tables);
     return {
       workflows,
       statements: simulationSql({ sides: compiled, keepChanged: spec.keepChanged }),
     };
   });
-  const parts = await inSqlSessions(db, slices.length, (run, i) =>
-    simulationSqlRows(run, slices[i]!.statements),
+  const parts = await inSqlSessions(
+    db,
+    slices.length,
+    (run, i) => simulationSqlRows(run, slices[i]!.statements),
+    { leadsPerSession: Math.ceil(spec.leadCount / slices.length) },
   );
   const { workflows, statements } = slices[0]!;
-  return simulationResultFromSqlRows(
-    statements.layout,
-    mergeSimulationSqlRows(statements.layout, parts),
-    workflows,
-  );
+  return {
+    result: simulationResultFromSqlRows(
+      statements.layout,
+      mergeSimulationSqlRows(statements.layout, parts),
+      workflows,
+    ),
+    typed: fromCopy !== null,
+  };
 }

@@ -1,0 +1,277 @@
+/**
+ * A typed copy of a stored lead set, for simulations inside PostgreSQL: one column per field
+ * (typed and normalised as the engine reads it) and an events table (lead, type, time in epoch
+ * ms, props, one typed column per catalog property). Reading it skips what costs most in the
+ * JSON relations of `storedLeadSetRelations`: splitting each lead's JSON and typing its fields
+ * and events on every run. A set's leads never change once it is ready, so the copy is made once
+ * (after the set loads) and read by every later run whose catalogs it covers.
+ *
+ * The copy is derived data: two tables named after the set (`typed_leads_<id>`,
+ * `typed_events_<id>`), described by a comment on the leads table (the catalog columns it
+ * holds). Backups leave them out and a restore drops them; a run without a usable copy reads
+ * the JSON, which gives the same answers.
+ */
+import {
+  fieldFromJson,
+  normalizedColumnSql,
+  quoteIdent as ident,
+  sqlLiteral,
+  type FieldType,
+} from '@accord/engine';
+import { sql } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../create-db';
+import type { Executor } from '../executor';
+import {
+  inSqlSessions,
+  leadSlices,
+  storedLeadSetRelations,
+  type LeadSlice,
+  type StoredLeadSetRelations,
+} from './lead-set-sql';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FORMAT = 1;
+/** The names of typed copies' tables, finished or half-built (a linear regular expression). */
+export const TYPED_COPY_TABLE = '^typed_(leads|events)_[0-9a-f]{32}(_[0-9a-f]{8})?$';
+
+/** What a catalog types: fields, and the properties of its events. */
+export interface TypingCatalog {
+  fields: readonly { id: string; type: FieldType }[];
+  events: readonly { props: readonly { id: string; type: FieldType }[] }[];
+}
+
+/** A set's typed copy, as its comment describes it. */
+export interface TypedLeadSet {
+  leadsTable: string;
+  eventsTable: string;
+  leadCount: number;
+  /** `${fieldId}\u0000${type}` → column of the leads table. */
+  columns: Map<string, string>;
+  /** `${propId}\u0000${type}` → column of the events table. */
+  eventProps: Map<string, string>;
+}
+
+/** The typed copy read by one run: relations for `compileSqlSides`, and each catalog's typed props. */
+export interface TypedLeadSetRelations extends StoredLeadSetRelations {
+  /** Per catalog given (in order): property id → typed column of the events relation. */
+  eventPropColumns: Record<string, string>[];
+}
+
+function tableNames(leadSetId: string) {
+  if (!UUID.test(leadSetId)) throw new RangeError(`Lead set id ${leadSetId} is not a uuid.`);
+  const hex = leadSetId.toLowerCase().replaceAll('-', '');
+  return { leads: `typed_leads_${hex}`, events: `typed_events_${hex}` };
+}
+
+/**
+ * Makes (or remakes) the typed copy of a ready set for the fields and event properties of
+ * `catalogs`, reading its JSON in `slices` on as many connections at once (PostgreSQL only;
+ * fewer than the pool's size). The copy is built under names of its own and put in place in one
+ * transaction, so a run sees the old copy, the new one, or none, never half of one. Answers
+ * false (and keeps nothing) when the set is gone or not ready.
+ * @example await typeLeadSet(db, { leadSetId: set.id, leadCount: 2_000_000, catalogs: [catalog], slices: 2 });
+ */
+export async function typeLeadSet(
+  db: Db,
+  input: {
+    leadSetId: string;
+    leadCount: number;
+    catalogs: readonly TypingCatalog[];
+    slices?: number;
+  },
+): Promise<boolean> {
+  const final = tableNames(input.leadSetId);
+  const suffix = randomBytes(4).toString('hex');
+  const build = { leads: `${final.leads}_${suffix}`, events: `${final.events}_${suffix}` };
+  const whole = storedLeadSetRelations(input.leadSetId, input.catalogs);
+  const eventProps = new Map<string, string>();
+  const propIds: string[] = [];
+  const propColumns: string[] = [];
+  for (const catalog of input.catalogs)
+    for (const event of catalog.events)
+      for (const prop of event.props) {
+        const key = `${prop.id}\u0000${prop.type}`;
+        // Dates and lists in props are read from the JSON, as the DuckDB loader leaves them.
+        if (eventProps.has(key) || prop.type === 'date' || prop.type === 'list') continue;
+        const name = `p_${eventProps.size}`;
+        eventProps.set(key, name);
+        if (!propIds.includes(prop.id)) propIds.push(prop.id);
+        const value = fieldFromJson(`pr.${ident(prop.id)}`, prop.type, 'postgres');
+        propColumns.push(`${normalizedColumnSql(value, prop.type, 'postgres')} as ${name}`);
+      }
+  const fieldColumns = [...whole.columns].map(([key, name]) => {
+    const type = key.slice(key.indexOf('\u0000') + 1) as FieldType;
+    return `${normalizedColumnSql(`l.${name}`, type, 'postgres')} as ${name}`;
+  });
+  const leadsSelect = (leads: string) =>
+    `select l.key, l.id, l.converted${fieldColumns.map((c) => `, ${c}`).join('')} from ${leads} as l`;
+  // Each event's props split once into the properties the catalogs type.
+  const props = propIds.length
+    ? `, json_to_record(case json_typeof(lead_events.props) when 'object' then lead_events.props else '{}'::json end)` +
+      ` as pr(${propIds.map((id) => `${ident(id)} json`).join(', ')})`
+    : '';
+  const eventsSelect = (leads: string, events: string) =>
+    `select l.key as lead_key, lead_events.type, lead_events.at, lead_events.props` +
+    `${propColumns.map((c) => `, ${c}`).join('')} from ${leads} as l, lateral ${events}${props}`;
+  try {
+    await sql
+      .raw(
+        `create table ${ident(build.leads)} as ${leadsSelect(whole.leads)} with no data;\n` +
+          `create table ${ident(build.events)} as ${eventsSelect(whole.leads, whole.events)} with no data`,
+      )
+      .execute(db);
+    const slices = leadSlices(input.leadCount, input.slices ?? 1);
+    await inSqlSessions(db, slices.length, (run, i) => {
+      const part = storedLeadSetRelations(input.leadSetId, input.catalogs, slices[i]);
+      // The lead's JSON is split and typed once for both tables.
+      return run({
+        sql:
+          `with l as materialized (${part.leads.slice(1, -1)}),\n` +
+          `typed as (insert into ${ident(build.leads)} ${leadsSelect('l')})\n` +
+          `insert into ${ident(build.events)} ${eventsSelect('l', part.events)}`,
+        params: [],
+      });
+    });
+    await sql
+      .raw(
+        `create index on ${ident(build.leads)} (key);\n` +
+          `create index on ${ident(build.events)} (lead_key);\n` +
+          `analyze ${ident(build.leads)};\nanalyze ${ident(build.events)}`,
+      )
+      .execute(db);
+    const described = JSON.stringify({
+      format: FORMAT,
+      leadCount: input.leadCount,
+      columns: Object.fromEntries(whole.columns),
+      eventProps: Object.fromEntries(eventProps),
+    });
+    return await db.transaction().execute(async (trx) => {
+      // Holds off a delete of the set until the copy is in place (the delete then drops it).
+      const ready = await trx
+        .selectFrom('lead_sets')
+        .select('id')
+        .where('id', '=', input.leadSetId)
+        .where('status', '=', 'ready')
+        .forShare()
+        .executeTakeFirst();
+      if (!ready) {
+        await dropTables(trx, build);
+        return false;
+      }
+      await dropTables(trx, final);
+      await sql
+        .raw(
+          `alter table ${ident(build.leads)} rename to ${ident(final.leads)};\n` +
+            `alter table ${ident(build.events)} rename to ${ident(final.events)};\n` +
+            `comment on table ${ident(final.leads)} is ${sqlLiteral(described)}`,
+        )
+        .execute(trx);
+      return true;
+    });
+  } catch (error) {
+    await dropTables(db, build).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function dropTables(db: Executor, tables: { leads: string; events: string }) {
+  await sql.raw(`drop table if exists ${ident(tables.leads)}, ${ident(tables.events)}`).execute(db);
+}
+
+/** The set's typed copy, or null when it has none (PostgreSQL only). */
+export async function findTypedLeadSet(
+  db: Executor,
+  leadSetId: string,
+): Promise<TypedLeadSet | null> {
+  const names = tableNames(leadSetId);
+  const { rows } = await sql<{ description: string | null; events: string | null }>`
+    select obj_description(to_regclass(${ident(names.leads)}), 'pg_class') as description,
+      to_regclass(${ident(names.events)})::text as events`.execute(db);
+  const row = rows[0];
+  if (!row?.description || !row.events) return null;
+  let described: {
+    format?: unknown;
+    leadCount?: unknown;
+    columns?: Record<string, string>;
+    eventProps?: Record<string, string>;
+  };
+  try {
+    described = JSON.parse(row.description) as typeof described;
+  } catch {
+    return null;
+  }
+  if (described.format !== FORMAT || typeof described.leadCount !== 'number') return null;
+  return {
+    leadsTable: names.leads,
+    eventsTable: names.events,
+    leadCount: described.leadCount,
+    columns: new Map(Object.entries(described.columns ?? {})),
+    eventProps: new Map(Object.entries(described.eventProps ?? {})),
+  };
+}
+
+/**
+ * The typed copy as relations for one run over the leads of `slice`, or null when it lacks a
+ * field of one of `catalogs` (a field added or retyped since the set was typed): the run then
+ * reads the JSON. A property typed two ways within a catalog is read from the JSON props.
+ */
+export function typedLeadSetRelations(
+  typed: TypedLeadSet,
+  catalogs: readonly TypingCatalog[],
+  slice: LeadSlice = {},
+): TypedLeadSetRelations | null {
+  for (const catalog of catalogs)
+    for (const field of catalog.fields)
+      if (!typed.columns.has(`${field.id}\u0000${field.type}`)) return null;
+  const bounds = (column: string) => {
+    const parts: string[] = [];
+    for (const [name, op] of [
+      ['fromSeq', '>='],
+      ['toSeq', '<'],
+    ] as const) {
+      const bound = slice[name];
+      if (bound === undefined) continue;
+      if (!Number.isSafeInteger(bound) || bound < 0)
+        throw new RangeError(`The slice's ${name} must be a whole number ≥ 0 (got ${bound}).`);
+      parts.push(`${column} ${op} ${bound}`);
+    }
+    return parts.length ? ` where ${parts.join(' and ')}` : '';
+  };
+  const eventPropColumns = catalogs.map((catalog) => {
+    const typeOf = new Map<string, FieldType | null>();
+    for (const event of catalog.events)
+      for (const prop of event.props) {
+        const known = typeOf.get(prop.id);
+        typeOf.set(prop.id, known === undefined || known === prop.type ? prop.type : null);
+      }
+    const out: Record<string, string> = {};
+    for (const [id, type] of typeOf) {
+      const column = type === null ? undefined : typed.eventProps.get(`${id}\u0000${type}`);
+      if (column !== undefined)
+        Object.defineProperty(out, id, { value: column, enumerable: true, writable: true });
+    }
+    return out;
+  });
+  return {
+    leads: `(select t.*, t.key as position from ${ident(typed.leadsTable)} as t${bounds('t.key')})`,
+    events: `(select * from ${ident(typed.eventsTable)} as e${bounds('e.lead_key')}) as lead_events`,
+    columns: typed.columns,
+    eventPropColumns,
+  };
+}
+
+/** Drops a set's typed copy, if it has one (with the set's removal, in its transaction). */
+export async function dropTypedLeadSet(db: Executor, leadSetId: string): Promise<void> {
+  await dropTables(db, tableNames(leadSetId));
+}
+
+/** Drops every typed copy of the current schema, and any copy left half-built (before a restore). */
+export async function dropAllTypedLeadSets(db: Executor): Promise<void> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c
+    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
+      and c.relname ~ ${TYPED_COPY_TABLE}`.execute(db);
+  if (rows.length)
+    await sql.raw(`drop table if exists ${rows.map((r) => ident(r.name)).join(', ')}`).execute(db);
+}
