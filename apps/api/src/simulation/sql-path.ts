@@ -124,6 +124,7 @@ function compiledSides(
       leadIdColumn: 'key',
       // The JSON's events are split per lead; the typed copy's are a table, grouped by lead.
       eventsOfLead: !typed,
+      eventsInLeadOrder: typed !== null,
       eventColumns: {
         leadId: 'lead_key',
         type: 'type',

@@ -63,6 +63,23 @@ describe('compileSql', () => {
     expect(typed.sql).toMatch(/"prop:path"/);
   });
 
+  it('folds the events in lead order when the relation reads in that order (PostgreSQL only)', () => {
+    const sqlOf = (extra: Partial<Parameters<typeof compileSql>[2]>) => {
+      const q = compileSql(workflow(), defaultCatalog, { ...options, ...extra });
+      if (!q.ok) throw new Error('compile');
+      return q.sql;
+    };
+    const ordered = sqlOf({ eventsInLeadOrder: true });
+    // Inside both fenced projections: a subquery PostgreSQL flattens loses its ORDER BY.
+    expect(ordered).toContain('ORDER BY lid OFFSET 0');
+    expect(ordered).toContain('ORDER BY x.lid OFFSET 0');
+    expect(sqlOf({})).not.toContain('ORDER BY');
+    expect(sqlOf({ eventsInLeadOrder: true, dialect: 'duckdb' })).not.toContain('ORDER BY');
+    expect(
+      sqlOf({ eventsInLeadOrder: true, eventsOfLead: true, leadIdColumn: 'id' }),
+    ).not.toContain('ORDER BY');
+  });
+
   it('reads each field, event aggregate and value once for two workflows in one query', () => {
     const one = compileSql(workflow(), defaultCatalog, options);
     const side = { workflow: workflow(), catalog: defaultCatalog };

@@ -242,9 +242,13 @@ function togetherTable(t: string, q: CompiledSidesSql) {
     ].join('\n'),
     params: [...q.params],
   };
-  // Leads grouped by their fired words first (few distinct combinations), then every rule's bit
-  // summed over the groups in one pass, one column a rule, turned into a row a rule: far cheaper
-  // than a list, or a bit test, per lead (a join of groups × rules had to sort ~1M rows at 200k leads).
+  // Leads grouped by their fired words first (few distinct combinations; both sides' words in one
+  // grouping, one pass over the table), then every rule's bit summed over the groups in one pass,
+  // one column a rule, turned into a row a rule: far cheaper than a list, or a bit test, per lead
+  // (a join of groups × rules had to sort ~1M rows at 200k leads).
+  const allWords = SIDES.flatMap((side) =>
+    q[side].firedWords.map((_, w) => `${SIDE_PREFIX[side]}_w${w}`),
+  );
   const perSide = SIDES.flatMap((side) => {
     const p = SIDE_PREFIX[side];
     const words = q[side].firedWords.map((_, w) => `${p}_w${w}`);
@@ -255,15 +259,15 @@ function togetherTable(t: string, q: CompiledSidesSql) {
     const leads = `(case r.rule ${q[side].ruleKeys.map((_, i) => `when ${i} then s.h${i}`).join(' ')} end)`;
     return [
       `select '${side}' as side, r.rule, ${leads} as leads\n` +
-        `from (select ${sums.join(', ')}\n` +
-        `  from (select ${words.join(', ')}, count(*) as n from ${t} group by ${words.join(', ')}) as g) as s\n` +
+        `from (select ${sums.join(', ')} from g) as s\n` +
         `cross join (values ${q[side].ruleKeys.map((_, i) => `(${i})`).join(', ')}) as r(rule)\n` +
         `where ${leads} > 0`,
     ];
   });
   const hits: SqlStatement = {
     sql: perSide.length
-      ? perSide.join('\nunion all\n')
+      ? `with g as (select ${allWords.join(', ')}, count(*) as n from ${t} group by ${allWords.join(', ')})\n` +
+        perSide.join('\nunion all\n')
       : `select 'baseline' as side, 0 as rule, 0 as leads where false`,
     params: [],
   };
