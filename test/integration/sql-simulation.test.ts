@@ -246,24 +246,35 @@ describe.skipIf(!postgres)(
       expect(sliced).toEqual(whole);
     });
 
-    it('on auto, goes to the database from ACCORD_SQL_SIMULATION_MIN_LEADS leads, else to the workers', async () => {
+    it('on auto, goes to the database from ACCORD_SQL_SIMULATION_MIN_LEADS leads of a set with a typed copy, else to the workers', async () => {
       const withThreshold = await demoCallers(database, { ACCORD_SQL_SIMULATION_MIN_LEADS: '100' });
-      const start = async (callers: Callers, count: number) => {
-        const set = await callers.ops.leadSets.generate({ name: `Auto ${count}`, count, seed: 9 });
+      const setOf = async (count: number, withCopy: boolean) => {
+        const set = await as.ops.leadSets.generate({ name: `Auto ${count}`, count, seed: 9 });
+        if (withCopy) await typed(set.id, count);
+        return set.id;
+      };
+      const start = async (callers: Callers, leadSetId: string) => {
         const started = await callers.ops.simulations.start({
           workflowId,
           baseline: 'published',
           candidate: { versionId: candidateId },
-          leadSetId: set.id,
+          leadSetId,
         });
         await runManagerFor(database.db).settled(started.runId);
         const got = await callers.ops.simulations.get({ runId: started.runId });
         return { path: started.path, ranIn: got.result?.ranIn };
       };
-      expect(await start(withThreshold, 50)).toEqual({ path: 'workers', ranIn: 'workers' });
-      expect(await start(withThreshold, 150)).toEqual({ path: 'sql', ranIn: 'database' });
-      // Unset, auto never picks the database (the workers were faster at every measured size).
-      expect(await start(as, 150)).toEqual({ path: 'workers', ranIn: 'workers' });
+      const [small, plain, copied] = [
+        await setOf(50, true),
+        await setOf(150, false),
+        await setOf(150, true),
+      ];
+      expect(await start(withThreshold, small)).toEqual({ path: 'workers', ranIn: 'workers' });
+      // Read from its JSON, the database is slower than the workers: auto does not go there.
+      expect(await start(withThreshold, plain)).toEqual({ path: 'workers', ranIn: 'workers' });
+      expect(await start(withThreshold, copied)).toEqual({ path: 'sql', ranIn: 'database' });
+      // Unset, from 1,000,000 leads.
+      expect(await start(as, copied)).toEqual({ path: 'workers', ranIn: 'workers' });
     });
   },
 );

@@ -53,8 +53,8 @@ const envSchema = z.object({
   ACCORD_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   /**
    * On PostgreSQL, simulations started with path `auto` run inside the database from this many
-   * leads; unset, `auto` always uses the worker lanes (faster on every size bench:warehouse
-   * measured so far) and the database path is taken only when asked for (`path: 'sql'`).
+   * leads when the set has a typed copy for the run's catalogs (default 1,000,000: from there the
+   * database was faster than the worker lanes in bench:warehouse); otherwise on the worker lanes.
    */
   ACCORD_SQL_SIMULATION_MIN_LEADS: z.preprocess(
     emptyToUndefined,

@@ -13,7 +13,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { runManagerFor, type StoredResult } from '../simulation/run-manager';
-import { choosePath, SIMULATION_PATHS } from '../simulation/sql-path';
+import { choosePath, hasTypedCopy, SIMULATION_PATHS } from '../simulation/sql-path';
 import {
   baselineSchema,
   candidateSchema,
@@ -145,6 +145,12 @@ export const simulationsRouter = {
         ctx.dbKind,
         set.lead_count,
         ctx.env.ACCORD_SQL_SIMULATION_MIN_LEADS,
+        input.path === 'auto' &&
+          ctx.dbKind === 'postgres' &&
+          (await hasTypedCopy(ctx.db, set.id, set.lead_count, [
+            baseline.catalog,
+            candidate.catalog,
+          ])),
       );
       if ('refused' in chosen)
         throw new TRPCError({ code: 'PRECONDITION_FAILED', message: chosen.refused });

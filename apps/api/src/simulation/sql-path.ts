@@ -7,6 +7,7 @@ import {
   type Db,
   type DbKind,
   type StoredLeadSetRelations,
+  type TypedLeadSet,
   type TypedLeadSetRelations,
 } from '@accord/db';
 import {
@@ -27,18 +28,23 @@ import {
 export const SIMULATION_PATHS = ['auto', 'sql', 'workers'] as const;
 export type SimulationPath = (typeof SIMULATION_PATHS)[number];
 
+/** From this many leads, with a typed copy, `auto` runs inside PostgreSQL (ACCORD_SQL_SIMULATION_MIN_LEADS). */
+export const SQL_SIMULATION_MIN_LEADS = 1_000_000;
+
 /**
  * Where a run of `leadCount` leads goes: `sql` only on PostgreSQL (embedded PGlite runs in this
  * process, so the workers are faster there); `auto` goes to the database from `sqlMinLeads`
- * leads (ACCORD_SQL_SIMULATION_MIN_LEADS; unset, never: the worker lanes were faster at every
- * size bench:warehouse measured). A reason when `sql` cannot be had.
- * @example choosePath('auto', 'postgres', 2_000_000, 100_000) // { path: 'sql' }
+ * leads (ACCORD_SQL_SIMULATION_MIN_LEADS, default `SQL_SIMULATION_MIN_LEADS`) when the set has a
+ * typed copy for the run's catalogs (`typed`): read from its JSON, the database was slower than
+ * the worker lanes at every size bench:warehouse measured. A reason when `sql` cannot be had.
+ * @example choosePath('auto', 'postgres', 2_000_000, undefined, true) // { path: 'sql' }
  */
 export function choosePath(
   requested: SimulationPath,
   dbKind: DbKind,
   leadCount: number,
   sqlMinLeads: number | undefined,
+  typed: boolean,
 ): { path: 'sql' | 'workers' } | { refused: string } {
   if (requested === 'workers') return { path: 'workers' };
   if (dbKind !== 'postgres')
@@ -50,8 +56,29 @@ export function choosePath(
       : { path: 'workers' };
   if (requested === 'sql') return { path: 'sql' };
   return {
-    path: sqlMinLeads !== undefined && leadCount >= sqlMinLeads ? 'sql' : 'workers',
+    path: typed && leadCount >= (sqlMinLeads ?? SQL_SIMULATION_MIN_LEADS) ? 'sql' : 'workers',
   };
+}
+
+/** The set's typed copy, when it has one of this size holding every field of `catalogs`. */
+async function usableCopy(
+  db: Db,
+  leadSetId: string,
+  leadCount: number,
+  catalogs: readonly FieldCatalog[],
+): Promise<TypedLeadSet | null> {
+  const copy = await findTypedLeadSet(db, leadSetId);
+  return copy?.leadCount === leadCount && typedLeadSetRelations(copy, catalogs) ? copy : null;
+}
+
+/** Whether a run inside PostgreSQL of the set with these catalogs would read its typed copy. */
+export async function hasTypedCopy(
+  db: Db,
+  leadSetId: string,
+  leadCount: number,
+  catalogs: readonly FieldCatalog[],
+): Promise<boolean> {
+  return (await usableCopy(db, leadSetId, leadCount, catalogs)) !== null;
 }
 
 /**
@@ -173,9 +200,7 @@ export async function simulateInDatabase(
   spec: DatabaseRunSpec,
 ): Promise<DatabaseSimulation> {
   const catalogs = [spec.baselineCatalog, spec.candidateCatalog];
-  const copy = await findTypedLeadSet(db, spec.leadSetId);
-  const fromCopy =
-    copy?.leadCount === spec.leadCount && typedLeadSetRelations(copy, catalogs) ? copy : null;
+  const fromCopy = await usableCopy(db, spec.leadSetId, spec.leadCount, catalogs);
   const slices = leadSlices(spec.leadCount, spec.slices ?? 1).map((slice) => {
     const tables = fromCopy
       ? typedLeadSetRelations(fromCopy, catalogs, slice)!

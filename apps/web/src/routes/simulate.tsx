@@ -211,7 +211,7 @@ function StartRun(props: {
           ))}
         </select>
       </label>
-      <label title="In the database: on PostgreSQL the comparison runs as SQL where the leads are stored (they never leave it). Automatic uses the worker threads unless the server is set to use the database from a size on.">
+      <label title="In the database: on PostgreSQL the comparison runs as SQL where the leads are stored (they never leave it). Automatic uses the database for large sets it has typed for it (ACCORD_SQL_SIMULATION_MIN_LEADS, 1,000,000 leads by default), and the worker threads otherwise.">
         Run in
         <select value={path} onChange={(e) => setPath(e.target.value as RunPath)}>
           {Object.entries(RUN_PATHS).map(([value, label]) => (
