@@ -50,6 +50,27 @@ export function leadSlices(leadCount: number, count: number): LeadSlice[] {
 }
 
 /**
+ * The condition keeping a slice's leads, by their place in `column`, after `joiner` (`where` to
+ * start a WHERE, `and` to add to one); empty for no bound. Refuses a bound that is not a place.
+ * @example sliceBounds({ fromSeq: 3, toSeq: 7 }, 'l.seq', 'and') // ' and l.seq >= 3 and l.seq < 7'
+ */
+export function sliceBounds(slice: LeadSlice, column: string, joiner: 'where' | 'and'): string {
+  const parts: string[] = [];
+  for (const [name, op] of [
+    ['fromSeq', '>='],
+    ['toSeq', '<'],
+  ] as const) {
+    const bound = slice[name];
+    if (bound === undefined) continue;
+    if (!Number.isSafeInteger(bound) || bound < 0)
+      throw new RangeError(`The slice's ${name} must be a whole number ≥ 0 (got ${bound}).`);
+    parts.push(`${column} ${op} ${bound}`);
+  }
+  if (parts.length === 0) return '';
+  return joiner === 'where' ? ` where ${parts.join(' and ')}` : ` and ${parts.join(' and ')}`;
+}
+
+/**
  * A stored lead set as relations over the leads' JSON, read in place by the query (nothing is
  * copied first): typed columns for the fields of `catalogs` as the engine reads stored values,
  * and each lead's events. For PostgreSQL; the set id must be a uuid (it is written into the SQL
@@ -63,17 +84,6 @@ export function storedLeadSetRelations(
 ): StoredLeadSetRelations {
   if (!UUID.test(leadSetId)) throw new RangeError(`Lead set id ${leadSetId} is not a uuid.`);
   const set = `'${leadSetId.toLowerCase()}'`;
-  const bounds: string[] = [];
-  for (const [name, op] of [
-    ['fromSeq', '>='],
-    ['toSeq', '<'],
-  ] as const) {
-    const bound = slice[name];
-    if (bound === undefined) continue;
-    if (!Number.isSafeInteger(bound) || bound < 0)
-      throw new RangeError(`The slice's ${name} must be a whole number ≥ 0 (got ${bound}).`);
-    bounds.push(` and l.seq ${op} ${bound}`);
-  }
   const columns = new Map<string, string>();
   const read = new Set<string>();
   const typed: string[] = [];
@@ -98,7 +108,7 @@ export function storedLeadSetRelations(
     `(select l.seq as key, l.seq as position, l.lead_id as id, ${converted} as converted, ` +
     `d.events as events${typed.map((c) => `,\n  ${c}`).join('')}\n` +
     `from leads as l, json_to_record(l.data) as d(attributes json, outcome json, events json)${attributes}\n` +
-    `where l.lead_set_id = ${set}${bounds.join('')} offset 0)`;
+    `where l.lead_set_id = ${set}${sliceBounds(slice, 'l.seq', 'and')} offset 0)`;
   // Each event split once (json_to_record): the json type would be parsed again at every `->`.
   // The time as epoch ms, a number read as is (as `toTime` reads it). The props stay json: the
   // query makes jsonb of them only for the event types whose props it reads.

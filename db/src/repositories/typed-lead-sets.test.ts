@@ -10,10 +10,10 @@ import {
   typedLeadSetRelations,
   typeLeadSet,
   type TypedLeadSet,
-  type TypingCatalog,
 } from './typed-lead-sets';
+import type { TypedCatalog } from '@accord/engine';
 
-const catalog: TypingCatalog = {
+const catalog: TypedCatalog = {
   fields: [
     { id: 'company_size', type: 'number' },
     { id: 'reachable', type: 'boolean' },

@@ -12,11 +12,14 @@
  * the JSON, which gives the same answers.
  */
 import {
+  eventPropColumnsOf,
   fieldFromJson,
   normalizedColumnSql,
   quoteIdent as ident,
   sqlLiteral,
+  typedEventProps,
   type FieldType,
+  type TypedCatalog,
 } from '@accord/engine';
 import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +28,7 @@ import type { Executor } from '../executor';
 import {
   inSqlSessions,
   leadSlices,
+  sliceBounds,
   storedLeadSetRelations,
   type LeadSlice,
   type StoredLeadSetRelations,
@@ -34,12 +38,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FORMAT = 1;
 /** The names of typed copies' tables, finished or half-built (a linear regular expression). */
 export const TYPED_COPY_TABLE = '^typed_(leads|events)_[0-9a-f]{32}(_[0-9a-f]{8})?$';
-
-/** What a catalog types: fields, and the properties of its events. */
-export interface TypingCatalog {
-  fields: readonly { id: string; type: FieldType }[];
-  events: readonly { props: readonly { id: string; type: FieldType }[] }[];
-}
 
 /** A set's typed copy, as its comment describes it. */
 export interface TypedLeadSet {
@@ -77,7 +75,7 @@ export async function typeLeadSet(
   input: {
     leadSetId: string;
     leadCount: number;
-    catalogs: readonly TypingCatalog[];
+    catalogs: readonly TypedCatalog[];
     slices?: number;
   },
 ): Promise<boolean> {
@@ -85,21 +83,16 @@ export async function typeLeadSet(
   const suffix = randomBytes(4).toString('hex');
   const build = { leads: `${final.leads}_${suffix}`, events: `${final.events}_${suffix}` };
   const whole = storedLeadSetRelations(input.leadSetId, input.catalogs);
-  const eventProps = new Map<string, string>();
+  const eventProps = typedEventProps(input.catalogs);
   const propIds: string[] = [];
   const propColumns: string[] = [];
-  for (const catalog of input.catalogs)
-    for (const event of catalog.events)
-      for (const prop of event.props) {
-        const key = `${prop.id}\u0000${prop.type}`;
-        // Dates and lists in props are read from the JSON, as the DuckDB loader leaves them.
-        if (eventProps.has(key) || prop.type === 'date' || prop.type === 'list') continue;
-        const name = `p_${eventProps.size}`;
-        eventProps.set(key, name);
-        if (!propIds.includes(prop.id)) propIds.push(prop.id);
-        const value = fieldFromJson(`pr.${ident(prop.id)}`, prop.type, 'postgres');
-        propColumns.push(`${normalizedColumnSql(value, prop.type, 'postgres')} as ${name}`);
-      }
+  for (const [key, name] of eventProps) {
+    const id = key.slice(0, key.indexOf('\u0000'));
+    const type = key.slice(key.indexOf('\u0000') + 1) as FieldType;
+    if (!propIds.includes(id)) propIds.push(id);
+    const value = fieldFromJson(`pr.${ident(id)}`, type, 'postgres');
+    propColumns.push(`${normalizedColumnSql(value, type, 'postgres')} as ${name}`);
+  }
   const fieldColumns = [...whole.columns].map(([key, name]) => {
     const type = key.slice(key.indexOf('\u0000') + 1) as FieldType;
     return `${normalizedColumnSql(`l.${name}`, type, 'postgres')} as ${name}`;
@@ -223,46 +216,18 @@ export async function findTypedLeadSet(
  */
 export function typedLeadSetRelations(
   typed: TypedLeadSet,
-  catalogs: readonly TypingCatalog[],
+  catalogs: readonly TypedCatalog[],
   slice: LeadSlice = {},
 ): TypedLeadSetRelations | null {
   for (const catalog of catalogs)
     for (const field of catalog.fields)
       if (!typed.columns.has(`${field.id}\u0000${field.type}`)) return null;
-  const bounds = (column: string) => {
-    const parts: string[] = [];
-    for (const [name, op] of [
-      ['fromSeq', '>='],
-      ['toSeq', '<'],
-    ] as const) {
-      const bound = slice[name];
-      if (bound === undefined) continue;
-      if (!Number.isSafeInteger(bound) || bound < 0)
-        throw new RangeError(`The slice's ${name} must be a whole number ≥ 0 (got ${bound}).`);
-      parts.push(`${column} ${op} ${bound}`);
-    }
-    return parts.length ? ` where ${parts.join(' and ')}` : '';
-  };
-  const eventPropColumns = catalogs.map((catalog) => {
-    const typeOf = new Map<string, FieldType | null>();
-    for (const event of catalog.events)
-      for (const prop of event.props) {
-        const known = typeOf.get(prop.id);
-        typeOf.set(prop.id, known === undefined || known === prop.type ? prop.type : null);
-      }
-    const out: Record<string, string> = {};
-    for (const [id, type] of typeOf) {
-      const column = type === null ? undefined : typed.eventProps.get(`${id}\u0000${type}`);
-      if (column !== undefined)
-        Object.defineProperty(out, id, { value: column, enumerable: true, writable: true });
-    }
-    return out;
-  });
+  const eventPropColumns = catalogs.map((catalog) => eventPropColumnsOf(catalog, typed.eventProps));
   return {
     // In key order, fenced (a flattened subquery loses its order), as the events' totals come:
     // PostgreSQL merges the two instead of hashing a million leads' totals (9 % at 1M leads).
-    leads: `(select t.*, t.key as position from ${ident(typed.leadsTable)} as t${bounds('t.key')} order by t.key offset 0)`,
-    events: `(select * from ${ident(typed.eventsTable)} as e${bounds('e.lead_key')}) as lead_events`,
+    leads: `(select t.*, t.key as position from ${ident(typed.leadsTable)} as t${sliceBounds(slice, 't.key', 'where')} order by t.key offset 0)`,
+    events: `(select * from ${ident(typed.eventsTable)} as e${sliceBounds(slice, 'e.lead_key', 'where')}) as lead_events`,
     columns: typed.columns,
     eventPropColumns,
   };

@@ -9,9 +9,13 @@ import {
   setRunProgress,
   typeLeadSet,
   type Db,
-  type TypingCatalog,
 } from '@accord/db';
-import { mergeSimulationResults, type FieldCatalog, type SimulationResult } from '@accord/engine';
+import {
+  mergeSimulationResults,
+  type FieldCatalog,
+  type SimulationResult,
+  type TypedCatalog,
+} from '@accord/engine';
 import type { FromWorker, ToWorker } from './protocol';
 import { simulateInDatabase, TYPE_FROM_LEADS } from './sql-path';
 import { WorkerPool } from './worker-pool';
@@ -200,7 +204,7 @@ export class RunManager {
   typeLeadSet(input: {
     leadSetId: string;
     leadCount: number;
-    catalogs: () => Promise<readonly TypingCatalog[]>;
+    catalogs: () => Promise<readonly TypedCatalog[]>;
   }) {
     if (this.#closed || this.#typing.has(input.leadSetId)) return;
     const typing = (async () => {

@@ -7,6 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import {
   compileSql,
   compileSqlSides,
+  eventPropColumnsOf,
   fieldFromJson,
   fieldFromText,
   normalizedColumnSql,
@@ -17,6 +18,7 @@ import {
   sqlLiteral,
   timeFromEpochMs,
   timeFromText,
+  typedEventProps,
   type CompiledSideSql,
   type CompiledSidesSql,
   type FieldCatalog,
@@ -230,22 +232,17 @@ export async function loadLeadFiles(
           : 'to_json(e.props)';
     // Each property the catalogs type, read from the JSON once here into a column of its own
     // (as the engine reads a raw property; text normalised): the queries then parse no JSON.
-    const eventProps = new Map<string, string>();
+    const eventProps = typedEventProps(input.catalogs);
     const keys: string[] = [];
     const propColumns: string[] = [];
-    for (const catalog of input.catalogs)
-      for (const event of catalog.events)
-        for (const prop of event.props) {
-          const key = `${prop.id}\u0000${prop.type}`;
-          if (eventProps.has(key) || prop.type === 'date' || prop.type === 'list') continue;
-          const name = `p_${eventProps.size}`;
-          eventProps.set(key, name);
-          const pointer = `/${prop.id.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-          let n = keys.indexOf(pointer);
-          if (n < 0) n = keys.push(pointer) - 1;
-          const value = fieldFromJson(`e.pj[${n + 1}]`, prop.type, 'duckdb');
-          propColumns.push(`${value} AS ${name}`);
-        }
+    for (const [key, name] of eventProps) {
+      const id = key.slice(0, key.indexOf('\u0000'));
+      const type = key.slice(key.indexOf('\u0000') + 1) as FieldType;
+      const pointer = `/${id.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      let n = keys.indexOf(pointer);
+      if (n < 0) n = keys.push(pointer) - 1;
+      propColumns.push(`${fieldFromJson(`e.pj[${n + 1}]`, type, 'duckdb')} AS ${name}`);
+    }
     const parsed = keys.length
       ? `, json_extract(props, [${keys.map((k) => sqlLiteral(k)).join(', ')}]) AS pj`
       : '';
@@ -264,26 +261,6 @@ export async function loadLeadFiles(
     table.eventProps = eventProps;
   }
   return table;
-}
-
-/**
- * The typed property columns a catalog can read: a property every event of the catalog types
- * alike (a property typed two ways is read from the JSON).
- */
-function eventPropColumns(catalog: FieldCatalog, leads: LeadsTable) {
-  const typeOf = new Map<string, FieldType | null>();
-  for (const event of catalog.events)
-    for (const prop of event.props) {
-      const known = typeOf.get(prop.id);
-      typeOf.set(prop.id, known === undefined || known === prop.type ? prop.type : null);
-    }
-  const out: Record<string, string> = {};
-  for (const [id, type] of typeOf) {
-    const column = type === null ? undefined : leads.eventProps?.get(`${id}\u0000${type}`);
-    if (column !== undefined)
-      Object.defineProperty(out, id, { value: column, enumerable: true, writable: true });
-  }
-  return out;
 }
 
 /** A version compiled to DuckDB SQL over the leads table; throws naming what SQL cannot do. */
@@ -305,7 +282,7 @@ export function compileSide(
     asOf,
     normalizedText: leads.normalized === true,
     ...(leads.events && leads.eventProps
-      ? { eventPropColumns: eventPropColumns(side.catalog, leads) }
+      ? { eventPropColumns: eventPropColumnsOf(side.catalog, leads.eventProps) }
       : {}),
   });
   if (!compiled.ok) {
@@ -335,7 +312,7 @@ export function compileBothSides(
       catalog: side.catalog,
       columns,
       ...(leads.events && leads.eventProps
-        ? { eventPropColumns: eventPropColumns(side.catalog, leads) }
+        ? { eventPropColumns: eventPropColumnsOf(side.catalog, leads.eventProps) }
         : {}),
     };
   };

@@ -133,3 +133,52 @@ export function fieldFromJson(json: string, type: FieldType, dialect: SqlDialect
     }
   }
 }
+
+/** What a catalog types, as far as typed copies of leads need it: its fields and event properties. */
+export interface TypedCatalog {
+  fields: readonly { id: string; type: FieldType }[];
+  events: readonly { props: readonly { id: string; type: FieldType }[] }[];
+}
+
+/**
+ * The event properties of `catalogs` a typed events table holds, each under a column of its own
+ * (`p_0`, `p_1`, … keyed `${propId}\u0000${type}`, so a property typed two ways gets two). Dates
+ * and lists are left to the JSON props.
+ * @example typedEventProps([catalog]).get('minutes\u0000number') // 'p_8'
+ */
+export function typedEventProps(catalogs: readonly TypedCatalog[]): Map<string, string> {
+  const columns = new Map<string, string>();
+  for (const catalog of catalogs)
+    for (const event of catalog.events)
+      for (const prop of event.props) {
+        const key = `${prop.id}\u0000${prop.type}`;
+        if (columns.has(key) || prop.type === 'date' || prop.type === 'list') continue;
+        columns.set(key, `p_${columns.size}`);
+      }
+  return columns;
+}
+
+/**
+ * For `compileSql`'s `eventPropColumns`: the typed column of each property `catalog` types alike
+ * on every event (a property typed two ways is read from the JSON), among `columns`
+ * (`typedEventProps` of the catalogs a table was typed for).
+ */
+export function eventPropColumnsOf(
+  catalog: TypedCatalog,
+  columns: ReadonlyMap<string, string>,
+): Record<string, string> {
+  const typeOf = new Map<string, FieldType | null>();
+  for (const event of catalog.events)
+    for (const prop of event.props) {
+      const known = typeOf.get(prop.id);
+      typeOf.set(prop.id, known === undefined || known === prop.type ? prop.type : null);
+    }
+  const out: Record<string, string> = {};
+  for (const [id, type] of typeOf) {
+    const column = type === null ? undefined : columns.get(`${id}\u0000${type}`);
+    // Property ids are the document's text: defined, never assigned (no prototype setters).
+    if (column !== undefined)
+      Object.defineProperty(out, id, { value: column, enumerable: true, writable: true });
+  }
+  return out;
+}
