@@ -190,7 +190,7 @@ describe.skipIf(!postgres)(
     it('reads event properties from the typed copy as the engine does: numbers as text, any case, padded', async () => {
       const leads = rawLeads(2_000).map((lead, i) => ({
         ...lead,
-        events: lead.events.map((event) => {
+        events: (lead.events ?? []).map((event) => {
           const props: Record<string, unknown> = { ...event.props };
           if (typeof props.minutes === 'number' && i % 2 === 0)
             props.minutes = ` ${props.minutes} `;
