@@ -202,6 +202,43 @@ describe.skipIf(!postgres)('typed copies of lead sets on PostgreSQL', () => {
     expect(await findTypedLeadSet(database.db, id)).toBeNull();
   });
 
+  it('gives up putting a new copy in place while a run reads the old one, and keeps the old one', async () => {
+    const id = await storedSet(leads);
+    await typeLeadSet(database.db, { leadSetId: id, leadCount: 2, catalogs: [catalog] });
+    const hex = id.replaceAll('-', '');
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let reading: () => void = () => undefined;
+    const isReading = new Promise<void>((resolve) => (reading = resolve));
+    // A run's transaction reading the copy holds a lock on it until it ends.
+    const run = database.db.transaction().execute(async (trx) => {
+      await sql.raw(`select count(*) from typed_leads_${hex}`).execute(trx);
+      reading();
+      await released;
+    });
+    await isReading;
+    const wider = {
+      ...catalog,
+      fields: [...catalog.fields, { id: 'budget', type: 'number' as const }],
+    };
+    await expect(
+      typeLeadSet(database.db, {
+        leadSetId: id,
+        leadCount: 2,
+        catalogs: [wider],
+        lockTimeoutMs: 200,
+      }),
+    ).rejects.toThrow(/lock timeout/);
+    release();
+    await run;
+    const typed = (await findTypedLeadSet(database.db, id))!;
+    expect(typed.columns.has('budget\u0000number')).toBe(false);
+    expect((await typedTables()).filter((name) => name.includes(hex))).toEqual([
+      `typed_events_${hex}`,
+      `typed_leads_${hex}`,
+    ]);
+  });
+
   it('keeps nothing for a set that is not ready', async () => {
     const id = await storedSet(leads, false);
     const hex = id.replaceAll('-', '');

@@ -77,6 +77,12 @@ export async function typeLeadSet(
     leadCount: number;
     catalogs: readonly TypedCatalog[];
     slices?: number;
+    /**
+     * How long putting the copy in place may wait for runs reading the old one (default 5 s):
+     * while it waits, later runs queue behind it. Past it, the new copy is dropped and the call
+     * fails; the old copy stays.
+     */
+    lockTimeoutMs?: number;
   },
 ): Promise<boolean> {
   const final = tableNames(input.leadSetId);
@@ -144,7 +150,9 @@ export async function typeLeadSet(
       columns: Object.fromEntries(whole.columns),
       eventProps: Object.fromEntries(eventProps),
     });
+    const lockTimeoutMs = Math.max(1, Math.round(input.lockTimeoutMs ?? 5_000));
     return await db.transaction().execute(async (trx) => {
+      await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(trx);
       // Holds off a delete of the set until the copy is in place (the delete then drops it).
       const ready = await trx
         .selectFrom('lead_sets')
