@@ -5,6 +5,7 @@ import type { AccordDatabase } from '../create-db';
 import { testBackends } from '../testing';
 import { appendLeads, createLeadSet, deleteLeadSet, finishLeadSet } from './lead-sets';
 import {
+  dropAbandonedTypedCopies,
   dropAllTypedLeadSets,
   findTypedLeadSet,
   typedLeadSetRelations,
@@ -237,6 +238,43 @@ describe.skipIf(!postgres)('typed copies of lead sets on PostgreSQL', () => {
       `typed_events_${hex}`,
       `typed_leads_${hex}`,
     ]);
+  });
+
+  it('drops the build tables of a typing whose process is gone, and leaves a live one alone', async () => {
+    const id = await storedSet(leads);
+    const hex = id.replaceAll('-', '');
+    const [dead, live] = ['0badc0de', '11bec0de'];
+    for (const suffix of [dead, live])
+      await sql
+        .raw(
+          `create table typed_leads_${hex}_${suffix} (key int); create table typed_events_${hex}_${suffix} (lead_key int)`,
+        )
+        .execute(database.db);
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked: () => void = () => undefined;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // A typing in another process holds the lock of its build tables.
+    const typing = database.db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(hashtextextended(${`typed_leads_${hex}_${live}`}, 21))`.execute(
+        conn,
+      );
+      locked();
+      await released;
+      await sql`select pg_advisory_unlock(hashtextextended(${`typed_leads_${hex}_${live}`}, 21))`.execute(
+        conn,
+      );
+    });
+    await isLocked;
+    expect(await dropAbandonedTypedCopies(database.db)).toEqual([`typed_leads_${hex}_${dead}`]);
+    expect((await typedTables()).filter((name) => name.includes(hex))).toEqual([
+      `typed_events_${hex}_${live}`,
+      `typed_leads_${hex}_${live}`,
+    ]);
+    release();
+    await typing;
+    expect(await dropAbandonedTypedCopies(database.db)).toEqual([`typed_leads_${hex}_${live}`]);
+    expect((await typedTables()).filter((name) => name.includes(hex))).toEqual([]);
   });
 
   it('keeps nothing for a set that is not ready', async () => {

@@ -36,6 +36,8 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FORMAT = 1;
+/** The advisory-lock space a typing holds its build tables' lock in (see `dropAbandonedTypedCopies`). */
+const TYPING_LOCKS = 21;
 /** The names of typed copies' tables, finished or half-built (a linear regular expression). */
 export const TYPED_COPY_TABLE = '^typed_(leads|events)_[0-9a-f]{32}(_[0-9a-f]{8})?$';
 
@@ -113,72 +115,85 @@ export async function typeLeadSet(
   const eventsSelect = (leads: string, events: string) =>
     `select l.key as lead_key, lead_events.type, lead_events.at, lead_events.props` +
     `${propColumns.map((c) => `, ${c}`).join('')} from ${leads} as l, lateral ${events}${props}`;
-  try {
-    await sql
-      .raw(
-        `create table ${ident(build.leads)} as ${leadsSelect(whole.leads)} with no data;\n` +
-          `create table ${ident(build.events)} as ${eventsSelect(whole.leads, whole.events)} with no data`,
-      )
-      .execute(db);
-    const slices = leadSlices(input.leadCount, input.slices ?? 1);
-    await inSqlSessions(
-      db,
-      slices.length,
-      (run, i) => {
-        const part = storedLeadSetRelations(input.leadSetId, input.catalogs, slices[i]);
-        // The lead's JSON is split and typed once for both tables.
-        return run({
-          sql:
-            `with l as materialized (${part.leads.slice(1, -1)}),\n` +
-            `typed as (insert into ${ident(build.leads)} ${leadsSelect('l')})\n` +
-            `insert into ${ident(build.events)} ${eventsSelect('l', part.events)}`,
-          params: [],
-        });
-      },
-      { leadsPerSession: Math.ceil(input.leadCount / slices.length) },
+  // Held while the build tables exist: `dropAbandonedTypedCopies` leaves them alone meanwhile,
+  // and drops them once this process is gone (the server releases the lock with it).
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtextextended(${build.leads}, ${TYPING_LOCKS}))`.execute(
+      conn,
     );
-    await sql
-      .raw(
-        `create index on ${ident(build.leads)} (key);\n` +
-          `create index on ${ident(build.events)} (lead_key);\n` +
-          `analyze ${ident(build.leads)};\nanalyze ${ident(build.events)}`,
-      )
-      .execute(db);
-    const described = JSON.stringify({
-      format: FORMAT,
-      leadCount: input.leadCount,
-      columns: Object.fromEntries(whole.columns),
-      eventProps: Object.fromEntries(eventProps),
-    });
-    const lockTimeoutMs = Math.max(1, Math.round(input.lockTimeoutMs ?? 5_000));
-    return await db.transaction().execute(async (trx) => {
-      await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(trx);
-      // Holds off a delete of the set until the copy is in place (the delete then drops it).
-      const ready = await trx
-        .selectFrom('lead_sets')
-        .select('id')
-        .where('id', '=', input.leadSetId)
-        .where('status', '=', 'ready')
-        .forShare()
-        .executeTakeFirst();
-      if (!ready) {
-        await dropTables(trx, build);
-        return false;
+    try {
+      try {
+        await sql
+          .raw(
+            `create table ${ident(build.leads)} as ${leadsSelect(whole.leads)} with no data;\n` +
+              `create table ${ident(build.events)} as ${eventsSelect(whole.leads, whole.events)} with no data`,
+          )
+          .execute(db);
+        const slices = leadSlices(input.leadCount, input.slices ?? 1);
+        await inSqlSessions(
+          db,
+          slices.length,
+          (run, i) => {
+            const part = storedLeadSetRelations(input.leadSetId, input.catalogs, slices[i]);
+            // The lead's JSON is split and typed once for both tables.
+            return run({
+              sql:
+                `with l as materialized (${part.leads.slice(1, -1)}),\n` +
+                `typed as (insert into ${ident(build.leads)} ${leadsSelect('l')})\n` +
+                `insert into ${ident(build.events)} ${eventsSelect('l', part.events)}`,
+              params: [],
+            });
+          },
+          { leadsPerSession: Math.ceil(input.leadCount / slices.length) },
+        );
+        await sql
+          .raw(
+            `create index on ${ident(build.leads)} (key);\n` +
+              `create index on ${ident(build.events)} (lead_key);\n` +
+              `analyze ${ident(build.leads)};\nanalyze ${ident(build.events)}`,
+          )
+          .execute(db);
+        const described = JSON.stringify({
+          format: FORMAT,
+          leadCount: input.leadCount,
+          columns: Object.fromEntries(whole.columns),
+          eventProps: Object.fromEntries(eventProps),
+        });
+        const lockTimeoutMs = Math.max(1, Math.round(input.lockTimeoutMs ?? 5_000));
+        return await db.transaction().execute(async (trx) => {
+          await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(trx);
+          // Holds off a delete of the set until the copy is in place (the delete then drops it).
+          const ready = await trx
+            .selectFrom('lead_sets')
+            .select('id')
+            .where('id', '=', input.leadSetId)
+            .where('status', '=', 'ready')
+            .forShare()
+            .executeTakeFirst();
+          if (!ready) {
+            await dropTables(trx, build);
+            return false;
+          }
+          await dropTables(trx, final);
+          await sql
+            .raw(
+              `alter table ${ident(build.leads)} rename to ${ident(final.leads)};\n` +
+                `alter table ${ident(build.events)} rename to ${ident(final.events)};\n` +
+                `comment on table ${ident(final.leads)} is ${sqlLiteral(described)}`,
+            )
+            .execute(trx);
+          return true;
+        });
+      } catch (error) {
+        await dropTables(db, build).catch(() => undefined);
+        throw error;
       }
-      await dropTables(trx, final);
-      await sql
-        .raw(
-          `alter table ${ident(build.leads)} rename to ${ident(final.leads)};\n` +
-            `alter table ${ident(build.events)} rename to ${ident(final.events)};\n` +
-            `comment on table ${ident(final.leads)} is ${sqlLiteral(described)}`,
-        )
-        .execute(trx);
-      return true;
-    });
-  } catch (error) {
-    await dropTables(db, build).catch(() => undefined);
-    throw error;
-  }
+    } finally {
+      await sql`select pg_advisory_unlock(hashtextextended(${build.leads}, ${TYPING_LOCKS}))`
+        .execute(conn)
+        .catch(() => undefined);
+    }
+  });
 }
 
 async function dropTables(db: Executor, tables: { leads: string; events: string }) {
@@ -255,3 +270,38 @@ export async function dropAllTypedLeadSets(db: Executor): Promise<void> {
   if (rows.length)
     await sql.raw(`drop table if exists ${rows.map((r) => ident(r.name)).join(', ')}`).execute(db);
 }
+
+/**
+ * Drops the build tables a typing left behind when its process died (PostgreSQL; a typing holds
+ * an advisory lock on its build tables for as long as they exist, and the server releases it
+ * with the process): a build copy is as large as the set. Run by `repairAbandonedWork`.
+ */
+export async function dropAbandonedTypedCopies(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c
+    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
+      and c.relname ~ ${BUILD_TABLE}`.execute(db);
+  const dropped: string[] = [];
+  for (const { name } of rows)
+    await db.connection().execute(async (conn) => {
+      const { rows: free } = await sql<{ free: boolean }>`
+        select pg_try_advisory_lock(hashtextextended(${name}, ${TYPING_LOCKS})) as free`.execute(
+        conn,
+      );
+      if (!free[0]?.free) return;
+      try {
+        await dropTables(conn, {
+          leads: name,
+          events: name.replace(/^typed_leads_/, 'typed_events_'),
+        });
+        dropped.push(name);
+      } finally {
+        await sql`select pg_advisory_unlock(hashtextextended(${name}, ${TYPING_LOCKS}))`.execute(
+          conn,
+        );
+      }
+    });
+  return dropped;
+}
+
+const BUILD_TABLE = '^typed_leads_[0-9a-f]{32}_[0-9a-f]{8}$';

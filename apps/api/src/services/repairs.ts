@@ -1,4 +1,4 @@
-import { failStaleRuns, type AccordDatabase } from '@accord/db';
+import { dropAbandonedTypedCopies, failStaleRuns, type AccordDatabase } from '@accord/db';
 import { repairAbandonedLeadSets } from '../imports/load-lead-set';
 
 /** A run whose process sent no heartbeat for this long is reported failed (it died). */
@@ -9,7 +9,7 @@ export const REPAIR_EVERY_MS = 60_000;
 /**
  * The one place that repairs what a process that died left behind: lead sets left `loading`
  * are emptied and marked failed, runs whose heartbeat stopped more than `STALE_RUN_MS` ago are
- * marked failed. Run at start-up and by `startRepairJob`; reads never repair.
+ * marked failed, and (PostgreSQL) the build tables of a typed copy it was making are dropped. Run at start-up and by `startRepairJob`; reads never repair.
  * @example await repairAbandonedWork(database);
  */
 export async function repairAbandonedWork(
@@ -18,6 +18,7 @@ export async function repairAbandonedWork(
 ): Promise<void> {
   await repairAbandonedLeadSets({ db: database.db, dbKind: database.kind });
   await failStaleRuns(database.db, new Date(now - STALE_RUN_MS));
+  if (database.kind === 'postgres') await dropAbandonedTypedCopies(database.db);
 }
 
 /**
