@@ -215,7 +215,11 @@ describe.skipIf(!postgres)(
       await runManagerFor(database.db).typingSettled();
       const copy = await findTypedLeadSet(database.db, set.id);
       expect(copy?.leadCount).toBe(10_000);
+      const typedNow = async (id: string) =>
+        (await as.ops.leadSets.list()).find((s) => s.id === id)?.typedForDatabase;
+      expect(await typedNow(set.id)).toBe(true);
       await dropTypedLeadSet(database.db, set.id);
+      expect(await typedNow(set.id)).toBe(false);
       const { sql, workers } = await simulateBothWays(set.id);
       expectSameAggregates(sql, workers);
       await runManagerFor(database.db).typingSettled();
@@ -224,6 +228,8 @@ describe.skipIf(!postgres)(
       const small = await as.ops.leadSets.generate({ name: 'Untyped', count: 500, seed: 4 });
       await runManagerFor(database.db).typingSettled();
       expect(await findTypedLeadSet(database.db, small.id)).toBeNull();
+      expect(await typedNow(small.id)).toBe(false);
+      expect(await typedNow(set.id)).toBe(true);
     });
 
     it('adds up slices read at once on several connections to what one query over the set gives', async () => {

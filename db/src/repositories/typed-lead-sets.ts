@@ -305,3 +305,23 @@ export async function dropAbandonedTypedCopies(db: Db): Promise<string[]> {
 }
 
 const BUILD_TABLE = '^typed_leads_[0-9a-f]{32}_[0-9a-f]{8}$';
+
+/** The ids of the sets that have a finished typed copy (PostgreSQL; one catalog query). */
+export async function typedLeadSetIds(db: Executor): Promise<Set<string>> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c
+    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
+      and c.relname ~ ${FINISHED_TABLE} and obj_description(c.oid, 'pg_class') is not null`.execute(
+    db,
+  );
+  const ids = new Set<string>();
+  for (const { name } of rows) {
+    const hex = name.slice('typed_leads_'.length);
+    ids.add(
+      `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+    );
+  }
+  return ids;
+}
+
+const FINISHED_TABLE = '^typed_leads_[0-9a-f]{32}$';

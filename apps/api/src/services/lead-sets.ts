@@ -8,6 +8,7 @@ import {
   findLeadSet,
   finishLeadSet,
   listLeadSets,
+  typedLeadSetIds,
 } from '@accord/db';
 import {
   DEFAULT_SAMPLE_AS_OF,
@@ -160,8 +161,14 @@ function nothingImported(format: 'csv' | 'json', tally: ImportTally): string {
 }
 
 /** Lead sets of the workspace, newest first. */
-export function leadSetsOf(ctx: Ctx) {
-  return listLeadSets(ctx.db, ctx.user.workspace_id);
+/**
+ * The workspace's sets, newest first, each saying whether it has a typed copy for simulations
+ * inside PostgreSQL (`typedForDatabase`; always false on PGlite, which has none).
+ */
+export async function leadSetsOf(ctx: Ctx) {
+  const sets = await listLeadSets(ctx.db, ctx.user.workspace_id);
+  const typed = ctx.dbKind === 'postgres' ? await typedLeadSetIds(ctx.db) : new Set<string>();
+  return sets.map((set) => ({ ...set, typedForDatabase: typed.has(set.id) }));
 }
 
 /** Leads `offset` … `offset + limit - 1` of a set, by position. */

@@ -254,7 +254,10 @@ function Run({ runId }: { runId: string }) {
   const queryClient = useQueryClient();
   const finished = run.data?.status === 'done';
   useEffect(() => {
-    if (finished) void queryClient.invalidateQueries({ queryKey: trpc.versions.list.pathKey() });
+    if (!finished) return;
+    void queryClient.invalidateQueries({ queryKey: trpc.versions.list.pathKey() });
+    // The run picker says the run is done at once, not at its next poll.
+    void queryClient.invalidateQueries({ queryKey: trpc.simulations.list.pathKey() });
   }, [finished, queryClient, trpc]);
   if (run.error) return <p className="error">{run.error.message}</p>;
   if (!run.data) return <p className="muted">Loading the run…</p>;
