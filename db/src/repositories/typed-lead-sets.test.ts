@@ -277,6 +277,53 @@ describe.skipIf(!postgres)('typed copies of lead sets on PostgreSQL', () => {
     expect((await typedTables()).filter((name) => name.includes(hex))).toEqual([]);
   });
 
+  it('stops when aborted: what it was running is cancelled and its build tables are dropped', async () => {
+    const id = await storedSet(leads);
+    const hex = id.replaceAll('-', '');
+    const stop = new AbortController();
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked: () => void = () => undefined;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // Another transaction holds the leads: the typing waits inside its first statement.
+    const holder = database.db.transaction().execute(async (trx) => {
+      await sql`lock table leads in access exclusive mode`.execute(trx);
+      locked();
+      await released;
+    });
+    await isLocked;
+    const typing = typeLeadSet(database.db, {
+      leadSetId: id,
+      leadCount: 2,
+      catalogs: [catalog],
+      signal: stop.signal,
+    });
+    const waiting = async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query like ${`create table "typed_leads_${hex}_%`}`.execute(
+          database.db,
+        )
+      ).rows[0]!.n;
+    for (let i = 0; i < 200 && (await waiting()) === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await waiting()).toBe(1);
+    stop.abort();
+    await expect(typing).rejects.toThrow(/cancel/);
+    release();
+    await holder;
+    expect((await typedTables()).filter((name) => name.includes(hex))).toEqual([]);
+    // Aborted before it starts: nothing is done.
+    await expect(
+      typeLeadSet(database.db, {
+        leadSetId: id,
+        leadCount: 2,
+        catalogs: [catalog],
+        signal: stop.signal,
+      }),
+    ).rejects.toThrow(/stopped/);
+  });
+
   it('keeps nothing for a set that is not ready', async () => {
     const id = await storedSet(leads, false);
     const hex = id.replaceAll('-', '');

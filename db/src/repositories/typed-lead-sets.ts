@@ -31,6 +31,7 @@ import {
   sliceBounds,
   storedLeadSetRelations,
   type LeadSlice,
+  type SqlRunner,
   type StoredLeadSetRelations,
 } from './lead-set-sql';
 
@@ -85,6 +86,8 @@ export async function typeLeadSet(
      * fails; the old copy stays.
      */
     lockTimeoutMs?: number;
+    /** Stops the typing: its statements are cancelled, its build tables dropped, the call fails. */
+    signal?: AbortSignal;
   },
 ): Promise<boolean> {
   const final = tableNames(input.leadSetId);
@@ -117,7 +120,27 @@ export async function typeLeadSet(
     `${propColumns.map((c) => `, ${c}`).join('')} from ${leads} as l, lateral ${events}${props}`;
   // Held while the build tables exist: `dropAbandonedTypedCopies` leaves them alone meanwhile,
   // and drops them once this process is gone (the server releases the lock with it).
+  // The backends working for this typing, so that an abort can cancel what they are running.
+  const backends: number[] = [];
+  const stopped = () => {
+    if (input.signal?.aborted) throw new Error(`Typing lead set ${input.leadSetId} was stopped.`);
+  };
+  const cancel = () =>
+    void sql`select pg_cancel_backend(pid) from unnest(${backends}::int[]) as pid`
+      .execute(db)
+      .catch(() => undefined);
+  const pidOf = async (run: SqlRunner) => {
+    const [row] = await run({ sql: 'select pg_backend_pid() as pid', params: [] });
+    backends.push(Number(row!.pid));
+    stopped();
+  };
+  stopped();
+  input.signal?.addEventListener('abort', cancel, { once: true });
   return db.connection().execute(async (conn) => {
+    await pidOf(
+      async (statement) =>
+        (await sql.raw<Record<string, unknown>>(statement.sql).execute(conn)).rows,
+    );
     await sql`select pg_advisory_lock(hashtextextended(${build.leads}, ${TYPING_LOCKS}))`.execute(
       conn,
     );
@@ -128,12 +151,13 @@ export async function typeLeadSet(
             `create table ${ident(build.leads)} as ${leadsSelect(whole.leads)} with no data;\n` +
               `create table ${ident(build.events)} as ${eventsSelect(whole.leads, whole.events)} with no data`,
           )
-          .execute(db);
+          .execute(conn);
         const slices = leadSlices(input.leadCount, input.slices ?? 1);
         await inSqlSessions(
           db,
           slices.length,
-          (run, i) => {
+          async (run, i) => {
+            await pidOf(run);
             const part = storedLeadSetRelations(input.leadSetId, input.catalogs, slices[i]);
             // The lead's JSON is split and typed once for both tables.
             return run({
@@ -146,13 +170,15 @@ export async function typeLeadSet(
           },
           { leadsPerSession: Math.ceil(input.leadCount / slices.length) },
         );
+        stopped();
         await sql
           .raw(
             `create index on ${ident(build.leads)} (key);\n` +
               `create index on ${ident(build.events)} (lead_key);\n` +
               `analyze ${ident(build.leads)};\nanalyze ${ident(build.events)}`,
           )
-          .execute(db);
+          .execute(conn);
+        stopped();
         const described = JSON.stringify({
           format: FORMAT,
           leadCount: input.leadCount,
@@ -185,10 +211,11 @@ export async function typeLeadSet(
           return true;
         });
       } catch (error) {
-        await dropTables(db, build).catch(() => undefined);
+        await dropTables(conn, build).catch(() => undefined);
         throw error;
       }
     } finally {
+      input.signal?.removeEventListener('abort', cancel);
       await sql`select pg_advisory_unlock(hashtextextended(${build.leads}, ${TYPING_LOCKS}))`
         .execute(conn)
         .catch(() => undefined);

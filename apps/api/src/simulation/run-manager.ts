@@ -104,7 +104,7 @@ export class RunManager {
   readonly #queue: RunSpec[] = [];
   readonly #active = new Map<string, Active>();
   readonly #settled = new Map<string, { promise: Promise<void>; resolve: () => void }>();
-  readonly #typing = new Map<string, Promise<void>>();
+  readonly #typing = new Map<string, { done: Promise<void>; stop: AbortController }>();
   #heartbeat: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -191,6 +191,9 @@ export class RunManager {
       ),
     );
     await Promise.all(ids.map((id) => this.settled(id)));
+    // A typing of millions of leads takes about a minute: stopped, not waited for (the next
+    // load or run types the set again).
+    for (const { stop } of this.#typing.values()) stop.abort();
     await this.typingSettled();
     await this.#pool.close();
   }
@@ -207,12 +210,14 @@ export class RunManager {
     catalogs: () => Promise<readonly TypedCatalog[]>;
   }) {
     if (this.#closed || this.#typing.has(input.leadSetId)) return;
-    const typing = (async () => {
+    const stop = new AbortController();
+    const done = (async () => {
       await typeLeadSet(this.#db, {
         leadSetId: input.leadSetId,
         leadCount: input.leadCount,
         catalogs: await input.catalogs(),
         slices: this.#options.workersPerRun,
+        signal: stop.signal,
       });
     })()
       .catch((error: unknown) => {
@@ -220,12 +225,12 @@ export class RunManager {
           console.error(`Typing lead set ${input.leadSetId} for the database failed:`, error);
       })
       .finally(() => this.#typing.delete(input.leadSetId));
-    this.#typing.set(input.leadSetId, typing);
+    this.#typing.set(input.leadSetId, { done, stop });
   }
 
   /** Resolves once no typed copy is being made. */
   async typingSettled() {
-    while (this.#typing.size) await Promise.all(this.#typing.values());
+    while (this.#typing.size) await Promise.all([...this.#typing.values()].map((t) => t.done));
   }
 
   #startHeartbeat() {
