@@ -131,8 +131,10 @@ export async function typeLeadSet(
       .catch(() => undefined);
   const pidOf = async (run: SqlRunner) => {
     const [row] = await run({ sql: 'select pg_backend_pid() as pid', params: [] });
-    backends.push(Number(row!.pid));
+    const pid = Number(row!.pid);
+    backends.push(pid);
     stopped();
+    return pid;
   };
   stopped();
   input.signal?.addEventListener('abort', cancel, { once: true });
@@ -157,16 +159,21 @@ export async function typeLeadSet(
           db,
           slices.length,
           async (run, i) => {
-            await pidOf(run);
+            const pid = await pidOf(run);
             const part = storedLeadSetRelations(input.leadSetId, input.catalogs, slices[i]);
-            // The lead's JSON is split and typed once for both tables.
-            return run({
-              sql:
-                `with l as materialized (${part.leads.slice(1, -1)}),\n` +
-                `typed as (insert into ${ident(build.leads)} ${leadsSelect('l')})\n` +
-                `insert into ${ident(build.events)} ${eventsSelect('l', part.events)}`,
-              params: [],
-            });
+            try {
+              // The lead's JSON is split and typed once for both tables.
+              return await run({
+                sql:
+                  `with l as materialized (${part.leads.slice(1, -1)}),\n` +
+                  `typed as (insert into ${ident(build.leads)} ${leadsSelect('l')})\n` +
+                  `insert into ${ident(build.events)} ${eventsSelect('l', part.events)}`,
+                params: [],
+              });
+            } finally {
+              // Its connection goes back to the pool: an abort must not cancel what it runs next.
+              backends.splice(backends.indexOf(pid), 1);
+            }
           },
           { leadsPerSession: Math.ceil(input.leadCount / slices.length) },
         );
