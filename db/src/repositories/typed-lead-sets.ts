@@ -39,8 +39,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FORMAT = 1;
 /** The advisory-lock space a typing holds its build tables' lock in (see `dropAbandonedTypedCopies`). */
 const TYPING_LOCKS = 21;
-/** The names of typed copies' tables, finished or half-built (a linear regular expression). */
+/** The names of typed copies' tables, finished or half-built (linear regular expressions). */
 export const TYPED_COPY_TABLE = '^typed_(leads|events)_[0-9a-f]{32}(_[0-9a-f]{8})?$';
+/** A half-built copy's leads table (`_<suffix>` of its build). */
+const BUILD_TABLE = '^typed_leads_[0-9a-f]{32}_[0-9a-f]{8}$';
+/** A copy's leads table once in place. */
+const FINISHED_TABLE = '^typed_leads_[0-9a-f]{32}$';
+
+/** The tables of the current schema whose names match `pattern`. */
+async function tablesMatching(db: Executor, pattern: string): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c
+    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
+      and c.relname ~ ${pattern}`.execute(db);
+  return rows.map((r) => r.name);
+}
 
 /** A set's typed copy, as its comment describes it. */
 export interface TypedLeadSet {
@@ -118,8 +131,6 @@ export async function typeLeadSet(
   const eventsSelect = (leads: string, events: string) =>
     `select l.key as lead_key, lead_events.type, lead_events.at, lead_events.props` +
     `${propColumns.map((c) => `, ${c}`).join('')} from ${leads} as l, lateral ${events}${props}`;
-  // Held while the build tables exist: `dropAbandonedTypedCopies` leaves them alone meanwhile,
-  // and drops them once this process is gone (the server releases the lock with it).
   // The backends working for this typing, so that an abort can cancel what they are running.
   const backends: number[] = [];
   const stopped = () => {
@@ -143,6 +154,8 @@ export async function typeLeadSet(
       async (statement) =>
         (await sql.raw<Record<string, unknown>>(statement.sql).execute(conn)).rows,
     );
+    // Held while the build tables exist: `dropAbandonedTypedCopies` leaves them alone meanwhile,
+    // and drops them once this process is gone (the server releases the lock with it).
     await sql`select pg_advisory_lock(hashtextextended(${build.leads}, ${TYPING_LOCKS}))`.execute(
       conn,
     );
@@ -297,12 +310,11 @@ export async function dropTypedLeadSet(db: Executor, leadSetId: string): Promise
 
 /** Drops every typed copy of the current schema, and any copy left half-built (before a restore). */
 export async function dropAllTypedLeadSets(db: Executor): Promise<void> {
-  const { rows } = await sql<{ name: string }>`
-    select c.relname as name from pg_class c
-    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
-      and c.relname ~ ${TYPED_COPY_TABLE}`.execute(db);
-  if (rows.length)
-    await sql.raw(`drop table if exists ${rows.map((r) => ident(r.name)).join(', ')}`).execute(db);
+  const names = await tablesMatching(db, TYPED_COPY_TABLE);
+  if (names.length)
+    await sql
+      .raw(`drop table if exists ${names.map((name) => ident(name)).join(', ')}`)
+      .execute(db);
 }
 
 /**
@@ -311,12 +323,8 @@ export async function dropAllTypedLeadSets(db: Executor): Promise<void> {
  * with the process): a build copy is as large as the set. Run by `repairAbandonedWork`.
  */
 export async function dropAbandonedTypedCopies(db: Db): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`
-    select c.relname as name from pg_class c
-    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
-      and c.relname ~ ${BUILD_TABLE}`.execute(db);
   const dropped: string[] = [];
-  for (const { name } of rows)
+  for (const name of await tablesMatching(db, BUILD_TABLE))
     await db.connection().execute(async (conn) => {
       const { rows: free } = await sql<{ free: boolean }>`
         select pg_try_advisory_lock(hashtextextended(${name}, ${TYPING_LOCKS})) as free`.execute(
@@ -338,18 +346,11 @@ export async function dropAbandonedTypedCopies(db: Db): Promise<string[]> {
   return dropped;
 }
 
-const BUILD_TABLE = '^typed_leads_[0-9a-f]{32}_[0-9a-f]{8}$';
-
 /** The ids of the sets that have a finished typed copy (PostgreSQL; one catalog query). */
 export async function typedLeadSetIds(db: Executor): Promise<Set<string>> {
-  const { rows } = await sql<{ name: string }>`
-    select c.relname as name from pg_class c
-    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
-      and c.relname ~ ${FINISHED_TABLE} and obj_description(c.oid, 'pg_class') is not null`.execute(
-    db,
-  );
   const ids = new Set<string>();
-  for (const { name } of rows) {
+  // In place means renamed, and the comment describing it is set in the same transaction.
+  for (const name of await tablesMatching(db, FINISHED_TABLE)) {
     const hex = name.slice('typed_leads_'.length);
     ids.add(
       `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
@@ -357,5 +358,3 @@ export async function typedLeadSetIds(db: Executor): Promise<Set<string>> {
   }
   return ids;
 }
-
-const FINISHED_TABLE = '^typed_leads_[0-9a-f]{32}$';

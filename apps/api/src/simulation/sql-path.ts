@@ -83,7 +83,7 @@ export async function hasTypedCopy(
 
 /**
  * Sets of at least this many leads get a typed copy on PostgreSQL (run-manager's
- * `typeLeadSet`): below it the JSON is read about as fast and the copy is not worth its space.
+ * `typeLeadSet`): below it a run is quick from the JSON too, and the copy is not worth its space.
  */
 export const TYPE_FROM_LEADS = 10_000;
 
