@@ -9,6 +9,7 @@ import {
   findTypedLeadSet,
   findWorkspaceCatalog,
   finishLeadSet,
+  sql,
   typeLeadSet,
   type AccordDatabase,
 } from '@accord/db';
@@ -230,6 +231,48 @@ describe.skipIf(!postgres)(
       expect(await findTypedLeadSet(database.db, small.id)).toBeNull();
       expect(await typedNow(small.id)).toBe(false);
       expect(await typedNow(set.id)).toBe(true);
+    });
+
+    it('reads the JSON when the copy is dropped between finding it and reading it', async () => {
+      const leads = rawLeads(1_500);
+      const set = await storedSet('Copy dropped mid-run', leads);
+      const catalog = await typed(set.id, leads.length);
+      const spec = {
+        leadSetId: set.id,
+        leadCount: leads.length,
+        asOf: new Date(AS_OF),
+        baseline: defaultWorkflow(),
+        candidate: lowerMqlThreshold(defaultWorkflow()),
+        baselineCatalog: catalog,
+        candidateCatalog: catalog,
+        slices: 2,
+      };
+      const copy = (await findTypedLeadSet(database.db, set.id))!;
+      const fromCopy = await simulateInDatabase(database.db, spec);
+      expect(fromCopy.typed).toBe(true);
+      // Another session holds the copy's tables: the run finds the copy, then waits to read it;
+      // the tables are dropped meanwhile, so its read fails as the copy's replacement makes it fail.
+      const tables = `${copy.leadsTable}, ${copy.eventsTable}`;
+      const fallen = await database.db.connection().execute(async (holder) => {
+        await sql`begin`.execute(holder);
+        await sql.raw(`lock table ${tables} in access exclusive mode`).execute(holder);
+        const run = simulateInDatabase(database.db, spec);
+        run.catch(() => undefined);
+        for (let waited = 0; ; waited += 20) {
+          const { rows } = await sql<{ n: number }>`
+            select count(*)::int as n from pg_locks
+            where not granted and relation = to_regclass(${copy.leadsTable})`.execute(holder);
+          if (rows[0]!.n > 0) break;
+          if (waited > 10_000) throw new Error('The run never reached the copy.');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await sql.raw(`drop table ${tables}`).execute(holder);
+        await sql`commit`.execute(holder);
+        return run;
+      });
+      expect(fallen.typed).toBe(false);
+      expect(fallen.result).toEqual(fromCopy.result);
+      expect(await findTypedLeadSet(database.db, set.id)).toBeNull();
     });
 
     it('adds up slices read at once on several connections to what one query over the set gives', async () => {
