@@ -190,6 +190,41 @@ describe('accord simulate / score in DuckDB', () => {
       expect(result).toEqual(js);
     });
 
+  it('simulate reads fields and the id from columns named as the export names them (--column, --id-column)', async () => {
+    const [header, ...rest] = readFileSync(join(dir, 'leads.csv'), 'utf8').split('\r\n');
+    const renamed = { id: 'Record ID', job_title: 'Job Title', company_size: 'Company Size' };
+    const columns = header!
+      .split(',')
+      .map((c) => (c in renamed ? renamed[c as keyof typeof renamed] : c));
+    const source = join(dir, 'crm-export.csv');
+    writeFileSync(source, [columns.join(','), ...rest].join('\r\n'));
+    const args = (...mapping: string[]) => [
+      ...['simulate', '--in', source, '--events', join(dir, 'events.csv'), '--workflow', slug],
+      ...['--baseline', String(versions.baseline), '--candidate', String(versions.candidate)],
+      ...['--as-of', AS_OF, '--json', ...mapping],
+    ];
+    const mapped = await cli(
+      args(
+        ...['--id-column', renamed.id],
+        ...['--column', `job_title=${renamed.job_title}`],
+        ...['--column', `company_size=${renamed.company_size}`],
+      ),
+    );
+    expect(mapped.errors).toBe('');
+    expect(mapped.code).toBe(0);
+    expect(JSON.parse(mapped.out)).toEqual(expected());
+
+    const noId = await cli(args('--column', `job_title=${renamed.job_title}`));
+    expect(noId.code).toBe(2);
+    expect(noId.errors).toContain('has no "id" column (one per lead; --id-column names another)');
+    const noColumn = await cli(args('--id-column', renamed.id, '--column', 'job_title=Title'));
+    expect(noColumn.code).toBe(2);
+    expect(noColumn.errors).toContain('has no column "Title" (--column job_title=Title)');
+    const noField = await cli(args('--id-column', renamed.id, '--column', 'jobtitle=Job Title'));
+    expect(noField.code).toBe(2);
+    expect(noField.errors).toContain('the version\'s catalog has no field "jobtitle"');
+  });
+
   it('simulate prints a summary table by default', async () => {
     const run = await cli([
       'simulate',

@@ -142,13 +142,20 @@ function typedColumn(column: string, columnType: string, type: FieldType): strin
 /**
  * Loads a leads file (.csv: columns `id` and field ids, cells as text; .parquet: typed columns)
  * and an optional events file (`lead_id`, `type`, `at` as epoch ms or ISO text, `props` as
- * JSON) into typed tables for the fields of `catalogs`. A `converted` column that is not a field
- * is the outcome. Rows keep the file's order (`position`).
+ * JSON) into typed tables for the fields of `catalogs`. `columns` reads a field from a column of
+ * another name (field id → column), `idColumn` names the id column. A `converted` column that is
+ * not a field is the outcome. Rows keep the file's order (`position`).
  * @example const leads = await loadLeadFiles(connection, { leads: 'leads.parquet', catalogs: [catalog] });
  */
 export async function loadLeadFiles(
   connection: DuckDBConnection,
-  input: { leads: string; events?: string; catalogs: readonly FieldCatalog[] },
+  input: {
+    leads: string;
+    events?: string;
+    catalogs: readonly FieldCatalog[];
+    columns?: ReadonlyMap<string, string>;
+    idColumn?: string;
+  },
 ): Promise<LeadsTable> {
   const kind = fileKind(input.leads, '--in');
   const source = reader(input.leads, kind);
@@ -157,8 +164,16 @@ export async function loadLeadFiles(
   const types = await fileColumns(connection, source).catch((error: unknown) => {
     throw refused(error);
   });
-  if (!types.has('id'))
-    throw new WarehouseInputError(`--in ${input.leads} has no "id" column (one per lead).`);
+  const idColumn = input.idColumn ?? 'id';
+  if (!types.has(idColumn))
+    throw new WarehouseInputError(
+      `--in ${input.leads} has no "${idColumn}" column (one per lead${idColumn === 'id' ? '; --id-column names another' : ''}).`,
+    );
+  for (const [field, column] of input.columns ?? [])
+    if (!types.has(column))
+      throw new WarehouseInputError(
+        `--in ${input.leads} has no column "${column}" (--column ${field}=${column}).`,
+      );
   const columns = new Map<string, string>();
   const fieldIds = new Set<string>();
   const typed: string[] = [];
@@ -170,9 +185,10 @@ export async function loadLeadFiles(
       if (columns.has(key)) continue;
       const name = `f_${columns.size}`;
       columns.set(key, name);
-      const columnType = types.get(field.id);
+      const source = input.columns?.get(field.id) ?? field.id;
+      const columnType = types.get(source);
       typed.push(
-        `${columnType === undefined ? 'NULL' : typedColumn(field.id, columnType, field.type)} AS ${name}`,
+        `${columnType === undefined ? 'NULL' : typedColumn(source, columnType, field.type)} AS ${name}`,
       );
       // Text normalised once here, not by every query that reads it.
       normalized.push(`${normalizedColumnSql(name, field.type, 'duckdb')} AS ${name}`);
@@ -182,7 +198,7 @@ export async function loadLeadFiles(
       ? typedColumn('converted', types.get('converted')!, 'boolean')
       : 'CAST(NULL AS BOOLEAN)';
   const typedRows =
-    `SELECT nullif(CAST(id AS VARCHAR), '') AS id, ${converted} AS converted` +
+    `SELECT nullif(CAST(${quoteIdent(idColumn)} AS VARCHAR), '') AS id, ${converted} AS converted` +
     `${typed.map((t) => `, ${t}`).join('')} FROM ${source}`;
   // Read, typed and normalised in one pass into a table that keeps the file's order (DuckDB
   // preserves insertion order), so its rowid is each lead's key and position: a table in

@@ -16,7 +16,12 @@ import {
 import type { Command } from 'commander';
 import { pinnedCatalog } from '../services/catalogs';
 import { versionBySlug } from '../services/workflows';
-import type { WarehouseCommandContext } from './warehouse-commands';
+import {
+  columnOptions,
+  fieldColumns,
+  type ColumnFlags,
+  type WarehouseCommandContext,
+} from './warehouse-commands';
 
 export interface SqlViewInput {
   workflow: Workflow;
@@ -30,6 +35,8 @@ export interface SqlViewInput {
   eventsTable?: string;
   viewName?: string;
   leadIdColumn?: string;
+  /** Field id → column of the leads table, for fields whose column has another name. */
+  columns?: ReadonlyMap<string, string>;
   asOf?: string;
 }
 
@@ -63,6 +70,7 @@ export function sqlView(
     leadsRelation,
     eventsRelation,
     leadIdColumn: input.leadIdColumn,
+    columns: input.columns ? Object.fromEntries(input.columns) : undefined,
     asOf: input.asOf,
   });
   if (!compiled.ok) return { ok: false, errors: compiled.diagnostics.map((d) => d.message) };
@@ -78,6 +86,9 @@ export function sqlView(
     ),
     comment(
       `reads ${leadsRelation} (one row per lead, a column per catalog field)${eventsRelation ? ` and ${eventsRelation} (lead_id, type, at, props)` : ''}`,
+    ),
+    ...[...(input.columns ?? [])].map(([field, column]) =>
+      comment(`field ${JSON.stringify(field)} <- column ${JSON.stringify(column)}`),
     ),
     comment('columns: lead_id, stage, one per score, fired (the rule keys below that fired)'),
     ...Object.entries(compiled.scoreColumns).map(([id, col]) =>
@@ -106,7 +117,7 @@ async function findVersion(db: Db, ctx: WarehouseCommandContext, slug: string, n
 
 /** Registers `accord sql`. */
 export function registerSqlCommand(program: Command, ctx: WarehouseCommandContext) {
-  program
+  const command = program
     .command('sql')
     .description(
       'print a version as a SQL view (PostgreSQL or DuckDB) to run in your own warehouse',
@@ -125,51 +136,53 @@ export function registerSqlCommand(program: Command, ctx: WarehouseCommandContex
       'events table or view (lead_id, type, at, props); needed when rules read events',
     )
     .option('--view <name>', 'name of the view (default accord_<slug>_v<N>)')
-    .option('--id-column <name>', 'lead id column of the leads table', 'id')
-    .option('--as-of <date>', 'evaluate as of this date instead of now() at query time')
-    .action(
-      (opts: {
+    .option('--as-of <date>', 'evaluate as of this date instead of now() at query time');
+  columnOptions(command, 'leads table').action(
+    (
+      opts: ColumnFlags & {
         workflow: string;
         version?: number;
         dialect: string;
         leadsTable: string;
         eventsTable?: string;
         view?: string;
-        idColumn: string;
         asOf?: string;
-      }) => {
-        if (opts.dialect !== 'postgres' && opts.dialect !== 'duckdb')
-          throw ctx.fail(`--dialect must be postgres or duckdb, not "${opts.dialect}".`, 2);
-        if (opts.asOf !== undefined && !Number.isFinite(Date.parse(opts.asOf)))
-          throw ctx.fail(`--as-of "${opts.asOf}" is not a date.`, 2);
-        const dialect: SqlDialect = opts.dialect;
-        return ctx.withDb(async (db) => {
-          const version = await findVersion(db, ctx, opts.workflow, opts.version);
-          const parsed = parseWorkflow(version.document);
-          if (!parsed.ok)
-            throw ctx.fail(`Version ${version.number} is not a valid workflow document.`);
-          const out = sqlView({
-            workflow: parsed.workflow,
-            // The version's own catalog: a field changed since does not change what it does.
-            catalog: await pinnedCatalog(db, version.catalog_hash),
-            slug: opts.workflow,
-            version: version.number,
-            workflowHash: version.compiled_hash,
-            catalogHash: version.catalog_hash,
-            dialect,
-            leadsTable: opts.leadsTable,
-            eventsTable: opts.eventsTable,
-            viewName: opts.view,
-            leadIdColumn: opts.idColumn,
-            asOf: opts.asOf,
-          });
-          if (!out.ok)
-            throw ctx.fail(
-              `Version ${version.number} cannot be written as SQL: ${out.errors.join('; ')}`,
-              2,
-            );
-          process.stdout.write(out.sql);
-        });
       },
-    );
+    ) => {
+      if (opts.dialect !== 'postgres' && opts.dialect !== 'duckdb')
+        throw ctx.fail(`--dialect must be postgres or duckdb, not "${opts.dialect}".`, 2);
+      if (opts.asOf !== undefined && !Number.isFinite(Date.parse(opts.asOf)))
+        throw ctx.fail(`--as-of "${opts.asOf}" is not a date.`, 2);
+      const dialect: SqlDialect = opts.dialect;
+      return ctx.withDb(async (db) => {
+        const version = await findVersion(db, ctx, opts.workflow, opts.version);
+        const parsed = parseWorkflow(version.document);
+        if (!parsed.ok)
+          throw ctx.fail(`Version ${version.number} is not a valid workflow document.`);
+        // The version's own catalog: a field changed since does not change what it does.
+        const catalog = await pinnedCatalog(db, version.catalog_hash);
+        const out = sqlView({
+          workflow: parsed.workflow,
+          catalog,
+          slug: opts.workflow,
+          version: version.number,
+          workflowHash: version.compiled_hash,
+          catalogHash: version.catalog_hash,
+          dialect,
+          leadsTable: opts.leadsTable,
+          eventsTable: opts.eventsTable,
+          viewName: opts.view,
+          leadIdColumn: opts.idColumn,
+          columns: fieldColumns(ctx, opts.column, [catalog]),
+          asOf: opts.asOf,
+        });
+        if (!out.ok)
+          throw ctx.fail(
+            `Version ${version.number} cannot be written as SQL: ${out.errors.join('; ')}`,
+            2,
+          );
+        process.stdout.write(out.sql);
+      });
+    },
+  );
 }

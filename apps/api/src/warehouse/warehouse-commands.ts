@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '@accord/db';
-import { asOfOrNow, parseWorkflow, type SimulationResult } from '@accord/engine';
+import { asOfOrNow, parseWorkflow, type FieldCatalog, type SimulationResult } from '@accord/engine';
 import type { Command } from 'commander';
 import { pinnedCatalog } from '../services/catalogs';
 import { versionBySlug } from '../services/workflows';
@@ -52,6 +52,58 @@ function asOfOption(ctx: WarehouseCommandContext, value: string | undefined) {
   } catch {
     throw ctx.fail(`--as-of "${value}" is not a date.`, 2);
   }
+}
+
+/** `--column FIELD=COLUMN`, given any number of times: collected in order. */
+export function collectColumn(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * The `--column FIELD=COLUMN` flags as field id → column of the table or file, checked: each
+ * names a field of one of `catalogs` once, and a column that is not blank.
+ * @example fieldColumns(ctx, ['lead_source=Lead Origin'], [catalog]) // Map { 'lead_source' => 'Lead Origin' }
+ */
+export function fieldColumns(
+  ctx: WarehouseCommandContext,
+  flags: readonly string[],
+  catalogs: readonly FieldCatalog[],
+): Map<string, string> {
+  const fields = new Set(catalogs.flatMap((c) => c.fields.map((f) => f.id)));
+  const columns = new Map<string, string>();
+  for (const flag of flags) {
+    const at = flag.indexOf('=');
+    const field = at < 0 ? '' : flag.slice(0, at).trim();
+    const column = at < 0 ? '' : flag.slice(at + 1).trim();
+    if (!field || !column)
+      throw ctx.fail(`--column "${flag}" is not FIELD=COLUMN (e.g. lead_source="Lead Origin").`, 2);
+    if (!fields.has(field))
+      throw ctx.fail(
+        `--column ${field}=…: the version's catalog has no field "${field}" (accord fields export lists them).`,
+        2,
+      );
+    if (columns.has(field)) throw ctx.fail(`--column names the field "${field}" twice.`, 2);
+    columns.set(field, column);
+  }
+  return columns;
+}
+
+/** What `columnOptions` adds, as commander hands it over. */
+export interface ColumnFlags {
+  column: string[];
+  idColumn: string;
+}
+
+/** The options every warehouse command takes for columns named otherwise than the fields. */
+export function columnOptions(command: Command, what: string): Command {
+  return command
+    .option(
+      '--column <field=column>',
+      `read a field from a ${what} column of another name (repeatable)`,
+      collectColumn,
+      [],
+    )
+    .option('--id-column <name>', `lead id column of the ${what}`, 'id');
 }
 
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
@@ -106,7 +158,13 @@ function memoryLimitOption(ctx: WarehouseCommandContext, value: string | undefin
 
 async function withLeadFiles<T>(
   ctx: WarehouseCommandContext,
-  input: { in: string; events?: string; memoryLimit?: string; sides: WarehouseSide[] },
+  input: {
+    in: string;
+    events?: string;
+    memoryLimit?: string;
+    sides: WarehouseSide[];
+    columns: ColumnFlags;
+  },
   run: (
     connection: Awaited<ReturnType<typeof openDuckDb>>['connection'],
     leads: Awaited<ReturnType<typeof loadLeadFiles>>,
@@ -123,10 +181,13 @@ async function withLeadFiles<T>(
     throw error;
   });
   try {
+    const catalogs = input.sides.map((s) => s.catalog);
     const leads = await loadLeadFiles(duck.connection, {
       leads: input.in,
       events: input.events,
-      catalogs: input.sides.map((s) => s.catalog),
+      catalogs,
+      columns: fieldColumns(ctx, input.columns.column, catalogs),
+      idColumn: input.columns.idColumn,
     });
     return await run(duck.connection, leads);
   } catch (error) {
@@ -184,18 +245,19 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
     .requiredOption('--candidate <n>', 'candidate version number', (v) =>
       ctx.positiveInt(v, '--candidate'),
     );
-  evaluationOptions(simulate)
+  evaluationOptions(columnOptions(simulate, 'leads file'))
     .option('--json', 'print the whole result as JSON')
     .action(
       (
-        opts: EvaluationFlags & {
-          in: string;
-          events?: string;
-          workflow: string;
-          baseline: number;
-          candidate: number;
-          json?: boolean;
-        },
+        opts: EvaluationFlags &
+          ColumnFlags & {
+            in: string;
+            events?: string;
+            workflow: string;
+            baseline: number;
+            candidate: number;
+            json?: boolean;
+          },
       ) =>
         ctx.withDb(async (db) => {
           const { asOf, memoryLimit } = evaluationSettings(ctx, opts);
@@ -203,7 +265,13 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
           const candidate = await versionSide(db, ctx, opts.workflow, opts.candidate);
           const result = await withLeadFiles(
             ctx,
-            { in: opts.in, events: opts.events, memoryLimit, sides: [baseline, candidate] },
+            {
+              in: opts.in,
+              events: opts.events,
+              memoryLimit,
+              sides: [baseline, candidate],
+              columns: opts,
+            },
             (connection, leads) =>
               simulateInDuckDb(connection, leads, { baseline, candidate, asOf }),
           );
@@ -228,22 +296,23 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
     .option('--version <n>', 'version number (default: the published one)', (v) =>
       ctx.positiveInt(v, '--version'),
     );
-  evaluationOptions(score).action(
+  evaluationOptions(columnOptions(score, 'leads file')).action(
     (
-      opts: EvaluationFlags & {
-        in: string;
-        events?: string;
-        out: string;
-        workflow: string;
-        version?: number;
-      },
+      opts: EvaluationFlags &
+        ColumnFlags & {
+          in: string;
+          events?: string;
+          out: string;
+          workflow: string;
+          version?: number;
+        },
     ) =>
       ctx.withDb(async (db) => {
         const { asOf, memoryLimit } = evaluationSettings(ctx, opts);
         const side = await versionSide(db, ctx, opts.workflow, opts.version);
         const written = await withLeadFiles(
           ctx,
-          { in: opts.in, events: opts.events, memoryLimit, sides: [side] },
+          { in: opts.in, events: opts.events, memoryLimit, sides: [side], columns: opts },
           (connection, leads) => scoreInDuckDb(connection, leads, { side, asOf, out: opts.out }),
         );
         console.log(
