@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { defaultCatalog, defaultWorkflow, leadBatches, parseWorkflow } from '@accord/engine';
 import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
 import {
+  catalogReads,
   compileBothSides,
   compileSide,
   loadLeadFiles,
@@ -46,14 +47,15 @@ if (!process.env.DIR) {
   closeSync(ef);
   console.log('dir', dir);
 }
+const p = parseWorkflow(defaultWorkflow());
+if (!p.ok) throw new Error('wf');
 const duck = await openDuckDb();
 const table = await loadLeadFiles(duck.connection, {
   leads: join(dir, 'leads.csv'),
   events: join(dir, 'events.csv'),
   catalogs: [defaultCatalog],
+  reads: catalogReads([p.workflow, lowerMqlThreshold(defaultWorkflow())]),
 });
-const p = parseWorkflow(defaultWorkflow());
-if (!p.ok) throw new Error('wf');
 const side = { workflow: p.workflow, catalog: defaultCatalog };
 const withEv = compileSide(side, table, SIM_AS_OF, 'x');
 const noEv = compileSide(side, { ...table, events: undefined }, SIM_AS_OF, 'x');

@@ -63,6 +63,7 @@ import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
 import { simulateInDatabase } from '@accord/api/simulation/sql-path';
 import { demoCallers } from '@accord/api/testing';
 import {
+  catalogReads,
   loadLeadFiles,
   openDuckDb,
   simulateInDuckDb,
@@ -90,6 +91,8 @@ function parsed(document: unknown) {
 }
 const baseline = { workflow: parsed(defaultWorkflow()), catalog: defaultCatalog };
 const candidate = { workflow: lowerMqlThreshold(defaultWorkflow()), catalog: defaultCatalog };
+/** What the two versions read: all `accord simulate` types at load. */
+const reads = catalogReads([baseline.workflow, candidate.workflow]);
 
 const csvCell = (value: unknown) => {
   const text = value === undefined || value === null ? '' : String(value);
@@ -170,6 +173,7 @@ async function duckdb10M() {
       leads: join(dir, 'leads.csv'),
       events: join(dir, 'events.csv'),
       catalogs: [defaultCatalog],
+      reads,
     });
     const loadMs = ms(t0);
     console.log(
@@ -244,6 +248,7 @@ async function duckdbOutOfCore(dir: string) {
       leads: join(dir, 'leads.csv'),
       events: join(dir, 'events.csv'),
       catalogs: [defaultCatalog],
+      reads,
     });
     const result = await simulateInDuckDb(duck.connection, leads, {
       baseline,

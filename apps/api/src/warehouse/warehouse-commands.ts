@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { pinnedCatalog } from '../services/catalogs';
 import { versionBySlug } from '../services/workflows';
 import {
+  catalogReads,
   loadLeadFiles,
   openDuckDb,
   scoreInDuckDb,
@@ -188,6 +189,7 @@ async function withLeadFiles<T>(
       catalogs,
       columns: fieldColumns(ctx, input.columns.column, catalogs),
       idColumn: input.columns.idColumn,
+      reads: catalogReads(input.sides.map((s) => s.workflow)),
     });
     return await run(duck.connection, leads);
   } catch (error) {
