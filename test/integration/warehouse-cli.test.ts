@@ -21,6 +21,7 @@ import { runCli } from '@accord/api/cli';
 import { runManagerFor } from '@accord/api/simulation/run-manager';
 import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
 import { demoCallers } from '@accord/api/testing';
+import { catalogReads, loadLeadFiles, openDuckDb } from '@accord/api/warehouse/duckdb-simulation';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -223,6 +224,31 @@ describe('accord simulate / score in DuckDB', () => {
     const noField = await cli(args('--id-column', renamed.id, '--column', 'jobtitle=Job Title'));
     expect(noField.code).toBe(2);
     expect(noField.errors).toContain('the version\'s catalog has no field "jobtitle"');
+  });
+
+  it('the load types only the fields and event properties the versions read', async () => {
+    const reads = catalogReads([documents.baseline, documents.candidate]);
+    expect(reads.fields.has('job_title')).toBe(true);
+    const unread = catalog.fields.filter((f) => !reads.fields.has(f.id));
+    expect(unread.length).toBeGreaterThan(0);
+    const duck = await openDuckDb();
+    try {
+      const input = {
+        leads: join(dir, 'leads.csv'),
+        events: join(dir, 'events.csv'),
+        catalogs: [catalog],
+      };
+      const all = await loadLeadFiles(duck.connection, input);
+      const read = await loadLeadFiles(duck.connection, { ...input, reads });
+      expect(all.columns.size).toBe(catalog.fields.length);
+      expect(read.columns.size).toBe(catalog.fields.length - unread.length);
+      for (const field of unread)
+        expect(read.columns.has(`${field.id}\u0000${field.type}`)).toBe(false);
+      expect(read.eventProps!.size).toBeLessThan(all.eventProps!.size);
+      expect(read.leads).toBe(all.leads);
+    } finally {
+      duck.close();
+    }
   });
 
   it('simulate prints a summary table by default', async () => {
