@@ -193,7 +193,12 @@ describe('accord simulate / score in DuckDB', () => {
 
   it('simulate reads fields and the id from columns named as the export names them (--column, --id-column)', async () => {
     const [header, ...rest] = readFileSync(join(dir, 'leads.csv'), 'utf8').split('\r\n');
-    const renamed = { id: 'Record ID', job_title: 'Job Title', company_size: 'Company Size' };
+    const renamed = {
+      id: 'Record ID',
+      job_title: 'Job Title',
+      company_size: 'Company Size',
+      converted: 'Closed Won',
+    };
     const columns = header!
       .split(',')
       .map((c) => (c in renamed ? renamed[c as keyof typeof renamed] : c));
@@ -209,11 +214,13 @@ describe('accord simulate / score in DuckDB', () => {
         ...['--id-column', renamed.id],
         ...['--column', `job_title=${renamed.job_title}`],
         ...['--column', `company_size=${renamed.company_size}`],
+        ...['--outcome-column', renamed.converted],
       ),
     );
     expect(mapped.errors).toBe('');
     expect(mapped.code).toBe(0);
     expect(JSON.parse(mapped.out)).toEqual(expected());
+    expect((JSON.parse(mapped.out) as ReturnType<typeof simulate>).outcomes).not.toBeNull();
 
     const noId = await cli(args('--column', `job_title=${renamed.job_title}`));
     expect(noId.code).toBe(2);
@@ -221,6 +228,9 @@ describe('accord simulate / score in DuckDB', () => {
     const noColumn = await cli(args('--id-column', renamed.id, '--column', 'job_title=Title'));
     expect(noColumn.code).toBe(2);
     expect(noColumn.errors).toContain('has no column "Title" (--column job_title=Title)');
+    const noOutcome = await cli(args('--id-column', renamed.id, '--outcome-column', 'Won'));
+    expect(noOutcome.code).toBe(2);
+    expect(noOutcome.errors).toContain('has no column "Won" (--outcome-column Won)');
     const noField = await cli(args('--id-column', renamed.id, '--column', 'jobtitle=Job Title'));
     expect(noField.code).toBe(2);
     expect(noField.errors).toContain('the version\'s catalog has no field "jobtitle"');

@@ -166,8 +166,8 @@ function typedColumn(column: string, columnType: string, type: FieldType): strin
  * Loads a leads file (.csv: columns `id` and field ids, cells as text; .parquet: typed columns)
  * and an optional events file (`lead_id`, `type`, `at` as epoch ms or ISO text, `props` as
  * JSON) into typed tables for the fields of `catalogs`. `columns` reads a field from a column of
- * another name (field id → column), `idColumn` names the id column. A `converted` column that is
- * not a field is the outcome. Rows keep the file's order (`position`).
+ * another name (field id → column), `idColumn` names the id column. The outcome is
+ * `outcomeColumn`, else a `converted` column that is not a field. Rows keep the file's order (`position`).
  * @example const leads = await loadLeadFiles(connection, { leads: 'leads.parquet', catalogs: [catalog] });
  */
 export async function loadLeadFiles(
@@ -178,6 +178,8 @@ export async function loadLeadFiles(
     catalogs: readonly FieldCatalog[];
     columns?: ReadonlyMap<string, string>;
     idColumn?: string;
+    /** The outcome column (yes/no, true/false, 1/0); default `converted` when it is not a field. */
+    outcomeColumn?: string;
     /** Only these fields, and the properties of these events, are typed (`catalogReads`). */
     reads?: CatalogReads;
   },
@@ -218,9 +220,14 @@ export async function loadLeadFiles(
       // Text normalised once here, not by every query that reads it.
       normalized.push(`${normalizedColumnSql(name, field.type, 'duckdb')} AS ${name}`);
     }
+  const outcome = input.outcomeColumn ?? 'converted';
+  if (input.outcomeColumn !== undefined && !types.has(outcome))
+    throw new WarehouseInputError(
+      `--in ${input.leads} has no column "${outcome}" (--outcome-column ${outcome}).`,
+    );
   const converted =
-    types.has('converted') && !fieldIds.has('converted')
-      ? typedColumn('converted', types.get('converted')!, 'boolean')
+    types.has(outcome) && (input.outcomeColumn !== undefined || !fieldIds.has(outcome))
+      ? typedColumn(outcome, types.get(outcome)!, 'boolean')
       : 'CAST(NULL AS BOOLEAN)';
   const typedRows =
     `SELECT nullif(CAST(${quoteIdent(idColumn)} AS VARCHAR), '') AS id, ${converted} AS converted` +

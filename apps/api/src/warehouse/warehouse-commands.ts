@@ -165,6 +165,7 @@ async function withLeadFiles<T>(
     memoryLimit?: string;
     sides: WarehouseSide[];
     columns: ColumnFlags;
+    outcomeColumn?: string;
   },
   run: (
     connection: Awaited<ReturnType<typeof openDuckDb>>['connection'],
@@ -189,6 +190,7 @@ async function withLeadFiles<T>(
       catalogs,
       columns: fieldColumns(ctx, input.columns.column, catalogs),
       idColumn: input.columns.idColumn,
+      outcomeColumn: input.outcomeColumn,
       reads: catalogReads(input.sides.map((s) => s.workflow)),
     });
     return await run(duck.connection, leads);
@@ -248,6 +250,10 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
       ctx.positiveInt(v, '--candidate'),
     );
   evaluationOptions(columnOptions(simulate, 'leads file'))
+    .option(
+      '--outcome-column <name>',
+      'column saying whether each lead converted (yes/no, true/false, 1/0; default converted)',
+    )
     .option('--json', 'print the whole result as JSON')
     .action(
       (
@@ -259,6 +265,7 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
             baseline: number;
             candidate: number;
             json?: boolean;
+            outcomeColumn?: string;
           },
       ) =>
         ctx.withDb(async (db) => {
@@ -273,6 +280,7 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
               memoryLimit,
               sides: [baseline, candidate],
               columns: opts,
+              outcomeColumn: opts.outcomeColumn,
             },
             (connection, leads) =>
               simulateInDuckDb(connection, leads, { baseline, candidate, asOf }),
