@@ -14,7 +14,13 @@ import {
   type AccordDatabase,
 } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
-import { defaultCatalog, defaultWorkflow, generateLeads, type LeadInput } from '@accord/engine';
+import {
+  defaultCatalog,
+  defaultWorkflow,
+  generateLeads,
+  type FieldCatalog,
+  type LeadInput,
+} from '@accord/engine';
 import { runManagerFor } from '@accord/api/simulation/run-manager';
 import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
 import { simulateInDatabase } from '@accord/api/simulation/sql-path';
@@ -146,6 +152,19 @@ describe.skipIf(!postgres)(
       return set;
     }
 
+    /** A run inside the database of the demo's default workflow against the candidate. */
+    function databaseRun(leadSetId: string, leadCount: number, catalog: FieldCatalog) {
+      return {
+        leadSetId,
+        leadCount,
+        asOf: new Date(AS_OF),
+        baseline: defaultWorkflow(),
+        candidate: lowerMqlThreshold(defaultWorkflow()),
+        baselineCatalog: catalog,
+        candidateCatalog: catalog,
+      };
+    }
+
     /** Types the set for the workspace's catalog (the one the demo versions pinned). */
     async function typed(leadSetId: string, leadCount: number) {
       const admin = (await as.admin.auth.me())!;
@@ -167,16 +186,7 @@ describe.skipIf(!postgres)(
       const catalog = (
         await findWorkspaceCatalog(database.db, (await as.admin.auth.me())!.workspace_id)
       ).catalog;
-      const spec = {
-        leadSetId: set.id,
-        leadCount: leads.length,
-        asOf: new Date(AS_OF),
-        baseline: defaultWorkflow(),
-        candidate: lowerMqlThreshold(defaultWorkflow()),
-        baselineCatalog: catalog,
-        candidateCatalog: catalog,
-        slices: 2,
-      };
+      const spec = { ...databaseRun(set.id, leads.length, catalog), slices: 2 };
       const json = await simulateInDatabase(database.db, spec);
       expect(json.typed).toBe(false);
       await typed(set.id, leads.length);
@@ -237,16 +247,7 @@ describe.skipIf(!postgres)(
       const leads = rawLeads(1_500);
       const set = await storedSet('Copy dropped mid-run', leads);
       const catalog = await typed(set.id, leads.length);
-      const spec = {
-        leadSetId: set.id,
-        leadCount: leads.length,
-        asOf: new Date(AS_OF),
-        baseline: defaultWorkflow(),
-        candidate: lowerMqlThreshold(defaultWorkflow()),
-        baselineCatalog: catalog,
-        candidateCatalog: catalog,
-        slices: 2,
-      };
+      const spec = { ...databaseRun(set.id, leads.length, catalog), slices: 2 };
       const copy = (await findTypedLeadSet(database.db, set.id))!;
       const fromCopy = await simulateInDatabase(database.db, spec);
       expect(fromCopy.typed).toBe(true);
@@ -278,13 +279,7 @@ describe.skipIf(!postgres)(
     it('adds up slices read at once on several connections to what one query over the set gives', async () => {
       const set = await as.ops.leadSets.generate({ name: 'Sliced 3k', count: 3_000, seed: 8 });
       const spec = {
-        leadSetId: set.id,
-        leadCount: 3_000,
-        asOf: new Date(AS_OF),
-        baseline: defaultWorkflow(),
-        candidate: lowerMqlThreshold(defaultWorkflow()),
-        baselineCatalog: defaultCatalog,
-        candidateCatalog: defaultCatalog,
+        ...databaseRun(set.id, 3_000, defaultCatalog),
         // Fewer than change stage, so the merge has to keep the first ones across slices.
         keepChanged: 20,
       };

@@ -157,44 +157,19 @@ describe('accord sql', () => {
       expect(unmapped.code).toBe(0);
       await expect(w.query(unmapped.out)).rejects.toThrow(/job_title/);
     }
-    const unknown = await cli([
-      '--workflow',
-      slug,
-      '--dialect',
-      'duckdb',
-      '--leads-table',
-      'l',
-      '--column',
-      'lead_sorce=Lead Origin',
-    ]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.errors.join(' ')).toContain('the version\'s catalog has no field "lead_sorce"');
-    const malformed = await cli([
-      '--workflow',
-      slug,
-      '--dialect',
-      'duckdb',
-      '--leads-table',
-      'l',
-      '--column',
-      'lead_source',
-    ]);
-    expect(malformed.code).toBe(2);
-    expect(malformed.errors.join(' ')).toContain('--column "lead_source" is not FIELD=COLUMN');
-    const twice = await cli([
-      '--workflow',
-      slug,
-      '--dialect',
-      'duckdb',
-      '--leads-table',
-      'l',
-      '--column',
-      'lead_source=a',
-      '--column',
-      'lead_source=b',
-    ]);
-    expect(twice.code).toBe(2);
-    expect(twice.errors.join(' ')).toContain('names the field "lead_source" twice');
+    const refused = async (...columns: string[]) => {
+      const base = ['--workflow', slug, '--dialect', 'duckdb', '--leads-table', 'l'];
+      const run = await cli([...base, ...columns.flatMap((c) => ['--column', c])]);
+      expect(run.code).toBe(2);
+      return run.errors.join(' ');
+    };
+    expect(await refused('lead_sorce=Lead Origin')).toContain(
+      'the version\'s catalog has no field "lead_sorce"',
+    );
+    expect(await refused('lead_source')).toContain('--column "lead_source" is not FIELD=COLUMN');
+    expect(await refused('lead_source=a', 'lead_source=b')).toContain(
+      'names the field "lead_source" twice',
+    );
   });
 
   it('without --as-of, the view evaluates as of now() when queried', async () => {
