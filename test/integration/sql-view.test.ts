@@ -7,7 +7,7 @@
 import { runCli } from '@accord/api/cli';
 import { findCatalogSnapshot } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
-import { generateLeads, parseWorkflow, type LeadInput } from '@accord/engine';
+import { generateLeads, parseWorkflow, type LeadInput, type Workflow } from '@accord/engine';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openAccord, type Accord } from './support/accord';
 import {
@@ -74,6 +74,26 @@ describe('accord sql', () => {
     return { version, parsed, catalog };
   }
 
+  /** Every lead's stage and scores read from `view` on `w` are the JavaScript evaluator's. */
+  async function expectAsJs(
+    w: Warehouse,
+    view: string,
+    workflow: Workflow,
+    leads: readonly LeadInput[],
+    js: ReturnType<typeof runJs>,
+  ) {
+    const rows = await runCompiled(w, {
+      ok: true,
+      sql: `SELECT * FROM ${view}`,
+      params: [],
+      scoreColumns: Object.fromEntries(workflow.scores.map((s) => [s.id, `score:${s.id}`])),
+      ruleKeys: [],
+    });
+    expect(rows.size).toBe(leads.length);
+    for (const lead of leads)
+      expect(rows.get(lead.id), `${w.dialect} ${lead.id}`).toEqual(js.get(lead.id));
+  }
+
   it('prints a view that answers as the JS evaluator does, on each warehouse', async () => {
     const { version, parsed, catalog } = await published();
     const leads = generateLeads({ count: 300, seed: 33, asOf }) as LeadInput[];
@@ -102,19 +122,7 @@ describe('accord sql', () => {
       expect(out).not.toMatch(/\$\d/);
       await w.load(leads, catalog);
       await w.query(out);
-      const scoreColumns = Object.fromEntries(
-        parsed.workflow.scores.map((s) => [s.id, `score:${s.id}`]),
-      );
-      const rows = await runCompiled(w, {
-        ok: true,
-        sql: 'SELECT * FROM agreement',
-        params: [],
-        scoreColumns,
-        ruleKeys: [],
-      });
-      expect(rows.size).toBe(leads.length);
-      for (const lead of leads)
-        expect(rows.get(lead.id), `${w.dialect} ${lead.id}`).toEqual(js.get(lead.id));
+      await expectAsJs(w, 'agreement', parsed.workflow, leads, js);
     }
   });
 
@@ -139,19 +147,7 @@ describe('accord sql', () => {
       expect(code).toBe(0);
       expect(out).toContain('-- field "company_size" <- column "Company Size"');
       await w.query(out);
-      const scoreColumns = Object.fromEntries(
-        parsed.workflow.scores.map((s) => [s.id, `score:${s.id}`]),
-      );
-      const rows = await runCompiled(w, {
-        ok: true,
-        sql: 'SELECT * FROM crm_view',
-        params: [],
-        scoreColumns,
-        ruleKeys: [],
-      });
-      expect(rows.size).toBe(leads.length);
-      for (const lead of leads)
-        expect(rows.get(lead.id), `${w.dialect} ${lead.id}`).toEqual(js.get(lead.id));
+      await expectAsJs(w, 'crm_view', parsed.workflow, leads, js);
       // Without the mapping the same table has no such columns: the database says so.
       const unmapped = await cli(args.slice(0, -2));
       expect(unmapped.code).toBe(0);
