@@ -191,6 +191,46 @@ describe('accord simulate / score in DuckDB', () => {
       expect(result).toEqual(js);
     });
 
+  it('simulate --json on lead documents (.ndjson, as the API takes them) equals the JavaScript simulation', async () => {
+    // Typed values as JSON carries them (numbers, yes/no, lists), events with their props.
+    const typedLeads = generateLeads({ count: 1_200, seed: 8, asOf: AS_OF }).map((lead, i) => ({
+      ...lead,
+      id: i % 97 === 0 ? '' : lead.id,
+      ...(i % 4 === 0 ? { outcome: undefined } : {}),
+    }));
+    const source = join(dir, 'leads.ndjson');
+    writeFileSync(source, typedLeads.map((lead) => JSON.stringify(lead)).join('\n'));
+    const run = await cli([
+      ...['simulate', '--in', source, '--workflow', slug, '--as-of', AS_OF, '--json'],
+      ...['--baseline', String(versions.baseline), '--candidate', String(versions.candidate)],
+    ]);
+    expect(run.errors).toBe('');
+    expect(run.code).toBe(0);
+    const js = simulate(
+      simulationSide(documents.baseline, { asOf: Date.parse(AS_OF), catalog }),
+      simulationSide(documents.candidate, { asOf: Date.parse(AS_OF), catalog }),
+      typedLeads.map((lead, i) => (lead.id ? lead : { ...lead, id: `row-${i + 1}` })),
+    );
+    const result = JSON.parse(run.out) as typeof js;
+    expect(result.changed.total).toBeGreaterThan(0);
+    expect(result.outcomes?.baseline.leadsWithOutcome).toBe(900);
+    expect(result).toEqual(JSON.parse(JSON.stringify(js)));
+
+    const withEvents = await cli([
+      ...['simulate', '--in', source, '--events', join(dir, 'events.csv'), '--workflow', slug],
+      ...['--baseline', String(versions.baseline), '--candidate', String(versions.candidate)],
+    ]);
+    expect(withEvents.code).toBe(2);
+    expect(withEvents.errors).toContain('lead documents carry their own id');
+    writeFileSync(join(dir, 'broken.ndjson'), '{"id": "a1"}\n{"id": \n');
+    const broken = await cli([
+      ...['simulate', '--in', join(dir, 'broken.ndjson'), '--workflow', slug],
+      ...['--baseline', String(versions.baseline), '--candidate', String(versions.candidate)],
+    ]);
+    expect(broken.code).toBe(2);
+    expect(broken.errors).toContain('broken.ndjson');
+  });
+
   it('simulate reads fields and the id from columns named as the export names them (--column, --id-column)', async () => {
     const [header, ...rest] = readFileSync(join(dir, 'leads.csv'), 'utf8').split('\r\n');
     const renamed = {

@@ -120,7 +120,11 @@ const fileKind = (path: string, flag: string) => {
   const lower = path.toLowerCase();
   if (lower.endsWith('.parquet')) return 'parquet' as const;
   if (lower.endsWith('.csv')) return 'csv' as const;
-  throw new WarehouseInputError(`${flag} ${path}: give a .csv or .parquet file.`);
+  if (flag === '--in' && (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')))
+    return 'ndjson' as const;
+  throw new WarehouseInputError(
+    `${flag} ${path}: give a .csv or .parquet file${flag === '--in' ? ' (or .ndjson lead documents)' : ''}.`,
+  );
 };
 
 const reader = (path: string, kind: 'csv' | 'parquet') =>
@@ -162,34 +166,60 @@ function typedColumn(column: string, columnType: string, type: FieldType): strin
   return fieldFromText(`CAST(${c} AS VARCHAR)`, type, 'duckdb');
 }
 
-/**
- * Loads a leads file (.csv: columns `id` and field ids, cells as text; .parquet: typed columns)
- * and an optional events file (`lead_id`, `type`, `at` as epoch ms or ISO text, `props` as
- * JSON) into typed tables for the fields of `catalogs`. `columns` reads a field from a column of
- * another name (field id → column), `idColumn` names the id column. The outcome is
- * `outcomeColumn`, else a `converted` column that is not a field. Rows keep the file's order (`position`).
- * @example const leads = await loadLeadFiles(connection, { leads: 'leads.parquet', catalogs: [catalog] });
- */
-export async function loadLeadFiles(
+/** What `loadLeadFiles` reads, and how. */
+export interface LeadFiles {
+  /** .csv, .parquet, or .ndjson lead documents (`{id, attributes, events, outcome}` a line). */
+  leads: string;
+  /** .csv or .parquet events (`lead_id`, `type`, `at`, `props`); not with lead documents. */
+  events?: string;
+  catalogs: readonly FieldCatalog[];
+  /** Field id → column of the leads file, for a field whose column has another name. */
+  columns?: ReadonlyMap<string, string>;
+  /** The id column (default `id`). */
+  idColumn?: string;
+  /** The outcome column (yes/no, true/false, 1/0); default `converted` when it is not a field. */
+  outcomeColumn?: string;
+  /** Only these fields, and the properties of these events, are typed (`catalogReads`). */
+  reads?: CatalogReads;
+}
+
+/** A field the load types: its id and type, and its column in the leads table. */
+interface TypedField {
+  id: string;
+  type: FieldType;
+  name: string;
+}
+
+/** The fields of the catalogs a load types (those `reads` names), each once per type. */
+function fieldsToType(input: LeadFiles) {
+  const columns = new Map<string, string>();
+  const fields: TypedField[] = [];
+  const fieldIds = new Set<string>();
+  for (const catalog of input.catalogs)
+    for (const field of catalog.fields) {
+      fieldIds.add(field.id);
+      const key = `${field.id}\u0000${field.type}`;
+      if (columns.has(key) || (input.reads && !input.reads.fields.has(field.id))) continue;
+      const name = `f_${columns.size}`;
+      columns.set(key, name);
+      fields.push({ id: field.id, type: field.type, name });
+    }
+  return { columns, fields, fieldIds };
+}
+
+const refusedFile = (flag: string, path: string) => (error: unknown) =>
+  new WarehouseInputError(`${flag} ${path}: ${(error as Error).message.split('\n')[0]}`);
+
+/** The typed rows (`id`, `converted`, one column per field) of a .csv or .parquet leads file. */
+async function fileLeadRows(
   connection: DuckDBConnection,
-  input: {
-    leads: string;
-    events?: string;
-    catalogs: readonly FieldCatalog[];
-    columns?: ReadonlyMap<string, string>;
-    idColumn?: string;
-    /** The outcome column (yes/no, true/false, 1/0); default `converted` when it is not a field. */
-    outcomeColumn?: string;
-    /** Only these fields, and the properties of these events, are typed (`catalogReads`). */
-    reads?: CatalogReads;
-  },
-): Promise<LeadsTable> {
-  const kind = fileKind(input.leads, '--in');
+  input: LeadFiles,
+  kind: 'csv' | 'parquet',
+  { fields, fieldIds }: ReturnType<typeof fieldsToType>,
+) {
   const source = reader(input.leads, kind);
-  const refused = (error: unknown) =>
-    new WarehouseInputError(`--in ${input.leads}: ${(error as Error).message.split('\n')[0]}`);
   const types = await fileColumns(connection, source).catch((error: unknown) => {
-    throw refused(error);
+    throw refusedFile('--in', input.leads)(error);
   });
   const idColumn = input.idColumn ?? 'id';
   if (!types.has(idColumn))
@@ -201,25 +231,11 @@ export async function loadLeadFiles(
       throw new WarehouseInputError(
         `--in ${input.leads} has no column "${column}" (--column ${field}=${column}).`,
       );
-  const columns = new Map<string, string>();
-  const fieldIds = new Set<string>();
-  const typed: string[] = [];
-  const normalized: string[] = [];
-  for (const catalog of input.catalogs)
-    for (const field of catalog.fields) {
-      fieldIds.add(field.id);
-      const key = `${field.id}\u0000${field.type}`;
-      if (columns.has(key) || (input.reads && !input.reads.fields.has(field.id))) continue;
-      const name = `f_${columns.size}`;
-      columns.set(key, name);
-      const source = input.columns?.get(field.id) ?? field.id;
-      const columnType = types.get(source);
-      typed.push(
-        `${columnType === undefined ? 'NULL' : typedColumn(source, columnType, field.type)} AS ${name}`,
-      );
-      // Text normalised once here, not by every query that reads it.
-      normalized.push(`${normalizedColumnSql(name, field.type, 'duckdb')} AS ${name}`);
-    }
+  const typed = fields.map((field) => {
+    const column = input.columns?.get(field.id) ?? field.id;
+    const columnType = types.get(column);
+    return `${columnType === undefined ? 'NULL' : typedColumn(column, columnType, field.type)} AS ${field.name}`;
+  });
   const outcome = input.outcomeColumn ?? 'converted';
   if (input.outcomeColumn !== undefined && !types.has(outcome))
     throw new WarehouseInputError(
@@ -229,9 +245,120 @@ export async function loadLeadFiles(
     types.has(outcome) && (input.outcomeColumn !== undefined || !fieldIds.has(outcome))
       ? typedColumn(outcome, types.get(outcome)!, 'boolean')
       : 'CAST(NULL AS BOOLEAN)';
-  const typedRows =
+  return (
     `SELECT nullif(CAST(${quoteIdent(idColumn)} AS VARCHAR), '') AS id, ${converted} AS converted` +
-    `${typed.map((t) => `, ${t}`).join('')} FROM ${source}`;
+    `${typed.map((t) => `, ${t}`).join('')} FROM ${source}`
+  );
+}
+
+const DOCUMENTS = 'accord_documents';
+
+/** A JSON pointer to a key of an object. */
+const pointerTo = (key: string) => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+
+/**
+ * The typed rows of a file of lead documents, one JSON object a line as the API takes them
+ * (`id`, `attributes` by field id, `events`, `outcome.converted`), read as the engine reads a
+ * lead's raw values. The documents are staged in a table of their own first, in file order.
+ */
+async function documentLeadRows(
+  connection: DuckDBConnection,
+  input: LeadFiles,
+  { fields }: ReturnType<typeof fieldsToType>,
+) {
+  if (
+    input.events ||
+    input.columns?.size ||
+    input.outcomeColumn ||
+    (input.idColumn ?? 'id') !== 'id'
+  )
+    throw new WarehouseInputError(
+      `--in ${input.leads}: lead documents carry their own id, fields by id, events and outcome; leave out --events, --column, --id-column and --outcome-column.`,
+    );
+  await connection
+    .run(
+      `CREATE OR REPLACE TEMP TABLE ${DOCUMENTS} AS SELECT * FROM read_json(${sqlLiteral(input.leads)}, ` +
+        `format = 'newline_delimited', columns = {id: 'VARCHAR', attributes: 'JSON', events: 'JSON', outcome: 'JSON'})`,
+    )
+    .catch((error: unknown) => {
+      throw refusedFile('--in', input.leads)(error);
+    });
+  const keys = fields.map((f) => sqlLiteral(pointerTo(f.id)));
+  const typed = fields.map(
+    (field, i) => `${fieldFromJson(`d.aj[${i + 1}]`, field.type, 'duckdb')} AS ${field.name}`,
+  );
+  const attributes = keys.length ? `, json_extract(attributes, [${keys.join(', ')}]) AS aj` : '';
+  return (
+    `SELECT nullif(d.id, '') AS id, ${fieldFromJson(`json_extract(d.outcome, '/converted')`, 'boolean', 'duckdb')} AS converted` +
+    `${typed.map((t) => `, ${t}`).join('')} FROM (SELECT id, outcome${attributes} FROM ${DOCUMENTS}) AS d`
+  );
+}
+
+/** The events of an events file as rows `lead_id` (the lead's key), `type`, `at`, `props`. */
+async function fileEventRows(connection: DuckDBConnection, path: string) {
+  const kind = fileKind(path, '--events');
+  if (kind === 'ndjson')
+    throw new WarehouseInputError(`--events ${path}: give a .csv or .parquet file.`);
+  const eventTypes = await fileColumns(connection, reader(path, kind)).catch((error: unknown) => {
+    throw refusedFile('--events', path)(error);
+  });
+  for (const column of ['lead_id', 'type', 'at'])
+    if (!eventTypes.has(column))
+      throw new WarehouseInputError(`--events ${path} has no "${column}" column.`);
+  const atType = eventTypes.get('at')!;
+  const at =
+    atType === 'VARCHAR'
+      ? `(CASE WHEN regexp_full_match(e.at, '^-?[0-9]+$') THEN ${timeFromEpochMs('CAST(e.at AS DOUBLE)', 'duckdb')} ELSE ${timeFromText('e.at', 'duckdb')} END)`
+      : NUMERIC.test(atType)
+        ? timeFromEpochMs('CAST(e.at AS DOUBLE)', 'duckdb')
+        : 'CAST(e.at AS TIMESTAMPTZ)';
+  const propsType = eventTypes.get('props');
+  const props =
+    propsType === undefined
+      ? 'CAST(NULL AS JSON)'
+      : propsType === 'VARCHAR' || propsType === 'JSON'
+        ? `(CASE WHEN json_valid(e.props) THEN CAST(e.props AS JSON) END)`
+        : 'to_json(e.props)';
+  return (
+    `SELECT l.rowid AS lead_id, CAST(e.type AS VARCHAR) AS type, ${at} AS at, ${props} AS props ` +
+    `FROM ${reader(path, kind)} AS e JOIN ${LEADS} AS l ON l.id = CAST(e.lead_id AS VARCHAR)`
+  );
+}
+
+/** The events of the staged lead documents, each with its own lead's key (its row). */
+function documentEventRows() {
+  const event = `e.event`;
+  return (
+    `SELECT e.lead_id, (CASE WHEN json_type(${event}, '/type') = 'VARCHAR' THEN ${event} ->> '/type' END) AS type, ` +
+    `${fieldFromJson(`json_extract(${event}, '/at')`, 'date', 'duckdb')} AS at, ` +
+    `(CASE WHEN json_type(${event}, '/props') = 'OBJECT' THEN json_extract(${event}, '/props') END) AS props ` +
+    `FROM (SELECT rowid AS lead_id, unnest(json_extract(events, '$[*]')) AS event FROM ${DOCUMENTS} ` +
+    `WHERE json_type(events) = 'ARRAY') AS e`
+  );
+}
+
+/**
+ * Loads a leads file and its events into typed tables for the fields of `catalogs` (see
+ * `LeadFiles`): .csv (columns `id` and field ids, cells as text), .parquet (typed columns) or
+ * .ndjson lead documents; events from a .csv or .parquet file (`lead_id`, `type`, `at` as epoch
+ * ms or ISO text, `props` as JSON), or from the documents. Rows keep the file's order
+ * (`position`).
+ * @example const leads = await loadLeadFiles(connection, { leads: 'leads.parquet', catalogs: [catalog] });
+ */
+export async function loadLeadFiles(
+  connection: DuckDBConnection,
+  input: LeadFiles,
+): Promise<LeadsTable> {
+  const kind = fileKind(input.leads, '--in');
+  const toType = fieldsToType(input);
+  const typedRows =
+    kind === 'ndjson'
+      ? await documentLeadRows(connection, input, toType)
+      : await fileLeadRows(connection, input, kind, toType);
+  const normalized = toType.fields.map(
+    // Text normalised once here, not by every query that reads it.
+    (f) => `${normalizedColumnSql(f.name, f.type, 'duckdb')} AS ${f.name}`,
+  );
   // Read, typed and normalised in one pass into a table that keeps the file's order (DuckDB
   // preserves insertion order), so its rowid is each lead's key and position: a table in
   // between, or a row number, took longer than all the rest of the load.
@@ -241,7 +368,7 @@ export async function loadLeadFiles(
         `${normalized.map((t) => `, ${t}`).join('')} FROM (${typedRows}) AS t`,
     )
     .catch((error: unknown) => {
-      throw refused(error);
+      throw refusedFile('--in', input.leads)(error);
     });
   // A lead without an id is named by its place among the leads (from 1; parquet has no lines).
   await connection.run(
@@ -250,34 +377,16 @@ export async function loadLeadFiles(
   const count = await rows(connection, { sql: `SELECT count(*) AS n FROM ${LEADS}` });
   const table: LeadsTable = {
     table: LEADS,
-    columns,
+    columns: toType.columns,
     normalized: true,
     leads: Number(count[0]!.n),
   };
-  if (input.events) {
-    const eventsKind = fileKind(input.events, '--events');
-    const eventTypes = await fileColumns(connection, reader(input.events, eventsKind)).catch(
-      (error: Error) => {
-        throw new WarehouseInputError(`--events ${input.events}: ${error.message.split('\n')[0]}`);
-      },
-    );
-    for (const column of ['lead_id', 'type', 'at'])
-      if (!eventTypes.has(column))
-        throw new WarehouseInputError(`--events ${input.events} has no "${column}" column.`);
-    const atType = eventTypes.get('at')!;
-    const at =
-      atType === 'VARCHAR'
-        ? `(CASE WHEN regexp_full_match(e.at, '^-?[0-9]+$') THEN ${timeFromEpochMs('CAST(e.at AS DOUBLE)', 'duckdb')} ELSE ${timeFromText('e.at', 'duckdb')} END)`
-        : NUMERIC.test(atType)
-          ? timeFromEpochMs('CAST(e.at AS DOUBLE)', 'duckdb')
-          : 'CAST(e.at AS TIMESTAMPTZ)';
-    const propsType = eventTypes.get('props');
-    const props =
-      propsType === undefined
-        ? 'CAST(NULL AS JSON)'
-        : propsType === 'VARCHAR' || propsType === 'JSON'
-          ? `(CASE WHEN json_valid(e.props) THEN CAST(e.props AS JSON) END)`
-          : 'to_json(e.props)';
+  const eventRows = input.events
+    ? await fileEventRows(connection, input.events)
+    : kind === 'ndjson'
+      ? documentEventRows()
+      : undefined;
+  if (eventRows) {
     // Each property the catalogs type, read from the JSON once here into a column of its own
     // (as the engine reads a raw property; text normalised): the queries then parse no JSON.
     const { reads } = input;
@@ -294,7 +403,7 @@ export async function loadLeadFiles(
     for (const [key, name] of eventProps) {
       const id = key.slice(0, key.indexOf('\u0000'));
       const type = key.slice(key.indexOf('\u0000') + 1) as FieldType;
-      const pointer = `/${id.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      const pointer = pointerTo(id);
       let n = keys.indexOf(pointer);
       if (n < 0) n = keys.push(pointer) - 1;
       propColumns.push(`${fieldFromJson(`e.pj[${n + 1}]`, type, 'duckdb')} AS ${name}`);
@@ -302,20 +411,22 @@ export async function loadLeadFiles(
     const parsed = keys.length
       ? `, json_extract(props, [${keys.map((k) => sqlLiteral(k)).join(', ')}]) AS pj`
       : '';
-    const read =
-      `SELECT l.rowid AS lead_id, CAST(e.type AS VARCHAR) AS type, ${at} AS at, ${props} AS props ` +
-      `FROM ${reader(input.events, eventsKind)} AS e JOIN ${LEADS} AS l ON l.id = CAST(e.lead_id AS VARCHAR)`;
-    const typedEvents = `SELECT lead_id, "type", "at", props${propColumns.map((c) => `, ${c}`).join('')} FROM (SELECT *${parsed} FROM (${read}) AS r) AS e`;
+    const typedEvents = `SELECT lead_id, "type", "at", props${propColumns.map((c) => `, ${c}`).join('')} FROM (SELECT *${parsed} FROM (${eventRows}) AS r) AS e`;
     const names = [...eventProps.entries()].map(([key, name]) => {
       const type = key.slice(key.indexOf('\u0000') + 1) as FieldType;
       return `, ${normalizedColumnSql(name, type, 'duckdb')} AS ${name}`;
     });
-    await connection.run(
-      `CREATE OR REPLACE TEMP TABLE ${EVENTS} AS SELECT lead_id, "type", "at", props${names.join('')} FROM (${typedEvents}) AS e`,
-    );
+    await connection
+      .run(
+        `CREATE OR REPLACE TEMP TABLE ${EVENTS} AS SELECT lead_id, "type", "at", props${names.join('')} FROM (${typedEvents}) AS e`,
+      )
+      .catch((error: unknown) => {
+        throw refusedFile(input.events ? '--events' : '--in', input.events ?? input.leads)(error);
+      });
     table.events = EVENTS;
     table.eventProps = eventProps;
   }
+  if (kind === 'ndjson') await connection.run(`DROP TABLE ${DOCUMENTS}`);
   return table;
 }
 

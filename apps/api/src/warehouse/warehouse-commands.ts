@@ -240,7 +240,10 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
     .description(
       'compare two versions on a lead file of any size in embedded DuckDB; prints the aggregates',
     )
-    .requiredOption('--in <file>', 'leads: .csv (id, field ids, optional converted) or .parquet')
+    .requiredOption(
+      '--in <file>',
+      'leads: .csv (id, field ids, optional converted), .parquet, or .ndjson lead documents',
+    )
     .option('--events <file>', 'events: .csv or .parquet (lead_id, type, at, props as JSON)')
     .requiredOption('--workflow <slug>', 'workflow slug')
     .requiredOption('--baseline <n>', 'baseline version number', (v) =>
@@ -299,7 +302,10 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
   const score = program
     .command('score')
     .description('write lead id, stage and scores of every lead of a file (.csv or .parquet)')
-    .requiredOption('--in <file>', 'leads: .csv (id, field ids) or .parquet')
+    .requiredOption(
+      '--in <file>',
+      'leads: .csv (id, field ids), .parquet, or .ndjson lead documents',
+    )
     .option('--events <file>', 'events: .csv or .parquet (lead_id, type, at, props as JSON)')
     .requiredOption('--out <file>', 'results: .csv or .parquet')
     .requiredOption('--workflow <slug>', 'workflow slug')
