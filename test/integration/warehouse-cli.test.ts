@@ -2,10 +2,10 @@
  * #21: `accord simulate` and `accord score` on lead files in embedded DuckDB give what the
  * JavaScript simulation and evaluator give for the same leads.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findCatalogSnapshot, type AccordDatabase } from '@accord/db';
+import { findCatalogSnapshot, findWorkspaceCatalog, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import {
   compile,
@@ -14,10 +14,12 @@ import {
   simulate,
   simulationSide,
   type FieldCatalog,
+  type ImportMapping,
   type Lead,
   type Workflow,
 } from '@accord/engine';
 import { runCli } from '@accord/api/cli';
+import { openImport } from '@accord/api/imports/import-leads';
 import { runManagerFor } from '@accord/api/simulation/run-manager';
 import { lowerMqlThreshold } from '@accord/api/simulation/sample-candidate';
 import { demoCallers } from '@accord/api/testing';
@@ -40,6 +42,7 @@ describe('accord simulate / score in DuckDB', () => {
   let documents: { baseline: Workflow; candidate: Workflow };
   let catalog: FieldCatalog;
   let leads: Lead[];
+  let workspaceId: string;
   const out: string[] = [];
   const errors: string[] = [];
 
@@ -47,6 +50,7 @@ describe('accord simulate / score in DuckDB', () => {
     database = await testBackends()[0]!.open();
     const as = await demoCallers(database);
     const workflow = (await as.ops.workflows.list({}))[0]!;
+    workspaceId = (await as.admin.auth.me())!.workspace_id;
     slug = workflow.slug;
     const draft = await as.marketing.draft.get({ workflowId: workflow.id });
     await as.marketing.draft.save({
@@ -229,6 +233,137 @@ describe('accord simulate / score in DuckDB', () => {
     ]);
     expect(broken.code).toBe(2);
     expect(broken.errors).toContain('broken.ndjson');
+  });
+
+  describe('--mapping: a CRM export read as the app’s import reads it', () => {
+    /**
+     * The generated leads as a CRM writes them: headers are the fields' labels, enum values their
+     * labels, yes/no as Yes/No, numbers with thousands separators, dates day first, events as a
+     * JSON column, the outcome as Won/Lost; some enums "Select" (no answer) and a bad number.
+     */
+    function crmExport() {
+      const fields = catalog.fields;
+      const label = (field: (typeof fields)[number], value: unknown) => {
+        if (value === undefined || value === null) return '';
+        if (field.type === 'enum')
+          return field.values?.find((o) => o.value === value)?.label ?? String(value);
+        if (field.type === 'boolean') return value === true || value === 'true' ? 'Yes' : 'No';
+        if (field.type === 'number' && typeof value === 'number')
+          return value.toLocaleString('en-US', { maximumFractionDigits: 6 });
+        if (field.type === 'date' && typeof value === 'string' && /^\d{4}-\d\d-\d\d/.test(value))
+          return `${value.slice(8, 10)}/${value.slice(5, 7)}/${value.slice(0, 4)}`;
+        if (Array.isArray(value)) return value.join('; ');
+        return String(value);
+      };
+      const header = ['Lead ID', ...fields.map((f) => f.label), 'Activity', 'Result'];
+      const lines = [header.map(csvCell).join(',')];
+      generateLeads({ count: 900, seed: 12, asOf: AS_OF }).forEach((lead, i) => {
+        const cells = fields.map((f) => {
+          if (f.type === 'enum' && i % 9 === 0) return 'Select';
+          if (f.id === 'company_size' && i % 50 === 0) return 'many';
+          return label(f, lead.attributes[f.id]);
+        });
+        const result = i % 5 === 0 ? '' : lead.outcome.converted ? 'Won' : 'Lost';
+        lines.push([lead.id, ...cells, JSON.stringify(lead.events), result].map(csvCell).join(','));
+      });
+      const path = join(dir, 'crm.csv');
+      writeFileSync(path, `${lines.join('\r\n')}\r\n`);
+      const mapping: ImportMapping = {
+        columns: {
+          'Lead ID': { kind: 'id' },
+          ...Object.fromEntries(fields.map((f) => [f.label, { kind: 'field', field: f.id }])),
+          Activity: { kind: 'events' },
+          Result: { kind: 'outcome', as: 'won' },
+        },
+        dateOrder: 'dmy',
+      };
+      return { path, mapping };
+    }
+
+    /** What the app's import makes of the export, simulated by the JavaScript simulation. */
+    async function imported(path: string, mapping: ImportMapping) {
+      const live = (await findWorkspaceCatalog(database.db, workspaceId)).catalog;
+      const opened = await openImport({ format: 'csv', mapping }, createReadStream(path), live);
+      const leads: Lead[] = [];
+      for await (const row of opened.rows) if (row.ok) leads.push(row.lead);
+      return simulate(
+        simulationSide(documents.baseline, { asOf: Date.parse(AS_OF), catalog }),
+        simulationSide(documents.candidate, { asOf: Date.parse(AS_OF), catalog }),
+        leads,
+      );
+    }
+
+    const simulateWith = (path: string, ...flags: string[]) =>
+      cli([
+        ...['simulate', '--in', path, '--workflow', slug, '--as-of', AS_OF, '--json', ...flags],
+        ...['--baseline', String(versions.baseline), '--candidate', String(versions.candidate)],
+      ]);
+
+    it('with a mapping file, gives what importing the export and simulating it gives', async () => {
+      const { path, mapping } = crmExport();
+      const mappingFile = join(dir, 'crm-mapping.json');
+      writeFileSync(mappingFile, JSON.stringify(mapping));
+      const run = await simulateWith(path, '--mapping', mappingFile);
+      expect(run.code).toBe(0);
+      expect(run.errors).toMatch(
+        /Read .*crm\.csv as the import would: 900 rows, 900 leads, 18 cells left out\./,
+      );
+      const sizeLabel = catalog.fields.find((f) => f.id === 'company_size')!.label;
+      expect(run.errors).toContain(`line 2, ${sizeLabel}: "many" is not a number`);
+      const result = JSON.parse(run.out) as ReturnType<typeof simulate>;
+      const js = await imported(path, mapping);
+      expect(result.outcomes?.baseline.leadsWithOutcome).toBe(720);
+      expect(result.changed.total).toBeGreaterThan(0);
+      expect(result).toEqual(JSON.parse(JSON.stringify(js)));
+      // Read as raw cells instead, the labels and separators give other stages.
+      const raw = await simulateWith(path, '--id-column', 'Lead ID');
+      expect(raw.code).toBe(0);
+      expect((JSON.parse(raw.out) as typeof result).funnel).not.toEqual(result.funnel);
+    });
+
+    it('with --mapping auto, uses and prints the mapping the import page suggests', async () => {
+      const { path } = crmExport();
+      const run = await simulateWith(path, '--mapping', 'auto');
+      expect(run.code).toBe(0);
+      expect(run.errors).toContain('Mapping (the one the import page suggests');
+      const suggested = JSON.parse(run.errors.trim().split('\n').at(-1)!) as ImportMapping;
+      expect(suggested.columns['Lead ID']).toEqual({ kind: 'id' });
+      const sizeLabel = catalog.fields.find((f) => f.id === 'company_size')!.label;
+      expect(suggested.columns[sizeLabel]).toEqual({ kind: 'field', field: 'company_size' });
+      const js = await imported(path, suggested);
+      expect(JSON.parse(run.out)).toEqual(JSON.parse(JSON.stringify(js)));
+    });
+
+    it('names what is wrong with a mapping', async () => {
+      const { path } = crmExport();
+      const write = (name: string, text: string) => {
+        writeFileSync(join(dir, name), text);
+        return join(dir, name);
+      };
+      let run = await simulateWith(path, '--mapping', join(dir, 'nope.json'));
+      expect(run.code).toBe(2);
+      expect(run.errors).toContain('nope.json: no such file');
+      run = await simulateWith(path, '--mapping', write('bad.json', '{"columns": 3}'));
+      expect(run.code).toBe(2);
+      expect(run.errors).toMatch(/bad\.json: columns: /);
+      const unknownField = {
+        columns: { 'Lead ID': { kind: 'id' }, Seniority: { kind: 'field', field: 'rank' } },
+      };
+      run = await simulateWith(
+        path,
+        '--mapping',
+        write('unknown.json', JSON.stringify(unknownField)),
+      );
+      expect(run.code).toBe(2);
+      expect(run.errors).toContain('--mapping does not fit');
+      expect(run.errors).toContain('rank');
+      run = await simulateWith(join(dir, 'leads.parquet'), '--mapping', 'auto');
+      expect(run.code).toBe(2);
+      expect(run.errors).toContain('--mapping reads a .csv export');
+      run = await simulateWith(path, '--mapping', 'auto', '--events', join(dir, 'events.csv'));
+      expect(run.code).toBe(2);
+      expect(run.errors).toContain('leave out --events');
+    });
   });
 
   it('simulate reads fields and the id from columns named as the export names them (--column, --id-column)', async () => {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '@accord/db';
+import { findWorkspaceCatalog, workflowsBySlug, type Db } from '@accord/db';
 import { asOfOrNow, parseWorkflow, type FieldCatalog, type SimulationResult } from '@accord/engine';
 import type { Command } from 'commander';
 import { pinnedCatalog } from '../services/catalogs';
@@ -20,6 +20,7 @@ import {
   WarehouseInputError,
   type WarehouseSide,
 } from './duckdb-simulation';
+import { exportMapping, writeMappedExport } from './mapped-export';
 
 /** What the CLI lends these commands: its database and its error with an exit code. */
 export interface WarehouseCommandContext {
@@ -166,6 +167,8 @@ async function withLeadFiles<T>(
     sides: WarehouseSide[];
     columns: ColumnFlags;
     outcomeColumn?: string;
+    /** `--mapping`: read the CSV export as the app's import does, to the workspace's catalog. */
+    mapping?: { flag: string; catalog: FieldCatalog };
   },
   run: (
     connection: Awaited<ReturnType<typeof openDuckDb>>['connection'],
@@ -185,7 +188,9 @@ async function withLeadFiles<T>(
   try {
     const catalogs = input.sides.map((s) => s.catalog);
     const leads = await loadLeadFiles(duck.connection, {
-      leads: input.in,
+      leads: input.mapping
+        ? await mappedLeads(ctx, input, input.mapping, join(spillDirectory, 'mapped-leads.ndjson'))
+        : input.in,
       events: input.events,
       catalogs,
       columns: fieldColumns(ctx, input.columns.column, catalogs),
@@ -209,6 +214,52 @@ async function withLeadFiles<T>(
   }
 }
 
+/**
+ * The CSV export of `--in` read as the app's import reads it with `--mapping`, written as lead
+ * documents to `out` (answered); what the import made of it goes to stderr.
+ */
+async function mappedLeads(
+  ctx: WarehouseCommandContext,
+  input: { in: string; events?: string; columns: ColumnFlags; outcomeColumn?: string },
+  { flag, catalog }: { flag: string; catalog: FieldCatalog },
+  out: string,
+) {
+  if (!input.in.toLowerCase().endsWith('.csv'))
+    throw ctx.fail(`--mapping reads a .csv export; ${input.in} is not one.`, 2);
+  if (
+    input.events ||
+    input.columns.column.length ||
+    input.columns.idColumn !== 'id' ||
+    input.outcomeColumn
+  )
+    throw ctx.fail(
+      '--mapping says what every column is (events and outcome included): leave out --events, --column, --id-column and --outcome-column.',
+      2,
+    );
+  const mapping = await exportMapping(flag, input.in, catalog);
+  const mapped = await writeMappedExport(input.in, mapping, catalog, out);
+  const lines = [
+    `Read ${input.in} as the import would: ${mapped.rows} rows, ${mapped.leads} leads` +
+      `${mapped.refused ? `, ${mapped.refused} rows refused` : ''}` +
+      `${mapped.cellsLeftOut ? `, ${mapped.cellsLeftOut} cells left out` : ''}.`,
+    ...mapped.problems.map((p) => `  ${p}`),
+  ];
+  if (flag === 'auto')
+    lines.push(
+      'Mapping (the one the import page suggests; save it as JSON, edit it and pass it to --mapping):',
+      JSON.stringify(mapping),
+    );
+  console.error(lines.join('\n'));
+  return out;
+}
+
+/** The live catalog of the workspace of the workflow `slug`: the one an import coerces to. */
+async function importCatalog(db: Db, ctx: WarehouseCommandContext, slug: string) {
+  const [workflow] = await workflowsBySlug(db, slug);
+  if (!workflow) throw ctx.fail(`No workflow "${slug}".`, 2);
+  return (await findWorkspaceCatalog(db, workflow.workspace_id)).catalog;
+}
+
 /** The options `simulate` and `score` share: when to evaluate, and how much memory DuckDB may use. */
 function evaluationOptions(command: Command): Command {
   return command
@@ -216,6 +267,10 @@ function evaluationOptions(command: Command): Command {
     .option(
       '--memory-limit <size>',
       'most memory DuckDB may use before it spills to a temporary directory (e.g. 2GB; default 80% of RAM)',
+    )
+    .option(
+      '--mapping <file|auto>',
+      "read a CSV export as the app's import does: a mapping JSON file, or auto for the suggested one",
     );
 }
 
@@ -223,6 +278,7 @@ function evaluationOptions(command: Command): Command {
 interface EvaluationFlags {
   asOf?: string;
   memoryLimit?: string;
+  mapping?: string;
 }
 
 /** The evaluation time and DuckDB's memory limit from `evaluationOptions`' flags, checked. */
@@ -284,6 +340,14 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
               sides: [baseline, candidate],
               columns: opts,
               outcomeColumn: opts.outcomeColumn,
+              ...(opts.mapping
+                ? {
+                    mapping: {
+                      flag: opts.mapping,
+                      catalog: await importCatalog(db, ctx, opts.workflow),
+                    },
+                  }
+                : {}),
             },
             (connection, leads) =>
               simulateInDuckDb(connection, leads, { baseline, candidate, asOf }),
@@ -328,7 +392,21 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
         const side = await versionSide(db, ctx, opts.workflow, opts.version);
         const written = await withLeadFiles(
           ctx,
-          { in: opts.in, events: opts.events, memoryLimit, sides: [side], columns: opts },
+          {
+            in: opts.in,
+            events: opts.events,
+            memoryLimit,
+            sides: [side],
+            columns: opts,
+            ...(opts.mapping
+              ? {
+                  mapping: {
+                    flag: opts.mapping,
+                    catalog: await importCatalog(db, ctx, opts.workflow),
+                  },
+                }
+              : {}),
+          },
           (connection, leads) => scoreInDuckDb(connection, leads, { side, asOf, out: opts.out }),
         );
         console.log(

@@ -1,0 +1,146 @@
+/**
+ * `--mapping` of `accord simulate` and `accord score`: a CSV export read as the app's import
+ * reads it (headers mapped to fields, labels to enum values, thousands separators, yes/no,
+ * dates in the file's order, a field's "missing" texts), written as lead documents that
+ * `loadLeadFiles` reads. The leads are the ones an import of the file would store.
+ */
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  importMappingSchema,
+  type CellError,
+  type FieldCatalog,
+  type ImportMapping,
+} from '@accord/engine';
+import { MappingError, openImport, previewImport } from '../imports/import-leads';
+import { WarehouseInputError } from './duckdb-simulation';
+
+/** How much of the file the suggested mapping is made from (as the import page's preview). */
+const SUGGEST_FROM_BYTES = 1024 * 1024;
+
+/** What reading the export through the import gave. */
+export interface MappedExport {
+  mapping: ImportMapping;
+  rows: number;
+  leads: number;
+  /** Rows no lead came of (e.g. a row of the wrong width). */
+  refused: number;
+  /** Cells that could not be read as their field, left out of their lead. */
+  cellsLeftOut: number;
+  /** The first problems, as `line N, column: message`. */
+  problems: string[];
+}
+
+const problemText = (line: number, e: CellError) =>
+  `line ${line}${e.column ? `, ${e.column}` : ''}: ${e.message}`;
+
+/**
+ * The mapping of `--mapping`: `auto` for the one the import page suggests from the start of the
+ * file, else a JSON file (`{"columns": {"Column": {"kind": "field", "field": "id"}, …},
+ * "dateOrder": "dmy"}`, as the app's import takes it).
+ */
+export async function exportMapping(
+  flag: string,
+  path: string,
+  catalog: FieldCatalog,
+): Promise<ImportMapping> {
+  if (flag === 'auto') {
+    const head = Buffer.alloc(SUGGEST_FROM_BYTES);
+    let read = 0;
+    try {
+      const stream = createReadStream(path, { start: 0, end: SUGGEST_FROM_BYTES - 1 });
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        chunk.copy(head, read);
+        read += chunk.length;
+      }
+    } catch {
+      throw new WarehouseInputError(`--in ${path}: cannot read the file.`);
+    }
+    const text = head.subarray(0, read).toString('utf8');
+    const preview = await previewImport(
+      { format: 'csv', text, truncated: read === SUGGEST_FROM_BYTES },
+      catalog,
+    );
+    return preview.mapping;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(flag, 'utf8'));
+  } catch (error) {
+    throw new WarehouseInputError(
+      `--mapping ${flag}: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : `not JSON (${(error as Error).message})`}.`,
+    );
+  }
+  const checked = importMappingSchema.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new WarehouseInputError(
+      `--mapping ${flag}: ${issue.path.join('.') || 'the file'}: ${issue.message}.`,
+    );
+  }
+  return checked.data;
+}
+
+/**
+ * Reads the CSV export at `path` as the app's import would with `mapping`, and writes each lead
+ * as a JSON line to `out`. Refuses a mapping that does not fit the file or the catalog, naming why.
+ * @example const mapped = await writeMappedExport('export.csv', mapping, catalog, 'leads.ndjson');
+ */
+export async function writeMappedExport(
+  path: string,
+  mapping: ImportMapping,
+  catalog: FieldCatalog,
+  out: string,
+): Promise<MappedExport> {
+  const result: MappedExport = {
+    mapping,
+    rows: 0,
+    leads: 0,
+    refused: 0,
+    cellsLeftOut: 0,
+    problems: [],
+  };
+  const note = (line: number, errors: readonly CellError[]) => {
+    for (const e of errors)
+      if (result.problems.length < 5) result.problems.push(problemText(line, e));
+  };
+  const target = createWriteStream(out);
+  try {
+    const source = createReadStream(path);
+    const opened = await openImport(
+      { format: 'csv', delimiter: 'auto', mapping },
+      source as AsyncIterable<Buffer>,
+      catalog,
+    );
+    let batch = '';
+    for await (const row of opened.rows) {
+      result.rows++;
+      if (!row.ok) {
+        result.refused++;
+        note(row.line, row.errors);
+        continue;
+      }
+      result.leads++;
+      if (row.issues?.length) {
+        result.cellsLeftOut += row.issues.length;
+        note(row.line, row.issues);
+      }
+      batch += `${JSON.stringify(row.lead)}\n`;
+      if (batch.length > 1 << 20) {
+        if (!target.write(batch)) await once(target, 'drain');
+        batch = '';
+      }
+    }
+    target.end(batch);
+    await once(target, 'finish');
+  } catch (error) {
+    target.destroy();
+    if (error instanceof MappingError)
+      throw new WarehouseInputError(`--mapping does not fit ${path}: ${error.message}`);
+    if ((error as { code?: string }).code === 'ENOENT')
+      throw new WarehouseInputError(`--in ${path}: no such file.`);
+    if (error instanceof WarehouseInputError) throw error;
+    throw new WarehouseInputError(`--in ${path}: ${(error as Error).message}`);
+  }
+  return result;
+}
