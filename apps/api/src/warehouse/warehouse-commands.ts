@@ -239,9 +239,9 @@ async function mappedLeads(
   const mapping = await exportMapping(flag, input.in, catalog);
   const mapped = await writeMappedExport(input.in, mapping, catalog, out);
   const lines = [
-    `Read ${input.in} as the import would: ${mapped.rows} rows, ${mapped.leads} leads` +
-      `${mapped.refused ? `, ${mapped.refused} rows refused` : ''}` +
-      `${mapped.cellsLeftOut ? `, ${mapped.cellsLeftOut} cells left out` : ''}.`,
+    `Read ${input.in} as the import would: ${plural(mapped.rows, 'row')}, ${plural(mapped.leads, 'lead')}` +
+      `${mapped.refused ? `, ${plural(mapped.refused, 'row')} refused` : ''}` +
+      `${mapped.cellsLeftOut ? `, ${plural(mapped.cellsLeftOut, 'cell')} left out` : ''}.`,
     ...mapped.problems.map((p) => `  ${p}`),
   ];
   if (flag === 'auto')
@@ -252,6 +252,8 @@ async function mappedLeads(
   console.error(lines.join('\n'));
   return out;
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** The live catalog of the workspace of the workflow `slug`: the one an import coerces to. */
 async function importCatalog(db: Db, ctx: WarehouseCommandContext, slug: string) {
@@ -365,7 +367,9 @@ export function registerWarehouseCommands(program: Command, ctx: WarehouseComman
 
   const score = program
     .command('score')
-    .description('write lead id, stage and scores of every lead of a file (.csv or .parquet)')
+    .description(
+      'write lead id, stage and scores of every lead of a file (.csv, .parquet or .ndjson)',
+    )
     .requiredOption(
       '--in <file>',
       'leads: .csv (id, field ids), .parquet, or .ndjson lead documents',
