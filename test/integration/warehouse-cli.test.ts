@@ -357,6 +357,10 @@ describe('accord simulate / score in DuckDB', () => {
       expect(run.code).toBe(2);
       expect(run.errors).toContain('--mapping does not fit');
       expect(run.errors).toContain('rank');
+      const binary = write('binary.csv', 'id,name\nab\u0000cd,x\n');
+      run = await simulateWith(binary, '--mapping', 'auto');
+      expect(run.code).toBe(2);
+      expect(run.errors).toContain('binary.csv: Line 2, column 3: the file is not text');
       run = await simulateWith(join(dir, 'leads.parquet'), '--mapping', 'auto');
       expect(run.code).toBe(2);
       expect(run.errors).toContain('--mapping reads a .csv export');

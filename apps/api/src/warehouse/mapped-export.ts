@@ -57,11 +57,16 @@ export async function exportMapping(
       throw new WarehouseInputError(`--in ${path}: cannot read the file.`);
     }
     const text = head.subarray(0, read).toString('utf8');
-    const preview = await previewImport(
-      { format: 'csv', text, truncated: read === SUGGEST_FROM_BYTES },
-      catalog,
-    );
-    return preview.mapping;
+    try {
+      const preview = await previewImport(
+        { format: 'csv', text, truncated: read === SUGGEST_FROM_BYTES },
+        catalog,
+      );
+      return preview.mapping;
+    } catch (error) {
+      // What the import refuses (not text, empty, too many columns …), in its own words.
+      throw new WarehouseInputError(`--in ${path}: ${(error as Error).message}`);
+    }
   }
   let parsed: unknown;
   try {
