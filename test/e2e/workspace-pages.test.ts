@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, browserSuite, screenshot, signIn } from './harness';
 
@@ -84,6 +85,72 @@ describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)
       version: 1,
     });
     expect(answer.results[0]!.stage).toMatch(/^[a-z_]+$/);
+    await context.close();
+  });
+
+  it('#21: from the home page to the live version as a SQL view, copied and run in DuckDB', async () => {
+    const context = await suite.browser.newContext({
+      viewport: VIEWPORT,
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    const auditor = await context.newPage();
+    await signIn(auditor, suite.app.url, 'auditor@acme.test');
+    await auditor.goto(`${suite.app.url}/`);
+    await auditor
+      .getByTestId('workflow-row-inbound-b2b-qualification')
+      .getByRole('link', { name: 'Call it from your CRM' })
+      .click();
+    await auditor.waitForURL(/\/workflows\/[0-9a-f-]+\/versions#crm$/);
+    const card = auditor.getByTestId('warehouse-view');
+    await card.getByRole('button', { name: 'Show the SQL view' }).click();
+    await card.getByLabel('Dialect').selectOption('duckdb');
+    await card.getByLabel('Leads table').fill('a..b');
+    await expect.poll(() => card.getByRole('alert').textContent()).toMatch(/not a table name/);
+    await card.getByLabel('Leads table').fill('crm.leads');
+    await card.getByLabel('Events table').fill('crm.events');
+    const sqlText = card.getByTestId('warehouse-sql');
+    await expect.poll(() => sqlText.textContent()).toContain('FROM "crm"."leads"');
+    const shown = (await sqlText.textContent())!;
+    expect(shown).toMatch(/^-- Accord agreement "inbound-b2b-qualification", version \d+\n/);
+    expect(shown).toContain('CREATE OR REPLACE VIEW');
+    await card.getByRole('button', { name: 'Copy the SQL view' }).click();
+    await expect
+      .poll(() => card.getByRole('button', { name: 'Copy the SQL view' }).textContent())
+      .toBe('Copied ✓');
+    const copied = await auditor.evaluate<string>('navigator.clipboard.readText()');
+    expect(copied).toBe(shown);
+    await screenshot(auditor, 'workflow-warehouse-view');
+
+    // The copied definition runs as is in DuckDB over tables of the catalog's fields.
+    const catalog = await call<{ catalog: { fields: { id: string; type: string }[] } }>(
+      auditor,
+      'fields.catalog',
+      {},
+      'query',
+    );
+    const duck = await DuckDBInstance.create(':memory:');
+    const connection = await duck.connect();
+    try {
+      const types: Record<string, string> = {
+        number: 'DOUBLE',
+        boolean: 'BOOLEAN',
+        date: 'TIMESTAMPTZ',
+        list: 'VARCHAR[]',
+      };
+      const columns = catalog.catalog.fields.map((f) => `"${f.id}" ${types[f.type] ?? 'VARCHAR'}`);
+      await connection.run(
+        `CREATE SCHEMA crm; CREATE TABLE crm.leads (id VARCHAR, ${columns.join(', ')}); ` +
+          `CREATE TABLE crm.events (lead_id VARCHAR, type VARCHAR, "at" TIMESTAMPTZ, props JSON); ` +
+          `INSERT INTO crm.leads (id, is_student) VALUES ('l1', true)`,
+      );
+      await connection.run(copied);
+      const view = /CREATE OR REPLACE VIEW ("[^"]+")/.exec(copied)![1]!;
+      const rows = await connection.runAndReadAll(`SELECT lead_id, stage FROM ${view}`);
+      expect(rows.getRows()).toEqual([['l1', 'disqualified']]);
+    } finally {
+      connection.closeSync();
+      duck.closeSync();
+    }
     await context.close();
   });
 

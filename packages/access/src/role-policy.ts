@@ -30,6 +30,7 @@ export const ROLE_POLICY = {
   'versions.diff': EVERYONE,
   'versions.agreement': EVERYONE,
   'versions.catalog': EVERYONE,
+  'versions.sqlView': EVERYONE,
   'versions.propose': AUTHORS,
   'versions.approve': ['marketing', 'sales'],
   'versions.reject': ['marketing', 'sales'],

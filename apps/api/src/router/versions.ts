@@ -40,6 +40,7 @@ import {
 import { mutate } from '../services/audited';
 import { liveCatalog, pinLiveCatalog, pinnedCatalog } from '../services/catalogs';
 import { requireActiveWorkflow, requireWorkflow } from '../services/workflows';
+import { sqlView } from '../warehouse/sql-view';
 
 const versionId = z.object({ versionId: z.uuid() });
 /** One side of a diff: a version of the workflow, or its current draft. */
@@ -364,6 +365,42 @@ export const versionsRouter = {
         hash: version.catalog_hash,
         catalog: await pinnedCatalog(ctx.db, version.catalog_hash),
       };
+    }),
+
+  /**
+   * A version as a SQL view for a team's own warehouse (what `accord sql` prints): its
+   * definition, or the reasons it cannot be written (a table name, something SQL cannot do).
+   */
+  sqlView: protectedProcedure('versions.sqlView')
+    .input(
+      z.object({
+        versionId: z.uuid(),
+        dialect: z.enum(['postgres', 'duckdb']),
+        leadsTable: z.string().trim().min(1).max(200),
+        eventsTable: z.string().trim().max(200).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const version = await requireVersion(ctx, input.versionId);
+      const parsed = parseWorkflow(version.document);
+      if (!parsed.ok)
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `The stored version ${version.number} is not a valid workflow document.`,
+        });
+      const workflow = await requireWorkflow(ctx, version.workflow_id);
+      const view = sqlView({
+        workflow: parsed.workflow,
+        catalog: await pinnedCatalog(ctx.db, version.catalog_hash),
+        slug: workflow.slug,
+        version: version.number,
+        workflowHash: version.compiled_hash,
+        catalogHash: version.catalog_hash,
+        dialect: input.dialect,
+        leadsTable: input.leadsTable,
+        eventsTable: input.eventsTable || undefined,
+      });
+      return view.ok ? { sql: view.sql, errors: [] } : { sql: null, errors: view.errors };
     }),
 
   /** The plain-language agreement of a version, structured and as Markdown, for signing. */

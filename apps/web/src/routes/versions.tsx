@@ -7,6 +7,7 @@ import { CrmCall } from '../pages/crm-call';
 import { formatTime } from '../pages/format';
 import { GoLiveDialog, simulateAgainstLive } from '../pages/go-live-dialog';
 import { usePermissions } from '../pages/use-permissions';
+import { WarehouseView } from '../pages/warehouse-view';
 
 type Version = RouterOutputs['versions']['list'][number];
 
@@ -28,6 +29,7 @@ export function VersionsPage() {
         <Link to={`/workflows/${workflowId}/simulate`}>Simulate</Link>
       </div>
       <CrmCall workflowId={workflowId} />
+      <WarehouseView workflowId={workflowId} />
       <LiveAt workflowId={workflowId} />
       {versions.isPending && <p className="muted">Loading…</p>}
       {versions.error && <p className="error">{versions.error.message}</p>}

@@ -1,0 +1,129 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useDeferredValue, useState } from 'react';
+import { useTRPC } from '../lib/trpc';
+import { copyText } from './copy-text';
+import './warehouse-view.css';
+
+type Dialect = 'postgres' | 'duckdb';
+
+/**
+ * "Run it in your warehouse" for one workflow: the live version as a SQL view (what
+ * `accord sql` prints) over the team's own leads and events tables, with a Copy button.
+ * @example <WarehouseView workflowId={workflowId} />
+ */
+export function WarehouseView({ workflowId }: { workflowId: string }) {
+  const trpc = useTRPC();
+  const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }));
+  const live = versions.data?.find((v) => v.status === 'published');
+  const [open, setOpen] = useState(false);
+  const [dialect, setDialect] = useState<Dialect>('postgres');
+  const [leadsTable, setLeadsTable] = useState('leads');
+  const [eventsTable, setEventsTable] = useState('events');
+  const [copied, setCopied] = useState<boolean | null>(null);
+  // Asked as the names settle, not on every key stroke.
+  const asked = useDeferredValue({ dialect, leadsTable: leadsTable.trim(), eventsTable });
+  const view = useQuery({
+    ...trpc.versions.sqlView.queryOptions({
+      versionId: live?.id ?? '',
+      dialect: asked.dialect,
+      leadsTable: asked.leadsTable,
+      eventsTable: asked.eventsTable.trim() || undefined,
+    }),
+    enabled: open && !!live && asked.leadsTable !== '',
+    placeholderData: keepPreviousData,
+  });
+  if (!versions.data) return null;
+  const sql = leadsTable.trim() === '' ? undefined : view.data?.sql;
+  const copy = async () => setCopied(await copyText(sql ?? ''));
+  return (
+    <section
+      className="card warehouse-view"
+      aria-labelledby="warehouse-view-title"
+      data-testid="warehouse-view"
+    >
+      <div className="warehouse-view-head">
+        <h2 id="warehouse-view-title">Run it in your warehouse</h2>
+        <span className="small muted">
+          {live ? `Version ${live.number} as a SQL view` : 'No version is live yet'}
+        </span>
+        {live && (
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-controls="warehouse-view-body"
+            onClick={() => setOpen(!open)}
+          >
+            {open ? 'Hide' : 'Show the SQL view'}
+          </button>
+        )}
+      </div>
+      {open && live && (
+        <div className="warehouse-view-body" id="warehouse-view-body">
+          <p className="small">
+            The live version compiled to one SQL query over your own tables: leads with an{' '}
+            <code>id</code> and a column per field id, events with <code>lead_id</code>,{' '}
+            <code>type</code>, <code>at</code> and <code>props</code>. Run it in PostgreSQL or
+            DuckDB (dbt included) to get every lead&apos;s stage, scores and the rules that fired
+            where the leads live. The header names the version and its hashes, for the auditors. The
+            command line prints the same (<code>accord sql</code>), and reads columns named
+            otherwise.
+          </p>
+          <div className="warehouse-view-form">
+            <label>
+              Dialect
+              <select value={dialect} onChange={(e) => setDialect(e.target.value as Dialect)}>
+                <option value="postgres">PostgreSQL</option>
+                <option value="duckdb">DuckDB</option>
+              </select>
+            </label>
+            <label>
+              Leads table
+              <input
+                value={leadsTable}
+                maxLength={200}
+                onChange={(e) => setLeadsTable(e.target.value)}
+              />
+            </label>
+            <label>
+              Events table
+              <input
+                value={eventsTable}
+                maxLength={200}
+                onChange={(e) => setEventsTable(e.target.value)}
+              />
+            </label>
+            <button
+              type="button"
+              disabled={!sql}
+              onClick={() => void copy()}
+              aria-label="Copy the SQL view"
+            >
+              {copied === true ? 'Copied ✓' : 'Copy'}
+            </button>
+          </div>
+          {leadsTable.trim() === '' && (
+            <p className="error small" role="alert">
+              Name the leads table.
+            </p>
+          )}
+          {view.error && (
+            <p className="error small" role="alert">
+              {view.error.message}
+            </p>
+          )}
+          {view.data && view.data.errors.length > 0 && (
+            <p className="error small" role="alert">
+              {view.data.errors.join(' ')}
+            </p>
+          )}
+          {copied === false && (
+            <p className="error small" role="alert">
+              The browser did not allow copying: select the text and copy it by hand.
+            </p>
+          )}
+          {sql && <pre data-testid="warehouse-sql">{sql}</pre>}
+        </div>
+      )}
+    </section>
+  );
+}
