@@ -205,6 +205,20 @@ function goLive(kind: 'publish' | 'rollback') {
     });
 }
 
+/** A stored version as a workflow with the catalog it pinned; PRECONDITION_FAILED if it no longer parses. */
+async function storedWorkflow(
+  ctx: Context,
+  version: { document: unknown; number: number; catalog_hash: string },
+): Promise<{ workflow: Workflow; catalog: FieldCatalog }> {
+  const parsed = parseWorkflow(version.document);
+  if (!parsed.ok)
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: `The stored version ${version.number} is not a valid workflow document.`,
+    });
+  return { workflow: parsed.workflow, catalog: await pinnedCatalog(ctx.db, version.catalog_hash) };
+}
+
 /** The document of one side of a diff, with a label such as "version 3" or "draft revision 7". */
 async function sideDocument(
   ctx: Context & { user: SessionUser },
@@ -382,16 +396,10 @@ export const versionsRouter = {
     )
     .query(async ({ ctx, input }) => {
       const version = await requireVersion(ctx, input.versionId);
-      const parsed = parseWorkflow(version.document);
-      if (!parsed.ok)
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: `The stored version ${version.number} is not a valid workflow document.`,
-        });
+      const stored = await storedWorkflow(ctx, version);
       const workflow = await requireWorkflow(ctx, version.workflow_id);
       const view = sqlView({
-        workflow: parsed.workflow,
-        catalog: await pinnedCatalog(ctx.db, version.catalog_hash),
+        ...stored,
         slug: workflow.slug,
         version: version.number,
         workflowHash: version.compiled_hash,
@@ -408,16 +416,8 @@ export const versionsRouter = {
     .input(versionId)
     .query(async ({ ctx, input }) => {
       const version = await requireVersion(ctx, input.versionId);
-      const parsed = parseWorkflow(version.document);
-      if (!parsed.ok)
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: `The stored version ${version.number} is not a valid workflow document.`,
-        });
-      const doc = describeWorkflow(
-        parsed.workflow,
-        await pinnedCatalog(ctx.db, version.catalog_hash),
-      );
+      const stored = await storedWorkflow(ctx, version);
+      const doc = describeWorkflow(stored.workflow, stored.catalog);
       return {
         versionId: version.id,
         number: version.number,

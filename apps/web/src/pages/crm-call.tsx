@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import { copyText } from './copy-text';
+import { ExpandableCard } from './expandable-card';
 import { crmCallExample } from './crm-call-example';
 import { usePermissions } from './use-permissions';
 import { useVersionDocument } from './use-version-document';
@@ -77,96 +78,81 @@ export function CrmCallCard(props: {
     [props.origin, props.slug, props.workflow, props.catalog],
   );
   const [copied, setCopied] = useState<boolean | null>(null);
-  const [open, setOpen] = useState(props.defaultOpen);
   const copy = async () => setCopied(await copyText(example.curl));
   return (
-    <section
-      className="card crm-call"
+    <ExpandableCard
+      name="crm-call"
       id="crm"
-      aria-labelledby="crm-call-title"
-      data-testid="crm-call"
-    >
-      <div className="crm-call-head">
-        <h2 id="crm-call-title">Call it from your CRM</h2>
+      title="Call it from your CRM"
+      showLabel="Show how to call it"
+      defaultOpen={props.defaultOpen}
+      aside={
         <span className="small">
           Workflow slug <code data-testid="workflow-slug">{props.slug}</code>
         </span>
-        <button
-          type="button"
-          aria-expanded={open}
-          aria-controls="crm-call-body"
-          onClick={() => setOpen(!open)}
-        >
-          {open ? 'Hide' : 'Show how to call it'}
-        </button>
-      </div>
-      {open && (
-        <div className="crm-call-body" id="crm-call-body">
-          <div className="crm-call-about">
-            <p className="small">
-              Your CRM or marketing automation sends each new or changed lead here and gets back its
-              stage, scores and the reasons, decided by the live version.
-            </p>
-            <dl className="crm-call-facts">
-              <dt>Endpoint</dt>
-              <dd>
-                <code data-testid="crm-endpoint">POST {example.url}</code>
-              </dd>
-              <dt>API key</dt>
-              <dd>
-                {props.canCreateKeys ? (
-                  <>
-                    <Link to="/admin">Create one under API keys on the admin page</Link> (it is
-                    shown once), then put it in place of <code>&lt;your API key&gt;</code>.
-                  </>
-                ) : (
-                  <>
-                    Ask an admin for one (Admin › API keys) and put it in place of the placeholder.
-                  </>
-                )}
-              </dd>
-              <dt>Answer</dt>
-              <dd>
-                <code>{'{"results": [{"leadId", "stage", "scores", "reasons", …}]}'}</code>
-              </dd>
-            </dl>
-            {props.liveVersion === null ? (
-              <p className="crm-call-warning small" role="note">
-                No version is live yet: calls answer 409 until one is published. The example is
-                built from the draft.
-              </p>
+      }
+    >
+      <div className="crm-call-about">
+        <p className="small">
+          Your CRM or marketing automation sends each new or changed lead here and gets back its
+          stage, scores and the reasons, decided by the live version.
+        </p>
+        <dl className="crm-call-facts">
+          <dt>Endpoint</dt>
+          <dd>
+            <code data-testid="crm-endpoint">POST {example.url}</code>
+          </dd>
+          <dt>API key</dt>
+          <dd>
+            {props.canCreateKeys ? (
+              <>
+                <Link to="/admin">Create one under API keys on the admin page</Link> (it is shown
+                once), then put it in place of <code>&lt;your API key&gt;</code>.
+              </>
             ) : (
-              <p className="muted small">Calls are decided by version {props.liveVersion}.</p>
+              <>Ask an admin for one (Admin › API keys) and put it in place of the placeholder.</>
             )}
-            {example.alsoReads.length > 0 && (
-              <p className="muted small" data-testid="crm-also-reads">
-                The example sends what a CRM knows at first contact. This workflow also reads{' '}
-                {example.alsoReads.map((id, i) => (
-                  <span key={id}>
-                    {i > 0 && ', '}
-                    <code>{id}</code>
-                  </span>
-                ))}
-                : send them as <code>attributes</code> once your CRM has them.
-              </p>
-            )}
-          </div>
-          <div className="crm-call-example">
-            <div className="crm-call-example-head">
-              <span className="small muted">Example request (one lead)</span>
-              <button type="button" onClick={() => void copy()} aria-label="Copy the curl example">
-                {copied === true ? 'Copied ✓' : 'Copy'}
-              </button>
-            </div>
-            <pre data-testid="crm-curl">{example.curl}</pre>
-            {copied === false && (
-              <p className="error small" role="alert">
-                The browser did not allow copying: select the text and copy it by hand.
-              </p>
-            )}
-          </div>
+          </dd>
+          <dt>Answer</dt>
+          <dd>
+            <code>{'{"results": [{"leadId", "stage", "scores", "reasons", …}]}'}</code>
+          </dd>
+        </dl>
+        {props.liveVersion === null ? (
+          <p className="crm-call-warning small" role="note">
+            No version is live yet: calls answer 409 until one is published. The example is built
+            from the draft.
+          </p>
+        ) : (
+          <p className="muted small">Calls are decided by version {props.liveVersion}.</p>
+        )}
+        {example.alsoReads.length > 0 && (
+          <p className="muted small" data-testid="crm-also-reads">
+            The example sends what a CRM knows at first contact. This workflow also reads{' '}
+            {example.alsoReads.map((id, i) => (
+              <span key={id}>
+                {i > 0 && ', '}
+                <code>{id}</code>
+              </span>
+            ))}
+            : send them as <code>attributes</code> once your CRM has them.
+          </p>
+        )}
+      </div>
+      <div className="crm-call-example">
+        <div className="crm-call-example-head">
+          <span className="small muted">Example request (one lead)</span>
+          <button type="button" onClick={() => void copy()} aria-label="Copy the curl example">
+            {copied === true ? 'Copied ✓' : 'Copy'}
+          </button>
         </div>
-      )}
-    </section>
+        <pre data-testid="crm-curl">{example.curl}</pre>
+        {copied === false && (
+          <p className="error small" role="alert">
+            The browser did not allow copying: select the text and copy it by hand.
+          </p>
+        )}
+      </div>
+    </ExpandableCard>
   );
 }

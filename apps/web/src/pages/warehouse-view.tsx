@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import { useTRPC } from '../lib/trpc';
 import { copyText } from './copy-text';
+import { ExpandableCard } from './expandable-card';
 import './warehouse-view.css';
 
 type Dialect = 'postgres' | 'duckdb';
@@ -14,8 +15,27 @@ type Dialect = 'postgres' | 'duckdb';
 export function WarehouseView({ workflowId }: { workflowId: string }) {
   const trpc = useTRPC();
   const versions = useQuery(trpc.versions.list.queryOptions({ workflowId }));
-  const live = versions.data?.find((v) => v.status === 'published');
-  const [open, setOpen] = useState(false);
+  if (!versions.data) return null;
+  const live = versions.data.find((v) => v.status === 'published');
+  return (
+    <ExpandableCard
+      name="warehouse-view"
+      title="Run it in your warehouse"
+      showLabel="Show the SQL view"
+      aside={
+        <span className="small muted">
+          {live ? `Version ${live.number} as a SQL view` : 'No version is live yet'}
+        </span>
+      }
+    >
+      {live && <SqlViewOf versionId={live.id} />}
+    </ExpandableCard>
+  );
+}
+
+/** The view of one version for the dialect and tables the person names, and its Copy button. */
+function SqlViewOf({ versionId }: { versionId: string }) {
+  const trpc = useTRPC();
   const [dialect, setDialect] = useState<Dialect>('postgres');
   const [leadsTable, setLeadsTable] = useState('leads');
   const [eventsTable, setEventsTable] = useState('events');
@@ -24,106 +44,80 @@ export function WarehouseView({ workflowId }: { workflowId: string }) {
   const asked = useDeferredValue({ dialect, leadsTable: leadsTable.trim(), eventsTable });
   const view = useQuery({
     ...trpc.versions.sqlView.queryOptions({
-      versionId: live?.id ?? '',
+      versionId,
       dialect: asked.dialect,
       leadsTable: asked.leadsTable,
       eventsTable: asked.eventsTable.trim() || undefined,
     }),
-    enabled: open && !!live && asked.leadsTable !== '',
+    enabled: asked.leadsTable !== '',
     placeholderData: keepPreviousData,
   });
-  if (!versions.data) return null;
   const sql = leadsTable.trim() === '' ? undefined : view.data?.sql;
   const copy = async () => setCopied(await copyText(sql ?? ''));
   return (
-    <section
-      className="card warehouse-view"
-      aria-labelledby="warehouse-view-title"
-      data-testid="warehouse-view"
-    >
-      <div className="warehouse-view-head">
-        <h2 id="warehouse-view-title">Run it in your warehouse</h2>
-        <span className="small muted">
-          {live ? `Version ${live.number} as a SQL view` : 'No version is live yet'}
-        </span>
-        {live && (
-          <button
-            type="button"
-            aria-expanded={open}
-            aria-controls="warehouse-view-body"
-            onClick={() => setOpen(!open)}
-          >
-            {open ? 'Hide' : 'Show the SQL view'}
-          </button>
-        )}
+    <>
+      <p className="small">
+        The live version compiled to one SQL query over your own tables: leads with an{' '}
+        <code>id</code> and a column per field id, events with <code>lead_id</code>,{' '}
+        <code>type</code>, <code>at</code> and <code>props</code>. Run it in PostgreSQL or DuckDB
+        (dbt included) to get every lead&apos;s stage, scores and the rules that fired where the
+        leads live. The header names the version and its hashes, for the auditors. The command line
+        prints the same (<code>accord sql</code>), and reads columns named otherwise.
+      </p>
+      <div className="warehouse-view-form">
+        <label>
+          Dialect
+          <select value={dialect} onChange={(e) => setDialect(e.target.value as Dialect)}>
+            <option value="postgres">PostgreSQL</option>
+            <option value="duckdb">DuckDB</option>
+          </select>
+        </label>
+        <label>
+          Leads table
+          <input
+            value={leadsTable}
+            maxLength={200}
+            onChange={(e) => setLeadsTable(e.target.value)}
+          />
+        </label>
+        <label>
+          Events table
+          <input
+            value={eventsTable}
+            maxLength={200}
+            onChange={(e) => setEventsTable(e.target.value)}
+          />
+        </label>
+        <button
+          type="button"
+          disabled={!sql}
+          onClick={() => void copy()}
+          aria-label="Copy the SQL view"
+        >
+          {copied === true ? 'Copied ✓' : 'Copy'}
+        </button>
       </div>
-      {open && live && (
-        <div className="warehouse-view-body" id="warehouse-view-body">
-          <p className="small">
-            The live version compiled to one SQL query over your own tables: leads with an{' '}
-            <code>id</code> and a column per field id, events with <code>lead_id</code>,{' '}
-            <code>type</code>, <code>at</code> and <code>props</code>. Run it in PostgreSQL or
-            DuckDB (dbt included) to get every lead&apos;s stage, scores and the rules that fired
-            where the leads live. The header names the version and its hashes, for the auditors. The
-            command line prints the same (<code>accord sql</code>), and reads columns named
-            otherwise.
-          </p>
-          <div className="warehouse-view-form">
-            <label>
-              Dialect
-              <select value={dialect} onChange={(e) => setDialect(e.target.value as Dialect)}>
-                <option value="postgres">PostgreSQL</option>
-                <option value="duckdb">DuckDB</option>
-              </select>
-            </label>
-            <label>
-              Leads table
-              <input
-                value={leadsTable}
-                maxLength={200}
-                onChange={(e) => setLeadsTable(e.target.value)}
-              />
-            </label>
-            <label>
-              Events table
-              <input
-                value={eventsTable}
-                maxLength={200}
-                onChange={(e) => setEventsTable(e.target.value)}
-              />
-            </label>
-            <button
-              type="button"
-              disabled={!sql}
-              onClick={() => void copy()}
-              aria-label="Copy the SQL view"
-            >
-              {copied === true ? 'Copied ✓' : 'Copy'}
-            </button>
-          </div>
-          {leadsTable.trim() === '' && (
-            <p className="error small" role="alert">
-              Name the leads table.
-            </p>
-          )}
-          {view.error && (
-            <p className="error small" role="alert">
-              {view.error.message}
-            </p>
-          )}
-          {view.data && view.data.errors.length > 0 && (
-            <p className="error small" role="alert">
-              {view.data.errors.join(' ')}
-            </p>
-          )}
-          {copied === false && (
-            <p className="error small" role="alert">
-              The browser did not allow copying: select the text and copy it by hand.
-            </p>
-          )}
-          {sql && <pre data-testid="warehouse-sql">{sql}</pre>}
-        </div>
+      {leadsTable.trim() === '' && (
+        <p className="error small" role="alert">
+          Name the leads table.
+        </p>
       )}
-    </section>
+      {view.error && (
+        <p className="error small" role="alert">
+          {view.error.message}
+        </p>
+      )}
+      {view.data && view.data.errors.length > 0 && (
+        <p className="error small" role="alert">
+          {view.data.errors.join(' ')}
+        </p>
+      )}
+      {copied === false && (
+        <p className="error small" role="alert">
+          The browser did not allow copying: select the text and copy it by hand.
+        </p>
+      )}
+      {sql && <pre data-testid="warehouse-sql">{sql}</pre>}
+    </>
   );
 }
