@@ -109,8 +109,10 @@ describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)
     await card.getByLabel('Leads table').fill('crm.leads');
     await card.getByLabel('Events table').fill('crm.events');
     const sqlText = card.getByTestId('warehouse-sql');
-    await expect.poll(() => sqlText.textContent()).toContain('FROM "crm"."leads"');
+    // The view follows both names typed before it is read (each answer may come on its own).
+    await expect.poll(() => sqlText.textContent()).toContain('and "crm"."events" (lead_id');
     const shown = (await sqlText.textContent())!;
+    expect(shown).toContain('FROM "crm"."leads"');
     expect(shown).toMatch(/^-- Accord agreement "inbound-b2b-qualification", version \d+\n/);
     expect(shown).toContain('CREATE OR REPLACE VIEW');
     await card.getByRole('button', { name: 'Copy the SQL view' }).click();

@@ -116,16 +116,19 @@ async function rows(
   return reader.getRowObjectsJS() as Record<string, unknown>[];
 }
 
-const fileKind = (path: string, flag: string) => {
+/** A table file's kind by its name; `also` names what else the flag takes. */
+const tableKind = (path: string, flag: string, also = '') => {
   const lower = path.toLowerCase();
   if (lower.endsWith('.parquet')) return 'parquet' as const;
   if (lower.endsWith('.csv')) return 'csv' as const;
-  if (flag === '--in' && (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')))
-    return 'ndjson' as const;
-  throw new WarehouseInputError(
-    `${flag} ${path}: give a .csv or .parquet file${flag === '--in' ? ' (or .ndjson lead documents)' : ''}.`,
-  );
+  throw new WarehouseInputError(`${flag} ${path}: give a .csv or .parquet file${also}.`);
 };
+
+/** The leads file's kind by its name: a table, or lead documents. */
+const leadsKind = (path: string) =>
+  /\.(ndjson|jsonl)$/i.test(path)
+    ? ('ndjson' as const)
+    : tableKind(path, '--in', ' (or .ndjson lead documents)');
 
 const reader = (path: string, kind: 'csv' | 'parquet') =>
   kind === 'csv'
@@ -296,9 +299,7 @@ async function documentLeadRows(
 
 /** The events of an events file as rows `lead_id` (the lead's key), `type`, `at`, `props`. */
 async function fileEventRows(connection: DuckDBConnection, path: string) {
-  const kind = fileKind(path, '--events');
-  if (kind === 'ndjson')
-    throw new WarehouseInputError(`--events ${path}: give a .csv or .parquet file.`);
+  const kind = tableKind(path, '--events');
   const eventTypes = await fileColumns(connection, reader(path, kind)).catch((error: unknown) => {
     throw refusedFile('--events', path)(error);
   });
@@ -349,7 +350,7 @@ export async function loadLeadFiles(
   connection: DuckDBConnection,
   input: LeadFiles,
 ): Promise<LeadsTable> {
-  const kind = fileKind(input.leads, '--in');
+  const kind = leadsKind(input.leads);
   const toType = fieldsToType(input);
   const typedRows =
     kind === 'ndjson'
@@ -546,7 +547,7 @@ export async function scoreInDuckDb(
   leads: LeadsTable,
   input: { side: WarehouseSide; asOf: number; out: string },
 ): Promise<number> {
-  const format = fileKind(input.out, '--out');
+  const format = tableKind(input.out, '--out');
   await ensureEventsTable(connection, leads);
   const compiled = compileSide(input.side, leads, input.asOf, 'version');
   const scores = Object.entries(compiled.scoreColumns).map(

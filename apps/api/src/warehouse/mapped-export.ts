@@ -5,14 +5,17 @@
  * `loadLeadFiles` reads. The leads are the ones an import of the file would store.
  */
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { once } from 'node:events';
+import { importMappingSchema, type FieldCatalog, type ImportMapping } from '@accord/engine';
+import { IssueLog } from '../imports/import-issues';
 import {
-  importMappingSchema,
-  type CellError,
-  type FieldCatalog,
-  type ImportMapping,
-} from '@accord/engine';
-import { MappingError, openImport, previewImport } from '../imports/import-leads';
+  goodLeads,
+  MappingError,
+  openImport,
+  previewImport,
+  type ImportTally,
+} from '../imports/import-leads';
 import { WarehouseInputError } from './duckdb-simulation';
 
 /** How much of the file the suggested mapping is made from (as the import page's preview). */
@@ -20,19 +23,18 @@ const SUGGEST_FROM_BYTES = 1024 * 1024;
 
 /** What reading the export through the import gave. */
 export interface MappedExport {
-  mapping: ImportMapping;
   rows: number;
   leads: number;
   /** Rows no lead came of (e.g. a row of the wrong width). */
   refused: number;
   /** Cells that could not be read as their field, left out of their lead. */
   cellsLeftOut: number;
-  /** The first problems, as `line N, column: message`. */
+  /** The first problems, as `line N, column: message` (a few per column). */
   problems: string[];
 }
 
-const problemText = (line: number, e: CellError) =>
-  `line ${line}${e.column ? `, ${e.column}` : ''}: ${e.message}`;
+/** Problems `MappedExport` names. */
+const PROBLEMS_SHOWN = 5;
 
 /**
  * The mapping of `--mapping`: `auto` for the one the import page suggests from the start of the
@@ -46,12 +48,13 @@ export async function exportMapping(
 ): Promise<ImportMapping> {
   if (flag === 'auto') {
     const head = Buffer.alloc(SUGGEST_FROM_BYTES);
-    let read = 0;
+    let read: number;
     try {
-      const stream = createReadStream(path, { start: 0, end: SUGGEST_FROM_BYTES - 1 });
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        chunk.copy(head, read);
-        read += chunk.length;
+      const file = await open(path);
+      try {
+        ({ bytesRead: read } = await file.read(head, 0, SUGGEST_FROM_BYTES, 0));
+      } finally {
+        await file.close();
       }
     } catch {
       throw new WarehouseInputError(`--in ${path}: cannot read the file.`);
@@ -97,46 +100,27 @@ export async function writeMappedExport(
   catalog: FieldCatalog,
   out: string,
 ): Promise<MappedExport> {
-  const result: MappedExport = {
-    mapping,
+  // The import's own tally; problems counted and summed up per column, none kept for storage.
+  const tally: ImportTally = {
     rows: 0,
-    leads: 0,
-    refused: 0,
-    cellsLeftOut: 0,
-    problems: [],
+    imported: 0,
+    rejected: 0,
+    errors: [],
+    errorsTruncated: false,
   };
-  const note = (line: number, errors: readonly CellError[]) => {
-    for (const e of errors)
-      if (result.problems.length < 5) result.problems.push(problemText(line, e));
-  };
+  const issues = new IssueLog({ maxStored: 0, maxBuffered: 0 });
   const target = createWriteStream(out);
   try {
-    const source = createReadStream(path);
     const opened = await openImport(
       { format: 'csv', delimiter: 'auto', mapping },
-      source as AsyncIterable<Buffer>,
+      createReadStream(path) as AsyncIterable<Buffer>,
       catalog,
     );
-    let batch = '';
-    for await (const row of opened.rows) {
-      result.rows++;
-      if (!row.ok) {
-        result.refused++;
-        note(row.line, row.errors);
-        continue;
-      }
-      result.leads++;
-      if (row.issues?.length) {
-        result.cellsLeftOut += row.issues.length;
-        note(row.line, row.issues);
-      }
-      batch += `${JSON.stringify(row.lead)}\n`;
-      if (batch.length > 1 << 20) {
-        if (!target.write(batch)) await once(target, 'drain');
-        batch = '';
-      }
+    for await (const leads of goodLeads(opened.rows, tally, issues, 10_000)) {
+      const lines = leads.map((lead) => `${JSON.stringify(lead)}\n`).join('');
+      if (!target.write(lines)) await once(target, 'drain');
     }
-    target.end(batch);
+    target.end();
     await once(target, 'finish');
   } catch (error) {
     target.destroy();
@@ -147,5 +131,16 @@ export async function writeMappedExport(
     if (error instanceof WarehouseInputError) throw error;
     throw new WarehouseInputError(`--in ${path}: ${(error as Error).message}`);
   }
-  return result;
+  const problems = issues
+    .summary()
+    .byColumn.flatMap((c) =>
+      c.examples.map((e) => `line ${e.line}${c.column ? `, ${c.column}` : ''}: ${e.message}`),
+    );
+  return {
+    rows: tally.rows,
+    leads: tally.imported,
+    refused: tally.rejected,
+    cellsLeftOut: issues.cellsLeftOut,
+    problems: problems.slice(0, PROBLEMS_SHOWN),
+  };
 }

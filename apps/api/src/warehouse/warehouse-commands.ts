@@ -57,7 +57,7 @@ function asOfOption(ctx: WarehouseCommandContext, value: string | undefined) {
 }
 
 /** `--column FIELD=COLUMN`, given any number of times: collected in order. */
-export function collectColumn(value: string, previous: string[] = []): string[] {
+function collectColumn(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 

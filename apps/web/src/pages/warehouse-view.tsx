@@ -40,16 +40,17 @@ function SqlViewOf({ versionId }: { versionId: string }) {
   const [leadsTable, setLeadsTable] = useState('leads');
   const [eventsTable, setEventsTable] = useState('events');
   const [copied, setCopied] = useState<boolean | null>(null);
-  // Asked as the names settle, not on every key stroke.
-  const asked = useDeferredValue({ dialect, leadsTable: leadsTable.trim(), eventsTable });
+  // Typing stays responsive: the view of the table names typed follows at a lower priority.
+  const askedLeads = useDeferredValue(leadsTable.trim());
+  const askedEvents = useDeferredValue(eventsTable.trim());
   const view = useQuery({
     ...trpc.versions.sqlView.queryOptions({
       versionId,
-      dialect: asked.dialect,
-      leadsTable: asked.leadsTable,
-      eventsTable: asked.eventsTable.trim() || undefined,
+      dialect,
+      leadsTable: askedLeads,
+      eventsTable: askedEvents || undefined,
     }),
-    enabled: asked.leadsTable !== '',
+    enabled: askedLeads !== '',
     placeholderData: keepPreviousData,
   });
   const sql = leadsTable.trim() === '' ? undefined : view.data?.sql;
