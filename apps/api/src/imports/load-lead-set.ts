@@ -129,12 +129,20 @@ async function load(
   });
   let count = 0;
   let hasOutcomes = false;
+  // One insert in flight while the next batch is read and coerced: on PostgreSQL the database
+  // stores a batch while this process makes the next (on PGlite both run here, in turn).
+  let inFlight: Promise<void> | undefined;
   try {
     let pending: Lead[] = [];
     const flush = async () => {
-      await appendLeads(writer, id, count, pending);
-      count += pending.length;
+      const leads = pending;
+      const first = count;
+      count += leads.length;
       pending = [];
+      await inFlight;
+      inFlight = appendLeads(writer, id, first, leads);
+      // Its failure is thrown where it is awaited: at the next flush, or before the set is finished.
+      inFlight.catch(() => undefined);
       await nextTick();
     };
     for await (const batch of batches) {
@@ -151,6 +159,7 @@ async function load(
       await hooks.afterBatch?.(writer, id);
     }
     if (pending.length) await flush();
+    await inFlight;
     await hooks.afterBatch?.(writer, id);
     const source = finalSource ? finalSource() : input.source;
     const issues = hooks.issues?.();
@@ -173,6 +182,8 @@ async function load(
       });
     return set;
   } catch (error) {
+    // No insert may land after the set is emptied.
+    await inFlight?.catch(() => undefined);
     await failLeadSet(ctx.db, id, error instanceof Error ? error.message : String(error));
     throw new LeadSetLoadError(id, error);
   }
