@@ -65,9 +65,10 @@ export interface LoadHooks {
 
 /**
  * Creates a lead set and streams leads into it batch by batch (multi-row inserts, never the
- * whole set in memory), audited at the start and at the end. The set is `loading` until every
- * lead is in; if anything fails, its leads are removed and it is marked failed, so a set is
- * either whole or empty. Between batches the event loop serves other requests.
+ * whole set in memory; one insert in flight while the next batch is read), audited at the start
+ * and at the end. The set is `loading` until every lead is in; if anything fails, its leads are
+ * removed and it is marked failed, so a set is either whole or empty. Between batches the event
+ * loop serves other requests.
  *
  * A process that dies mid-load cannot clean up, so the loader marks its claim where others can
  * see whether it is still alive: on PostgreSQL a session advisory lock on a pinned connection
