@@ -11,7 +11,7 @@ export function actorOf(user: SessionUser): Actor {
  * and its audit event commit together.
  */
 export function mutate<T>(
-  ctx: Context & { user: SessionUser },
+  ctx: Pick<Context, 'db'> & { user: SessionUser },
   run: (
     trx: Transaction<DB>,
     audit: (event: Omit<NewAudit, 'actor'>) => Promise<void>,
