@@ -153,6 +153,17 @@ describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)
       connection.closeSync();
       duck.closeSync();
     }
+
+    // The same as a dbt model: crm.leads is read as a source, events as a model.
+    await card.getByLabel('Write it as').selectOption('dbt');
+    await card.getByLabel('Events table').fill('events');
+    await expect.poll(() => sqlText.textContent()).toContain("{{ ref('events') }}");
+    const model = (await sqlText.textContent())!;
+    expect(model).toContain("{{ config(materialized='view') }}");
+    expect(model).toContain("FROM {{ source('crm', 'leads') }} AS l");
+    expect(model).not.toContain('CREATE OR REPLACE VIEW');
+    expect(await card.getByText('As a dbt model: save it in').isVisible()).toBe(true);
+    await screenshot(auditor, 'workflow-warehouse-dbt');
     await context.close();
   });
 

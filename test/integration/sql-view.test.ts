@@ -5,11 +5,20 @@
  * version and its hashes; bad options fail with exit code 2.
  */
 import { runCli } from '@accord/api/cli';
+import { sqlView } from '@accord/api/warehouse/sql-view';
 import { findCatalogSnapshot } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
-import { generateLeads, parseWorkflow, type LeadInput, type Workflow } from '@accord/engine';
+import {
+  defaultCatalog,
+  defaultWorkflow,
+  generateLeads,
+  parseWorkflow,
+  type LeadInput,
+  type Workflow,
+} from '@accord/engine';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openAccord, type Accord } from './support/accord';
+import { renderDbtModel } from './support/jinja';
 import {
   duckWarehouse,
   postgresWarehouse,
@@ -192,6 +201,94 @@ describe('accord sql', () => {
       expect(rows.reduce((sum, r) => sum + Number(r.n), 0)).toBe(leads.length);
       expect(rows.every((r) => typeof r.stage === 'string')).toBe(true);
     }
+  });
+
+  it('prints a dbt model (--dbt) that dbt’s Jinja renders into a query answering as the JS evaluator', async () => {
+    const { version, parsed, catalog } = await published();
+    const leads = generateLeads({ count: 200, seed: 36, asOf }) as LeadInput[];
+    const js = runJs(parsed.workflow, catalog, leads, Date.parse(asOf));
+    for (const w of warehouses) {
+      const { code, out, errors } = await cli([
+        ...['--workflow', slug, '--dialect', w.dialect, '--as-of', asOf, '--dbt'],
+        ...['--leads-table', 'crm_leads', '--events-table', 'crm.events'],
+      ]);
+      expect(errors).toEqual([]);
+      expect(code).toBe(0);
+      expect(out).toContain(`-- workflow hash "${version.compiled_hash}"`);
+      expect(out).toContain(`-- reads ref('crm_leads')`);
+      expect(out).toContain("{{ config(materialized='view') }}");
+      expect(out).toContain("FROM {{ ref('crm_leads') }} AS l");
+      expect(out).toContain("{{ source('crm', 'events') }}");
+      expect(out).not.toContain('CREATE');
+      expect(out).not.toContain('{% raw %}');
+      await w.load(leads, catalog, 'dbt_');
+      const rendered = renderDbtModel(out, {
+        'ref:crm_leads': 'dbt_leads',
+        'source:crm.events': 'dbt_events',
+      });
+      await w.query(`CREATE VIEW dbt_model AS ${rendered}`);
+      await expectAsJs(w, 'dbt_model', parsed.workflow, leads, js);
+    }
+    const refused = async (...args: string[]) => {
+      const run = await cli(['--workflow', slug, '--dialect', 'duckdb', '--dbt', ...args]);
+      expect(run.code).toBe(2);
+      return run.errors.join(' ');
+    };
+    expect(await refused('--leads-table', "x') }}{{ 7 * 7")).toContain('is not a dbt model');
+    expect(await refused('--leads-table', 'a.b.c')).toContain('is not a dbt model');
+    expect(await refused('--leads-table', 'l', '--view', 'v')).toContain('drop --view');
+  });
+
+  it('keeps Jinja-like text of a workflow as written in a dbt model, and refuses what Jinja could not keep', async () => {
+    // A rule whose text holds Jinja: rendered, it would have become "42 manager".
+    const jinjaText = '{{ 6 * 7 }} {# a note #} manager';
+    const document = defaultWorkflow() as unknown as Record<string, unknown>;
+    const asJson = JSON.stringify(document);
+    expect(asJson).toContain('"contains","value":"manager"');
+    const withText = (text: string) => {
+      const parsed = parseWorkflow(
+        JSON.parse(
+          asJson.replace(
+            '"contains","value":"manager"',
+            `"contains","value":${JSON.stringify(text)}`,
+          ),
+        ),
+      );
+      if (!parsed.ok) throw new Error('the edited workflow');
+      return parsed.workflow;
+    };
+    const workflow = withText(jinjaText);
+    const leads = (generateLeads({ count: 120, seed: 37, asOf }) as LeadInput[]).map((lead, i) =>
+      i % 3 === 0
+        ? { ...lead, attributes: { ...lead.attributes, job_title: `Senior ${jinjaText}` } }
+        : lead,
+    );
+    const js = runJs(workflow, defaultCatalog, leads, Date.parse(asOf));
+    const view = (text: string) =>
+      sqlView({
+        ...{ workflow: withText(text), catalog: defaultCatalog, slug: 'jinja', version: 1 },
+        ...{ workflowHash: 'h', catalogHash: 'c', dialect: 'duckdb', asOf, dbt: true },
+        ...{ leadsTable: 'jl', eventsTable: 'je' },
+      });
+    const model = view(jinjaText);
+    if (!model.ok) throw new Error(model.errors.join('; '));
+    expect(model.sql).toContain('{% raw %}');
+    const rendered = renderDbtModel(model.sql, {
+      'ref:jl': 'jinja_leads',
+      'ref:je': 'jinja_events',
+    });
+    expect(rendered).toContain(jinjaText.toLowerCase());
+    expect(rendered).not.toContain('42 manager');
+    const duck = warehouses.find((w) => w.dialect === 'duckdb')!;
+    await duck.load(leads, defaultCatalog, 'jinja_');
+    await duck.query(`CREATE VIEW jinja_model AS ${rendered}`);
+    await expectAsJs(duck, 'jinja_model', workflow, leads, js);
+    // The rule fires where the title holds the text, as in JavaScript: the literal reached the query.
+    const fit = [...js.values()].map((r) => r.scores.fit);
+    expect(new Set(fit).size).toBeGreaterThan(1);
+
+    const closing = view('{% endraw %}{{ 6 * 7 }}');
+    expect(closing).toEqual({ ok: false, errors: [expect.stringContaining('endraw')] });
   });
 
   it('fails with exit code 2 on a bad dialect, table name or workflow', async () => {

@@ -57,6 +57,29 @@ describe('versions.sqlView', () => {
     }
   });
 
+  it('answers the version as a dbt model when asked, naming a bad model name', async () => {
+    const model = await as.auditor.versions.sqlView({
+      versionId,
+      dialect: 'postgres',
+      leadsTable: 'stg_leads',
+      eventsTable: 'crm.events',
+      dbt: true,
+    });
+    expect(model.errors).toEqual([]);
+    expect(model.sql).toContain("{{ config(materialized='view') }}");
+    expect(model.sql).toContain("FROM {{ ref('stg_leads') }} AS l");
+    expect(model.sql).toContain("{{ source('crm', 'events') }}");
+    expect(model.sql).not.toContain('CREATE OR REPLACE VIEW');
+    const bad = await as.auditor.versions.sqlView({
+      versionId,
+      dialect: 'postgres',
+      leadsTable: 'stg leads',
+      dbt: true,
+    });
+    expect(bad.sql).toBeNull();
+    expect(bad.errors.join(' ')).toContain('"stg leads" is not a dbt model');
+  });
+
   it('answers why it cannot write the view, and refuses what is not a table name', async () => {
     const bad = await as.auditor.versions.sqlView({
       versionId,

@@ -382,8 +382,9 @@ export const versionsRouter = {
     }),
 
   /**
-   * A version as a SQL view for a team's own warehouse (what `accord sql` prints): its
-   * definition, or the reasons it cannot be written (a table name, something SQL cannot do).
+   * A version as a SQL view for a team's own warehouse, or as a dbt model (what `accord sql`
+   * and `accord sql --dbt` print): its definition, or the reasons it cannot be written (a table
+   * name, something SQL cannot do).
    */
   sqlView: protectedProcedure('versions.sqlView')
     .input(
@@ -392,6 +393,7 @@ export const versionsRouter = {
         dialect: z.enum(['postgres', 'duckdb']),
         leadsTable: z.string().trim().min(1).max(200),
         eventsTable: z.string().trim().max(200).optional(),
+        dbt: z.boolean().optional(),
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -407,6 +409,7 @@ export const versionsRouter = {
         dialect: input.dialect,
         leadsTable: input.leadsTable,
         eventsTable: input.eventsTable || undefined,
+        dbt: input.dbt === true,
       });
       return view.ok ? { sql: view.sql, errors: [] } : { sql: null, errors: view.errors };
     }),

@@ -6,10 +6,11 @@ import { ExpandableCard } from './expandable-card';
 import './warehouse-view.css';
 
 type Dialect = 'postgres' | 'duckdb';
+type Format = 'view' | 'dbt';
 
 /**
- * "Run it in your warehouse" for one workflow: the live version as a SQL view (what
- * `accord sql` prints) over the team's own leads and events tables, with a Copy button.
+ * "Run it in your warehouse" for one workflow: the live version as a SQL view or a dbt model
+ * (what `accord sql` prints) over the team's own leads and events tables, with a Copy button.
  * @example <WarehouseView workflowId={workflowId} />
  */
 export function WarehouseView({ workflowId }: { workflowId: string }) {
@@ -37,6 +38,7 @@ export function WarehouseView({ workflowId }: { workflowId: string }) {
 function SqlViewOf({ versionId }: { versionId: string }) {
   const trpc = useTRPC();
   const [dialect, setDialect] = useState<Dialect>('postgres');
+  const [format, setFormat] = useState<Format>('view');
   const [leadsTable, setLeadsTable] = useState('leads');
   const [eventsTable, setEventsTable] = useState('events');
   const [copied, setCopied] = useState<boolean | null>(null);
@@ -49,6 +51,7 @@ function SqlViewOf({ versionId }: { versionId: string }) {
       dialect,
       leadsTable: askedLeads,
       eventsTable: askedEvents || undefined,
+      dbt: format === 'dbt',
     }),
     enabled: askedLeads !== '',
     placeholderData: keepPreviousData,
@@ -60,17 +63,33 @@ function SqlViewOf({ versionId }: { versionId: string }) {
       <p className="small">
         The live version compiled to one SQL query over your own tables: leads with an{' '}
         <code>id</code> and a column per field id, events with <code>lead_id</code>,{' '}
-        <code>type</code>, <code>at</code> and <code>props</code>. Run it in PostgreSQL or DuckDB
-        (dbt included) to get every lead&apos;s stage, scores and the rules that fired where the
-        leads live. The header names the version and its hashes, for the auditors. The command line
-        prints the same (<code>accord sql</code>), and reads columns named otherwise.
+        <code>type</code>, <code>at</code> and <code>props</code>. Run it in PostgreSQL or DuckDB to
+        get every lead&apos;s stage, scores and the rules that fired where the leads live. The
+        header names the version and its hashes, for the auditors. The command line prints the same
+        (<code>accord sql</code>), and reads columns named otherwise.
       </p>
+      {format === 'dbt' && (
+        <p className="small">
+          As a dbt model: save it in your project&apos;s <code>models/</code>. A table named{' '}
+          <code>leads</code> is read as the model <code>ref(&apos;leads&apos;)</code>, one named{' '}
+          <code>crm.leads</code> as the source{' '}
+          <code>source(&apos;crm&apos;, &apos;leads&apos;)</code>. Text of the agreement that Jinja
+          would read is kept as written.
+        </p>
+      )}
       <div className="warehouse-view-form">
         <label>
           Dialect
           <select value={dialect} onChange={(e) => setDialect(e.target.value as Dialect)}>
             <option value="postgres">PostgreSQL</option>
             <option value="duckdb">DuckDB</option>
+          </select>
+        </label>
+        <label>
+          Write it as
+          <select value={format} onChange={(e) => setFormat(e.target.value as Format)}>
+            <option value="view">SQL view</option>
+            <option value="dbt">dbt model</option>
           </select>
         </label>
         <label>
