@@ -75,12 +75,12 @@ const JINJA_TAG = /\{[{%#]/;
 
 /**
  * SQL text between the model's own Jinja, kept as written: wrapped in a raw block where Jinja
- * would otherwise read something of it (a literal of the workflow holding `{{`, a trailing `{`
- * that would join the tag after it). Text that also holds `endraw` could end the raw block early:
- * refused.
+ * would otherwise read something of it (a literal of the workflow holding `{{`). Text that also
+ * holds `endraw` could end the raw block early: refused. (The compiler writes each relation after
+ * `FROM `, so no text ends in a `{` that would join the tag after it.)
  */
 function jinjaLiteral(text: string): string {
-  if (!JINJA_TAG.test(text) && !text.endsWith('{')) return text;
+  if (!JINJA_TAG.test(text)) return text;
   if (text.includes('endraw'))
     throw new RangeError(
       'the version holds Jinja-like text ("{%" and "endraw") that a dbt model cannot keep as written; use the view (without --dbt)',
