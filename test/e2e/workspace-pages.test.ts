@@ -163,6 +163,12 @@ describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)
     expect(model).toContain("FROM {{ source('crm', 'leads') }} AS l");
     expect(model).not.toContain('CREATE OR REPLACE VIEW');
     expect(await card.getByText('As a dbt model: save it in').isVisible()).toBe(true);
+    // "Copied" belonged to the view; the model is copied afresh.
+    const copyButton = card.getByRole('button', { name: 'Copy the SQL view' });
+    expect(await copyButton.textContent()).toBe('Copy');
+    await copyButton.click();
+    await expect.poll(() => copyButton.textContent()).toBe('Copied ✓');
+    expect(await auditor.evaluate<string>('navigator.clipboard.readText()')).toBe(model);
     await screenshot(auditor, 'workflow-warehouse-dbt');
     await context.close();
   });

@@ -25,7 +25,7 @@ export function WarehouseView({ workflowId }: { workflowId: string }) {
       showLabel="Show the SQL view"
       aside={
         <span className="small muted">
-          {live ? `Version ${live.number} as a SQL view` : 'No version is live yet'}
+          {live ? `Version ${live.number} as SQL for your warehouse` : 'No version is live yet'}
         </span>
       }
     >
@@ -41,7 +41,8 @@ function SqlViewOf({ versionId }: { versionId: string }) {
   const [format, setFormat] = useState<Format>('view');
   const [leadsTable, setLeadsTable] = useState('leads');
   const [eventsTable, setEventsTable] = useState('events');
-  const [copied, setCopied] = useState<boolean | null>(null);
+  // What was last copied, and whether the browser allowed it: shown while that text is shown.
+  const [copy, setCopy] = useState<{ text: string; ok: boolean } | null>(null);
   // Typing stays responsive: the view of the table names typed follows at a lower priority.
   const askedLeads = useDeferredValue(leadsTable.trim());
   const askedEvents = useDeferredValue(eventsTable.trim());
@@ -57,7 +58,11 @@ function SqlViewOf({ versionId }: { versionId: string }) {
     placeholderData: keepPreviousData,
   });
   const sql = leadsTable.trim() === '' ? undefined : view.data?.sql;
-  const copy = async () => setCopied(await copyText(sql ?? ''));
+  const copied = copy && copy.text === sql ? copy.ok : null;
+  const copyShown = async () => {
+    const text = sql ?? '';
+    setCopy({ text, ok: await copyText(text) });
+  };
   return (
     <>
       <p className="small">
@@ -111,7 +116,7 @@ function SqlViewOf({ versionId }: { versionId: string }) {
         <button
           type="button"
           disabled={!sql}
-          onClick={() => void copy()}
+          onClick={() => void copyShown()}
           aria-label="Copy the SQL view"
         >
           {copied === true ? 'Copied ✓' : 'Copy'}
