@@ -299,6 +299,9 @@ describe('accord sql', () => {
     const table = await cli(['--workflow', slug, '--dialect', 'duckdb', '--leads-table', 'a..b']);
     expect(table.code).toBe(2);
     expect(table.errors.join(' ')).toMatch(/not a table name/);
+    const view = await cli(['--workflow', slug, '--dialect', 'duckdb', ...base, '--view', 'a..b']);
+    expect(view.code).toBe(2);
+    expect(view.errors.join(' ')).toContain('"a..b" is not a table name');
     const missing = await cli(['--workflow', 'no-such-flow', '--dialect', 'duckdb', ...base]);
     expect(missing.code).toBe(2);
     expect(missing.errors.join(' ')).toMatch(/No workflow "no-such-flow"/);

@@ -128,7 +128,6 @@ export function sqlView(
   // In a dbt model's header, a relation as the call that reads it.
   const shown = (written: string) => jinja.get(written) ?? written;
   const name = `accord_${input.slug.replace(/[^a-z0-9_]/gi, '_')}_v${input.version}`;
-  const view = qualifiedName(input.viewName ?? name);
   const header = [
     comment(`Accord agreement ${JSON.stringify(input.slug)}, version ${input.version}`),
     comment(`workflow hash ${JSON.stringify(input.workflowHash)}`),
@@ -156,11 +155,13 @@ export function sqlView(
   let body: string;
   try {
     body = inlineParams(compiled, input.dialect);
-    if (!input.dbt)
+    if (!input.dbt) {
+      const view = qualifiedName(input.viewName ?? name);
       return {
         ok: true,
         sql: `${header.join('\n')}\nCREATE OR REPLACE VIEW ${view} AS\n${body};\n`,
       };
+    }
     const text = `${header.join('\n')}\n`;
     const pieces = body.split(new RegExp(`(${stand}\\d+)`));
     const read = (piece: string) => {
