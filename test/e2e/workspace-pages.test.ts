@@ -164,7 +164,7 @@ describe.runIf(browserAvailable())('workspace pages a newcomer understands (#15)
     expect(model).not.toContain('CREATE OR REPLACE VIEW');
     expect(await card.getByText('As a dbt model: save it in').isVisible()).toBe(true);
     // "Copied" belonged to the view; the model is copied afresh.
-    const copyButton = card.getByRole('button', { name: 'Copy the SQL view' });
+    const copyButton = card.getByRole('button', { name: 'Copy the dbt model' });
     expect(await copyButton.textContent()).toBe('Copy');
     await copyButton.click();
     await expect.poll(() => copyButton.textContent()).toBe('Copied ✓');

@@ -117,7 +117,7 @@ function SqlViewOf({ versionId }: { versionId: string }) {
           type="button"
           disabled={!sql}
           onClick={() => void copyShown()}
-          aria-label="Copy the SQL view"
+          aria-label={format === 'dbt' ? 'Copy the dbt model' : 'Copy the SQL view'}
         >
           {copied === true ? 'Copied ✓' : 'Copy'}
         </button>
