@@ -83,7 +83,7 @@ function jinjaLiteral(text: string): string {
   if (!JINJA_TAG.test(text)) return text;
   if (text.includes('endraw'))
     throw new RangeError(
-      'the version holds Jinja-like text ("{%" and "endraw") that a dbt model cannot keep as written; use the view (without --dbt)',
+      'the version holds text Jinja reads ("{{", "{%" or "{#") together with "endraw", which a dbt model cannot keep as written; use the view (without --dbt)',
     );
   return `{% raw %}${text}{% endraw %}`;
 }
@@ -102,7 +102,7 @@ export function sqlView(
   let eventsRelation: string | undefined;
   // For dbt, the compiler writes a random stand-in for each relation, replaced by its Jinja
   // once the rest of the text is made safe from Jinja (no workflow text can hold the stand-in).
-  const stand = `accord_relation_${randomBytes(12).toString('hex')}_`;
+  const stand = input.dbt ? `accord_relation_${randomBytes(12).toString('hex')}_` : '';
   const jinja = new Map<string, string>();
   const relation = (name: string) => {
     if (!input.dbt) return qualifiedName(name);
