@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './database';
 import { pgliteDialect } from './pglite-dialect';
+import { registerPostgresPool } from './postgres-pools';
 
 export type DbKind = 'pglite' | 'postgres';
 export type Db = Kysely<DB>;
@@ -88,6 +89,7 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Acco
     await db.destroy().catch(() => undefined);
     throw new DatabaseStartError(`Cannot connect to ${where}: ${describe(error)}`);
   }
+  registerPostgresPool(db, pool);
   return {
     db,
     kind: 'postgres',

@@ -141,7 +141,9 @@ async function load(
       count += leads.length;
       pending = [];
       await inFlight;
-      inFlight = appendLeads(writer, id, first, leads);
+      // On the database handle, not the pinned writer: on PostgreSQL it copies the batch in on a
+      // connection of the pool (see appendLeads).
+      inFlight = appendLeads(ctx.db, id, first, leads);
       // Its failure is thrown where it is awaited: at the next flush, or before the set is finished.
       inFlight.catch(() => undefined);
       await nextTick();
