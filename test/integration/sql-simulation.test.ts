@@ -221,22 +221,35 @@ describe.skipIf(!postgres)(
       expectSameAggregates(sql, workers);
     });
 
-    it('types a set of 10,000 leads or more once it loads, and again after a run finds its copy gone', async () => {
-      const set = await as.ops.leadSets.generate({ name: 'Typed 10k', count: 10_000, seed: 4 });
-      await runManagerFor(database.db).typingSettled();
-      const copy = await findTypedLeadSet(database.db, set.id);
-      expect(copy?.leadCount).toBe(10_000);
+    it('types a set as it loads when auto would run it in the database, a smaller one after its first run there', async () => {
       const typedNow = async (id: string) =>
         (await as.ops.leadSets.list()).find((s) => s.id === id)?.typedForDatabase;
-      expect(await typedNow(set.id)).toBe(true);
+      // auto goes to the database from 1,000,000 leads by default: a 10k set is not typed at
+      // once (the copy would take a core from the runs started after the load, for nothing).
+      const untyped = await as.ops.leadSets.generate({ name: 'Not yet', count: 10_000, seed: 4 });
+      await runManagerFor(database.db).typingSettled();
+      expect(await findTypedLeadSet(database.db, untyped.id)).toBeNull();
+      // Its first run inside the database reads the JSON, then types it.
+      const fromJson = await simulateBothWays(untyped.id);
+      expectSameAggregates(fromJson.sql, fromJson.workers);
+      await runManagerFor(database.db).typingSettled();
+      expect((await findTypedLeadSet(database.db, untyped.id))?.leadCount).toBe(10_000);
+      expect(await typedNow(untyped.id)).toBe(true);
+
+      // Where auto goes to the database from fewer leads, a set of 10,000 or more is typed as it
+      // loads, and typed again after a run finds its copy gone.
+      const early = await demoCallers(database, { ACCORD_SQL_SIMULATION_MIN_LEADS: '5000' });
+      const set = await early.ops.leadSets.generate({ name: 'Typed 10k', count: 10_000, seed: 4 });
+      await runManagerFor(database.db).typingSettled();
+      expect((await findTypedLeadSet(database.db, set.id))?.leadCount).toBe(10_000);
       await dropTypedLeadSet(database.db, set.id);
       expect(await typedNow(set.id)).toBe(false);
       const { sql, workers } = await simulateBothWays(set.id);
       expectSameAggregates(sql, workers);
       await runManagerFor(database.db).typingSettled();
       expect((await findTypedLeadSet(database.db, set.id))?.leadCount).toBe(10_000);
-      // Smaller sets read their JSON: no copy is made for them.
-      const small = await as.ops.leadSets.generate({ name: 'Untyped', count: 500, seed: 4 });
+      // Smaller sets read their JSON: no copy is made for them, even where auto starts lower.
+      const small = await early.ops.leadSets.generate({ name: 'Untyped', count: 500, seed: 4 });
       await runManagerFor(database.db).typingSettled();
       expect(await findTypedLeadSet(database.db, small.id)).toBeNull();
       expect(await typedNow(small.id)).toBe(false);

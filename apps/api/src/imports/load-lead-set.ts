@@ -17,7 +17,8 @@ import {
 import type { Lead } from '@accord/engine';
 import { TRPCError } from '@trpc/server';
 import { runManagerFor } from '../simulation/run-manager';
-import { TYPE_FROM_LEADS } from '../simulation/sql-path';
+import { typeAtLoad } from '../simulation/sql-path';
+import type { Env } from '../env';
 import type { Context, SessionUser } from '../trpc';
 
 /** Runs a change and its audit event in one transaction (see `mutate` in services/audited). */
@@ -53,7 +54,11 @@ const here = (db: Db) => {
   return set;
 };
 
-type LoadContext = Pick<Context, 'db' | 'dbKind'> & { user: SessionUser };
+type LoadContext = Pick<Context, 'db' | 'dbKind'> & {
+  user: SessionUser;
+  /** Where `auto` runs simulations (whether the set is typed as it loads); the defaults without. */
+  env?: Pick<Env, 'ACCORD_SQL_SIMULATION_MIN_LEADS'>;
+};
 
 /** What an import writes beside the leads (its problems, see `IssueLog`). */
 export interface LoadHooks {
@@ -176,8 +181,9 @@ async function load(
       });
       return set;
     });
-    // Simulations inside PostgreSQL read a typed copy, made once here (after the set is ready).
-    if (ctx.dbKind === 'postgres' && count >= TYPE_FROM_LEADS)
+    // Simulations inside PostgreSQL read a typed copy, made once here (after the set is ready)
+    // for a set that `auto` would run there.
+    if (ctx.dbKind === 'postgres' && typeAtLoad(count, ctx.env?.ACCORD_SQL_SIMULATION_MIN_LEADS))
       runManagerFor(ctx.db).typeLeadSet({
         leadSetId: id,
         leadCount: count,

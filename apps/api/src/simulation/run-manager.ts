@@ -200,9 +200,9 @@ export class RunManager {
 
   /**
    * Makes a set's typed copy in the background (PostgreSQL; see `typeLeadSet`), so later runs
-   * inside the database read typed columns instead of the leads' JSON: after a set of at least
-   * `TYPE_FROM_LEADS` leads loads, and after a run inside the database that found no copy for its
-   * catalogs. One at a time per set; a failure is logged and leaves runs reading the JSON.
+   * inside the database read typed columns instead of the leads' JSON: after a set `auto` would
+   * run in the database loads (`typeAtLoad`), and after a run inside the database of at least
+   * `TYPE_FROM_LEADS` leads that found no copy for its catalogs. One at a time per set; a failure is logged and leaves runs reading the JSON.
    */
   typeLeadSet(input: {
     leadSetId: string;
