@@ -1,5 +1,5 @@
 /**
- * `npm run build -w @accord/api`: bundles the server, the CLI and the simulation worker to
+ * `npm run build -w @accord/api`: bundles the server, the CLI and the simulation and import workers to
  * JavaScript in dist/ (ESM, for node), so production runs plain `node dist/index.js` without a
  * TypeScript loader. Our workspace packages (@accord/*) are bundled in; every npm package stays
  * an import resolved from node_modules at run time (they ship JavaScript, and some, such as
@@ -60,6 +60,7 @@ const result = await build({
     index: 'src/index.ts',
     cli: 'src/cli.ts',
     'simulation-worker': 'src/simulation/simulation-worker.ts',
+    'import-worker': 'src/imports/import-worker.ts',
   },
   outdir: 'dist',
   bundle: true,

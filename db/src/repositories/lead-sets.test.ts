@@ -55,11 +55,28 @@ describe.each(testBackends())('appendLeads on $kind', ({ open }) => {
     }));
     const set = await newSet();
     await appendLeads(database.db, set.id, 0, leads);
-    await appendLeads(database.db, set.id, leads.length, [{ id: 'last', attributes: {} }]);
+    const last = { id: 'last', attributes: {} };
+    await appendLeads(database.db, set.id, leads.length, [last]);
     const stored = await storedLeads(database, set.id);
     expect(stored.map((s) => s.seq)).toEqual([...awkward.keys(), awkward.length]);
     expect(stored.map((s) => s.id)).toEqual([...awkward, 'last']);
     expect(stored.map((s) => s.data)).toEqual([...leads, { id: 'last', attributes: {} }]);
+  });
+
+  it('stores leads given as JSON documents (an import thread writes them) as it stores objects', async () => {
+    const leads = [
+      { id: 'D-1', attributes: { note: 'tab\there \\ "q"' }, events: [] },
+      { id: 'D\n2', attributes: {}, events: [], outcome: { converted: true } },
+    ];
+    const set = await newSet();
+    await appendLeads(database.db, set.id, 0, {
+      ids: leads.map((l) => l.id),
+      json: leads.map((l) => JSON.stringify(l)),
+    });
+    await appendLeads(database.db, set.id, 2, [{ id: 'after', attributes: {} }] as const);
+    const stored = await storedLeads(database, set.id);
+    expect(stored.map((s) => s.id)).toEqual(['D-1', 'D\n2', 'after']);
+    expect(stored.map((s) => s.data)).toEqual([...leads, { id: 'after', attributes: {} }]);
   });
 
   it('round-trips random ids and values', async () => {

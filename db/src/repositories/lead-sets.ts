@@ -58,8 +58,19 @@ export async function createLeadSet(
     .executeTakeFirstOrThrow();
 }
 
+/** Leads already written as JSON (by an import's worker thread): each one's id and document. */
+export interface LeadDocuments {
+  ids: readonly string[];
+  json: readonly string[];
+}
+
+/** How many leads a batch for `appendLeads` holds. */
+export const leadCountOf = (leads: readonly { id: string }[] | LeadDocuments) =>
+  'json' in leads ? leads.json.length : leads.length;
+
 /**
- * Appends leads at `firstSeq`, `firstSeq + 1` … in one statement. On a PostgreSQL database handle
+ * Appends leads at `firstSeq`, `firstSeq + 1` … in one statement: lead objects, or documents an
+ * import's worker thread already wrote as JSON (`LeadDocuments`). On a PostgreSQL database handle
  * (not a transaction) the batch goes in with `COPY … FROM STDIN` on a connection of the pool,
  * about 2.4× less work for the server than the INSERT; otherwise (PGlite, a transaction) the
  * batch travels as a single JSON parameter and is split by the database, so a batch of
@@ -70,16 +81,15 @@ export async function appendLeads(
   db: Executor,
   leadSetId: string,
   firstSeq: number,
-  leads: readonly { id: string }[],
+  leads: readonly { id: string }[] | LeadDocuments,
 ): Promise<void> {
-  if (leads.length === 0) return;
+  if (leadCountOf(leads) === 0) return;
   const pool = postgresPoolOf(db);
   if (pool) return copyLeadsIn(pool, leadSetId, firstSeq, leads);
+  const array = 'json' in leads ? `[${leads.json.join(',')}]` : JSON.stringify(leads);
   await sql`insert into leads (lead_set_id, seq, lead_id, data)
     select ${leadSetId}::uuid, ${firstSeq}::int + (t.ord::int - 1), t.elem->>'id', t.elem
-    from json_array_elements(${JSON.stringify(leads)}::json) with ordinality as t(elem, ord)`.execute(
-    db,
-  );
+    from json_array_elements(${array}::json) with ordinality as t(elem, ord)`.execute(db);
 }
 
 /** COPY's text format: a backslash, newline, carriage return or tab inside a value is escaped. */
@@ -96,15 +106,17 @@ async function copyLeadsIn(
   pool: pg.Pool,
   leadSetId: string,
   firstSeq: number,
-  leads: readonly { id: string }[],
+  leads: readonly { id: string }[] | LeadDocuments,
 ): Promise<void> {
   let rows = '';
-  for (let i = 0; i < leads.length; i++) {
-    const lead = leads[i]!;
+  const count = leadCountOf(leads);
+  for (let i = 0; i < count; i++) {
     // The id column is the document's id, as the INSERT reads it (`data->>'id'`; none is NULL,
     // which the column refuses).
-    const id = lead.id === undefined || lead.id === null ? '\\N' : copyText(String(lead.id));
-    rows += `${leadSetId}\t${firstSeq + i}\t${id}\t${copyText(JSON.stringify(lead))}\n`;
+    const [id, json] =
+      'json' in leads ? [leads.ids[i], leads.json[i]!] : [leads[i]!.id, JSON.stringify(leads[i])];
+    const idText = id === undefined || id === null ? '\\N' : copyText(String(id));
+    rows += `${leadSetId}\t${firstSeq + i}\t${idText}\t${copyText(json)}\n`;
   }
   const client = await pool.connect();
   let failure: unknown;

@@ -1,3 +1,4 @@
+import type { LeadDocuments } from '@accord/db';
 import {
   checkMapping,
   ColumnProfiler,
@@ -25,6 +26,7 @@ import { checkedText, checkText } from './checked-text';
 import { csvRecords, detectDelimiter, type CsvRecord, type Delimiter } from './csv-rows';
 import { IssueLog, type IssueSummary } from './import-issues';
 import { ImportRefused } from './import-refused';
+import type { ThreadBatch } from './import-thread-protocol';
 import { jsonValues } from './json-values';
 
 export type ImportFormat = 'csv' | 'json';
@@ -301,6 +303,28 @@ export interface ImportTally {
 /** How many row errors an import answer and its lead set record keep. */
 export const MAX_REPORTED_ERRORS = 1_000;
 
+/** Counts one row of an import in its tally and logs its problems (kept or refused). */
+function tallyRow(
+  tally: ImportTally,
+  issues: IssueLog,
+  line: number,
+  errors: readonly CellError[] | undefined,
+  kept: boolean,
+) {
+  tally.rows++;
+  if (kept) {
+    tally.imported++;
+    if (errors) issues.record(line, errors, true);
+    return;
+  }
+  tally.rejected++;
+  issues.record(line, errors ?? [], false);
+  for (const error of rowErrors(line, errors ?? [])) {
+    if (tally.errors.length < MAX_REPORTED_ERRORS) tally.errors.push(error);
+    else tally.errorsTruncated = true;
+  }
+}
+
 /**
  * Batches the good leads of an import for `loadLeadSet`, tallying refused rows and logging every
  * problem as it goes. A batch also comes (maybe empty) when many problems wait to be written.
@@ -313,25 +337,35 @@ export async function* goodLeads(
 ): AsyncGenerator<Lead[]> {
   let batch: Lead[] = [];
   for await (const row of rows) {
-    tally.rows++;
     if (row.ok) {
-      tally.imported++;
       batch.push(row.lead);
-      if (row.issues) issues.record(row.line, row.issues, true);
-    } else {
-      tally.rejected++;
-      issues.record(row.line, row.errors, false);
-      for (const error of rowErrors(row.line, row.errors)) {
-        if (tally.errors.length < MAX_REPORTED_ERRORS) tally.errors.push(error);
-        else tally.errorsTruncated = true;
-      }
-    }
+      tallyRow(tally, issues, row.line, row.issues, true);
+    } else tallyRow(tally, issues, row.line, row.errors, false);
     if (batch.length >= batchSize || issues.full) {
       yield batch;
       batch = [];
     }
   }
   if (batch.length) yield batch;
+}
+
+/**
+ * `goodLeads` for an import read on its own thread (`openImportInThread`): the thread's batches
+ * of leads already written as JSON, tallied and their problems logged the same way.
+ */
+export async function* goodLeadDocuments(
+  batches: AsyncIterable<ThreadBatch>,
+  tally: ImportTally,
+  issues: IssueLog,
+): AsyncGenerator<LeadDocuments & { hasOutcomes: boolean }> {
+  for await (const batch of batches) {
+    for (const p of batch.problems) tallyRow(tally, issues, p.line, p.errors, p.kept);
+    // Every other row of the batch was kept whole.
+    const whole = batch.rows - batch.problems.length;
+    tally.rows += whole;
+    tally.imported += whole;
+    yield { ids: batch.ids, json: batch.json, hasOutcomes: batch.hasOutcomes };
+  }
 }
 
 export interface PreviewColumn {

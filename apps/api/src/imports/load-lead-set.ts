@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   appendLeads,
   createLeadSet,
+  leadCountOf,
   failLeadSet,
   findWorkspaceCatalog,
   finishLeadSet,
@@ -11,6 +12,7 @@ import {
   unlockLeadSetLoad,
   type DB,
   type Db,
+  type LeadDocuments,
   type NewAudit,
   type Transaction,
 } from '@accord/db';
@@ -69,6 +71,12 @@ export interface LoadHooks {
 }
 
 /**
+ * A batch of leads to load: lead objects, or documents an import's worker thread already wrote
+ * as JSON (stored as they are, at most `INSERT_BATCH` of them), with whether any has an outcome.
+ */
+export type LoadBatch = readonly Lead[] | (LeadDocuments & { hasOutcomes: boolean });
+
+/**
  * Creates a lead set and streams leads into it batch by batch (multi-row inserts, never the
  * whole set in memory; one insert in flight while the next batch is read), audited at the start
  * and at the end. The set is `loading` until every lead is in; if anything fails, its leads are
@@ -85,7 +93,7 @@ export async function loadLeadSet(
   ctx: LoadContext,
   audited: Audited,
   input: { name: string; source: Record<string, unknown> },
-  batches: AsyncIterable<readonly Lead[]> | Iterable<readonly Lead[]>,
+  batches: AsyncIterable<LoadBatch> | Iterable<LoadBatch>,
   finalSource?: () => Record<string, unknown>,
   hooks: LoadHooks = {},
 ) {
@@ -114,7 +122,7 @@ async function load(
   writer: Db,
   audited: Audited,
   input: { name: string; source: Record<string, unknown> },
-  batches: AsyncIterable<readonly Lead[]> | Iterable<readonly Lead[]>,
+  batches: AsyncIterable<LoadBatch> | Iterable<LoadBatch>,
   finalSource: (() => Record<string, unknown>) | undefined,
   hooks: LoadHooks,
 ) {
@@ -140,25 +148,35 @@ async function load(
   let inFlight: Promise<void> | undefined;
   try {
     let pending: Lead[] = [];
-    const flush = async () => {
-      const leads = pending;
+    const store = async (leads: readonly Lead[] | LeadDocuments) => {
       const first = count;
-      count += leads.length;
-      pending = [];
+      count += leadCountOf(leads);
       await inFlight;
       // On the database handle, not the pinned writer: on PostgreSQL it copies the batch in on a
       // connection of the pool (see appendLeads).
       inFlight = appendLeads(ctx.db, id, first, leads);
-      // Its failure is thrown where it is awaited: at the next flush, or before the set is finished.
+      // Its failure is thrown where it is awaited: at the next store, or before the set is finished.
       inFlight.catch(() => undefined);
       await nextTick();
     };
+    const flush = async () => {
+      const leads = pending;
+      pending = [];
+      await store(leads);
+    };
     for await (const batch of batches) {
-      for (const lead of batch) {
-        if (lead.outcome) hasOutcomes = true;
-        pending.push(lead);
-        if (pending.length >= INSERT_BATCH) await flush();
-      }
+      if ('json' in batch) {
+        if (batch.hasOutcomes) hasOutcomes = true;
+        if (pending.length) await flush();
+        if (batch.json.length > INSERT_BATCH)
+          throw new Error(`A batch of documents holds at most ${INSERT_BATCH} leads.`);
+        if (batch.json.length) await store(batch);
+      } else
+        for (const lead of batch) {
+          if (lead.outcome) hasOutcomes = true;
+          pending.push(lead);
+          if (pending.length >= INSERT_BATCH) await flush();
+        }
       if (count + pending.length > MAX_LEADS_PER_SET)
         throw new TRPCError({
           code: 'PAYLOAD_TOO_LARGE',

@@ -149,6 +149,8 @@ export async function registerLeadSetUpload(
           (run) => mutate(ctx, run),
           { ...query.data, format },
           limited(req.body as Readable, MAX_UPLOAD_BYTES),
+          // Parsed on a thread of its own while this one stores the leads.
+          { inThread: true },
         );
         return reply.send(result);
       } catch (error) {

@@ -7,6 +7,7 @@ import {
   deleteLeadSet,
   findLeadSet,
   finishLeadSet,
+  leadCountOf,
   listLeadSets,
   typedLeadSetIds,
 } from '@accord/db';
@@ -19,7 +20,14 @@ import {
 import { liveCatalog } from './catalogs';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
-import { goodLeads, MappingError, openImport, type ImportTally } from '../imports/import-leads';
+import {
+  goodLeadDocuments,
+  goodLeads,
+  MappingError,
+  openImport,
+  type ImportTally,
+} from '../imports/import-leads';
+import { openImportInThread } from '../imports/import-thread';
 import { activityOf } from '../observability/activity';
 import { issuesCsvPath, IssueLog } from '../imports/import-issues';
 import { ImportRefused } from '../imports/import-refused';
@@ -65,7 +73,9 @@ export function loadFailure(error: unknown): never {
  * that does not fit its field is left out of its lead (`badCells: 'refuse-row'` refuses the row
  * instead); every problem is kept with the set (see `issuesCsvPath`) and summed up per column in
  * the answer. An import that keeps no lead is refused and stores nothing. Used by
- * `leadSets.import` and by the upload route for files too big for one request body.
+ * `leadSets.import` and by the upload route for files too big for one request body; with
+ * `inThread` the file is parsed and mapped on a worker thread of its own while this one stores
+ * the leads (the upload route: worth the thread's start-up for a large file).
  */
 export async function importLeadSet(
   ctx: Ctx,
@@ -79,13 +89,19 @@ export async function importLeadSet(
     badCells?: BadCells;
   },
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  options: { inThread?: boolean } = {},
 ) {
   try {
-    const opened = await openImport(
-      input,
-      chunks,
-      await liveCatalog(ctx.db, ctx.user.workspace_id),
-    );
+    const catalog = await liveCatalog(ctx.db, ctx.user.workspace_id);
+    const read = {
+      format: input.format,
+      delimiter: input.delimiter,
+      mapping: input.mapping,
+      badCells: input.badCells,
+    };
+    const opened = options.inThread
+      ? await openImportInThread(read, chunks, catalog)
+      : await openImport(read, chunks, catalog);
     const tally: ImportTally = {
       rows: 0,
       imported: 0,
@@ -104,9 +120,12 @@ export async function importLeadSet(
     };
     const issues = new IssueLog();
     // No set is made before the first good lead: a file that gives none is refused, not stored.
-    const batches = goodLeads(opened.rows, tally, issues);
+    const batches =
+      'batches' in opened
+        ? goodLeadDocuments(opened.batches, tally, issues)
+        : goodLeads(opened.rows, tally, issues);
     let first = await batches.next();
-    while (!first.done && first.value.length === 0) first = await batches.next();
+    while (!first.done && leadCountOf(first.value) === 0) first = await batches.next();
     if (first.done) throw new ImportRefused(nothingImported(input.format, tally));
     const firstBatch = first.value;
     async function* all() {
