@@ -132,6 +132,7 @@ export async function importLeadSet(
       yield firstBatch;
       yield* batches;
     }
+    // However the load ends, the rest of the file is let go (and an import thread ended).
     const leadSet = await loadLeadSet(
       ctx,
       audited,
@@ -149,7 +150,7 @@ export async function importLeadSet(
           issues.flush((seq, batch) => appendLeadSetIssues(writer, leadSetId, seq, batch)),
         issues: () => ({ count: issues.count, stored: issues.stored }),
       },
-    );
+    ).finally(() => batches.return(undefined));
     activityOf(ctx.db).emit({
       kind: 'importedRows',
       imported: tally.imported,
