@@ -73,7 +73,8 @@ describe.each(testBackends())('appendLeads on $kind', ({ open }) => {
       ids: leads.map((l) => l.id),
       json: leads.map((l) => JSON.stringify(l)),
     });
-    await appendLeads(database.db, set.id, 2, [{ id: 'after', attributes: {} }] as const);
+    const after = { id: 'after', attributes: {} };
+    await appendLeads(database.db, set.id, 2, [after]);
     const stored = await storedLeads(database, set.id);
     expect(stored.map((s) => s.id)).toEqual(['D-1', 'D\n2', 'after']);
     expect(stored.map((s) => s.data)).toEqual([...leads, { id: 'after', attributes: {} }]);
