@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FieldCatalog } from '@accord/engine';
-import { typescriptWorker } from '../simulation/worker-pool';
+import { appWorker } from '../simulation/worker-pool';
 import { MappingError, type Chunks } from './import-leads';
 import { ImportRefused } from './import-refused';
 import type {
@@ -14,14 +14,8 @@ import type {
 /** Pieces of the file sent to the thread and not yet taken (64 KB each from an upload). */
 const PIECES_AHEAD = 4;
 
-/** Whether this module runs from the built bundle (see worker-pool's `simulationWorker`). */
-const BUILT = !import.meta.url.endsWith('.ts');
-
 function importWorker(start: ImportThreadStart): Worker {
-  const options = { workerData: start };
-  return BUILT
-    ? new Worker(new URL('./import-worker.js', import.meta.url), { ...options, execArgv: [] })
-    : typescriptWorker(new URL('./import-worker.ts', import.meta.url), options);
+  return appWorker(new URL('./import-worker.ts', import.meta.url), { workerData: start });
 }
 
 function thrown(error: ThreadError): Error {

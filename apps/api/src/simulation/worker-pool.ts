@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
@@ -21,13 +22,20 @@ export function typescriptWorker(entry: URL, options: WorkerOptions = {}): Worke
 const BUILT = !import.meta.url.endsWith('.ts');
 
 /**
- * A simulation worker thread: the bundled dist/simulation-worker.js with plain node in the built
- * server (every entry of dist/ sits in one folder), the TypeScript source through tsx otherwise.
+ * A worker thread of the app from its TypeScript entry (`new URL('./x-worker.ts', import.meta.url)`):
+ * the bundled dist/x-worker.js with plain node in the built server (every entry of dist/ sits in
+ * one folder, see build.ts), the TypeScript source through tsx otherwise.
+ * @example appWorker(new URL('./import-worker.ts', import.meta.url), { workerData })
  */
+export function appWorker(entry: URL, options: WorkerOptions = {}): Worker {
+  if (!BUILT) return typescriptWorker(entry, options);
+  const bundled = basename(entry.pathname).replace(/\.ts$/, '.js');
+  return new Worker(new URL(`./${bundled}`, import.meta.url), { ...options, execArgv: [] });
+}
+
+/** A simulation worker thread (`appWorker` of simulation-worker.ts). */
 export function simulationWorker(options: WorkerOptions = {}): Worker {
-  return BUILT
-    ? new Worker(new URL('./simulation-worker.js', import.meta.url), { ...options, execArgv: [] })
-    : typescriptWorker(new URL('./simulation-worker.ts', import.meta.url), options);
+  return appWorker(new URL('./simulation-worker.ts', import.meta.url), options);
 }
 
 /**
