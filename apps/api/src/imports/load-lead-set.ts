@@ -33,7 +33,7 @@ export type Audited = <T>(
 
 /** The most leads one set takes from an import (generate takes up to 1,000,000). */
 export const MAX_LEADS_PER_SET = 2_000_000;
-/** Leads per INSERT statement. */
+/** Leads per statement that stores them (a COPY on PostgreSQL, an INSERT on PGlite). */
 export const INSERT_BATCH = 2_000;
 
 /** Loading a lead set stopped: its leads were removed and the set marked failed. */
@@ -77,11 +77,11 @@ export interface LoadHooks {
 export type LoadBatch = readonly Lead[] | (LeadDocuments & { hasOutcomes: boolean });
 
 /**
- * Creates a lead set and streams leads into it batch by batch (multi-row inserts, never the
- * whole set in memory; one insert in flight while the next batch is read), audited at the start
- * and at the end. The set is `loading` until every lead is in; if anything fails, its leads are
- * removed and it is marked failed, so a set is either whole or empty. Between batches the event
- * loop serves other requests.
+ * Creates a lead set and streams leads into it batch by batch (one statement a batch, see
+ * `appendLeads`; never the whole set in memory; one batch in flight while the next is read),
+ * audited at the start and at the end. The set is `loading` until every lead is in; if anything
+ * fails, its leads are removed and it is marked failed, so a set is either whole or empty.
+ * Between batches the event loop serves other requests.
  *
  * A process that dies mid-load cannot clean up, so the loader marks its claim where others can
  * see whether it is still alive: on PostgreSQL a session advisory lock on a pinned connection
