@@ -83,6 +83,8 @@ export class Room {
   private saveRequested = false;
   /** Sockets and server edits holding the room open. */
   holders = 0;
+  /** Set when the room starts to close (see `close`); `closed` once it has. */
+  closing: Promise<void> | undefined;
   closed = false;
 
   constructor(
@@ -129,13 +131,19 @@ export class Room {
     this.saveRequested = true;
   }
 
-  /** Stops the room: persists what is left, then frees the document. */
-  async close(): Promise<void> {
-    await this.flush();
-    this.closed = true;
-    clearTimeout(this.timer);
-    this.awareness.destroy();
-    this.doc.destroy();
+  /**
+   * Stops the room: persists what is left, then frees the document. `closing` is set at once,
+   * so nobody joins a room on its way out; calling it again waits for the same close.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.flush();
+      this.closed = true;
+      clearTimeout(this.timer);
+      this.awareness.destroy();
+      this.doc.destroy();
+    })();
+    return this.closing;
   }
 
   private attribute(events: Y.YEvent<Y.AbstractType<unknown>>[], origin: unknown) {

@@ -11,6 +11,8 @@ import { parseEnv } from '../env';
 import { DEMO_WORKFLOW_NAME, seedDemo } from '../seed';
 import { demoSessionCookies } from '../testing';
 import { buildServer, type AccordServer } from '../server';
+import type { Room } from './room';
+import { SharedDrafts } from './shared-drafts';
 import { joinDraft, until, type CollabClient } from './testing';
 
 const env = { ...parseEnv({ LOG_LEVEL: 'silent' }), ACCORD_WEB_DIST: '/nonexistent' };
@@ -246,6 +248,37 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
       }),
     ).toBe(404);
     expect(await attempt(path, { cookie: cookies.marketing!, origin: url })).toBe(101);
+  });
+
+  it('never hands out a room that is closing: a join as the last one leaves gets the next room', async () => {
+    const hub = new SharedDrafts(database.db);
+    const { workspace_id: workspaceId } = await database.db
+      .selectFrom('workflows')
+      .select('workspace_id')
+      .where('id', '=', workflowId)
+      .executeTakeFirstOrThrow();
+    const leaving = await hub.open(workflowId, workspaceId);
+    // The last holder's final persist finishes just as someone else asks for the room: their
+    // lookup sees it, but the release closes it before their join resumes.
+    let joining: Promise<Room> | undefined;
+    const flush = leaving.flush.bind(leaving);
+    leaving.flush = () => {
+      leaving.flush = flush;
+      const persisted = flush();
+      void persisted.then(() => (joining = hub.open(workflowId, workspaceId)));
+      return persisted;
+    };
+    const released = hub.release(leaving);
+    await until(() => joining !== undefined);
+    const joined = await joining!;
+    await released;
+    expect(leaving.closed).toBe(true);
+    expect(joined).not.toBe(leaving);
+    expect(joined.closed).toBe(false);
+    expect(joined.holders).toBe(1);
+    await hub.release(joined);
+    expect(hub.size).toBe(0);
+    await hub.closeAll();
   });
 
   it('puts a draft.save through the shared document: people in the draft see it at once', async () => {

@@ -60,7 +60,11 @@ export class SharedDrafts {
     }
     const room = await loading;
     if (room.workspaceId !== workspaceId) throw new Error('This draft is in another workspace.');
-    if (room.closed) return this.open(workflowId, workspaceId);
+    if (room.closing) {
+      // The last holder let go while this waited: join the next room, once this one persisted.
+      await room.close();
+      return this.open(workflowId, workspaceId);
+    }
     room.holders++;
     return room;
   }
@@ -71,7 +75,7 @@ export class SharedDrafts {
     if (room.holders > 0) return;
     await room.flush();
     // Someone may have joined while it persisted.
-    if (room.holders > 0 || room.closed) return;
+    if (room.holders > 0 || room.closing) return;
     this.rooms.delete(room.workflowId);
     await room.close();
   }
