@@ -3,6 +3,7 @@ import { readSharedDraft, type AccordDatabase } from '@accord/db';
 import { testBackends } from '@accord/db/testing';
 import type { Workflow } from '@accord/engine';
 import * as encoding from 'lib0/encoding';
+import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
@@ -12,7 +13,7 @@ import { DEMO_WORKFLOW_NAME, seedDemo } from '../seed';
 import { demoSessionCookies } from '../testing';
 import { buildServer, type AccordServer } from '../server';
 import type { Room } from './room';
-import { SharedDrafts } from './shared-drafts';
+import { SharedDrafts, sharedDraftsOf } from './shared-drafts';
 import { joinDraft, until, type CollabClient } from './testing';
 
 const env = { ...parseEnv({ LOG_LEVEL: 'silent' }), ACCORD_WEB_DIST: '/nonexistent' };
@@ -279,6 +280,43 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
     await hub.release(joined);
     expect(hub.size).toBe(0);
     await hub.closeAll();
+  });
+
+  it('lets go of the room when a client hangs up in the middle of its upgrade', async () => {
+    const hub = sharedDraftsOf(database.db);
+    await until(() => hub.size === 0, 5_000, 'the earlier tests’ rooms to close');
+    const { hostname: host, port } = new URL(url);
+    let opened = 0;
+    const open = hub.open.bind(hub);
+    hub.open = (...args) => (opened++, open(...args));
+    for (let i = 0; i < 3; i++) {
+      // An upgrade request whose client hangs up at once, while the server checks its session.
+      // Depending on timing the socket is gone before the upgrade (the handler never runs) or
+      // just after it: either way the room must be let go.
+      const client = connect({ host, port: Number(port) });
+      await new Promise<void>((resolve) => client.once('connect', resolve));
+      client.end(
+        [
+          `GET ${COLLAB_PATH}/${workflowId} HTTP/1.1`,
+          `Host: ${host}:${port}`,
+          `Origin: ${url}`,
+          `Cookie: ${cookies.marketing}`,
+          'Connection: Upgrade',
+          'Upgrade: websocket',
+          'Sec-WebSocket-Version: 13',
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+      client.destroy();
+    }
+    await until(() => opened === 3, 5_000, 'the server to open the room for each');
+    await until(() => hub.size === 0, 5_000, 'the abandoned room to close');
+    hub.open = open;
+    // And the draft still opens for the next person.
+    const sam = await join('sales');
+    expect(sam.read().name).toBe(DEMO_WORKFLOW_NAME);
   });
 
   it('puts a draft.save through the shared document: people in the draft see it at once', async () => {

@@ -92,7 +92,13 @@ export class Peer {
 declare module 'fastify' {
   interface FastifyRequest {
     /** The room and person of a shared-draft socket, settled before the upgrade. */
-    collab?: { room: Room; user: SessionUser; readOnly: boolean };
+    collab?: {
+      room: Room;
+      user: SessionUser;
+      readOnly: boolean;
+      /** Takes the room over for the socket; false if the client already hung up. */
+      claim(): boolean;
+    };
   }
 }
 
@@ -152,11 +158,36 @@ export async function registerCollabSocket(
           !workflow.archived_at &&
           (ROLE_POLICY['draft.save'] as readonly string[]).includes(session.user.role);
         const room = await deps.drafts.open(workflow.id, session.user.workspace_id);
-        req.collab = { room, user: session.user, readOnly: !canEdit };
+        // A client that hangs up before the upgrade completes never reaches the handler (`ws`
+        // drops a closed socket without a word): the room is let go when its socket closes,
+        // unless the handler claimed it first.
+        const socket = req.raw.socket;
+        let claimed = false;
+        const abandon = () => {
+          if (claimed) return;
+          claimed = true;
+          void deps.drafts.release(room);
+        };
+        if (socket.destroyed) {
+          abandon();
+          return reply.code(400).send({ error: { code: 'CLOSED', message: 'Connection closed.' } });
+        }
+        socket.once('close', abandon);
+        const claim = () => {
+          socket.off('close', abandon);
+          if (claimed) return false;
+          claimed = true;
+          return true;
+        };
+        req.collab = { room, user: session.user, readOnly: !canEdit, claim };
       },
     },
     (socket, req) => {
-      const { room, user, readOnly } = req.collab!;
+      const { room, user, readOnly, claim } = req.collab!;
+      if (!claim()) {
+        socket.terminate();
+        return;
+      }
       const peer = new Peer(user, readOnly, socket);
       let members = peers.get(room);
       if (!members) {
