@@ -52,6 +52,12 @@ const envSchema = z.object({
    */
   ACCORD_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   /**
+   * How many lead sets (imports and generated sets) load at once in this process; one more is
+   * refused with TOO_MANY_REQUESTS before its file is read. Each load keeps a core busy (an upload
+   * a thread of its own) and, on PostgreSQL, two connections of the pool's ten.
+   */
+  ACCORD_MAX_CONCURRENT_LOADS: z.coerce.number().int().min(1).max(16).default(2),
+  /**
    * On PostgreSQL, simulations started with path `auto` run inside the database from this many
    * leads when the set has a typed copy for the run's catalogs (default 1,000,000: from there the
    * database was faster than the worker lanes in bench:warehouse); otherwise on the worker lanes.

@@ -56,6 +56,36 @@ const here = (db: Db) => {
   return set;
 };
 
+/** Loads under way in this process that took a slot, per database handle (see `withLoadSlot`). */
+const slotsTaken = new WeakMap<Db, number>();
+
+/**
+ * Runs `load` in one of the `ACCORD_MAX_CONCURRENT_LOADS` slots of this process (default 2), or
+ * refuses at once with TOO_MANY_REQUESTS, before anything is read, when all are taken. The
+ * imports and generated sets people start go through it: each keeps a core busy (an upload a
+ * thread of its own) and, on PostgreSQL, holds two connections of the pool's ten, so a burst of
+ * uploads would otherwise starve every other request of connections and finish none sooner.
+ * @example return withLoadSlot(ctx, () => loadLeadSet(ctx, audited, input, batches));
+ */
+export async function withLoadSlot<T>(
+  ctx: { db: Db; env: Pick<Env, 'ACCORD_MAX_CONCURRENT_LOADS'> },
+  load: () => Promise<T>,
+): Promise<T> {
+  const taken = slotsTaken.get(ctx.db) ?? 0;
+  const slots = ctx.env.ACCORD_MAX_CONCURRENT_LOADS;
+  if (taken >= slots)
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `${slots === 1 ? 'A lead set is' : `${slots} lead sets are`} loading on this server, as many as it loads at once; try again when ${slots === 1 ? 'it has' : 'one has'} finished.`,
+    });
+  slotsTaken.set(ctx.db, taken + 1);
+  try {
+    return await load();
+  } finally {
+    slotsTaken.set(ctx.db, (slotsTaken.get(ctx.db) ?? 1) - 1);
+  }
+}
+
 type LoadContext = Pick<Context, 'db' | 'dbKind'> & {
   user: SessionUser;
   /** Where `auto` runs simulations (whether the set is typed as it loads); the defaults without. */

@@ -270,4 +270,54 @@ describe.each(testBackends())('lead set upload on $kind', ({ open }) => {
       ',,,,"1,000,004 more problems were found but not kept: a lead set keeps at most 1,000,000.",',
     ]);
   });
+
+  it('loads at most ACCORD_MAX_CONCURRENT_LOADS sets at once; one more is refused unread, the rest finish', async () => {
+    // Two uploads that send their header and a row, then wait.
+    const gates: (() => void)[] = [];
+    let reading = 0;
+    const stalled = (name: string) =>
+      app.inject({
+        method: 'POST',
+        url: url({ name, mapping }),
+        headers: { cookie: cookies.ops!, 'content-type': 'text/csv' },
+        payload: Readable.from(
+          (async function* () {
+            yield 'id,email,size,won\nL-1,a@acme.com,10,won\n';
+            reading++;
+            await new Promise<void>((resolve) => gates.push(resolve));
+            yield 'L-2,b@acme.com,20,lost\n';
+          })(),
+        ),
+      });
+    const held = [stalled('First'), stalled('Second')];
+    while (reading < 2) await new Promise((r) => setTimeout(r, 10));
+    const before = await setCount();
+    const third = await upload('id,email,size,won\nL-9,c@acme.com,5,lost\n', { name: 'Third' });
+    expect(third.statusCode).toBe(429);
+    expect(third.json().error).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      message:
+        '2 lead sets are loading on this server, as many as it loads at once; try again when one has finished.',
+    });
+    const generated = await app.inject({
+      method: 'POST',
+      url: '/trpc/leadSets.generate',
+      headers: { cookie: cookies.ops!, 'content-type': 'application/json' },
+      payload: { name: 'Generated', count: 10, seed: 1 },
+    });
+    expect(generated.json().error.data.code).toBe('TOO_MANY_REQUESTS');
+    expect(await setCount()).toBe(before);
+    for (const open of gates) open();
+    for (const res of await Promise.all(held)) {
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ imported: 2, leadSet: { status: 'ready' } });
+    }
+    // The slots are free again, whether a load succeeded or was refused.
+    const after = await upload('id,email,size,won\nL-9,c@acme.com,5,lost\n', { name: 'Fourth' });
+    expect(after.statusCode).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await upload('id,email,size,won\n', { name: 'Empty' })).statusCode).toBe(400);
+    const fifth = await upload('id,email,size,won\nL-5,e@acme.com,7,won\n', { name: 'Fifth' });
+    expect(fifth.statusCode).toBe(200);
+  });
 });

@@ -48,6 +48,7 @@ const TRPC_TO_REST: Partial<Record<TRPCError['code'], RestErrorCode>> = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
 };
 
 /**

@@ -31,7 +31,12 @@ import { openImportInThread } from '../imports/import-thread';
 import { activityOf } from '../observability/activity';
 import { issuesCsvPath, IssueLog } from '../imports/import-issues';
 import { ImportRefused } from '../imports/import-refused';
-import { LeadSetLoadError, loadLeadSet, type Audited } from '../imports/load-lead-set';
+import {
+  LeadSetLoadError,
+  loadLeadSet,
+  withLoadSlot,
+  type Audited,
+} from '../imports/load-lead-set';
 import type { Context, SessionUser } from '../trpc';
 import { mutate } from './audited';
 
@@ -75,7 +80,8 @@ export function loadFailure(error: unknown): never {
  * the answer. An import that keeps no lead is refused and stores nothing. Used by
  * `leadSets.import` and by the upload route for files too big for one request body; with
  * `inThread` the file is parsed and mapped on a worker thread of its own while this one stores
- * the leads (the upload route: worth the thread's start-up for a large file).
+ * the leads (the upload route: worth the thread's start-up for a large file). At most
+ * `ACCORD_MAX_CONCURRENT_LOADS` loads run at once (`withLoadSlot`); one more is refused unread.
  */
 export async function importLeadSet(
   ctx: Ctx,
@@ -92,79 +98,90 @@ export async function importLeadSet(
   options: { inThread?: boolean } = {},
 ) {
   try {
-    const catalog = await liveCatalog(ctx.db, ctx.user.workspace_id);
-    const read = {
-      format: input.format,
-      delimiter: input.delimiter,
-      mapping: input.mapping,
-      badCells: input.badCells,
-    };
-    const opened = options.inThread
-      ? await openImportInThread(read, chunks, catalog)
-      : await openImport(read, chunks, catalog);
-    const tally: ImportTally = {
-      rows: 0,
-      imported: 0,
-      rejected: 0,
-      errors: [],
-      errorsTruncated: false,
-    };
-    const badCells = input.badCells ?? 'skip-cell';
-    const source = {
-      kind: 'import',
-      format: input.format,
-      fileName: input.fileName ?? null,
-      columns: opened.columns,
-      mapping: input.mapping,
-      badCells,
-    };
-    const issues = new IssueLog();
-    // No set is made before the first good lead: a file that gives none is refused, not stored.
-    const batches =
-      'batches' in opened
-        ? goodLeadDocuments(opened.batches, tally, issues)
-        : goodLeads(opened.rows, tally, issues);
-    let first = await batches.next();
-    while (!first.done && leadCountOf(first.value) === 0) first = await batches.next();
-    if (first.done) throw new ImportRefused(nothingImported(input.format, tally));
-    const firstBatch = first.value;
-    async function* all() {
-      yield firstBatch;
-      yield* batches;
-    }
-    // However the load ends, the rest of the file is let go (and an import thread ended).
-    const leadSet = await loadLeadSet(
-      ctx,
-      audited,
-      { name: input.name, source },
-      all(),
-      () => ({
-        ...source,
-        rows: tally.rows,
-        imported: tally.imported,
-        rejected: tally.rejected,
-        errors: tally.errors.slice(0, 100),
-      }),
-      {
-        afterBatch: (writer, leadSetId) =>
-          issues.flush((seq, batch) => appendLeadSetIssues(writer, leadSetId, seq, batch)),
-        issues: () => ({ count: issues.count, stored: issues.stored }),
-      },
-    ).finally(() => batches.return(undefined));
-    activityOf(ctx.db).emit({
-      kind: 'importedRows',
-      imported: tally.imported,
-      rejected: tally.rejected,
-    });
-    return {
-      leadSet,
-      ...tally,
-      keptWithIssues: issues.rowsKeptWithIssues,
-      issues: { ...issues.summary(), downloadPath: issuesCsvPath(leadSet.id) },
-    };
+    return await withLoadSlot(ctx, () => importInSlot(ctx, audited, input, chunks, options));
   } catch (error) {
     loadFailure(error);
   }
+}
+
+/** `importLeadSet` once it holds a load slot. */
+async function importInSlot(
+  ctx: Ctx,
+  audited: Audited,
+  input: Parameters<typeof importLeadSet>[2],
+  chunks: Parameters<typeof importLeadSet>[3],
+  options: { inThread?: boolean },
+) {
+  const catalog = await liveCatalog(ctx.db, ctx.user.workspace_id);
+  const read = {
+    format: input.format,
+    delimiter: input.delimiter,
+    mapping: input.mapping,
+    badCells: input.badCells,
+  };
+  const opened = options.inThread
+    ? await openImportInThread(read, chunks, catalog)
+    : await openImport(read, chunks, catalog);
+  const tally: ImportTally = {
+    rows: 0,
+    imported: 0,
+    rejected: 0,
+    errors: [],
+    errorsTruncated: false,
+  };
+  const badCells = input.badCells ?? 'skip-cell';
+  const source = {
+    kind: 'import',
+    format: input.format,
+    fileName: input.fileName ?? null,
+    columns: opened.columns,
+    mapping: input.mapping,
+    badCells,
+  };
+  const issues = new IssueLog();
+  // No set is made before the first good lead: a file that gives none is refused, not stored.
+  const batches =
+    'batches' in opened
+      ? goodLeadDocuments(opened.batches, tally, issues)
+      : goodLeads(opened.rows, tally, issues);
+  let first = await batches.next();
+  while (!first.done && leadCountOf(first.value) === 0) first = await batches.next();
+  if (first.done) throw new ImportRefused(nothingImported(input.format, tally));
+  const firstBatch = first.value;
+  async function* all() {
+    yield firstBatch;
+    yield* batches;
+  }
+  // However the load ends, the rest of the file is let go (and an import thread ended).
+  const leadSet = await loadLeadSet(
+    ctx,
+    audited,
+    { name: input.name, source },
+    all(),
+    () => ({
+      ...source,
+      rows: tally.rows,
+      imported: tally.imported,
+      rejected: tally.rejected,
+      errors: tally.errors.slice(0, 100),
+    }),
+    {
+      afterBatch: (writer, leadSetId) =>
+        issues.flush((seq, batch) => appendLeadSetIssues(writer, leadSetId, seq, batch)),
+      issues: () => ({ count: issues.count, stored: issues.stored }),
+    },
+  ).finally(() => batches.return(undefined));
+  activityOf(ctx.db).emit({
+    kind: 'importedRows',
+    imported: tally.imported,
+    rejected: tally.rejected,
+  });
+  return {
+    leadSet,
+    ...tally,
+    keptWithIssues: issues.rowsKeptWithIssues,
+    issues: { ...issues.summary(), downloadPath: issuesCsvPath(leadSet.id) },
+  };
 }
 
 /** Why an import that kept no lead was refused, with its first problem. */
@@ -226,11 +243,13 @@ export async function generateLeadSet(
     ...(outcome === 'model' ? { outcome } : {}),
   };
   try {
-    return await loadLeadSet(
-      ctx,
-      (run) => mutate(ctx, run),
-      { name: input.name, source },
-      leadBatches({ count: input.count, seed: input.seed, asOf, batchSize: 2_000, outcome }),
+    return await withLoadSlot(ctx, () =>
+      loadLeadSet(
+        ctx,
+        (run) => mutate(ctx, run),
+        { name: input.name, source },
+        leadBatches({ count: input.count, seed: input.seed, asOf, batchSize: 2_000, outcome }),
+      ),
     );
   } catch (error) {
     loadFailure(error);
