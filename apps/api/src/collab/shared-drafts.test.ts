@@ -14,6 +14,7 @@ import { demoSessionCookies } from '../testing';
 import { buildServer, type AccordServer } from '../server';
 import type { Room } from './room';
 import { SharedDrafts, sharedDraftsOf } from './shared-drafts';
+import { MAX_SOCKETS_PER_PERSON } from './socket';
 import { joinDraft, until, type CollabClient } from './testing';
 
 const env = { ...parseEnv({ LOG_LEVEL: 'silent' }), ACCORD_WEB_DIST: '/nonexistent' };
@@ -226,17 +227,19 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
     expect(metrics).toMatch(/accord_collab_refused_messages_total\{reason="too-large"\} [1-9]/);
   });
 
-  it('refuses a socket from another origin, without a session, or for an unknown workflow', async () => {
-    const attempt = (path: string, headers: Record<string, string>) =>
-      new Promise<number>((resolve) => {
-        const ws = new WebSocket(`${url.replace('http', 'ws')}${path}`, { headers });
-        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-        ws.once('open', () => {
-          ws.close();
-          resolve(101);
-        });
-        ws.once('error', () => resolve(-1));
+  /** The status a socket upgrade gets (101 when it opens; it is closed at once). */
+  const attempt = (path: string, headers: Record<string, string>) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}${path}`, { headers });
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => {
+        ws.close();
+        resolve(101);
       });
+      ws.once('error', () => resolve(-1));
+    });
+
+  it('refuses a socket from another origin, without a session, or for an unknown workflow', async () => {
     const path = `${COLLAB_PATH}/${workflowId}`;
     expect(
       await attempt(path, { cookie: cookies.marketing!, origin: 'https://evil.example' }),
@@ -249,6 +252,26 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
       }),
     ).toBe(404);
     expect(await attempt(path, { cookie: cookies.marketing!, origin: url })).toBe(101);
+  });
+
+  it('refuses a person more than MAX_SOCKETS_PER_PERSON sockets at once, and not the others', async () => {
+    const hub = sharedDraftsOf(database.db);
+    await until(() => hub.size === 0, 5_000, 'the earlier tests’ rooms to close');
+    const path = `${COLLAB_PATH}/${workflowId}`;
+    const tabs: CollabClient[] = [];
+    for (let i = 0; i < MAX_SOCKETS_PER_PERSON; i++) tabs.push(await join('marketing'));
+    expect(await attempt(path, { cookie: cookies.marketing!, origin: url })).toBe(429);
+    // Someone else joins as usual, and the draft still works for everyone.
+    const sam = await join('sales');
+    tabs[0]!.edit(relabel(1, 'From the first tab'));
+    await until(() => sam.read().nodes[1]?.label === 'From the first tab');
+    // A tab closed frees its place.
+    tabs.pop()!.provider.disconnect();
+    await until(
+      async () => (await attempt(path, { cookie: cookies.marketing!, origin: url })) === 101,
+      5_000,
+      'the closed tab’s place to be free',
+    );
   });
 
   it('never hands out a room that is closing: a join as the last one leaves gets the next room', async () => {

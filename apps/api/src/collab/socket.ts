@@ -38,6 +38,13 @@ const SESSION_CHECK_MS = 30_000;
  */
 export const MAX_MESSAGES_PER_SECOND = 200;
 
+/**
+ * Most shared-draft sockets one person may hold at once on a server (a tab each; people keep a
+ * few open). Every socket receives every change of its draft, so more would only let one
+ * session make the server send and buffer the same changes over and over.
+ */
+export const MAX_SOCKETS_PER_PERSON = 16;
+
 type RefusedReason = 'read-only' | 'not-yours' | 'too-many' | 'too-large';
 
 /** One person's socket in a shared draft; the origin of their changes. */
@@ -98,6 +105,8 @@ declare module 'fastify' {
       readOnly: boolean;
       /** Takes the room over for the socket; false if the client already hung up. */
       claim(): boolean;
+      /** Frees the person's socket and lets go of the room (once; when the socket closes). */
+      leave(): void;
     };
   }
 }
@@ -128,6 +137,8 @@ export async function registerCollabSocket(
 ) {
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   const peers = new Map<Room, Set<Peer>>();
+  /** Shared-draft sockets per person, open or being opened. */
+  const socketsOf = new Map<string, number>();
   const refused = deps.onRefused ?? (() => undefined);
   app.metrics?.observeCollab(() => ({
     rooms: deps.drafts.size,
@@ -157,33 +168,54 @@ export async function registerCollabSocket(
         const canEdit =
           !workflow.archived_at &&
           (ROLE_POLICY['draft.save'] as readonly string[]).includes(session.user.role);
-        const room = await deps.drafts.open(workflow.id, session.user.workspace_id);
-        // A client that hangs up before the upgrade completes never reaches the handler (`ws`
-        // drops a closed socket without a word): the room is let go when its socket closes,
-        // unless the handler claimed it first.
-        const socket = req.raw.socket;
-        let claimed = false;
-        const abandon = () => {
-          if (claimed) return;
-          claimed = true;
+        // Counted before the room is opened, so a burst of upgrades cannot all pass the check.
+        const person = session.user.id;
+        const held = socketsOf.get(person) ?? 0;
+        if (held >= MAX_SOCKETS_PER_PERSON)
+          return reply.code(429).send({
+            error: {
+              code: 'TOO_MANY_REQUESTS',
+              message: `You have ${MAX_SOCKETS_PER_PERSON} shared drafts open, as many as one person may; close one (a tab or a window) first.`,
+            },
+          });
+        socketsOf.set(person, held + 1);
+        const unhold = () => {
+          const left = (socketsOf.get(person) ?? 1) - 1;
+          if (left > 0) socketsOf.set(person, left);
+          else socketsOf.delete(person);
+        };
+        let room: Room;
+        try {
+          room = await deps.drafts.open(workflow.id, session.user.workspace_id);
+        } catch (error) {
+          unhold();
+          throw error;
+        }
+        // Once, whichever comes first: the socket closes, or the client hung up before the
+        // upgrade completed, which never reaches the handler (`ws` drops a closed socket
+        // without a word).
+        let gone = false;
+        const leave = () => {
+          if (gone) return;
+          gone = true;
+          unhold();
           void deps.drafts.release(room);
         };
+        const socket = req.raw.socket;
         if (socket.destroyed) {
-          abandon();
+          leave();
           return reply.code(400).send({ error: { code: 'CLOSED', message: 'Connection closed.' } });
         }
-        socket.once('close', abandon);
+        socket.once('close', leave);
         const claim = () => {
-          socket.off('close', abandon);
-          if (claimed) return false;
-          claimed = true;
-          return true;
+          socket.off('close', leave);
+          return !gone;
         };
-        req.collab = { room, user: session.user, readOnly: !canEdit, claim };
+        req.collab = { room, user: session.user, readOnly: !canEdit, claim, leave };
       },
     },
     (socket, req) => {
-      const { room, user, readOnly, claim } = req.collab!;
+      const { room, user, readOnly, claim, leave } = req.collab!;
       if (!claim()) {
         socket.terminate();
         return;
@@ -221,7 +253,7 @@ export async function registerCollabSocket(
         members.delete(peer);
         removeAwarenessStates(room.awareness, [...peer.clientIds], peer);
         if (members.size === 0) peers.delete(room);
-        void deps.drafts.release(room);
+        leave();
       });
       // Sync step 1 (what the server has) and everyone's presence, as y-websocket expects.
       const encoder = encoding.createEncoder();
