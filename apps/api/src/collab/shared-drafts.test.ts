@@ -14,7 +14,7 @@ import { demoSessionCookies } from '../testing';
 import { buildServer, type AccordServer } from '../server';
 import type { Room } from './room';
 import { SharedDrafts, sharedDraftsOf } from './shared-drafts';
-import { MAX_SOCKETS_PER_PERSON } from './socket';
+import { MAX_BUFFERED_BYTES, MAX_SOCKETS_PER_PERSON } from './socket';
 import { joinDraft, until, type CollabClient } from './testing';
 
 const env = { ...parseEnv({ LOG_LEVEL: 'silent' }), ACCORD_WEB_DIST: '/nonexistent' };
@@ -272,6 +272,34 @@ describe.each(testBackends())('#20 shared drafts over the socket on $kind', ({ o
       5_000,
       'the closed tab’s place to be free',
     );
+  });
+
+  it('cuts a socket that stops reading once MAX_BUFFERED_BYTES wait for it', async () => {
+    const connections = async () =>
+      Number(
+        /^accord_collab_connections (\d+)$/m.exec(
+          await (await fetch(`${url}/metrics`)).text(),
+        )?.[1],
+      );
+    const maya = await join('marketing');
+    // A client that joins and then reads nothing more.
+    const stalled = new WebSocket(`${url.replace('http', 'ws')}${COLLAB_PATH}/${workflowId}`, {
+      headers: { cookie: cookies.sales!, origin: url },
+    });
+    await new Promise((resolve) => stalled.once('open', resolve));
+    stalled.pause();
+    await until(async () => (await connections()) === 2);
+    // Presence as large as is allowed, as often as is allowed: every one is sent to the staller.
+    const big = 'x'.repeat(MAX_PRESENCE_CHARS - 1_000);
+    const rounds = Math.ceil((3 * MAX_BUFFERED_BYTES) / big.length);
+    for (let i = 0; i < rounds; i++) {
+      maya.provider.awareness.setLocalState({ note: `${i}${big}` });
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 300));
+    }
+    await until(async () => (await connections()) === 1, 10_000, 'the staller to be cut');
+    // Maya, who reads, is still there.
+    expect(maya.provider.wsconnected).toBe(true);
+    stalled.terminate();
   });
 
   it('never hands out a room that is closing: a join as the last one leaves gets the next room', async () => {

@@ -45,6 +45,15 @@ export const MAX_MESSAGES_PER_SECOND = 200;
  */
 export const MAX_SOCKETS_PER_PERSON = 16;
 
+/**
+ * Most bytes waiting to be sent to one socket (past what the network took); past it the socket
+ * is cut. A client that stops reading (a stalled or a hostile one) would otherwise have the
+ * server keep every change of the draft for it: presence alone can be 64k characters, a few
+ * hundred times a second. The default agreement's whole shared draft is 22 KB and a message at
+ * most 4 MB, so a reader that is merely slow never comes near.
+ */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
 type RefusedReason = 'read-only' | 'not-yours' | 'too-many' | 'too-large';
 
 /** One person's socket in a shared draft; the origin of their changes. */
@@ -88,6 +97,8 @@ export class Peer {
     tcp?.cork();
     for (const message of messages) this.socket.send(message);
     tcp?.uncork();
+    // A client that stops reading would have the server hold every change sent to it.
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) this.socket.terminate();
   }
 
   close(code: number, reason: string) {
