@@ -172,6 +172,17 @@ export async function cancelRun(db: Executor, runId: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/** How many runs a person started that are still queued or running. */
+export async function countUnfinishedRuns(db: Executor, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('simulation_runs')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('created_by', '=', userId)
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 /** Marks runs whose process stopped sending heartbeats before `before` as failed. */
 export async function failStaleRuns(db: Executor, before: Date) {
   const rows = await db

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunManager, runManagerFor, setRunManager } from '../simulation/run-manager';
 import { lowerMqlThreshold } from '../simulation/sample-candidate';
 import { codeOf, demoCallers } from '../testing';
+import { MAX_UNFINISHED_RUNS_PER_PERSON } from './simulations';
 
 type Callers = Awaited<ReturnType<typeof demoCallers>>;
 
@@ -358,6 +359,37 @@ describe.each(testBackends())('simulations on $kind', ({ open }) => {
       expect(await codeOf(who.simulations.start(input))).toBe('FORBIDDEN');
     expect(await codeOf(as.anonymous.simulations.list({ workflowId }))).toBe('UNAUTHORIZED');
     expect(await codeOf(as.auditor.simulations.list({ workflowId }))).toBe('OK');
+  });
+
+  it('refuses a person more than MAX_UNFINISHED_RUNS_PER_PERSON queued or running runs, not the others', async () => {
+    const set = await as.ops.leadSets.generate({ name: 'Queue', count: 100, seed: 9 });
+    // A server whose runs never start: every run stays queued.
+    const stuck = new RunManager(database.db, { concurrency: 0 });
+    const previous = runManagerFor(database.db);
+    setRunManager(database.db, stuck);
+    const input = {
+      workflowId,
+      baseline: 'published' as const,
+      candidate: { versionId: candidateId },
+      leadSetId: set.id,
+    };
+    const runIds: string[] = [];
+    try {
+      for (let i = 0; i < MAX_UNFINISHED_RUNS_PER_PERSON; i++)
+        runIds.push((await as.ops.simulations.start(input)).runId);
+      await expect(as.ops.simulations.start(input)).rejects.toThrow(
+        `You have ${MAX_UNFINISHED_RUNS_PER_PERSON} simulations queued or running, as many as one person may; wait for one to finish or cancel one.`,
+      );
+      expect(await codeOf(as.ops.simulations.start(input))).toBe('TOO_MANY_REQUESTS');
+      // Someone else starts as usual.
+      runIds.push((await as.admin.simulations.start(input)).runId);
+      // A cancelled run frees its place.
+      await as.ops.simulations.cancel({ runId: runIds.shift()! });
+      runIds.push((await as.ops.simulations.start(input)).runId);
+    } finally {
+      for (const runId of runIds) await as.admin.simulations.cancel({ runId });
+      setRunManager(database.db, previous);
+    }
   });
 
   it('reports progress at most every 250 ms and cancels a running run, keeping no result', async () => {

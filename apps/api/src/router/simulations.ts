@@ -1,6 +1,7 @@
 import {
   cancelRun,
   changedLeadsPage,
+  countUnfinishedRuns,
   findLead,
   findRun,
   findVersion,
@@ -28,6 +29,12 @@ import { pinnedCatalog } from '../services/catalogs';
 import { requireWorkflow } from '../services/workflows';
 
 type Ctx = Context & { user: SessionUser };
+
+/**
+ * Most runs one person may have queued or running at once. Runs start in turn, so without a cap
+ * one person (or a script with their session) could queue hours of runs ahead of everyone else.
+ */
+export const MAX_UNFINISHED_RUNS_PER_PERSON = 5;
 
 /** When a lead of `set` is evaluated as of if no day is given: a generated set's end, else now. */
 function defaultAsOf(set: { source: unknown }): Date {
@@ -138,6 +145,11 @@ export const simulationsRouter = {
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      if ((await countUnfinishedRuns(ctx.db, ctx.user.id)) >= MAX_UNFINISHED_RUNS_PER_PERSON)
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `You have ${MAX_UNFINISHED_RUNS_PER_PERSON} simulations queued or running, as many as one person may; wait for one to finish or cancel one.`,
+        });
       const { workflow, baseline, candidate } = await resolveSides(ctx, input);
       const set = await requireLeadSet(ctx, input.leadSetId);
       const chosen = choosePath(
