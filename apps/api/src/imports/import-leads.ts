@@ -300,6 +300,15 @@ export interface ImportTally {
   errorsTruncated: boolean;
 }
 
+/** A tally before the first row. */
+export const emptyTally = (): ImportTally => ({
+  rows: 0,
+  imported: 0,
+  rejected: 0,
+  errors: [],
+  errorsTruncated: false,
+});
+
 /** How many row errors an import answer and its lead set record keep. */
 export const MAX_REPORTED_ERRORS = 1_000;
 

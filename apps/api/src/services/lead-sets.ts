@@ -21,6 +21,7 @@ import { liveCatalog } from './catalogs';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import {
+  emptyTally,
   goodLeadDocuments,
   goodLeads,
   MappingError,
@@ -122,13 +123,7 @@ async function importInSlot(
   const opened = options.inThread
     ? await openImportInThread(read, chunks, catalog)
     : await openImport(read, chunks, catalog);
-  const tally: ImportTally = {
-    rows: 0,
-    imported: 0,
-    rejected: 0,
-    errors: [],
-    errorsTruncated: false,
-  };
+  const tally = emptyTally();
   const badCells = input.badCells ?? 'skip-cell';
   const source = {
     kind: 'import',

@@ -10,11 +10,11 @@ import { once } from 'node:events';
 import { importMappingSchema, type FieldCatalog, type ImportMapping } from '@accord/engine';
 import { IssueLog } from '../imports/import-issues';
 import {
+  emptyTally,
   goodLeads,
   MappingError,
   openImport,
   previewImport,
-  type ImportTally,
 } from '../imports/import-leads';
 import { WarehouseInputError } from './duckdb-simulation';
 
@@ -101,13 +101,7 @@ export async function writeMappedExport(
   out: string,
 ): Promise<MappedExport> {
   // The import's own tally; problems counted and summed up per column, none kept for storage.
-  const tally: ImportTally = {
-    rows: 0,
-    imported: 0,
-    rejected: 0,
-    errors: [],
-    errorsTruncated: false,
-  };
+  const tally = emptyTally();
   const issues = new IssueLog({ maxStored: 0, maxBuffered: 0 });
   const target = createWriteStream(out);
   try {
