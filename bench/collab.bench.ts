@@ -20,7 +20,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { joinDraft } from '@accord/api/collab/testing';
+import { joinDraft, MAX_SOCKETS_PER_PERSON } from '@accord/api/collab/testing';
 import { DEMO_PASSWORD, DEMO_WORKFLOW_NAME } from '@accord/api/seed';
 import type { Workflow, WorkflowNode } from '@accord/engine';
 import { startApp } from '../test/e2e/harness';
@@ -78,6 +78,12 @@ function clientsProcess(config: ClientsConfig) {
 }
 
 async function main() {
+  // Clients join as five people, and one person holds at most MAX_SOCKETS_PER_PERSON sockets
+  // (the first author's also holds the setup client's).
+  if (Math.ceil(CLIENTS / AUTHORS.length) + 1 > MAX_SOCKETS_PER_PERSON)
+    throw new Error(
+      `BENCH_COLLAB_CLIENTS=${CLIENTS} needs more than ${MAX_SOCKETS_PER_PERSON} sockets for one of the ${AUTHORS.length} authors; at most ${(MAX_SOCKETS_PER_PERSON - 1) * AUTHORS.length}.`,
+    );
   const app = await startApp({ ACCORD_SEED: 'demo', LOG_LEVEL: 'error' });
   try {
     const authors = await Promise.all(

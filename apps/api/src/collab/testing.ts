@@ -4,6 +4,9 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 
+/** How many sockets one person may hold (a bench or test joining as few people must stay under). */
+export { MAX_SOCKETS_PER_PERSON } from './socket';
+
 /** A person in a shared draft from Node, as the browser joins it (y-websocket over `ws`). */
 export interface CollabClient {
   doc: Y.Doc;
