@@ -141,5 +141,29 @@ describe.runIf(browserAvailable())(
         'lead0@firm0.example',
       );
     }, 420_000);
+
+    it('keeps the column mapping inside its card when a column holds long values without spaces', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await signIn(page, app.url, 'ops@acme.test');
+      await page.getByRole('link', { name: 'Lead sets' }).click();
+      const panel = page.getByRole('region', { name: 'Upload leads' });
+      const token = (i: number) =>
+        `https://t.example/c?id=${String(i).repeat(40)}${'a'.repeat(150)}`;
+      await panel.getByLabel('Lead file').setInputFiles({
+        name: 'tracking.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(
+          `email,tracking_url\n${[1, 2, 3].map((i) => `p${i}@acme.com,${token(i)}`).join('\n')}\n`,
+        ),
+      });
+      const table = panel.getByRole('table', { name: 'Column mapping' });
+      await panel.getByLabel('Column tracking_url becomes').waitFor();
+      const [tableBox, panelBox] = [await table.boundingBox(), await panel.boundingBox()];
+      expect(tableBox!.x + tableBox!.width).toBeLessThanOrEqual(panelBox!.x + panelBox!.width);
+      // Every choice stays on the screen, not pushed off its right edge.
+      const select = await panel.getByLabel('Column tracking_url becomes').boundingBox();
+      expect(select!.x + select!.width).toBeLessThanOrEqual(1280);
+      await page.close();
+    });
   },
 );

@@ -269,7 +269,7 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
                     <td>
                       {c.name} <span className="muted small">({c.inferredType})</span>
                     </td>
-                    <td className="small muted">{c.samples.slice(0, 3).join(' · ')}</td>
+                    <td className="small muted samples">{c.samples.slice(0, 3).join(' · ')}</td>
                     <td>
                       <select
                         aria-label={`Column ${c.name} becomes`}
