@@ -20,6 +20,11 @@ export const CLOSE_CODES = {
   badMessage: 4400,
   /** More messages a second than the server allows. */
   tooMany: 4429,
+  /**
+   * The person already holds as many shared-draft sockets as one may (a tab each); the reason
+   * says so in words. Retried, since one of their tabs may close.
+   */
+  tooManyTabs: 4430,
 } as const;
 
 /** The largest WebSocket message the server accepts (a whole 2 MB document as one update, with room). */

@@ -119,6 +119,8 @@ declare module 'fastify' {
       /** Frees the person's socket and lets go of the room (once; when the socket closes). */
       leave(): void;
     };
+    /** Why the socket is closed as soon as it opens (no room was opened for it). */
+    collabRefusal?: { code: number; reason: string };
   }
 }
 
@@ -182,13 +184,14 @@ export async function registerCollabSocket(
         // Counted before the room is opened, so a burst of upgrades cannot all pass the check.
         const person = session.user.id;
         const held = socketsOf.get(person) ?? 0;
-        if (held >= MAX_SOCKETS_PER_PERSON)
-          return reply.code(429).send({
-            error: {
-              code: 'TOO_MANY_REQUESTS',
-              message: `You have ${MAX_SOCKETS_PER_PERSON} shared drafts open, as many as one person may; close one (a tab or a window) first.`,
-            },
-          });
+        if (held >= MAX_SOCKETS_PER_PERSON) {
+          // Said after the upgrade, in the close: a page's WebSocket cannot read an HTTP refusal.
+          req.collabRefusal = {
+            code: CLOSE_CODES.tooManyTabs,
+            reason: `You have ${MAX_SOCKETS_PER_PERSON} shared drafts open, as many as one person may; close one (a tab or a window).`,
+          };
+          return;
+        }
         socketsOf.set(person, held + 1);
         const unhold = () => {
           const left = (socketsOf.get(person) ?? 1) - 1;
@@ -226,6 +229,10 @@ export async function registerCollabSocket(
       },
     },
     (socket, req) => {
+      if (req.collabRefusal) {
+        socket.close(req.collabRefusal.code, req.collabRefusal.reason);
+        return;
+      }
       const { room, user, readOnly, claim, leave } = req.collab!;
       if (!claim()) {
         socket.terminate();

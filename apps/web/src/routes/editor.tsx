@@ -110,9 +110,16 @@ function SharedEditor(props: {
     );
   if (!session || !first)
     return (
-      <p className="page muted" data-testid="collab-connecting">
-        Connecting to the shared draft…
-      </p>
+      <div className="page">
+        <p className="muted" data-testid="collab-connecting">
+          Connecting to the shared draft…
+        </p>
+        {shared.turnedAway && (
+          <p className="error" role="alert">
+            {shared.turnedAway} This tab joins as soon as one closes.
+          </p>
+        )}
+      </div>
     );
   if (!first.ok)
     return (

@@ -130,6 +130,7 @@ function fakeSession(peers: Peer[]) {
     peers,
     serverRevision: 3,
     refused: false,
+    turnedAway: null,
     unpersisted: false,
   };
   const presence: Partial<Presence>[] = [];

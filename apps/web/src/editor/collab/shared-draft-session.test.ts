@@ -214,6 +214,21 @@ describe('a tab’s connection to a shared draft', () => {
     expect(sockets.length).toBe(after);
   });
 
+  it('says why the server turned it away for too many tabs, keeps trying, and clears it once in', async () => {
+    server = new FakeServer();
+    const session = join();
+    await until(() => session.getSnapshot().everSynced);
+    const first = sockets.length;
+    const why =
+      'You have 16 shared drafts open, as many as one person may; close one (a tab or a window).';
+    sockets.at(-1)!.close(CLOSE_CODES.tooManyTabs, why);
+    await until(() => session.getSnapshot().turnedAway === why);
+    // It reconnects by itself; once synced the notice is gone.
+    await until(() => sockets.length > first && session.getSnapshot().saveState === 'saved');
+    expect(session.getSnapshot().turnedAway).toBeNull();
+    expect(session.getSnapshot().refused).toBe(false);
+  });
+
   it('tells the editor when someone added a node comment', async () => {
     server = new FakeServer();
     const onComments = vi.fn();

@@ -16,6 +16,11 @@ export interface SharedDraftSnapshot {
   serverRevision: number;
   /** The server refused the draft for good (close code 4404): not found or not in the workspace. */
   refused: boolean;
+  /**
+   * Why the server turned the last connection away for now, in its words (close code 4430: this
+   * person has as many drafts open as one may); null once connected. Retried meanwhile.
+   */
+  turnedAway: string | null;
   /** This tab holds edits the server has not said it persisted (leaving would lose them). */
   unpersisted: boolean;
 }
@@ -32,6 +37,7 @@ export const NOT_CONNECTED: SharedDraftSnapshot = {
   peers: [],
   serverRevision: 0,
   refused: false,
+  turnedAway: null,
   unpersisted: false,
 };
 
@@ -51,6 +57,7 @@ export class SharedDraftSession {
   private readonly cleanups: (() => void)[] = [];
   private everSynced = false;
   private refused = false;
+  private turnedAway: string | null = null;
   private destroyed = false;
   /** The highest clock of mine a server said it persisted (kept while offline). */
   private persistedClock = 0;
@@ -73,7 +80,14 @@ export class SharedDraftSession {
     this.awareness = this.provider.awareness;
     const refresh = () => this.refresh();
     this.provider.on('sync', (synced: boolean) => {
-      if (synced) this.everSynced = true;
+      if (synced) {
+        this.everSynced = true;
+        this.turnedAway = null;
+      }
+      refresh();
+    });
+    this.provider.on('connection-close', (event: CloseEvent | null) => {
+      if (event?.code === CLOSE_CODES.tooManyTabs) this.turnedAway = event.reason;
       refresh();
     });
     this.provider.on('status', ({ status }: { status: string }) => {
@@ -169,6 +183,7 @@ export class SharedDraftSession {
       peers: peersOf(states, this.ydoc.clientID),
       serverRevision: persisted?.revision ?? this.snapshot.serverRevision,
       refused: this.refused,
+      turnedAway: this.turnedAway,
       unpersisted: myClock > this.persistedClock,
     };
     if (sameSnapshot(next, this.snapshot)) return;
@@ -183,6 +198,7 @@ function sameSnapshot(a: SharedDraftSnapshot, b: SharedDraftSnapshot): boolean {
     a.saveState === b.saveState &&
     a.serverRevision === b.serverRevision &&
     a.refused === b.refused &&
+    a.turnedAway === b.turnedAway &&
     a.unpersisted === b.unpersisted &&
     a.peers.length === b.peers.length &&
     JSON.stringify(a.peers) === JSON.stringify(b.peers)
